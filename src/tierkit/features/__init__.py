@@ -1,0 +1,81 @@
+"""Derived fields computed before the rules: customer features from orders, ranks and scores.
+
+The rule file's ``features:`` list (schema in ``rules/FEATURES.md``) is run by
+:func:`apply_features`; ``params:`` by :func:`resolve_params` + :func:`apply_params`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tierkit.features.apply import KINDS, apply_features, feature_outputs, find_column
+from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
+from tierkit.features.params import apply_params, parse_number, parse_param_assignments, resolve_params
+from tierkit.features.scores import (
+    pareto_share,
+    percent_rank,
+    quantile_score,
+    score_from_cut_points,
+    share_of_total,
+)
+
+__all__ = [
+    "FEATURE_COLUMNS",
+    "KINDS",
+    "apply_features",
+    "apply_params",
+    "customer_features",
+    "describe_metadata",
+    "feature_outputs",
+    "find_column",
+    "join_customers",
+    "pareto_share",
+    "parse_number",
+    "parse_param_assignments",
+    "percent_rank",
+    "quantile_score",
+    "resolve_params",
+    "score_from_cut_points",
+    "share_of_total",
+]
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def describe_metadata(meta: dict[str, Any]) -> list[str]:
+    """One line per feature, for the summary sheet (so a result can be reproduced by hand)."""
+    lines: list[str] = []
+    if meta.get("as_of") is not None:
+        lines.append(f"as of {meta['as_of']}")
+    for item in meta.get("features", []):
+        kind, out = item.get("kind"), item.get("output")
+        inputs = ", ".join(map(str, item.get("inputs", [])))
+        if kind == "from_orders":
+            cols = ", ".join(f"{k}={v}" for k, v in item.get("columns", {}).items())
+            lines.append(
+                f"customer features from orders ({item.get('mode')}; {cols}): "
+                f"{item.get('customers')} customers"
+            )
+        elif kind == "quantile_score":
+            cuts = item.get("cut_points")
+            rev = ", reversed: lower is better" if item.get("reverse") else ""
+            if isinstance(cuts, dict):
+                text = "; ".join(f"{g}: {', '.join(_fmt(c) for c in cs)}" for g, cs in cuts.items())
+            else:
+                text = ", ".join(_fmt(c) for c in cuts or [])
+            lines.append(
+                f"{out}: {item.get('bins')} {item.get('method')} of {inputs}{rev}; cut points {text}"
+            )
+        elif kind == "flags":
+            lines.append(f"{out}: flags from {inputs} ({item.get('flagged')} rows flagged)")
+        else:
+            lines.append(f"{out}: {kind} of {inputs}")
+    for name in meta.get("skipped", []):
+        lines.append(f"{name}: skipped (its columns are not in this table)")
+    return lines

@@ -1,0 +1,207 @@
+"""Per-customer features from an orders table (RFM inputs, tenure, growth, share).
+
+:func:`customer_features` turns order lines into one row per customer; :func:`join_customers`
+attaches them to a customer table.  Definitions (all pinned by tests):
+
+* ``as_of`` defaults to the latest order date.  Orders dated after ``as_of`` are ignored (the
+  features describe the customer *as of* that day); orders with a blank date still count in
+  ``frequency``/``monetary`` but not in the date features.  Rows with a blank customer are
+  dropped.
+* ``recency_days``: whole days from the last purchase to ``as_of`` (0 = bought that day).
+* ``frequency``: number of orders (distinct ``order`` ids when an order column is given,
+  otherwise rows).  ``monetary``: sum of ``amount``.  ``avg_order_value`` = monetary / frequency.
+* ``first_purchase``/``last_purchase``: dates; ``tenure_days``: days from the first purchase
+  to ``as_of``.
+* ``distinct_products`` (with ``product``), ``gross_profit`` and ``margin_rate`` =
+  gross_profit / monetary (with ``margin``), ``main_channel`` (most orders; ties: first in
+  alphabetical order) and ``channels`` (with ``channel``).
+* ``revenue_12m``: amount in the 365 days ending on ``as_of``; ``revenue_prev_12m``: the 365
+  days before that; ``growth`` = revenue_12m / revenue_prev_12m - 1, blank when the earlier
+  window is 0 or negative.
+* ``revenue_share``: monetary / total monetary of all customers with a positive total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from tierkit.features.scores import numeric, share_of_total
+
+__all__ = ["FEATURE_COLUMNS", "customer_features", "join_customers", "normalise_key"]
+
+#: Every column :func:`customer_features` can produce, in output order (the key comes first).
+FEATURE_COLUMNS = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "first_purchase",
+    "last_purchase",
+    "tenure_days",
+    "distinct_products",
+    "gross_profit",
+    "margin_rate",
+    "main_channel",
+    "channels",
+    "revenue_12m",
+    "revenue_prev_12m",
+    "growth",
+    "revenue_share",
+)
+
+_YEAR = pd.Timedelta(days=365)
+
+
+def normalise_key(series: pd.Series) -> pd.Series:
+    """Customer ids as comparable text: ``1001``, ``1001.0`` and ``" 1001 "`` all become ``"1001"``."""
+
+    def one(value: object) -> object:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        text = str(value).strip()
+        if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
+            text = text[:-2]
+        return text or None
+
+    return pd.Series([one(v) for v in series.tolist()], index=series.index, dtype="object")
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        out = series
+    else:
+        out = pd.to_datetime(series, errors="coerce")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_localize(None)
+    return out.dt.normalize().astype("datetime64[ns]")
+
+
+def customer_features(
+    orders: pd.DataFrame,
+    *,
+    customer: str,
+    date: str,
+    amount: str,
+    margin: str | None = None,
+    product: str | None = None,
+    channel: str | None = None,
+    order: str | None = None,
+    as_of: dt.date | dt.datetime | str | None = None,
+) -> pd.DataFrame:
+    """One row per customer (column ``customer``, in first-seen order) with the features above."""
+    for col in (customer, date, amount, margin, product, channel, order):
+        if col is not None and col not in orders.columns:
+            raise KeyError(col)
+    work = pd.DataFrame(
+        {
+            "_key": orders[customer].to_numpy(),
+            "_date": _dates(orders[date]).to_numpy(),
+            "_amount": numeric(orders[amount]).fillna(0.0).to_numpy(),
+        },
+        index=orders.index,
+    )
+    work = work[work["_key"].notna() & (work["_key"].astype(str).str.strip() != "")]
+    if margin is not None:
+        work["_margin"] = numeric(orders[margin]).fillna(0.0).loc[work.index]
+    if product is not None:
+        work["_product"] = orders[product].loc[work.index]
+    if channel is not None:
+        work["_channel"] = orders[channel].loc[work.index]
+    if order is not None:
+        work["_order"] = orders[order].loc[work.index]
+
+    stamp = pd.Timestamp(as_of).normalize() if as_of is not None else work["_date"].max()
+    if stamp is not None and not pd.isna(stamp):
+        work = work[work["_date"].isna() | (work["_date"] <= stamp)]
+
+    keys = pd.unique(work["_key"])
+    grouped = work.groupby("_key", sort=False)
+    out = pd.DataFrame(index=pd.Index(keys, name="_key"))
+    last = grouped["_date"].max().reindex(keys)
+    first = grouped["_date"].min().reindex(keys)
+    if order is not None:
+        freq = grouped["_order"].nunique().reindex(keys)
+    else:
+        freq = grouped.size().reindex(keys)
+    monetary = grouped["_amount"].sum().reindex(keys)
+    if stamp is None or pd.isna(stamp):
+        out["recency_days"] = pd.array([pd.NA] * len(keys), dtype="Int64")
+        out["tenure_days"] = pd.array([pd.NA] * len(keys), dtype="Int64")
+    else:
+        out["recency_days"] = _days(stamp - last)
+        out["tenure_days"] = _days(stamp - first)
+    out["frequency"] = freq.astype("Int64")
+    out["monetary"] = monetary.astype("float64")
+    out["avg_order_value"] = (monetary / freq.where(freq > 0)).astype("float64")
+    out["first_purchase"] = first
+    out["last_purchase"] = last
+    if product is not None:
+        out["distinct_products"] = grouped["_product"].nunique().reindex(keys).astype("Int64")
+    if margin is not None:
+        profit = grouped["_margin"].sum().reindex(keys).astype("float64")
+        out["gross_profit"] = profit
+        out["margin_rate"] = profit / monetary.where(monetary > 0)
+    if channel is not None:
+        counts = work.groupby(["_key", "_channel"], sort=True).size().reset_index(name="n")
+        counts = counts.sort_values(["_key", "n", "_channel"], ascending=[True, False, True], kind="stable")
+        main = counts.drop_duplicates("_key").set_index("_key")["_channel"]
+        out["main_channel"] = main.reindex(keys).astype("object")
+        out["channels"] = grouped["_channel"].nunique().reindex(keys).astype("Int64")
+    if stamp is not None and not pd.isna(stamp):
+        recent = work[(work["_date"] > stamp - _YEAR) & (work["_date"] <= stamp)]
+        prior = work[(work["_date"] > stamp - 2 * _YEAR) & (work["_date"] <= stamp - _YEAR)]
+        r12 = recent.groupby("_key", sort=False)["_amount"].sum().reindex(keys).fillna(0.0)
+        p12 = prior.groupby("_key", sort=False)["_amount"].sum().reindex(keys).fillna(0.0)
+        out["revenue_12m"] = r12.astype("float64")
+        out["revenue_prev_12m"] = p12.astype("float64")
+        out["growth"] = (r12 / p12.where(p12 > 0) - 1.0).astype("float64")
+    out["revenue_share"] = share_of_total(out["monetary"])
+    out = out.reset_index().rename(columns={"_key": customer})
+    out.attrs["as_of"] = None if stamp is None or pd.isna(stamp) else stamp.date()
+    return out
+
+
+def _days(delta: pd.Series) -> pd.Series:
+    days = delta.dt.days
+    return days.astype("Int64")
+
+
+def join_customers(
+    customers: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    on: str,
+    features_on: str | None = None,
+) -> pd.DataFrame:
+    """Left-join per-customer ``features`` onto ``customers`` (rows and order of ``customers`` kept).
+
+    Ids are compared as text (:func:`normalise_key`), so ``1001`` in one sheet meets
+    ``"1001"`` in the other.  Customers with no orders keep blank features except
+    ``frequency`` and ``distinct_products``/``channels``, which are 0.  A feature column that
+    already exists in ``customers`` is replaced.
+    """
+    right_key = features_on or on
+    if on not in customers.columns:
+        raise KeyError(on)
+    feats = features.copy()
+    feats["_join"] = normalise_key(feats[right_key])
+    feats = feats.drop(columns=[right_key]).drop_duplicates("_join")
+    left = customers.copy()
+    left_key = normalise_key(left[on])
+    feature_cols = [c for c in feats.columns if c != "_join"]
+    left = left.drop(columns=[c for c in feature_cols if c in left.columns])
+    right = feats.set_index("_join")
+    joined = right.reindex(left_key.to_numpy())
+    joined.index = left.index
+    for col in feature_cols:
+        values = joined[col]
+        if col in ("frequency", "distinct_products", "channels"):
+            values = values.fillna(0).astype("Int64")
+        left[col] = values
+    left.attrs.update(features.attrs)
+    return left
