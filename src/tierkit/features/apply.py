@@ -197,21 +197,20 @@ def _from_orders(
             )
     feats = customer_features(orders, as_of=ctx["as_of"], **{k: v for k, v in found.items()})  # type: ignore[arg-type]
     key_col = str(found["customer"])
+    names = conf.get("names") or {}
+    feats = feats.rename(columns={k: v for k, v in names.items() if k != key_col})
     if mode == "joined":
         join_on = conf.get("join_on", conf["customer"])
         on = find_column(frame, join_on, ctx["fields"])
         if on is None:
+            first = join_on if isinstance(join_on, str) else join_on[0]
             raise DataError(
                 f"from_orders: the customer table has no column {join_on!r} to join on",
-                hint=did_you_mean(
-                    str(join_on if isinstance(join_on, str) else join_on[0]), map(str, frame.columns)
-                ),
+                hint=did_you_mean(str(first), map(str, frame.columns)),
             )
         out = join_customers(frame, feats, on=on, features_on=key_col)
     else:
         out = feats
-    names = conf.get("names") or {}
-    out = out.rename(columns={k: v for k, v in names.items() if k != key_col})
     as_of = feats.attrs.get("as_of")
     if ctx["as_of"] is None and as_of is not None:
         ctx["as_of"] = as_of

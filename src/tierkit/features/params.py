@@ -28,14 +28,14 @@ def parse_number(value: object) -> int | float:
     if isinstance(value, int | float):
         return value
     text = str(value).strip().replace(",", "").replace("，", "")
-    scale = 1.0
-    if text.endswith(("%", "％")):
-        text, scale = text[:-1].strip(), 0.01
+    percent = text.endswith(("%", "％"))
+    if percent:
+        text = text[:-1].strip()
     try:
-        number = float(text) * scale
+        number = float(text) / 100 if percent else float(text)
     except ValueError:
         raise ValueError(f"not a number: {value!r}") from None
-    if scale == 1.0 and re.fullmatch(r"[+-]?\d+", text):
+    if not percent and re.fullmatch(r"[+-]?\d+", text):
         return int(text)
     return number
 

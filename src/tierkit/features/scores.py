@@ -12,7 +12,8 @@ Conventions, each pinned down by a test in ``tests/features/test_scores.py``:
   with a large tie group the group lands in the bin that holds its middle, so some bins may
   be smaller or empty.  ``reverse=True`` gives the *smallest* values the highest score
   (recency: fewer days since the last order is better).  Instead of quantiles, ``edges``
-  gives fixed thresholds.
+  gives fixed thresholds: a value equal to an edge gets the better score (``edges: [30,
+  90]`` scores 0-29 -> 1, 30-89 -> 2, 90+ -> 3; reversed, 0-30 -> 3, 31-90 -> 2, >90 -> 1).
 * The returned ``cut_points`` reproduce the scores: for ``reverse=False`` a value's score is
   ``1 + (number of cut points <= value)``; for ``reverse=True`` it is
   ``1 + (number of cut points >= value)``.  ``cut_points[j]`` is the smallest (largest when
