@@ -1,0 +1,121 @@
+"""The rule-set model: frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+HitPolicy = Literal["first", "unique", "priority", "collect"]
+HIT_POLICIES: tuple[str, ...] = ("first", "unique", "priority", "collect")
+FIELD_TYPES: tuple[str, ...] = ("string", "int", "float", "date", "datetime", "bool")
+LANGS: tuple[str, ...] = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in English and Chinese.  A missing language falls back to the other one."""
+
+    en: str
+    zh: str = ""
+
+    def get(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return self.zh or self.en
+        return self.en or self.zh
+
+    def __str__(self) -> str:
+        return self.get("en")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A declared input column: its type and the header texts it may appear under."""
+
+    name: str
+    type: str = "string"
+    aliases: tuple[str, ...] = ()
+    label: Text | None = None
+    line: int | None = None
+
+    def display(self, lang: str = "en") -> str:
+        if self.label is not None:
+            return self.label.get(lang)
+        return self.name
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One tier.  ``when`` is a rule-engine expression; a default segment has none."""
+
+    id: str
+    label: Text
+    when: str | None = None
+    default: bool = False
+    color: str | None = None
+    strategies: tuple[Text, ...] = ()
+    description: Text | None = None
+    priority: int = 0
+    line: int | None = None
+    when_line: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A named, ordered list of segments with a hit policy and field declarations."""
+
+    name: str
+    title: Text
+    segments: tuple[Segment, ...]
+    hit_policy: str = "first"
+    fields: dict[str, Field] = field(default_factory=dict)
+    measure: str | None = None
+    description: Text | None = None
+    column: str | None = None
+    params: dict[str, float] = field(default_factory=dict)
+    features: tuple[dict[str, Any], ...] = ()
+    path: Path | None = None
+    source: str = ""
+
+    @property
+    def display_path(self) -> str:
+        from ..errors import display_path
+
+        return display_path(self.path) if self.path else f"<{self.name}>"
+
+    @property
+    def digest(self) -> str:
+        """Short hash of the rule file text (printed on reports so a page traces to its rules)."""
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:10]
+
+    def segment(self, segment_id: str) -> Segment:
+        for seg in self.segments:
+            if seg.id == segment_id:
+                return seg
+        raise KeyError(segment_id)
+
+    @property
+    def default_segment(self) -> Segment | None:
+        for seg in self.segments:
+            if seg.default:
+                return seg
+        return None
+
+    @property
+    def conditional_segments(self) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.when is not None)
+
+    def output_name(self, lang: str = "en") -> str:
+        """Base header of the output columns: ``Tier`` for one rule set, or the rule set's column name."""
+        if self.column:
+            return self.column
+        return "层级" if lang == "zh" else "Tier"
+
+    def with_params(self, overrides: dict[str, float]) -> RuleSet:
+        from dataclasses import replace
+
+        params = dict(self.params)
+        params.update(overrides)
+        return replace(self, params=params)

@@ -1,0 +1,61 @@
+"""YAML loading that remembers the line of every mapping key and list item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict[str, Any]):
+    """A dict from YAML that knows the 1-based line of each key (``lines``) and of itself (``line``)."""
+
+    line: int = 0
+    lines: dict[str, int]
+
+
+class LineList(list[Any]):
+    line: int = 0
+    lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        result[str(key) if not isinstance(key, str) else key] = loader.construct_object(value_node, deep=True)
+        result.lines[str(key)] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text; mappings become :class:`LineDict`, sequences :class:`LineList`."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+
+
+def line_of(obj: Any, key: str | int | None = None) -> int | None:
+    if key is None:
+        return getattr(obj, "line", None)
+    if isinstance(obj, LineDict) and isinstance(key, str):
+        return obj.lines.get(key, obj.line)
+    if isinstance(obj, LineList) and isinstance(key, int) and 0 <= key < len(obj.lines):
+        return obj.lines[key]
+    return getattr(obj, "line", None)

@@ -1,0 +1,246 @@
+"""Read cells as users mean them: numbers stored as text, Excel errors, dates as serials or text.
+
+Each function takes a column of raw cell values (as read from a workbook/CSV) and returns a typed
+pandas Series (float64 / datetime64[ns] / object str / object bool with None for blanks).  A cell that
+cannot be read raises :class:`~tierkit.errors.DataError` naming the cell, e.g. ``Customers!C17``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, Where
+
+EXCEL_ERRORS = frozenset({"#N/A", "#N/A!", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!"})
+BLANKS = frozenset({"", "-", "--", "—", "n/a", "na", "null", "none", "nan", "无", "空"})
+_NUM_CLEAN = re.compile(r"[,\s¥$€£￥元'’_ ]")
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
+_YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "对", "真", "√", "x"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "不", "假", "×"})
+
+CellRef = Callable[[int], str]
+
+
+def _is_blank_text(text: str) -> bool:
+    return text.strip().lower() in BLANKS or text.strip().upper() in EXCEL_ERRORS
+
+
+def parse_number(value: object) -> float | None:
+    """A number from a cell: ``1,234``, ``¥1,234.50``, ``12%`` (0.12), ``(1,234)`` (-1234). None = blank."""
+    if value is None or isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a TRUE/FALSE value")
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        raise ValueError("a date")
+    text = str(value).strip()
+    if _is_blank_text(text):
+        return None
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    percent = text.endswith("%") or text.endswith("％")
+    if percent:
+        text = text[:-1]
+    scale = 1.0
+    if text.endswith("万"):
+        scale, text = 1e4, text[:-1]
+    elif text.endswith("亿"):
+        scale, text = 1e8, text[:-1]
+    text = _NUM_CLEAN.sub("", text).replace("−", "-")
+    number = float(text) * scale  # raises ValueError on garbage
+    if percent:
+        number /= 100.0
+    return -number if negative else number
+
+
+def parse_date(value: object) -> dt.datetime | None:
+    """A date from a cell: a datetime, an Excel serial, or text like 2024/1/5, 2024-01-05, 2024年1月5日."""
+    if value is None or isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        raise ValueError("a TRUE/FALSE value")
+    if isinstance(value, int | float | np.integer | np.floating):
+        serial = float(value)
+        if not 0 < serial < 2958466:
+            raise ValueError("not an Excel date serial")
+        return EXCEL_EPOCH + dt.timedelta(days=serial)
+    text = str(value).strip()
+    if _is_blank_text(text):
+        return None
+    m = _CN_DATE.match(text)
+    if m:
+        return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
+    m = _YMD.match(text)
+    if m:
+        return dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4] or 0), int(m[5] or 0), int(m[6] or 0))
+    m = _DMY.match(text)
+    if m:  # day/month/year as Excel shows it outside the US
+        return dt.datetime(int(m[3]), int(m[2]), int(m[1]))
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return parse_date(float(text))
+    return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+
+
+def parse_bool(value: object) -> bool | None:
+    if value is None or isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if _is_blank_text(text):
+        return None
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError("not TRUE/FALSE")
+
+
+def parse_text(value: object) -> str | None:
+    if value is None or isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an id typed as a number (1001.0) reads as "1001"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time(0) else value.date().isoformat()
+    text = str(value).strip()
+    if not text or text.upper() in EXCEL_ERRORS:
+        return None
+    return text
+
+
+_PARSERS: dict[str, tuple[Callable[[object], object], str]] = {
+    "float": (parse_number, "a number"),
+    "int": (parse_number, "a number"),
+    "date": (parse_date, "a date"),
+    "datetime": (parse_date, "a date"),
+    "bool": (parse_bool, "TRUE/FALSE"),
+    "string": (parse_text, "text"),
+}
+
+
+def coerce_column(series: pd.Series, ftype: str, *, column: str, cell_ref: CellRef | None = None,
+                  where: Where | None = None, rule_set: str | None = None) -> pd.Series:
+    """Convert raw cells to ``ftype``; raise DataError naming the first bad cell and how many there are."""
+    if ftype in ("float", "int") and pd.api.types.is_numeric_dtype(series.dtype) and series.dtype != bool:
+        return series.astype("float64")
+    if ftype in ("date", "datetime") and pd.api.types.is_datetime64_any_dtype(series.dtype):
+        out = series
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_convert("UTC").dt.tz_localize(None)
+        return out.astype("datetime64[ns]")
+    parser, what = _PARSERS[ftype]
+    values = series.to_numpy(dtype=object)
+    if ftype in ("float", "int"):
+        fast = pd.to_numeric(series, errors="coerce")
+        todo = np.flatnonzero(fast.isna().to_numpy() & pd.notna(series).to_numpy())
+        out_arr = fast.to_numpy(dtype="float64", copy=True)
+        bad = []
+        for i in todo:
+            try:
+                parsed = parser(values[i])
+            except (ValueError, TypeError, OverflowError):
+                bad.append(i)
+                continue
+            out_arr[i] = np.nan if parsed is None else parsed
+        _raise_bad(bad, values, what, column, cell_ref, where, rule_set)
+        return pd.Series(out_arr, index=series.index, name=series.name)
+    # text, dates and booleans: parse each distinct value once
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed_uniques: list[object] = []
+    bad_codes: set[int] = set()
+    for code, raw in enumerate(uniques):
+        try:
+            parsed_uniques.append(parser(raw))
+        except (ValueError, TypeError, OverflowError):
+            parsed_uniques.append(None)
+            bad_codes.add(code)
+    if bad_codes:
+        bad = [int(i) for i in np.flatnonzero(np.isin(codes, list(bad_codes)))]
+        _raise_bad(bad, values, what, column, cell_ref, where, rule_set)
+    table = np.array([*parsed_uniques, None], dtype=object)
+    out = table[codes]
+    if ftype in ("date", "datetime"):
+        return pd.Series(pd.to_datetime(out, errors="coerce"), index=series.index, name=series.name).astype(
+            "datetime64[ns]")
+    return pd.Series(out, index=series.index, name=series.name, dtype=object)
+
+
+def _raise_bad(bad: list[int], values: np.ndarray, what: str, column: str, cell_ref: CellRef | None,
+               where: Where | None, rule_set: str | None) -> None:
+    if not bad:
+        return
+    first = bad[0]
+    base = where or Where()
+    cell = cell_ref(first) if cell_ref else None
+    more = f" (and {len(bad) - 1} more cells)" if len(bad) > 1 else ""
+    rs = f" for rule set '{rule_set}'" if rule_set else ""
+    raise DataError(
+        f"cannot read {values[first]!r} as {what} in column '{column}'{rs}{more}",
+        where=Where(file=base.file, sheet=base.sheet, cell=cell, column=None if cell else column),
+        hint=f"fix the cell or declare the column's type in the rule file's 'fields' (row {first + 1} of the data)",
+    )
+
+
+def infer_type(series: pd.Series) -> str:
+    """The tierkit type of an undeclared column from its values."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    kinds: set[str] = set()
+    for value in pd.unique(series.dropna()):
+        if isinstance(value, bool | np.bool_):
+            kinds.add("bool")
+        elif isinstance(value, int | float | np.integer | np.floating):
+            kinds.add("float")
+        elif isinstance(value, dt.datetime | dt.date | pd.Timestamp):
+            kinds.add("datetime")
+        elif isinstance(value, str):
+            if not value.strip() or value.strip().upper() in EXCEL_ERRORS:
+                continue
+            kinds.add("string")
+        else:
+            kinds.add("string")
+        if len(kinds) > 1:
+            break
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds == {"float", "string"}:
+        return "float" if _mostly_numeric(series) else "string"
+    return "string"
+
+
+def _mostly_numeric(series: pd.Series) -> bool:
+    sample = series.dropna().head(200)
+    ok = 0
+    for value in sample:
+        try:
+            if parse_number(value) is not None:
+                ok += 1
+        except ValueError:
+            pass
+    return ok >= 0.9 * max(1, len(sample))
