@@ -1,0 +1,225 @@
+"""Bind a rule set to a table: find each name's column (aliases, did-you-mean), type it, derive features."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import rule_engine
+
+from .compile.context import as_of_datetime, parse_rule
+from .compile.vector import StrData, Vec
+from .errors import DataError, RuleFileError, Where, did_you_mean
+from .ruleset.loader import iter_symbols, rule_error
+from .ruleset.model import RuleSet
+from .values import coerce_column, infer_type
+
+_NORM_RE = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+
+
+def normalise_header(text: object) -> str:
+    """``"Customer ID"`` -> ``customer_id``; Chinese kept as is."""
+    return _NORM_RE.sub("_", str(text).strip().lower()).strip("_")
+
+
+@dataclass
+class TableSource:
+    """Where a table came from, for error messages: file, sheet and a cell-address function."""
+
+    file: str | None = None
+    sheet: str | None = None
+    cell_ref: Callable[[int, str], str] | None = None
+    sheets: Any = None  # other sheets for features (mapping or callable)
+
+    def where(self) -> Where:
+        return Where(file=self.file, sheet=self.sheet)
+
+
+@dataclass
+class Binding:
+    """A rule set bound to one table: typed columns per name and rules parsed with the full types."""
+
+    ruleset: RuleSet
+    frame: pd.DataFrame  # the input table plus derived feature columns
+    typed: pd.DataFrame  # one typed column per name the rules use
+    types: dict[str, str]
+    headers: dict[str, str]  # name -> header text in the input (for messages and reasons)
+    rules: dict[str, rule_engine.Rule]
+    now: dt.datetime
+    feature_meta: dict[str, Any] = field(default_factory=dict)
+    measure: str | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.frame)
+
+    def vectors(self) -> dict[str, Vec]:
+        return {name: column_vec(self.typed[name], self.types[name]) for name in self.typed.columns}
+
+    def oracle_rows(self) -> list[dict[str, Any]]:
+        """Rows as rule-engine sees them: None for blanks, Python scalars (the oracle's row adapter)."""
+        cols = {name: to_python(self.typed[name], self.types[name]) for name in self.typed.columns}
+        names = list(cols)
+        return [dict(zip(names, values, strict=True)) for values in zip(*cols.values(), strict=True)] \
+            if names else [{} for _ in range(self.n)]
+
+
+def to_python(series: pd.Series, kind: str) -> list[Any]:
+    if kind in ("float", "int"):
+        arr = series.to_numpy(dtype="float64")
+        return [None if np.isnan(v) else float(v) for v in arr]
+    if kind in ("date", "datetime"):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in series]
+    return [None if v is None or (isinstance(v, float) and np.isnan(v)) else
+            (bool(v) if kind == "bool" else v) for v in series.to_numpy(dtype=object)]
+
+
+def column_vec(series: pd.Series, kind: str) -> Vec:
+    """A typed column as a Vec for the compiled backend."""
+    if kind in ("float", "int"):
+        arr = series.to_numpy(dtype="float64")
+        return Vec("float", arr, null=np.isnan(arr))
+    if kind in ("date", "datetime"):
+        ns = series.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        null = ns == np.iinfo(np.int64).min
+        ns = ns - ns % 1000  # rule-engine keeps microseconds
+        return Vec("datetime", np.where(null, 0, ns), null=null)
+    if kind == "bool":
+        obj = series.to_numpy(dtype=object)
+        null = pd.isna(obj)
+        return Vec("bool", np.where(null, False, obj).astype(bool), null=null)
+    codes, cats = pd.factorize(series, use_na_sentinel=True)
+    codes = codes.astype(np.intp)
+    return Vec("str", StrData(codes, np.asarray(cats, dtype=object)), null=codes < 0)
+
+
+def _header_index(frame: pd.DataFrame) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for col in frame.columns:
+        for key in (str(col), str(col).strip().casefold(), normalise_header(col)):
+            index.setdefault(key, col)
+    return index
+
+
+def find_header(frame: pd.DataFrame, candidates: list[str], index: dict[str, str] | None = None) -> str | None:
+    index = index if index is not None else _header_index(frame)
+    for cand in candidates:
+        for key in (cand, cand.strip().casefold(), normalise_header(cand)):
+            if key in index:
+                return index[key]
+    return None
+
+
+def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
+         source: TableSource | None = None) -> Binding:
+    """Resolve, type and derive every name the rule set uses; raise one clear error on the first problem."""
+    source = source or TableSource()
+    file = rs.display_path
+    now = as_of_datetime(as_of)
+    work = frame.copy(deep=False)
+    headers: dict[str, str] = {}
+    typed: dict[str, pd.Series] = {}
+    types: dict[str, str] = {}
+
+    def cell_ref_for(header: str) -> Callable[[int], str] | None:
+        if source.cell_ref is None:
+            return None
+        return lambda i: source.cell_ref(i, header)  # type: ignore[misc]
+
+    # 1. declared fields present in the table get their field name and type
+    index = _header_index(work)
+    for name, fdef in rs.fields.items():
+        header = find_header(work, [name, *fdef.aliases], index)
+        if header is None:
+            continue
+        series = coerce_column(work[header], fdef.type, column=str(header), cell_ref=cell_ref_for(header),
+                               where=source.where(), rule_set=rs.name)
+        headers[name] = str(header)
+        typed[name] = series
+        types[name] = fdef.type
+        if name != header:
+            work[name] = series
+    # 2. derived features and parameters
+    feature_meta: dict[str, Any] = {}
+    if rs.features:
+        from .features import apply_features
+
+        for name, series in typed.items():
+            work[name] = series
+        work, feature_meta = apply_features(work, list(rs.features), as_of=as_of, sheets=source.sheets,
+                                            fields={k: v for k, v in rs.fields.items()}, source=file)
+        index = _header_index(work)
+    if feature_meta.get("as_of") and as_of is None:
+        now = as_of_datetime(feature_meta["as_of"])
+    # 3. every other name the rules use
+    symbols: list[tuple[str, str | None]] = []
+    for seg in rs.conditional_segments:
+        assert seg.when is not None
+        rule = parse_rule(seg.when, {}, now)
+        symbols.extend((sym, seg.id) for sym in iter_symbols(rule.statement))
+    if rs.measure:
+        symbols.append((rs.measure, None))
+    n = len(work)
+    for sym, seg_id in symbols:
+        if sym in typed:
+            continue
+        if sym in rs.params:
+            typed[sym] = pd.Series(np.full(n, rs.params[sym], dtype="float64"), index=work.index)
+            types[sym] = "float"
+            headers[sym] = sym
+            continue
+        fdef = rs.fields.get(sym)
+        header = find_header(work, [sym, *(fdef.aliases if fdef else ())], index)
+        if header is None:
+            raise _unknown_column(rs, sym, seg_id, work, source)
+        ftype = fdef.type if fdef else infer_type(work[header])
+        typed[sym] = coerce_column(work[header], ftype, column=str(header), cell_ref=cell_ref_for(header),
+                                   where=source.where(), rule_set=rs.name)
+        types[sym] = ftype
+        headers[sym] = str(header)
+    typed_frame = pd.DataFrame(typed, index=work.index) if typed else pd.DataFrame(index=work.index)
+    # 4. parse again with every type known: catches `region >= 5` when region turned out to be text
+    rules: dict[str, rule_engine.Rule] = {}
+    for seg in rs.conditional_segments:
+        assert seg.when is not None
+        try:
+            rules[seg.id] = parse_rule(seg.when, types, now)
+        except rule_engine.errors.EngineError as err:
+            cols = ", ".join(f"{s} ({types[s]}, column '{headers[s]}')" for s in types if s in seg.when)
+            raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
+    return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
+                   feature_meta=feature_meta, measure=rs.measure)
+
+
+def _unknown_column(rs: RuleSet, sym: str, seg_id: str | None, frame: pd.DataFrame,
+                    source: TableSource) -> RuleFileError:
+    candidates = [normalise_header(c) for c in frame.columns] + list(rs.fields) + [str(c) for c in frame.columns]
+    hint = did_you_mean(sym, candidates)
+    if hint is None:
+        shown = ", ".join(str(c) for c in list(frame.columns)[:12])
+        hint = (f"the table has: {shown}; map a header to '{sym}' with fields: {{{sym}: {{aliases: [...]}}}}")
+    seg = rs.segment(seg_id) if seg_id else None
+    line = (seg.when_line or seg.line) if seg else None
+    what = f"in segment '{seg_id}'" if seg_id else "(the rule set's measure)"
+    data = f" of {source.file}" + (f" sheet '{source.sheet}'" if source.sheet else "") if source.file else ""
+    return RuleFileError(f"unknown column '{sym}' {what}{data}",
+                         where=Where(file=rs.display_path, line=line, segment=seg_id), hint=hint)
+
+
+def measure_values(binding: Binding) -> np.ndarray | None:
+    if not binding.measure:
+        return None
+    series = binding.typed[binding.measure]
+    if binding.types[binding.measure] not in ("float", "int"):
+        raise DataError(f"the measure '{binding.measure}' is not numeric",
+                        where=Where(column=binding.headers.get(binding.measure)))
+    return series.to_numpy(dtype="float64")
+
+
+def params_from_mapping(values: Mapping[str, Any]) -> dict[str, float]:
+    return {k: float(v) for k, v in values.items()}

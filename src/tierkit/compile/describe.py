@@ -1,0 +1,196 @@
+"""Render a parsed rule-engine expression back to text: source-like, or in plain words for managers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rule_engine import ast
+
+SYMBOLS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq_fzm": "=~",
+           "eq_fzs": "=~~", "ne_fzm": "!~", "ne_fzs": "!~~", "add": "+", "sub": "-", "mul": "*",
+           "tdiv": "/", "fdiv": "//", "mod": "%", "pow": "**", "and": "and", "or": "or"}
+PRETTY = {"ge": "≥", "le": "≤", "ne": "≠", "eq": "=", "gt": ">", "lt": "<"}
+WORDS = {
+    "en": {"and": "and", "or": "or", "not": "not", "in": "is", "one_of": " or ", "blank": "blank",
+           "matches": "matches", "contains": "contains", "is": "is", "else": "otherwise",
+           "default": "every customer no other tier took", "today": "today", "now": "now"},
+    "zh": {"and": "且", "or": "或", "not": "非", "in": "为", "one_of": "或", "blank": "空白",
+           "matches": "匹配", "contains": "包含", "is": "为", "else": "否则",
+           "default": "未被其他层级选中的所有客户", "today": "今天", "now": "现在"},
+}
+
+
+def fmt_number(value: float | decimal.Decimal | int, lang: str = "en") -> str:
+    number = float(value)
+    if number != number:
+        return "NaN"
+    if abs(number) >= 1000 or number == int(number):
+        if number == int(number):
+            return f"{int(number):,}" if abs(number) >= 10000 else str(int(number))
+        return f"{number:,.2f}"
+    return f"{number:.4g}"
+
+
+def fmt_value(value: Any, lang: str = "en") -> str:
+    if value is None:
+        return WORDS[lang]["blank"]
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | int | decimal.Decimal):
+        return fmt_number(value, lang)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.timedelta):
+        return f"{value.days} days" if lang == "en" else f"{value.days}天"
+    return str(value)
+
+
+def to_source(node: Any) -> str:
+    """Source-like text of an expression (after rule-engine's constant folding)."""
+    if isinstance(node, ast.Statement):
+        return to_source(node.expression)
+    if isinstance(node, ast.SymbolExpression):
+        return ("$" if node.scope == "built-in" else "") + node.name
+    if isinstance(node, ast.StringExpression):
+        return '"' + node.value.replace('"', '\\"') + '"'
+    if isinstance(node, ast.NullExpression):
+        return "null"
+    if isinstance(node, ast.BooleanExpression):
+        return "true" if node.value else "false"
+    if isinstance(node, ast.FloatExpression):
+        return str(node.value)
+    if isinstance(node, ast.DatetimeExpression):
+        return f'd"{node.value.isoformat()}"'
+    if isinstance(node, ast.TimedeltaExpression):
+        return f't"P{node.value.days}DT{node.value.seconds}S"'
+    if isinstance(node, ast.ArrayExpression):
+        return "[" + ", ".join(to_source(v) for v in node.value) + "]"
+    if isinstance(node, ast.UnaryExpression):
+        return ("not " if node.type == "not" else "-") + _paren(node.right)
+    if isinstance(node, ast.ContainsExpression):
+        return f"{_paren(node.member)} in {_paren(node.container)}"
+    if isinstance(node, ast.GetAttributeExpression):
+        return f"{_paren(node.object)}.{node.name}"
+    if isinstance(node, ast.TernaryExpression):
+        return f"{_paren(node.condition)} ? {_paren(node.case_true)} : {_paren(node.case_false)}"
+    if isinstance(node, ast.CoalesceExpression):
+        return f"{_paren(node.left)} ?? {_paren(node.right)}"
+    if hasattr(node, "left") and hasattr(node, "type"):
+        return f"{_paren(node.left)} {SYMBOLS.get(node.type, node.type)} {_paren(node.right)}"
+    return type(node).__name__
+
+
+def _paren(node: Any) -> str:
+    text = to_source(node)
+    if isinstance(node, ast.LogicExpression | ast.TernaryExpression) or (
+            hasattr(node, "left") and isinstance(node, ast.ComparisonExpression)):
+        return f"({text})"
+    return text
+
+
+def conjuncts(node: Any) -> list[Any]:
+    """Top-level ``and`` parts of an expression."""
+    if isinstance(node, ast.Statement):
+        node = node.expression
+    if isinstance(node, ast.LogicExpression) and node.type == "and":
+        return conjuncts(node.left) + conjuncts(node.right)
+    return [node]
+
+
+Namer = Callable[[str], str]
+
+
+def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
+    """``Revenue ≥ 100,000 and region is North or East``: a rule as a manager reads it."""
+    namer = namer or (lambda s: s)
+    w = WORDS[lang]
+    if isinstance(node, ast.Statement):
+        node = node.expression
+    if isinstance(node, ast.LogicExpression):
+        sep = f" {w[node.type]} " if lang == "en" else w[node.type]
+        parts = [plain_words(x, lang, namer) for x in (node.left, node.right)]
+        parts = [f"({p})" if isinstance(x, ast.LogicExpression) and x.type != node.type else p
+                 for p, x in zip(parts, (node.left, node.right), strict=True)]
+        return sep.join(parts)
+    if isinstance(node, ast.SymbolExpression):
+        if node.scope == "built-in":
+            return w.get(node.name, node.name)
+        return namer(node.name)
+    if isinstance(node, ast.LiteralExpressionBase) and not isinstance(node, ast.ArrayExpression):
+        return fmt_value(node.value, lang)
+    if isinstance(node, ast.ArrayExpression):
+        return w["one_of"].join(plain_words(v, lang, namer) for v in node.value)
+    if isinstance(node, ast.ContainsExpression):
+        if isinstance(node.container, ast.ArrayExpression):
+            return f"{plain_words(node.member, lang, namer)} {w['in']} {plain_words(node.container, lang, namer)}"
+        return f"{plain_words(node.container, lang, namer)} {w['contains']} {plain_words(node.member, lang, namer)}"
+    if isinstance(node, ast.UnaryExpression):
+        inner = plain_words(node.right, lang, namer)
+        return f"{w['not']} ({inner})" if node.type == "not" else f"-{inner}"
+    if isinstance(node, ast.ComparisonExpression):
+        left, right = plain_words(node.left, lang, namer), plain_words(node.right, lang, namer)
+        if node.type.endswith(("fzm", "fzs")):
+            neg = f"{w['not']} " if node.type.startswith("ne") else ""
+            return f"{left} {neg}{w['matches']} {right}"
+        if isinstance(node.right, ast.NullExpression):
+            return f"{left} {w['is']} {w['blank']}" if node.type == "eq" else f"{left} ≠ {w['blank']}"
+        return f"{left} {PRETTY.get(node.type, node.type)} {right}"
+    if isinstance(node, ast.CoalesceExpression):
+        blank = "if blank" if lang == "en" else "若为空"
+        return f"{plain_words(node.left, lang, namer)} ({blank} {plain_words(node.right, lang, namer)})"
+    if hasattr(node, "left") and hasattr(node, "type"):
+        sides = []
+        for side in (node.left, node.right):
+            text = plain_words(side, lang, namer)
+            if hasattr(side, "left") and not isinstance(side, ast.ComparisonExpression | ast.LogicExpression):
+                text = f"({text})"
+            sides.append(text)
+        return f"{sides[0]} {SYMBOLS.get(node.type, node.type)} {sides[1]}"
+    return to_source(node)
+
+
+def referenced(node: Any) -> list[str]:
+    from ..ruleset.loader import iter_symbols
+
+    seen: dict[str, None] = {}
+    for sym in iter_symbols(node):
+        seen.setdefault(sym, None)
+    return list(seen)
+
+
+def reason_template(node: Any, lang: str = "en", namer: Namer | None = None) -> tuple[str, list[str]]:
+    """For one conjunct: a template with ``{name}`` slots for row values, and the names used.
+
+    ``revenue >= 100000`` -> ``revenue {revenue} ≥ 100,000``; anything else -> its plain words followed
+    by the values of the names it uses.
+    """
+    namer = namer or (lambda s: s)
+    if isinstance(node, ast.ComparisonExpression) and isinstance(node.left, ast.SymbolExpression) \
+            and node.left.scope is None and isinstance(node.right, ast.LiteralExpressionBase) \
+            and not node.type.endswith(("fzm", "fzs")):
+        name = node.left.name
+        return f"{namer(name)} {{{name}}} {PRETTY.get(node.type, node.type)} " \
+               f"{_escape(plain_words(node.right, lang, namer))}", [name]
+    if isinstance(node, ast.ContainsExpression) and isinstance(node.member, ast.SymbolExpression) \
+            and isinstance(node.container, ast.ArrayExpression):
+        name = node.member.name
+        items = ", ".join(_escape(plain_words(v, lang, namer)) for v in node.container.value)
+        word = "in" if lang == "en" else "属于"
+        return f"{namer(name)} {{{name}}} {word} [{items}]", [name]
+    names = referenced(node)
+    text = _escape(plain_words(node, lang, namer))
+    if names:
+        text += " (" + ", ".join(f"{namer(n)} {{{n}}}" for n in names) + ")"
+    return text, names
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def describe_when(node: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
+    labels = labels or {}
+    return plain_words(node, lang, lambda s: labels.get(s, s))

@@ -1,0 +1,44 @@
+"""The reference oracle: plain row-by-row rule-engine evaluation.
+
+Slow (tens of thousands of rows per second) and obviously right: every compiled backend is checked
+against it.  A row whose evaluation raises (a blank in an ordered comparison, division by zero, ...)
+counts as *not matching* and is flagged as an error, exactly as the compiled backend does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .bind import Binding
+
+
+def evaluate_oracle(binding: Binding) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per segment id: (matches, errors) boolean arrays, computed row by row with rule-engine."""
+    rows = binding.oracle_rows()
+    n = len(rows)
+    matches: dict[str, np.ndarray] = {}
+    errors: dict[str, np.ndarray] = {}
+    for seg_id, rule in binding.rules.items():
+        m = np.zeros(n, dtype=bool)
+        e = np.zeros(n, dtype=bool)
+        for i, row in enumerate(rows):
+            try:
+                m[i] = bool(rule.evaluate(row))
+            except Exception:  # noqa: BLE001 - any failure of the reference means "error" for that row
+                e[i] = True
+        matches[seg_id] = m
+        errors[seg_id] = e
+    return matches, errors
+
+
+def evaluate_compiled(binding: Binding) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per segment id: (matches, errors) from the vectorised backend."""
+    from .compile.pandas_backend import PandasCompiler
+
+    vectors = binding.vectors()
+    matches: dict[str, np.ndarray] = {}
+    errors: dict[str, np.ndarray] = {}
+    for seg_id, rule in binding.rules.items():
+        compiler = PandasCompiler(vectors, binding.n, rule.context)
+        matches[seg_id], errors[seg_id] = compiler.truth(rule.statement)
+    return matches, errors

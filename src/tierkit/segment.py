@@ -1,0 +1,264 @@
+"""Segmentation: hit policies, one tier and one reason per row, summaries and explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .bind import Binding, TableSource, bind, measure_values
+from .compile.describe import conjuncts, describe_when, fmt_value, reason_template
+from .errors import OverlapError, Where
+from .ruleset.model import RuleSet, Segment
+
+UNMATCHED = ""
+
+
+@dataclass
+class Classification:
+    """The result of applying a rule set to a table."""
+
+    binding: Binding
+    tier_index: np.ndarray  # per row: index into ruleset.segments, -1 = no segment
+    matches: dict[str, np.ndarray]
+    errors: dict[str, np.ndarray]
+    collected: list[list[int]] | None = None  # collect policy: every matching segment per row
+    source: TableSource = field(default_factory=TableSource)
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.binding.ruleset
+
+    @property
+    def n(self) -> int:
+        return len(self.tier_index)
+
+    def _per_row(self, fn: Any) -> list[str]:
+        segs = self.ruleset.segments
+        table = [fn(s) for s in segs] + [UNMATCHED]
+        if self.collected is not None:
+            return [", ".join(table[i] for i in hits) if hits else UNMATCHED for hits in self.collected]
+        return list(np.asarray(table, dtype=object)[self.tier_index])
+
+    def tier_ids(self) -> list[str]:
+        return self._per_row(lambda s: s.id)
+
+    def labels(self, lang: str = "en") -> list[str]:
+        return self._per_row(lambda s: s.label.get(lang))
+
+    def colors(self) -> list[str | None]:
+        table = [s.color for s in self.ruleset.segments] + [None]
+        return list(np.asarray(table, dtype=object)[self.tier_index])
+
+    def reasons(self, lang: str = "en") -> list[str]:
+        """Why each row got its tier: the winning rule's conditions with the row's values."""
+        out = np.full(self.n, "", dtype=object)
+        segs = self.ruleset.segments
+        for k, seg in enumerate(segs):
+            rows = np.flatnonzero(self.tier_index == k)
+            if len(rows):
+                out[rows] = self._segment_reasons(seg, rows, lang)
+        none = np.flatnonzero(self.tier_index < 0)
+        if len(none):
+            out[none] = self._unmatched_reasons(none, lang)
+        return list(out)
+
+    def _namer(self, lang: str) -> Any:
+        fields = self.ruleset.fields
+        return lambda s: fields[s].display(lang) if s in fields and fields[s].label else s
+
+    def _segment_reasons(self, seg: Segment, rows: np.ndarray, lang: str) -> np.ndarray:
+        if seg.default:
+            text = "no other segment matched" if lang == "en" else "未命中其他层级"
+            out = np.full(len(rows), text, dtype=object)
+            errored = [i for i, r in enumerate(rows) if any(e[r] for e in self.errors.values())]
+            for i in errored:
+                r = rows[i]
+                failed = [s for s, e in self.errors.items() if e[r]]
+                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
+                if names:
+                    out[i] = text + (f" (blank {', '.join(names)})" if lang == "en" else f"（{'、'.join(names)} 为空）")
+            return out
+        rule = self.binding.rules[seg.id]
+        parts: list[pd.Series] = []
+        for node in conjuncts(rule.statement):
+            template, names = reason_template(node, lang, self._namer(lang))
+            values = {name: self._formatted(name, rows, lang) for name in names}
+            if not names:
+                parts.append(pd.Series([template.format()] * len(rows)))
+                continue
+            pieces = template.split("{")
+            series = pd.Series([pieces[0]] * len(rows), dtype=object)
+            for piece in pieces[1:]:
+                if piece.startswith("{"):  # escaped brace
+                    series = series + "{" + piece[1:]
+                    continue
+                name, _, rest = piece.partition("}")
+                series = series + values[name] + rest.replace("}}", "}")
+            parts.append(series)
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = joined + "; " + part
+        return joined.to_numpy(dtype=object)
+
+    def _formatted(self, name: str, rows: np.ndarray, lang: str) -> pd.Series:
+        series = self.binding.typed[name].iloc[rows]
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        kind = self.binding.types[name]
+        texts = [fmt_value(_py(v, kind), lang) for v in uniques] + [fmt_value(None, lang)]
+        return pd.Series(np.asarray(texts, dtype=object)[codes], dtype=object)
+
+    def _unmatched_reasons(self, rows: np.ndarray, lang: str) -> np.ndarray:
+        out = []
+        for r in rows:
+            failed = [seg_id for seg_id, e in self.errors.items() if e[r]]
+            if failed:
+                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
+                blank = ", ".join(names) if names else "a value"
+                out.append(f"no segment matched; blank {blank} in segment {', '.join(failed)}" if lang == "en"
+                           else f"未命中任何层级；{blank} 为空（{', '.join(failed)}）")
+            else:
+                out.append("no segment matched" if lang == "en" else "未命中任何层级")
+        return np.asarray(out, dtype=object)
+
+    def explain(self, row: int, lang: str = "en") -> str:
+        """A multi-line explanation for one row (0-based index into the table)."""
+        rs = self.ruleset
+        lines = []
+        tier = self.tier_index[row]
+        label = rs.segments[tier].label.get(lang) if tier >= 0 else "(none)"
+        lines.append(f"row {row + 1}: {label}  [{rs.name}, hit policy {rs.hit_policy}]")
+        lines.append(f"  reason: {self.reasons(lang)[row] if self.n < 5000 else self._row_reason(row, lang)}")
+        for seg in rs.segments:
+            if seg.default:
+                state = "default"
+            elif self.errors[seg.id][row]:
+                state = "could not evaluate (blank or invalid value)"
+            else:
+                state = "matches" if self.matches[seg.id][row] else "no"
+            when = describe_when(self.binding.rules[seg.id].statement, lang) if seg.when else "-"
+            mark = "→" if tier >= 0 and rs.segments[tier].id == seg.id else " "
+            lines.append(f"  {mark} {seg.id:<16} {state:<12} {when}")
+        values = ", ".join(f"{self.binding.headers.get(k, k)}={fmt_value(_py(self.binding.typed[k].iloc[row], t))}"
+                           for k, t in self.binding.types.items() if k not in rs.params)
+        lines.append(f"  values: {values}")
+        return "\n".join(lines)
+
+    def _row_reason(self, row: int, lang: str) -> str:
+        tier = self.tier_index[row]
+        if tier < 0:
+            return str(self._unmatched_reasons(np.array([row]), lang)[0])
+        return str(self._segment_reasons(self.ruleset.segments[tier], np.array([row]), lang)[0])
+
+    def summary(self, lang: str = "en") -> pd.DataFrame:
+        """Per segment: count, share of rows, and sum/share of the measure."""
+        rs = self.ruleset
+        measure = measure_values(self.binding)
+        total_m = float(np.nansum(measure)) if measure is not None else None
+        rows = []
+        for k, seg in enumerate([*rs.segments, None]):
+            idx = k if seg is not None else -1
+            if self.collected is not None and seg is not None:
+                mask = np.array([k in hits for hits in self.collected], dtype=bool)
+            elif self.collected is not None:
+                mask = np.array([not hits for hits in self.collected], dtype=bool)
+            else:
+                mask = self.tier_index == idx
+            count = int(mask.sum())
+            if seg is None and count == 0:
+                continue
+            row: dict[str, Any] = {
+                "id": seg.id if seg else "",
+                "label": seg.label.get(lang) if seg else ("(no segment)" if lang == "en" else "（未分层）"),
+                "count": count,
+                "share": count / self.n if self.n else 0.0,
+                "color": seg.color if seg else None,
+            }
+            if measure is not None:
+                value = float(np.nansum(measure[mask]))
+                row["measure_sum"] = value
+                row["measure_share"] = value / total_m if total_m else 0.0
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def _py(value: Any, kind: str) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if kind in ("date", "datetime"):
+        return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _blank_names(binding: Binding, seg_id: str, row: int) -> list[str]:
+    from .compile.describe import referenced
+
+    rule = binding.rules[seg_id]
+    out = []
+    for name in referenced(rule.statement):
+        if name in binding.typed.columns and pd.isna(binding.typed[name].iloc[row]):
+            out.append(binding.headers.get(name, name))
+    return out
+
+
+def resolve_hits(rs: RuleSet, matches: dict[str, np.ndarray], n: int, *, strict_unique: bool = True,
+                 source: TableSource | None = None) -> tuple[np.ndarray, list[list[int]] | None]:
+    """Apply the hit policy: the index of each row's segment (-1 none), or all hits under ``collect``."""
+    segs = rs.segments
+    order = list(range(len(segs)))
+    if rs.hit_policy == "priority":
+        order.sort(key=lambda k: (segs[k].priority, k))
+    tier = np.full(n, -1, dtype=np.int32)
+    default_idx = next((k for k, s in enumerate(segs) if s.default), None)
+    if rs.hit_policy == "collect":
+        hit_matrix = np.column_stack([matches[s.id] for s in segs if not s.default]) if rs.conditional_segments \
+            else np.zeros((n, 0), dtype=bool)
+        ids = [k for k, s in enumerate(segs) if not s.default]
+        collected = [[ids[j] for j in np.flatnonzero(r)] for r in hit_matrix]
+        if default_idx is not None:
+            collected = [c or [default_idx] for c in collected]
+        for i, c in enumerate(collected):
+            tier[i] = c[0] if c else -1
+        return tier, collected
+    if rs.hit_policy == "unique" and strict_unique:
+        count = np.zeros(n, dtype=np.int32)
+        for s in rs.conditional_segments:
+            count += matches[s.id]
+        over = np.flatnonzero(count > 1)
+        if len(over):
+            first = over[0]
+            which = [s.id for s in rs.conditional_segments if matches[s.id][first]]
+            rows = ", ".join(str(r + 1) for r in over[:10])
+            raise OverlapError(
+                f"{len(over)} rows match more than one segment under hit_policy 'unique' "
+                f"(rows {rows}{'...' if len(over) > 10 else ''}; row {first + 1} matches {', '.join(which)})",
+                where=Where(file=rs.display_path),
+                hint="make the conditions exclusive, or use hit_policy: first; run 'tierkit rules check --data' "
+                     "for the full list")
+    for k in reversed(order):
+        seg = segs[k]
+        if seg.default:
+            continue
+        tier[matches[seg.id]] = k
+    if default_idx is not None:
+        tier[tier < 0] = default_idx
+    return tier, None
+
+
+def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
+             engine: str = "compiled", source: TableSource | None = None) -> Classification:
+    """Apply ``rs`` to ``frame``: one tier per row (``engine='oracle'`` evaluates row by row with rule-engine)."""
+    from .oracle import evaluate_compiled, evaluate_oracle
+
+    source = source or TableSource()
+    binding = bind(rs, frame, as_of=as_of, source=source)
+    evaluate = evaluate_oracle if engine == "oracle" else evaluate_compiled
+    matches, errors = evaluate(binding)
+    tier, collected = resolve_hits(rs, matches, binding.n, source=source)
+    return Classification(binding=binding, tier_index=tier, matches=matches, errors=errors, collected=collected,
+                          source=source)
