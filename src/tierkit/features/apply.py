@@ -22,7 +22,7 @@ KINDS: dict[str, frozenset[str]] = {
     "from_orders": frozenset(),
     "pareto_share": frozenset({"by"}),
     "share": frozenset({"by"}),
-    "quantile_score": frozenset({"bins", "reverse", "edges", "by"}),
+    "quantile_score": frozenset({"bins", "reverse", "edges", "by", "skip_zero"}),
     "percent_rank": frozenset({"by", "reverse"}),
     "days_since": frozenset(),
     "sum": frozenset(),
@@ -30,18 +30,8 @@ KINDS: dict[str, frozenset[str]] = {
     "ratio": frozenset(),
     "flags": frozenset({"levels", "separator"}),
 }
-_ORDER_KEYS = {
-    "sheet",
-    "customer",
-    "date",
-    "amount",
-    "margin",
-    "product",
-    "channel",
-    "order",
-    "join_on",
-    "names",
-}
+_ORDER_COLUMNS = ("customer", "date", "amount", "margin", "product", "channel", "order")
+_ORDER_KEYS = frozenset({*_ORDER_COLUMNS, "sheet", "join_on", "names"})
 _DEFAULT_LEVELS = ("high", "高", "yes", "y", "是", "true", "1", "x", "✓")
 
 
@@ -60,8 +50,8 @@ def find_column(
     for name in [names] if isinstance(names, str) else list(names):
         wanted.append(str(name))
         spec = (fields or {}).get(name)
-        if isinstance(spec, Mapping):
-            wanted.extend(str(a) for a in spec.get("aliases") or [])
+        aliases = spec.get("aliases") if isinstance(spec, Mapping) else getattr(spec, "aliases", None)
+        wanted.extend(str(a) for a in aliases or [])
     for name in wanted:
         if name in frame.columns:
             return name
@@ -169,10 +159,7 @@ def _from_orders(
     frame: pd.DataFrame, conf: Mapping[str, Any], optional: bool, ctx: dict[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]] | None:
     def cols(table: pd.DataFrame) -> dict[str, str | None]:
-        return {
-            k: find_column(table, conf[k]) if k in conf else None
-            for k in _ORDER_KEYS - {"sheet", "join_on", "names"}
-        }
+        return {k: find_column(table, conf[k]) if k in conf else None for k in _ORDER_COLUMNS}
 
     found = cols(frame)
     mode = "orders table"
@@ -241,7 +228,7 @@ def _one(
     resolved = {name: find_column(frame, name, fields) for name in inputs}
     missing = [name for name, col in resolved.items() if col is None]
     if kind == "flags":
-        missing = [] if len(missing) < len(inputs) else missing
+        missing = []  # a flag column the user does not keep is simply not flagged
     if missing:
         if options.get("optional"):
             return None
@@ -279,8 +266,13 @@ def _one(
         )
         groups = [(None, frame)] if by is None else list(frame.groupby(by, sort=False, dropna=False))
         parts, cuts = [], {}
+        skip_zero = bool(options.get("skip_zero", False))
+        meta["skip_zero"] = skip_zero
         for key, group in groups:
-            s, c = scores.quantile_score(group[str(col)], bins, reverse, edges=edges)
+            source = scores.numeric(group[str(col)])
+            if skip_zero:
+                source = source.where(source != 0)
+            s, c = scores.quantile_score(source, bins, reverse, edges=edges)
             parts.append(s)
             cuts[key] = c
         frame[target] = pd.concat(parts).reindex(frame.index).astype("Int64")

@@ -18,6 +18,8 @@ attaches them to a customer table.  Definitions (all pinned by tests):
 * ``revenue_12m``: amount in the 365 days ending on ``as_of``; ``revenue_prev_12m``: the 365
   days before that; ``growth`` = revenue_12m / revenue_prev_12m - 1, blank when the earlier
   window is 0 or negative.
+* ``active_months_12m``: calendar months in which the customer ordered during those 365 days
+  (0-13; measures continuous vs intermittent buying).
 * ``revenue_share``: monetary / total monetary of all customers with a positive total.
 """
 
@@ -48,6 +50,7 @@ FEATURE_COLUMNS = (
     "channels",
     "revenue_12m",
     "revenue_prev_12m",
+    "active_months_12m",
     "growth",
     "revenue_share",
 )
@@ -157,6 +160,9 @@ def customer_features(
         prior = work[(work["_date"] > stamp - 2 * _YEAR) & (work["_date"] <= stamp - _YEAR)]
         r12 = recent.groupby("_key", sort=False)["_amount"].sum().reindex(keys).fillna(0.0)
         p12 = prior.groupby("_key", sort=False)["_amount"].sum().reindex(keys).fillna(0.0)
+        months = recent["_date"].dt.year * 12 + recent["_date"].dt.month
+        active = months.groupby(recent["_key"], sort=False).nunique().reindex(keys).fillna(0)
+        out["active_months_12m"] = active.astype("Int64")
         out["revenue_12m"] = r12.astype("float64")
         out["revenue_prev_12m"] = p12.astype("float64")
         out["growth"] = (r12 / p12.where(p12 > 0) - 1.0).astype("float64")
@@ -182,8 +188,8 @@ def join_customers(
 
     Ids are compared as text (:func:`normalise_key`), so ``1001`` in one sheet meets
     ``"1001"`` in the other.  Customers with no orders keep blank features except
-    ``frequency`` and ``distinct_products``/``channels``, which are 0.  A feature column that
-    already exists in ``customers`` is replaced.
+    ``frequency``, ``distinct_products``, ``channels`` and ``active_months_12m``, which are 0.
+    A feature column that already exists in ``customers`` is replaced.
     """
     right_key = features_on or on
     if on not in customers.columns:
@@ -200,7 +206,7 @@ def join_customers(
     joined.index = left.index
     for col in feature_cols:
         values = joined[col]
-        if col in ("frequency", "distinct_products", "channels"):
+        if col in ("frequency", "distinct_products", "channels", "active_months_12m"):
             values = values.fillna(0).astype("Int64")
         left[col] = values
     left.attrs.update(features.attrs)
