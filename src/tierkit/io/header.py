@@ -1,0 +1,78 @@
+"""Header-row detection and header-text clean-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from .table import column_letter
+
+SCAN_ROWS = 30
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
+
+
+def detect_header(rows: Sequence[Sequence[object]]) -> int | None:
+    """Index (0-based, within ``rows``) of the header row, or None.
+
+    The header is the first row among the first 30 in which most non-empty cells hold text
+    and which is at least half as wide as the widest of those rows (so a title line above
+    the table is skipped).
+    """
+    head = list(rows[:SCAN_ROWS])
+    counts = []
+    for row in head:
+        filled = [v for v in row if not _blank(v)]
+        text = sum(1 for v in filled if isinstance(v, str))
+        counts.append((len(filled), text))
+    widest = max((n for n, _ in counts), default=0)
+    if widest == 0:
+        return None
+    for i, (n, text) in enumerate(counts):
+        if n and text * 2 > n and n * 2 >= widest:
+            return i
+    return None
+
+
+def header_text(value: object) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def make_headers(values: Sequence[object], first_col: int) -> list[str]:
+    """Header texts: stripped; blank -> ``Column_<letter>``; duplicates -> ``Name (2)``."""
+    names = [header_text(v) or f"Column_{column_letter(first_col + i)}" for i, v in enumerate(values)]
+    return unique_names(names)
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    taken = set(names)
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen[name] = 1
+            out.append(name)
+            continue
+        k = seen[name]
+        while True:
+            k += 1
+            candidate = f"{name} ({k})"
+            if candidate not in taken:
+                break
+        seen[name] = k
+        taken.add(candidate)
+        out.append(candidate)
+    return out

@@ -1,0 +1,72 @@
+"""A new .xlsx for tables that did not come from a workbook (csv/parquet input)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
+
+from tierkit.errors import DataError, Where, display_path
+
+from .table import MAX_COLS, MAX_ROWS, NewColumn, RawTable, SummaryTable
+
+
+def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], *,
+                   summary: Sequence[SummaryTable], summary_sheet: str, replace_headers: Iterable[str]) -> None:
+    import xlsxwriter
+
+    from .write import output_frame
+
+    frame = output_frame(table, columns, replace_headers)
+    where = Where(file=display_path(table.path))
+    if len(frame) + 1 > MAX_ROWS or frame.shape[1] > MAX_COLS:
+        raise DataError(f"the table ({len(frame):,} rows x {frame.shape[1]:,} columns) does not fit in an Excel "
+                        "sheet (1,048,576 rows x 16,384 columns)", where=where,
+                        hint="write .csv or .parquet output instead")
+    wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_formulas": False,
+                                  "strings_to_urls": False, "nan_inf_to_errors": True})
+    ws = wb.add_worksheet((table.path.stem or "Data")[:31].translate(str.maketrans("[]:*?/\\", "_______")))
+    head = wb.add_format({"bold": True})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    fills: dict[str, object] = {}
+    fill_of = {nc.header: nc.fills for nc in columns}
+    ws.write_row(0, 0, [str(c) for c in frame.columns], head)
+    ws.freeze_panes(1, 0)
+    data = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    col_fills = [fill_of.get(str(c)) for c in frame.columns]
+    for i in range(len(frame)):
+        for j, col in enumerate(data):
+            v = col[i]
+            f = col_fills[j][i] if col_fills[j] is not None else None
+            fmt = None
+            if f:
+                fmt = fills.get(f) or fills.setdefault(f, wb.add_format({"bg_color": f}))
+            _write(ws, i + 1, j, v, fmt, date_fmt)
+    if summary:
+        ss = wb.add_worksheet(summary_sheet)
+        r = 0
+        for table_ in summary:
+            ss.write(r, 0, table_.title, head)
+            ss.write_row(r + 1, 0, table_.header, head)
+            for k, row in enumerate(table_.rows):
+                f = table_.fills[k] if table_.fills and k < len(table_.fills) else None
+                fmt = (fills.get(f) or fills.setdefault(f, wb.add_format({"bg_color": f}))) if f else None
+                for j, v in enumerate(row):
+                    _write(ss, r + 2 + k, j, v, fmt, date_fmt)
+            r += len(table_.rows) + 3
+    wb.close()
+
+
+def _write(ws: object, r: int, c: int, v: object, fmt: object, date_fmt: object) -> None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        if fmt is not None:
+            ws.write_blank(r, c, None, fmt)  # type: ignore[attr-defined]
+    elif isinstance(v, bool):
+        ws.write_boolean(r, c, v, fmt)  # type: ignore[attr-defined]
+    elif isinstance(v, int | float):
+        ws.write_number(r, c, v, fmt)  # type: ignore[attr-defined]
+    elif isinstance(v, dt.datetime | dt.date):
+        ws.write_datetime(r, c, v, fmt or date_fmt)  # type: ignore[attr-defined]
+    else:
+        ws.write_string(r, c, str(v), fmt)  # type: ignore[attr-defined]

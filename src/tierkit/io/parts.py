@@ -1,0 +1,221 @@
+"""Edits of the small package parts, done on the bytes so everything not touched stays as it was:
+styles (new fills and cell formats appended), the workbook's sheet list, its relationships,
+the content types, and the summary sheet's XML."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from . import ooxml
+from .table import SummaryTable, column_letter
+
+_MIN_STYLES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    b'<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    b'<fill><patternFill patternType="gray125"/></fill></fills>'
+    b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    b'<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    b'<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    b"</styleSheet>"
+)
+_HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8}|[0-9A-Fa-f]{3})")
+
+
+def argb(colour: str) -> str:
+    """'#RRGGBB' (or '#RGB', 'AARRGGBB') -> 'FFRRGGBB'."""
+    m = _HEX.fullmatch(colour.strip())
+    if not m:
+        raise ValueError(f"not a colour: {colour!r} (expected '#RRGGBB')")
+    h = m.group(1).upper()
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    return h if len(h) == 8 else "FF" + h
+
+
+class Styles:
+    """Append fills, fonts and cell formats to styles.xml, keeping every existing index."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.created = data is None
+        self.data = data if data is not None else _MIN_STYLES
+        m = re.search(rb"<(\w+:)?styleSheet\b", self.data)
+        self.p = (m.group(1) or b"") if m else b""
+        self.has_style_xfs = re.search(rb"<" + re.escape(self.p) + rb"cellStyleXfs\b", self.data) is not None
+        self.new_fills: list[bytes] = []
+        self.new_fonts: list[bytes] = []
+        self.new_xfs: list[bytes] = []
+        self.n_fills = self._count(b"fills", b"fill")
+        self.n_fonts = self._count(b"fonts", b"font")
+        self.n_xfs = self._count(b"cellXfs", b"xf")
+        self._fill_xf: dict[str, int] = {}
+        self._bold_xf: int | None = None
+
+    def _section(self, name: bytes) -> re.Match[bytes] | None:
+        p = re.escape(self.p)
+        return re.search(rb"<" + p + name + rb"\b[^>]*?(?:/>|>(.*?)</" + p + name + rb">)", self.data, re.S)
+
+    def _count(self, section: bytes, item: bytes) -> int:
+        m = self._section(section)
+        if not m or m.group(1) is None:
+            return 0
+        return len(re.findall(rb"<" + re.escape(self.p) + item + rb"[\s/>]", m.group(1)))
+
+    def _xf(self, font: int, fill: int, apply: bytes) -> int:
+        xfid = b' xfId="0"' if self.has_style_xfs else b""
+        self.new_xfs.append(b'<%sxf numFmtId="0" fontId="%d" fillId="%d" borderId="0"%s%s/>'
+                            % (self.p, font, fill, xfid, apply))
+        return self.n_xfs + len(self.new_xfs) - 1
+
+    def fill_xf(self, colour: str) -> int:
+        """Index of a cell format with a solid background ``colour``."""
+        rgb = argb(colour)
+        if rgb not in self._fill_xf:
+            p = self.p
+            self.new_fills.append(b'<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="%s"/>'
+                                  b'<%sbgColor indexed="64"/></%spatternFill></%sfill>'
+                                  % (p, p, p, rgb.encode(), p, p, p))
+            self._fill_xf[rgb] = self._xf(0, self.n_fills + len(self.new_fills) - 1, b' applyFill="1"')
+        return self._fill_xf[rgb]
+
+    def bold_xf(self) -> int:
+        if self._bold_xf is None:
+            p = self.p
+            self.new_fonts.append(b'<%sfont><%sb/><%ssz val="12"/></%sfont>' % (p, p, p, p))
+            self._bold_xf = self._xf(self.n_fonts + len(self.new_fonts) - 1, 0, b' applyFont="1"')
+        return self._bold_xf
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_xfs) or self.created
+
+    def _append(self, data: bytes, section: bytes, items: list[bytes], total: int) -> bytes:
+        if not items:
+            return data
+        p = re.escape(self.p)
+        m = re.search(rb"<" + p + section + rb"\b([^>]*?)(/?)>", data)
+        if m is None:
+            raise ValueError(f"styles.xml has no <{section.decode()}>")
+        attrs = re.sub(rb'\s+count="\d*"', b"", m.group(1)) + b' count="%d"' % total
+        opening = b"<" + self.p + section + attrs + b">"
+        if m.group(2):      # <fills count="0"/>
+            return data[:m.start()] + opening + b"".join(items) + b"</" + self.p + section + b">" + data[m.end():]
+        close = data.index(b"</" + self.p + section + b">", m.end())
+        return data[:m.start()] + opening + data[m.end():close] + b"".join(items) + data[close:]
+
+    def render(self) -> bytes:
+        d = self.data
+        d = self._append(d, b"fonts", self.new_fonts, self.n_fonts + len(self.new_fonts))
+        d = self._append(d, b"fills", self.new_fills, self.n_fills + len(self.new_fills))
+        return self._append(d, b"cellXfs", self.new_xfs, self.n_xfs + len(self.new_xfs))
+
+
+# --------------------------------------------------------------------------- package plumbing
+
+def _insert_before(data: bytes, closing: bytes, text: bytes) -> bytes:
+    pos = data.rfind(closing)
+    if pos < 0:
+        raise ValueError(f"{closing!r} not found")
+    return data[:pos] + text + data[pos:]
+
+
+def _ns_prefix(data: bytes, uri: str) -> bytes | None:
+    m = re.search(rb'xmlns:(\w+)="' + re.escape(uri.encode()) + rb'"', data)
+    return m.group(1) if m else None
+
+
+def add_sheet_to_workbook(workbook_xml: bytes, name: str, sheet_id: int, rid: str) -> bytes:
+    m = re.search(rb"<(\w+:)?workbook\b", workbook_xml)
+    p = (m.group(1) or b"") if m else b""
+    rp = _ns_prefix(workbook_xml, ooxml.REL_NS)
+    rid_attr = b'%s:id="%s"' % (rp, rid.encode()) if rp else \
+        b'xmlns:r="%s" r:id="%s"' % (ooxml.REL_NS.encode(), rid.encode())
+    el = b'<%ssheet name="%s" sheetId="%d" %s/>' % (p, ooxml.xml_attr(name).encode(), sheet_id, rid_attr)
+    return _insert_before(workbook_xml, b"</" + p + b"sheets>", el)
+
+
+def add_relationship(rels_xml: bytes | None, rid: str, rel_type: str, target: str) -> bytes:
+    if rels_xml is None:
+        rels_xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    b'<Relationships xmlns="' + ooxml.PKG_REL_NS.encode() + b'"></Relationships>')
+    el = b'<Relationship Id="%s" Type="%s" Target="%s"/>' % (rid.encode(), rel_type.encode(),
+                                                             ooxml.xml_attr(target).encode())
+    return _insert_before(rels_xml, b"</Relationships>", el)
+
+
+def add_override(ct_xml: bytes, part: str, content_type: str) -> bytes:
+    name = ("/" + part).encode()
+    if b'PartName="' + name + b'"' in ct_xml:
+        return ct_xml
+    return _insert_before(ct_xml, b"</Types>",
+                          b'<Override PartName="%s" ContentType="%s"/>' % (name, content_type.encode()))
+
+
+def next_rid(rels: Sequence[ooxml.Rel]) -> str:
+    used = {r.id for r in rels}
+    n = len(used) + 1
+    while f"rId{n}" in used:
+        n += 1
+    return f"rId{n}"
+
+
+# --------------------------------------------------------------------------- summary sheet
+
+def _cell(ref: str, value: object, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float) and math.isfinite(value):
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>' if isinstance(value, float) else \
+            f'<c r="{ref}"{s}><v>{value}</v></c>'
+    text = str(value)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{ooxml.clean_text(text)}</t></is></c>'
+
+
+def summary_sheet_xml(tables: Sequence[SummaryTable], styles: Styles, header_style: int) -> bytes:
+    """A worksheet with the summary tables one below the other."""
+    rows: list[str] = []
+    widths: dict[int, int] = {}
+    r = 0
+    title_style = styles.bold_xf()
+
+    def emit(values: Sequence[object], style_of: list[int]) -> None:
+        nonlocal r
+        r += 1
+        cells = []
+        for j, v in enumerate(values):
+            if v is not None:
+                widths[j] = max(widths.get(j, 8), min(60, len(str(v)) + 2))
+            cells.append(_cell(f"{column_letter(j + 1)}{r}", v, style_of[j] if j < len(style_of) else 0))
+        rows.append(f'<row r="{r}">' + "".join(cells) + "</row>")
+
+    for t_index, table in enumerate(tables):
+        if t_index:
+            r += 1
+        r += 1
+        rows.append(f'<row r="{r}">' + _cell(f"A{r}", table.title, title_style) + "</row>")
+        emit(table.header, [header_style] * len(table.header))
+        for i, values in enumerate(table.rows):
+            fill = table.fills[i] if table.fills and i < len(table.fills) else None
+            st = styles.fill_xf(fill) if fill else 0
+            emit(values, [st] * len(values))
+    last_col = column_letter(max(widths, default=0) + 1)
+    cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{w}" customWidth="1"/>'
+                   for j, w in sorted(widths.items()))
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<worksheet xmlns="{ooxml.MAIN_NS}" xmlns:r="{ooxml.REL_NS}">'
+           f'<dimension ref="A1:{last_col}{max(r, 1)}"/>'
+           '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+           '<sheetFormatPr defaultRowHeight="15"/>'
+           + (f"<cols>{cols}</cols>" if cols else "")
+           + "<sheetData>" + "".join(rows) + "</sheetData>"
+           '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+           "</worksheet>")
+    return xml.encode("utf-8")

@@ -1,0 +1,301 @@
+"""Read a table from .xlsx/.xlsm (python-calamine), .csv or .parquet into a :class:`RawTable`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tierkit.errors import InputFileError, Where, did_you_mean, display_path
+
+from . import ooxml
+from .header import SCAN_ROWS, detect_header, make_headers, unique_names
+from .sniff import corrupt, file_error, open_zip, sniff
+from .table import RawTable, column_index, column_letter
+
+SUMMARY_SHEET = "Tier summary"
+
+
+def list_sheets(path: str | Path) -> list[str]:
+    """Names of the worksheets of a workbook in tab order (``[]`` for csv/parquet)."""
+    path = Path(path)
+    if sniff(path) != "xlsx":
+        return []
+    with open_zip(path) as zf:
+        try:
+            return [s.name for s in ooxml.sheets(zf) if s.kind == "worksheet"]
+        except (KeyError, SyntaxError) as err:
+            raise corrupt(path, err) from err
+
+
+def read_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None) -> RawTable:
+    """Read the data table of ``path``.
+
+    ``sheet`` is a sheet name or a 0-based index (default: the first visible worksheet that
+    is not a tier summary); ``header_row`` is the 1-based row of the header (default:
+    detected).  Cell values are kept as read; blank cells are None.
+    """
+    path = Path(path)
+    kind = sniff(path)
+    if header_row is not None and header_row < 1:
+        raise InputFileError(f"header row must be 1 or more, got {header_row}",
+                             where=Where(file=display_path(path)), hint="rows are numbered from 1 as in Excel")
+    if kind == "xlsx":
+        return _read_xlsx(path, sheet, header_row)
+    if kind == "csv":
+        return _read_csv(path, header_row)
+    return _read_parquet(path)
+
+
+# --------------------------------------------------------------------------- xlsx
+
+def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int | None) -> ooxml.SheetEntry:
+    worksheets = [e for e in entries if e.kind == "worksheet"]
+    names = [e.name for e in worksheets]
+    listing = ", ".join(f"'{n}'" for n in names) or "none"
+    if not worksheets:
+        raise file_error(path, "workbook has no worksheets", "add a sheet holding the customer table")
+    if sheet is None:
+        for e in worksheets:
+            if e.state == "visible" and e.name != SUMMARY_SHEET:
+                return e
+        return worksheets[0]
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if 0 <= sheet < len(worksheets):
+            return worksheets[sheet]
+        raise InputFileError(f"there is no sheet number {sheet} (sheets are counted from 0)",
+                             where=Where(file=display_path(path)), hint=f"the sheets are {listing}")
+    for e in worksheets:
+        if e.name == sheet:
+            return e
+    for e in worksheets:
+        if e.name.strip().casefold() == str(sheet).strip().casefold():
+            return e
+    near = did_you_mean(str(sheet), names)
+    raise InputFileError(f"sheet '{sheet}' not found", where=Where(file=display_path(path)),
+                         hint=(near + " " if near else "") + f"the sheets are {listing}")
+
+
+_ERR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>.*?<(?:\w+:)?v>([^<]*)<', re.S)
+_ERR_CELL2 = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+)(\d+)"[^>]*>.*?<(?:\w+:)?v>([^<]*)<', re.S)
+
+
+class _ErrorScan(threading.Thread):
+    """Collect error cells (``t="e"``, e.g. #N/A) of a sheet part, which calamine reports as blanks.
+
+    Runs while calamine parses the sheet (calamine releases the GIL, zlib too), so it is
+    nearly free on a machine with two cores.
+    """
+
+    def __init__(self, path: Path, part: str) -> None:
+        super().__init__(daemon=True)
+        self.path, self.part = path, part
+        self.found: dict[tuple[int, int], str] = {}
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as zf, zf.open(self.part) as fh:
+                carry = b""
+                while True:
+                    block = fh.read(1 << 22)
+                    buf = carry + block
+                    cut = buf.rfind(b"</row>") + 6 if block else len(buf)
+                    if cut < 6:
+                        carry = buf
+                        continue
+                    piece, carry = buf[:cut], buf[cut:]
+                    if b't="e"' in piece:
+                        for rx in (_ERR_CELL, _ERR_CELL2):
+                            for m in rx.finditer(piece):
+                                key = (int(m.group(2)), column_index(m.group(1).decode()))
+                                self.found[key] = ooxml_unescape(m.group(3).decode("utf-8", "replace"))
+                    if not block:
+                        break
+        except Exception as err:  # reported by calamine too; never fatal here
+            self.error = err
+
+
+def ooxml_unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
+def _read_xlsx(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
+    import python_calamine as pc
+
+    with open_zip(path) as zf:
+        try:
+            entry = pick_sheet(path, ooxml.sheets(zf), sheet)
+        except (KeyError, SyntaxError) as err:
+            raise corrupt(path, err) from err
+        if entry.part is None or entry.part not in zf.namelist():
+            raise corrupt(path, KeyError(f"sheet part for '{entry.name}' missing"))
+        try:
+            bad = zf.testzip() if zf.getinfo(entry.part).file_size < (1 << 20) else None
+        except (zipfile.BadZipFile, OSError, EOFError) as err:  # pragma: no cover - depends on damage
+            raise corrupt(path, err) from err
+        if bad:
+            raise corrupt(path, ValueError(f"bad CRC in {bad}"))
+    scan = _ErrorScan(path, entry.part)
+    scan.start()
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+        cal = book.get_sheet_by_name(entry.name) if entry.name in names else book.get_sheet_by_index(
+            [e for e in names].index(entry.name))
+        rows = cal.to_python(skip_empty_area=True)
+        start = cal.start
+    except pc.PasswordError as err:
+        raise file_error(path, "workbook is password-protected", "remove the password and save a copy") from err
+    except Exception as err:
+        raise corrupt(path, err) from err
+    finally:
+        scan.join()
+    where = Where(file=display_path(path), sheet=entry.name)
+    if not rows or start is None:
+        raise InputFileError("sheet is empty", where=where,
+                             hint="choose the sheet that holds the table with --sheet"
+                             + _other_sheets_hint(path, entry.name))
+    row0, col0 = int(start[0]) + 1, int(start[1]) + 1
+    return _build(path, entry.name, rows, row0, col0, header_row, scan.found, where)
+
+
+def _other_sheets_hint(path: Path, current: str) -> str:
+    try:
+        others = [n for n in list_sheets(path) if n != current]
+    except InputFileError:
+        return ""
+    return f" (other sheets: {', '.join(repr(n) for n in others)})" if others else ""
+
+
+# --------------------------------------------------------------------------- shared table builder
+
+def _build(path: Path, sheet: str | None, rows: list, row0: int, col0: int, header_row: int | None,
+           errors: dict[tuple[int, int], str], where: Where) -> RawTable:
+    """Turn a rectangular block of cells (top-left at row0/col0, 1-based) into a RawTable."""
+    if header_row is None:
+        h = detect_header(rows)
+        if h is None:
+            raise InputFileError(f"no header row found in the first {SCAN_ROWS} rows", where=where,
+                                 hint="the header is the row of column names; pass --header-row N to give it")
+    else:
+        h = header_row - row0
+        if h < 0 or h >= len(rows):
+            last = row0 + len(rows) - 1
+            raise InputFileError(f"header row {header_row} is outside the data (rows {row0}-{last})",
+                                 where=where, hint="pass the row number that holds the column names")
+    try:
+        block = np.array(rows, dtype=object)
+    except ValueError:  # ragged rows (csv)
+        width = max(len(r) for r in rows)
+        block = np.array([list(r) + [""] * (width - len(r)) for r in rows], dtype=object)
+    del rows
+    if block.ndim != 2:
+        block = block.reshape(len(block), -1)
+    for (r, c), text in errors.items():
+        i, j = r - row0, c - col0
+        if 0 <= i < block.shape[0] and 0 <= j < block.shape[1]:
+            block[i, j] = text
+    header = block[h]
+    data = block[h + 1:]
+    empty = data == ""
+    if empty.any():
+        data[empty] = None
+    filled = ~empty
+    keep_cols = filled.any(axis=0) | np.array([not _is_blank_header(v) for v in header], dtype=bool)
+    idx = np.flatnonzero(keep_cols)
+    if idx.size == 0:
+        raise InputFileError("the header row has no column names", where=where,
+                             hint="pass --header-row N with the row of column names")
+    lo, hi = int(idx[0]), int(idx[-1]) + 1   # drop blank columns at both edges only
+    if lo or hi < data.shape[1]:
+        data, header, filled = data[:, lo:hi], header[lo:hi], filled[:, lo:hi]
+    row_filled = filled.any(axis=1)
+    row_numbers = np.arange(row0 + h + 1, row0 + h + 1 + data.shape[0], dtype=np.int64)
+    if not row_filled.all():
+        data, row_numbers = data[row_filled], row_numbers[row_filled]
+    first_col = col0 + lo
+    names = make_headers(list(header), first_col)
+    letters = [column_letter(first_col + j) for j in range(len(names))]
+    frame = pd.DataFrame(np.ascontiguousarray(data) if data.size else data.reshape(0, len(names)),
+                         columns=pd.Index(names, dtype=object), dtype=object, copy=False)
+    return RawTable(frame=frame, path=path, sheet=sheet, header_row=row0 + h, row_numbers=row_numbers,
+                    column_letters=letters)
+
+
+def _is_blank_header(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+# --------------------------------------------------------------------------- csv
+
+def decode_text(path: Path, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("cp1252", errors="replace")
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    sample = text[: 1 << 16]
+    if suffix == ".tsv":
+        return "\t"
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in ",;\t|"}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def _read_csv(path: Path, header_row: int | None) -> RawTable:
+    where = Where(file=display_path(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise file_error(path, f"cannot read the file: {err.strerror or err}", "check the file") from err
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise file_error(path, "is not a text (CSV) file", "export the table as CSV (comma-separated) or .xlsx")
+    text = decode_text(path, raw)
+    del raw
+    delim = _sniff_delimiter(text, path.suffix.lower())
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    except csv.Error as err:
+        raise InputFileError(f"cannot parse the CSV: {err}", where=where,
+                             hint="check the quoting of the line it names, or re-export the file") from err
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputFileError("file has no rows", where=where, hint="export the table with its header row")
+    return _build(path, None, rows, 1, 1, header_row, {}, where)
+
+
+# --------------------------------------------------------------------------- parquet
+
+def _read_parquet(path: Path) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as err:
+        raise file_error(path, f"cannot read the parquet file ({type(err).__name__}: {err})",
+                         "re-export it; tierkit reads Apache Parquet files written by pandas, pyarrow, "
+                         "Spark or DuckDB") from err
+    frame = frame.reset_index(drop=True)
+    frame.columns = pd.Index(unique_names([str(c).strip() or f"Column_{column_letter(i + 1)}"
+                                           for i, c in enumerate(frame.columns)]), dtype=object)
+    n = len(frame)
+    return RawTable(frame=frame, path=path, sheet=None, header_row=1,
+                    row_numbers=np.arange(2, n + 2, dtype=np.int64),
+                    column_letters=[column_letter(i + 1) for i in range(frame.shape[1])])

@@ -1,0 +1,342 @@
+"""Stream-patch a worksheet's XML: append (or overwrite) tier cells in each data row.
+
+The sheet XML is processed in blocks of whole rows.  Most blocks take the fast path: rows
+and cells carry ``r`` addresses, no cell sits at or right of the first tier column, so the
+new cells of a row are a precomputed template joined with the row number and spliced in
+before ``</row>`` (a few C-level byte operations per block, one join per row).  Anything
+else (the rows up to the header, ``<row>``/``<c>`` without ``r``, self-closing rows, cells
+in the way) goes through the exact per-row path, which parses the cells of each row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tierkit.errors import DataError, Where
+
+from .ooxml import clean_text
+from .table import column_index, column_letter
+
+
+@dataclass
+class NewCells:
+    """The rendering of one new column: per frame row a code into ``tails`` (-1: no cell)."""
+
+    col: int                     # 1-based target column
+    header: str
+    codes: np.ndarray
+    tails: list[bytes]           # b'" s="5" t="inlineStr"><is><t>Gold</t></is></c>'
+    letter: bytes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.letter = column_letter(self.col).encode()
+
+
+def _value_tail(value: object, style: int) -> bytes | None:
+    s = b' s="%d"' % style if style else b""
+    if value is None or (isinstance(value, float) and value != value):
+        return b'"%s/>' % s if style else None
+    if isinstance(value, bool):
+        return b'"%s t="b"><v>%d</v></c>' % (s, int(value))
+    if isinstance(value, int | float | np.integer | np.floating) and np.isfinite(value):
+        num = repr(float(value)) if isinstance(value, float | np.floating) else str(int(value))
+        if num.endswith(".0"):
+            num = num[:-2]
+        return b'"%s><v>%s</v></c>' % (s, num.encode())
+    text = str(value)
+    space = b' xml:space="preserve"' if text != text.strip() else b""
+    return b'"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (s, space, clean_text(text).encode("utf-8"))
+
+
+def render_column(col: int, header: str, values: Sequence[object], styles: Sequence[int] | None) -> NewCells:
+    """Factorise (value, style) pairs so each distinct cell is rendered once."""
+    vals = np.asarray(pd.array(list(values), dtype=object), dtype=object) if not isinstance(values, np.ndarray) \
+        else values.astype(object, copy=False)
+    vcodes, vuniq = pd.factorize(vals, use_na_sentinel=True)
+    if styles is None:
+        key, nstyle = vcodes.astype(np.int64), 1
+        scodes = np.zeros(len(vals), dtype=np.int64)
+    else:
+        scodes = np.asarray(styles, dtype=np.int64)
+        nstyle = int(scodes.max()) + 1 if len(scodes) else 1
+        key = (vcodes.astype(np.int64) + 1) * nstyle + scodes
+    codes, uniq = pd.factorize(key)
+    tails: list[bytes] = []
+    first = np.unique(codes, return_index=True)[1] if len(codes) else np.array([], dtype=np.int64)
+    keep = np.empty(len(first), dtype=np.int64)
+    for c, i in enumerate(first):
+        v = vuniq[vcodes[i]] if vcodes[i] >= 0 else None
+        tail = _value_tail(v, int(scodes[i]))
+        keep[c] = len(tails) if tail is not None else -1
+        if tail is not None:
+            tails.append(tail)
+    codes = keep[codes] if len(codes) else codes.astype(np.int64)
+    return NewCells(col, header, codes.astype(np.int64), tails)
+
+
+class SheetPatcher:
+    """Patch one worksheet's XML, block by block (``head``, ``rows`` ..., ``tail``)."""
+
+    def __init__(self, *, prefix: str, header_row: int, row_numbers: np.ndarray, cells: Sequence[NewCells],
+                 remove_cols: Sequence[int], sheet: str, file: str, col_widths: dict[int, float]) -> None:
+        p = prefix.encode()
+        self.p = p
+        self.header_row = header_row
+        self.cells = sorted(cells, key=lambda nc: nc.col)
+        self.targets = {nc.col for nc in self.cells}
+        self.replaced = set(remove_cols)
+        self.clear = self.replaced | self.targets
+        self.where = Where(file=file, sheet=sheet)
+        self.col_widths = col_widths
+        self.last_row = 0
+        self.max_col = max(self.targets, default=0)
+        self.min_col = min(self.clear, default=1 << 20)
+        n = len(row_numbers)
+        top = int(row_numbers.max()) if n else 0
+        self.rowidx = np.full(top + 2, -1, dtype=np.int64)
+        self.rowidx[row_numbers] = np.arange(n)
+        self._templates(n)
+        self.close_row = b"</" + p + b"row>"
+        self.cell_open = b"<" + p + b'c r="'
+        self.row_open_r = b"<" + p + b'row r="'
+        self._row_re = re.compile(b"<" + re.escape(p) + rb"row\b([^>]*?)(/?)>")
+        self._cell_re = re.compile(b"<" + re.escape(p) + rb"c\b([^>]*?)(/?)>")
+        self._close_c = b"</" + p + b"c>"
+        if self.replaced:
+            alt = b"|".join(column_letter(c).encode() for c in sorted(self.replaced))
+            self._remove_re: re.Pattern[bytes] | None = re.compile(
+                b"<" + re.escape(p) + b'c r="(?:' + alt + rb')\d+"[^>]*?(?:/>|>.*?</' + re.escape(p) + b"c>)", re.S)
+        else:
+            self._remove_re = None
+        self._odd_cell_re = re.compile(b"<" + re.escape(p) + b'c(?:>|/>|\\s(?!r=")|\\sr="'
+                                       + _letters_at_least(self.min_col) + rb"\d)")
+        self._rows_re = re.compile(b"<" + re.escape(p) + rb'row(?: r="(\d+)")?(?: spans="(\d+):(\d+)")?')
+        self.fast_blocks = self.slow_blocks = 0
+
+    # ------------------------------------------------------------------ templates
+    def _templates(self, n: int) -> None:
+        key = np.zeros(n, dtype=np.int64)
+        for nc in self.cells:
+            key = key * (len(nc.tails) + 1) + (nc.codes + 1)
+            key = pd.factorize(key)[0].astype(np.int64)
+        first = np.unique(key, return_index=True)[1] if n else np.array([], dtype=np.int64)
+        close = b"</" + self.p + b"row>"
+        templates: list[list[bytes]] = []
+        for i in first:
+            pieces: list[bytes] = []
+            cur = b""
+            for nc in self.cells:
+                c = nc.codes[i]
+                if c < 0:
+                    continue
+                pieces.append(cur + b"<" + self.p + b'c r="' + nc.letter)
+                cur = nc.tails[c]
+            pieces.append(cur + close)
+            templates.append(pieces)
+        templates.append([close])   # rows without new cells
+        self.templates = templates
+        self.combo = np.append(key, len(templates) - 1)   # index -1 -> "no cells"
+
+    def _codes(self, rows: np.ndarray) -> np.ndarray:
+        idx = self.rowidx[np.minimum(rows, len(self.rowidx) - 1)]
+        return self.combo[idx]
+
+    # ------------------------------------------------------------------ head (before <sheetData>)
+    def head(self, data: bytes) -> bytes:
+        p = re.escape(self.p)
+        m = re.search(b"<" + p + rb'dimension ref="([^"]*)"', data)
+        if m and self.max_col:
+            ref = m.group(1).decode()
+            new = _widen_ref(ref, self.max_col)
+            if new != ref:
+                data = data[:m.start(1)] + new.encode() + data[m.end(1):]
+        return self._cols(data)
+
+    def _cols(self, data: bytes) -> bytes:
+        if not self.targets:
+            return data
+        p = re.escape(self.p)
+        existing: list[tuple[int, int, bytes]] = []
+        m = re.search(b"<" + p + rb"cols>(.*?)</" + p + b"cols>", data, re.S)
+        if m:
+            for c in re.finditer(b"<" + p + rb"col\b[^>]*?/>", m.group(1)):
+                lo = re.search(rb'\bmin="(\d+)"', c.group(0))
+                hi = re.search(rb'\bmax="(\d+)"', c.group(0))
+                a = int(lo.group(1)) if lo else 0
+                existing.append((a, int(hi.group(1)) if hi else a, c.group(0)))
+        add = []
+        for col in sorted(self.targets):
+            if any(lo <= col <= hi for lo, hi, _ in existing):
+                continue
+            w = self.col_widths.get(col, 14.0)
+            add.append((col, col, b'<%scol min="%d" max="%d" width="%.4g" customWidth="1"/>' % (self.p, col, col, w)))
+        if not add:
+            return data
+        merged = b"".join(x for _, _, x in sorted(existing + add, key=lambda t: t[0]))
+        if m is None:
+            sd = re.search(b"<" + p + rb"sheetData\b", data)
+            if sd is None:
+                return data
+            return data[:sd.start()] + b"<" + self.p + b"cols>" + merged + b"</" + self.p + b"cols>" + data[sd.start():]
+        return data[:m.start(1)] + merged + data[m.end(1):]
+
+    # ------------------------------------------------------------------ rows
+    def rows(self, chunk: bytes) -> bytes:
+        """Patch a block holding whole rows (it ends with ``</row>``)."""
+        out = self._fast(chunk)
+        if out is None:
+            self.slow_blocks += 1
+            return self._slow(chunk)
+        self.fast_blocks += 1
+        return out
+
+    def _fast(self, chunk: bytes) -> bytes | None:
+        rows = self._rows_re.findall(chunk)          # (r, span-from, span-to) of every <row
+        n = len(rows)
+        if n == 0 or not rows[0][0] or int(rows[0][0]) <= self.header_row:
+            return None
+        rns = [r for r, _, _ in rows]
+        if b"" in rns:                               # a <row> without r (or r not first)
+            return None
+        if self._remove_re is not None:
+            chunk = self._remove_re.sub(b"", chunk)
+        if self._odd_cell_re.search(chunk):          # a cell without r, or one in the way
+            return None
+        if self.max_col:
+            for a, b in {(a, b) for _, a, b in rows if b}:
+                if int(b) < self.max_col:
+                    chunk = chunk.replace(b' spans="%s:%s"' % (a, b), b' spans="%s:%d"' % (a, self.max_col))
+        parts = chunk.split(self.close_row)
+        if len(parts) != n + 1:                      # self-closing rows
+            return None
+        codes = self._codes(np.fromiter(map(int, rns), dtype=np.int64, count=n)).tolist()
+        t = self.templates
+        out: list[bytes] = [b""] * (2 * n)
+        out[0::2] = parts[:n]
+        out[1::2] = [rn.join(t[c]) for rn, c in zip(rns, codes, strict=True)]
+        self.last_row = int(rns[-1])
+        return b"".join(out)
+
+    def _slow(self, chunk: bytes) -> bytes:
+        out: list[bytes] = []
+        pos = 0
+        while True:
+            m = self._row_re.search(chunk, pos)
+            if m is None:
+                out.append(chunk[pos:])
+                return b"".join(out)
+            out.append(chunk[pos:m.start()])
+            attrs = m.group(1)
+            r = re.search(rb'\br="(\d+)"', attrs)
+            rnum = int(r.group(1)) if r else self.last_row + 1
+            self.last_row = rnum
+            if m.group(2):        # self-closing: no cells
+                out.append(m.group(0))
+                pos = m.end()
+                continue
+            close = chunk.find(self.close_row, m.end())
+            if close < 0:
+                raise ValueError("unterminated <row> in sheet XML")
+            body = chunk[m.end():close]
+            if rnum < self.header_row:
+                out.append(chunk[m.start():close + len(self.close_row)])
+            else:
+                out.append(self._row(rnum, attrs, body))
+            pos = close + len(self.close_row)
+
+    def _row(self, rnum: int, attrs: bytes, body: bytes) -> bytes:
+        p = self.p
+        ext = body.find(b"<" + p + b"extLst")
+        trailer = b""
+        if ext >= 0:
+            body, trailer = body[:ext], body[ext:]
+        cells: list[tuple[int, bytes]] = []
+        col = 0
+        pos = 0
+        rn = str(rnum).encode()
+        header_style = None
+        changed = False
+        while True:
+            m = self._cell_re.search(body, pos)
+            if m is None:
+                break
+            end = m.end() if m.group(2) else body.index(self._close_c, m.end()) + len(self._close_c)
+            cell = body[m.start():end]
+            ref = re.search(rb'\br="([A-Z]+)\d+"', m.group(1))
+            if ref:
+                col = column_index(ref.group(1).decode())
+            else:
+                col += 1
+                cell = b"<" + p + b'c r="' + column_letter(col).encode() + rn + b'"' + cell[len(p) + 2:]
+                changed = True
+            pos = end
+            has_value = not m.group(2) and (b"<" + p + b"v>" in cell or b"<" + p + b"f" in cell
+                                            or b"<" + p + b"is>" in cell)
+            if col in self.clear:
+                if col not in self.replaced and has_value:
+                    raise DataError(f"cell {column_letter(col)}{rnum} is in the way of tier column "
+                                    f"'{self._header_of(col)}'", where=self.where,
+                                    hint="move or delete that cell, or pass the tier column names to replace")
+                changed = True
+                continue
+            if rnum == self.header_row and has_value:
+                s = re.search(rb'\bs="(\d+)"', m.group(1))
+                header_style = int(s.group(1)) if s else 0
+            cells.append((col, cell))
+        new = self._new_cells(rnum, rn, header_style)
+        if not new and not changed:
+            return b"<" + p + b"row" + attrs + b">" + body + trailer + self.close_row
+        cells.extend(new)
+        cells.sort(key=lambda x: x[0])
+        if cells and b' spans="' in attrs:
+            attrs = re.sub(rb' spans="\d+:\d+"', b' spans="%d:%d"' % (cells[0][0], cells[-1][0]), attrs)
+        return b"<" + p + b"row" + attrs + b">" + b"".join(c for _, c in cells) + trailer + self.close_row
+
+    def _header_of(self, col: int) -> str:
+        return next((nc.header for nc in self.cells if nc.col == col), "?")
+
+    def _new_cells(self, rnum: int, rn: bytes, header_style: int | None) -> list[tuple[int, bytes]]:
+        p = self.p
+        if rnum == self.header_row:
+            st = header_style or 0
+            return [(nc.col, b"<" + p + b'c r="' + nc.letter + rn + (_value_tail(nc.header, st) or b'"/>'))
+                    for nc in self.cells]
+        i = self.rowidx[rnum] if rnum < len(self.rowidx) else -1
+        if i < 0:
+            return []
+        out = []
+        for nc in self.cells:
+            c = nc.codes[i]
+            if c >= 0:
+                out.append((nc.col, b"<" + p + b'c r="' + nc.letter + rn + nc.tails[c]))
+        return out
+
+
+def _widen_ref(ref: str, max_col: int) -> str:
+    m = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", ref)
+    if not m:
+        return ref
+    c1, r1, c2, r2 = m.group(1), m.group(2), m.group(3) or m.group(1), m.group(4) or m.group(2)
+    if column_index(c2) >= max_col:
+        return ref
+    return f"{c1}{r1}:{column_letter(max_col)}{r2}"
+
+
+def _letters_at_least(col: int) -> bytes:
+    """A regex matching the column letters of every column >= ``col`` (followed by a digit)."""
+    s = column_letter(col)
+    n = len(s)
+    alts = []
+    if n < 3:
+        alts.append(f"[A-Z]{{{n + 1},3}}")
+    for i in range(n):
+        ch = s[i]
+        if ch < "Z":
+            alts.append(s[:i] + f"[{chr(ord(ch) + 1)}-Z]" + ("[A-Z]" * (n - i - 1)))
+    alts.append(s)
+    return ("(?:" + "|".join(alts) + ")").encode()

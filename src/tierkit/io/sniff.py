@@ -1,0 +1,113 @@
+"""Recognise what kind of file we were given, and turn every way it can be unusable into one
+clear :class:`~tierkit.errors.InputFileError`."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+from tierkit.errors import InputFileError, Where, display_path
+
+Kind = Literal["xlsx", "csv", "parquet"]
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
+XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+SAVE_AS_XLSX = "open it in Excel and use File > Save As > Excel Workbook (*.xlsx), then run again on the .xlsx"
+
+
+def _where(path: Path) -> Where:
+    return Where(file=display_path(path))
+
+
+def file_error(path: Path, message: str, hint: str) -> InputFileError:
+    return InputFileError(message, where=_where(path), hint=hint)
+
+
+def _is_encrypted_ooxml(head: bytes) -> bool:
+    # An encrypted .xlsx is an OLE compound file holding "EncryptionInfo" + "EncryptedPackage"
+    # streams; their names sit in the directory sectors as UTF-16LE.
+    return "EncryptedPackage".encode("utf-16-le") in head or "EncryptionInfo".encode("utf-16-le") in head
+
+
+def _read_head(path: Path, size: int) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(size)
+
+
+def sniff(path: Path) -> Kind:
+    """Return the kind of ``path`` or raise InputFileError saying what is wrong and what to do."""
+    if not path.exists():
+        near = ""
+        if path.parent.is_dir():
+            from tierkit.errors import did_you_mean
+
+            near = did_you_mean(path.name, [p.name for p in path.parent.iterdir()]) or ""
+        raise file_error(path, "file not found",
+                         (near + " " if near else "") + "check the path and the file name")
+    if path.is_dir():
+        raise file_error(path, "is a folder, not a file", "give the path of the workbook or CSV file itself")
+    suffix = path.suffix.lower()
+    try:
+        head = _read_head(path, 8)
+    except OSError as err:
+        raise file_error(path, f"cannot read the file: {err.strerror or err}",
+                         "check that you may read it and that it is not locked by another program") from err
+    if not head:
+        raise file_error(path, "file is empty (0 bytes)", "re-export or re-save the file and try again")
+    if head.startswith(CFB_MAGIC):
+        big = _read_head(path, 1 << 20)
+        if _is_encrypted_ooxml(big):
+            raise file_error(path, "workbook is password-protected (encrypted)",
+                             "remove the password in Excel (File > Info > Protect Workbook > Encrypt with "
+                             "Password, clear it), save a copy and run on that copy")
+        what = "an old-format .xls workbook" if suffix in {".xls", ".xlt"} else \
+            "an old-format Excel 97-2003 (.xls) workbook, whatever its name says"
+        raise file_error(path, f"is {what}, which tierkit does not read", SAVE_AS_XLSX)
+    if suffix == ".xlsb":
+        raise file_error(path, "binary .xlsb workbooks are not supported", SAVE_AS_XLSX)
+    if suffix in {".xls", ".xlt"} and not head.startswith(ZIP_MAGIC):
+        raise file_error(path, "is not an Excel workbook (it has an .xls name but not the .xls format)",
+                         "open it in Excel or a text editor to see what it is; save it as .xlsx or .csv")
+    if suffix in PARQUET_SUFFIXES or head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if head.startswith((ZIP_MAGIC, b"PK\x05\x06")):
+        return "xlsx"
+    if suffix in XLSX_SUFFIXES or suffix == ".xls":
+        raise file_error(path, "is not an Excel workbook (it is not a zip package)",
+                         "if it is a CSV or text export, rename it to .csv; otherwise re-save it as .xlsx")
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    raise file_error(path, f"unsupported file type '{suffix or path.name}'",
+                     "give a .xlsx, .xlsm, .csv or .parquet file")
+
+
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """Open an .xlsx package read-only, checking it is an intact zip holding a workbook."""
+    try:
+        zf = zipfile.ZipFile(path, "r")
+    except zipfile.BadZipFile as err:
+        raise file_error(path, "workbook is damaged (not a readable zip package)",
+                         "it may be truncated by a download or copy; re-download it, or open it in Excel "
+                         "(which offers to repair it) and save a copy") from err
+    except OSError as err:
+        raise file_error(path, f"cannot read the file: {err.strerror or err}",
+                         "check that you may read it and that it is not locked by another program") from err
+    names = set(zf.namelist())
+    if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+        zf.close()
+        if "content.xml" in names and "mimetype" in names:
+            raise file_error(path, "is an OpenDocument spreadsheet (.ods), not an Excel workbook",
+                             "open it and save it as .xlsx")
+        raise file_error(path, "is a zip file but not an Excel workbook (no xl/workbook.xml inside)",
+                         "give the .xlsx file itself, not a zip archive holding it")
+    return zf
+
+
+def corrupt(path: Path, err: BaseException) -> InputFileError:
+    return file_error(path, f"workbook is damaged and cannot be read ({type(err).__name__}: {err})",
+                      "open it in Excel (which offers to repair it), save a copy and run on that copy")

@@ -1,0 +1,87 @@
+"""The data classes shared by the readers and writers, and spreadsheet address helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+
+
+def column_letter(index: int) -> str:
+    """1-based column index -> Excel letters (1 -> 'A', 27 -> 'AA')."""
+    if index < 1:
+        raise ValueError(f"column index must be >= 1, got {index}")
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def column_index(letters: str) -> int:
+    """Excel letters -> 1-based column index ('A' -> 1, 'AA' -> 27)."""
+    n = 0
+    for ch in letters.upper():
+        if not "A" <= ch <= "Z":
+            raise ValueError(f"not a column letter: {letters!r}")
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read from a file, before any type coercion.
+
+    ``frame`` holds the data rows below the header; its columns are the header texts.  The
+    addresses (``row_numbers``, ``column_letters``) let errors point at the cell in the
+    user's sheet, and let the writer patch the tier columns into the right rows.
+    """
+
+    frame: pd.DataFrame
+    path: Path
+    sheet: str | None
+    header_row: int
+    row_numbers: np.ndarray
+    column_letters: list[str]
+
+    def cell_ref(self, row_index: int, column: str) -> str:
+        """Address of a frame cell, e.g. ``"C17"`` for frame row ``row_index`` and column ``column``."""
+        pos = self.frame.columns.get_loc(column)
+        if not isinstance(pos, int):
+            raise KeyError(column)
+        return f"{self.column_letters[pos]}{int(self.row_numbers[row_index])}"
+
+    def column_ref(self, column: str) -> str:
+        """Letter of a frame column, e.g. ``"C"``."""
+        pos = self.frame.columns.get_loc(column)
+        if not isinstance(pos, int):
+            raise KeyError(column)
+        return self.column_letters[pos]
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+@dataclass(frozen=True)
+class NewColumn:
+    """A column to add to the output: one value (and optionally one ``#RRGGBB`` fill) per frame row."""
+
+    header: str
+    values: Sequence[object]
+    fills: Sequence[str | None] | None = None
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """A small table written on the summary sheet: a title line, a header and rows."""
+
+    title: str
+    header: list[str]
+    rows: list[list[object]]
+    fills: list[str | None] | None = None

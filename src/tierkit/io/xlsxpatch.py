@@ -1,0 +1,280 @@
+"""Write the tier columns into a copy of an .xlsx/.xlsm without rewriting the workbook.
+
+Every zip member is copied byte for byte (still compressed) except the data sheet (stream
+patched, see :mod:`sheetpatch`), ``xl/styles.xml`` (fills and formats appended), and, for
+the summary sheet, the workbook, its relationships and the content types.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from tierkit.errors import DataError, InputFileError, Where, display_path
+
+from . import ooxml, parts
+from .sheetpatch import NewCells, SheetPatcher, render_column
+from .sniff import corrupt, open_zip
+from .table import MAX_COLS, NewColumn, RawTable, SummaryTable, column_index, column_letter
+from .zipio import LEVEL, ZipOut
+
+BLOCK = 4 << 20
+FIRST_BLOCK = 64 << 10
+_DUP_SUFFIX = re.compile(r" \(\d+\)$")
+
+
+def _norm(h: str) -> str:
+    return _DUP_SUFFIX.sub("", h.strip()).casefold()
+
+
+def _width(header: str, values: Sequence[object]) -> float:
+    def w(s: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+    sample = [str(v) for v in list(values[:2000]) if v is not None]
+    longest = max([w(header)] + [w(s) for s in sample])
+    return float(min(60, max(10, longest + 2)))
+
+
+def _read_head(zf: zipfile.ZipFile, part: str, header_row: int, prefix: str) -> tuple[bytes, int]:
+    """The sheet XML up to and including the header row, and the style of its header cells."""
+    p = re.escape(prefix.encode())
+    row_re = re.compile(b"<" + p + rb"row\b([^>]*?)(/?)>")
+    buf = b""
+    with zf.open(part) as fh:
+        while len(buf) < (64 << 20):
+            block = fh.read(1 << 16)
+            buf += block
+            last = 0
+            style = None
+            for m in row_re.finditer(buf):
+                r = re.search(rb'\br="(\d+)"', m.group(1))
+                last = int(r.group(1)) if r else last + 1
+                if last == header_row and not m.group(2):
+                    end = buf.find(b"</" + prefix.encode() + b"row>", m.end())
+                    if end < 0:
+                        break
+                    for c in re.finditer(b"<" + p + rb"c\b([^>]*?)(/?)>", buf[m.end():end]):
+                        if not c.group(2):
+                            s = re.search(rb'\bs="(\d+)"', c.group(1))
+                            style = int(s.group(1)) if s else 0
+                    return buf, style or 0
+            if not block:
+                break
+    return buf, 0
+
+
+def _dimension_last_col(head: bytes) -> int:
+    m = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?([A-Z]+)\d+"', head)
+    if not m:
+        return 0
+    col = column_index(m.group(1).decode())
+    return col if col <= MAX_COLS else 0
+
+
+def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
+               summary: Sequence[SummaryTable], summary_sheet: str, replace_headers: Iterable[str],
+               progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
+    src_path = table.path
+    where = Where(file=display_path(src_path), sheet=table.sheet)
+    with open_zip(src_path) as zf, src_path.open("rb") as raw:
+        try:
+            entries = ooxml.sheets(zf)
+            wb_part = ooxml.workbook_part(zf)
+            wb_rels = ooxml.read_rels(zf, wb_part)
+        except (KeyError, SyntaxError) as err:
+            raise corrupt(src_path, err) from err
+        entry = next((e for e in entries if e.name == table.sheet), None)
+        if entry is None or entry.part is None:
+            raise InputFileError(f"sheet '{table.sheet}' is no longer in the workbook", where=where,
+                                 hint="read the table again from the current file")
+        sheet_part = entry.part
+        with zf.open(sheet_part) as fh:
+            prefix = ooxml.element_prefix(fh.read(4096))
+        head, header_style = _read_head(zf, sheet_part, table.header_row, prefix)
+
+        # --- where the new columns go
+        n = len(table.frame)
+        replace = {_norm(h) for h in replace_headers}
+        replaced = [column_index(letter) for name, letter in zip(table.frame.columns, table.column_letters,
+                                                                 strict=True)
+                    if replace and _norm(str(name)) in replace]
+        last = max([column_index(x) for x in table.column_letters] + [_dimension_last_col(head)])
+        k = len(columns)
+        targets = sorted(replaced)[:k]
+        targets += [last + 1 + i for i in range(k - len(targets))]
+        if targets and max(targets) > MAX_COLS:
+            raise DataError(f"the tier columns would end in column {column_letter(min(max(targets), 18278))}, "
+                            f"beyond Excel's limit of {MAX_COLS:,} columns (XFD)", where=where,
+                            hint="remove unused columns from the sheet or write .csv/.parquet output")
+
+        # --- styles
+        styles_rel = next((r for r in wb_rels if r.type.endswith("/styles")), None)
+        styles_part = ooxml.resolve(wb_part, styles_rel.target) if styles_rel else None
+        styles = parts.Styles(zf.read(styles_part) if styles_part and styles_part in zf.namelist() else None)
+        cells: list[NewCells] = []
+        widths: dict[int, float] = {}
+        for col, nc in zip(targets, columns, strict=True):
+            if len(nc.values) != n:
+                raise ValueError(f"column '{nc.header}' has {len(nc.values)} values for {n} rows")
+            st: np.ndarray | None = None
+            if nc.fills is not None:
+                fcodes, funiq = pd.factorize(np.asarray(list(nc.fills), dtype=object))
+                xf = np.array([styles.fill_xf(str(f)) for f in funiq] + [0], dtype=np.int64)
+                st = xf[fcodes]          # code -1 (no fill) -> last entry, style 0
+            cells.append(render_column(col, nc.header, nc.values, st))
+            widths[col] = _width(nc.header, nc.values)
+
+        # --- summary sheet
+        names = zf.namelist()
+        wb_xml = rels_xml = ct_xml = None
+        summary_part = None
+        summary_xml = None
+        if summary:
+            summary_xml = parts.summary_sheet_xml(summary, styles, header_style)
+            existing = next((e for e in entries if e.name.casefold() == summary_sheet.casefold()), None)
+            if existing is not None and existing.name == entry.name:
+                raise InputFileError(f"the data sheet is named '{summary_sheet}', the name of the summary sheet",
+                                     where=where, hint="rename the data sheet or pick another summary name")
+            if existing is not None and existing.part and existing.kind == "worksheet":
+                summary_part = existing.part
+            else:
+                k2 = 1
+                while f"xl/worksheets/sheet{k2}.xml" in names:
+                    k2 += 1
+                summary_part = f"xl/worksheets/sheet{k2}.xml"
+                rid = parts.next_rid(wb_rels)
+                sheet_id = max([e.sheet_id for e in entries] + [0]) + 1
+                wb_xml = parts.add_sheet_to_workbook(zf.read(wb_part), summary_sheet, sheet_id, rid)
+                rels_xml = parts.add_relationship(zf.read(ooxml.rels_name(wb_part)), rid, ooxml.WORKSHEET_REL,
+                                                  ooxml.relative(wb_part, summary_part))
+                ct_xml = parts.add_override(zf.read("[Content_Types].xml"), summary_part, ooxml.WORKSHEET_CT)
+        if styles.created and styles.changed:
+            styles_part = "xl/styles.xml"
+            rels_xml = parts.add_relationship(rels_xml or zf.read(ooxml.rels_name(wb_part)),
+                                              parts.next_rid(wb_rels + [ooxml.Rel(str(x), "", "") for x in ["rIdS"]]),
+                                              ooxml.STYLES_REL, ooxml.relative(wb_part, styles_part))
+            ct_xml = parts.add_override(ct_xml or zf.read("[Content_Types].xml"), styles_part, ooxml.STYLES_CT)
+
+        patcher = SheetPatcher(prefix=prefix, header_row=table.header_row, row_numbers=table.row_numbers,
+                               cells=cells, remove_cols=replaced, sheet=entry.name, file=where.file or "",
+                               col_widths=widths)
+        replacements: dict[str, bytes] = {}
+        if styles.changed and styles_part:
+            replacements[styles_part] = styles.render()
+        if wb_xml is not None:
+            replacements[wb_part] = wb_xml
+        if rels_xml is not None:
+            replacements[ooxml.rels_name(wb_part)] = rels_xml
+        if ct_xml is not None:
+            replacements["[Content_Types].xml"] = ct_xml
+        if summary_part and summary_xml is not None:
+            replacements[summary_part] = summary_xml
+
+        zo = ZipOut(out)
+        for info in zf.infolist():
+            name = info.filename
+            try:
+                if name == sheet_part:
+                    with zo.open(name, info, level=LEVEL, threads=1,
+                                 big=info.file_size > (1 << 30)) as member:
+                        _stream_sheet(zf, info, patcher, member.write, progress)
+                elif name in replacements:
+                    zo.write_bytes(name, replacements.pop(name), info)
+                else:
+                    zo.copy_raw(raw, info)
+            except (zipfile.BadZipFile, EOFError, zlib_error()) as err:
+                raise corrupt(src_path, err) from err
+        for name, data in replacements.items():      # parts that are new
+            zo.write_bytes(name, data)
+        zo.close()
+    return {"targets": targets, "fast_blocks": patcher.fast_blocks, "slow_blocks": patcher.slow_blocks}
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, q: queue.Queue[bytes | BaseException | None]) -> None:
+    try:
+        with zf.open(info) as fh:
+            while True:
+                block = fh.read(BLOCK)
+                if not block:
+                    break
+                q.put(block)
+        q.put(None)
+    except BaseException as err:  # handed to the consumer
+        q.put(err)
+
+
+def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatcher,
+                  write: Callable[[bytes], None], progress: Callable[[int, int], None] | None) -> None:
+    """Decompress (on a thread), patch block by block, hand the result to ``write``."""
+    q: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
+    th = threading.Thread(target=_reader, args=(zf, info, q), daemon=True)
+    th.start()
+    p = patcher.p
+    sheet_data = re.compile(b"<" + re.escape(p) + rb"sheetData\b[^>]*?(/?)>")
+    end_tag = b"</" + p + b"sheetData>"
+    buf = b""
+    state = "head"
+    done = 0
+    want = FIRST_BLOCK
+    while True:
+        item = q.get()
+        if isinstance(item, BaseException):
+            raise item
+        eof = item is None
+        if item:
+            buf += item
+            done += len(item)
+        if state == "head":
+            m = sheet_data.search(buf)
+            if m is None and not eof:
+                continue
+            if m is None:
+                write(patcher.head(buf))
+                buf = b""
+                break
+            write(patcher.head(buf[:m.end()]))
+            buf = buf[m.end():]
+            state = "tail" if m.group(1) else "rows"
+        if state == "rows":
+            end = buf.find(end_tag)
+            if end >= 0:
+                write(patcher.rows(buf[:end]))
+                buf = buf[end:]
+                state = "tail"
+            else:
+                while len(buf) >= want or (eof and buf):
+                    cut = buf.rfind(patcher.close_row, 0, max(want, 0) if not eof else len(buf))
+                    if cut < 0:
+                        cut = buf.rfind(patcher.close_row)
+                        if cut < 0:
+                            break
+                    cut += len(patcher.close_row)
+                    write(patcher.rows(buf[:cut]))
+                    buf = buf[cut:]
+                    want = BLOCK
+                    if eof:
+                        break
+        if state == "tail" and eof:
+            break
+        if progress:
+            progress(done, info.file_size)
+        if eof:
+            break
+    if buf:
+        write(buf)
+    if progress:
+        progress(info.file_size, info.file_size)
+    th.join()
