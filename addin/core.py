@@ -1,0 +1,363 @@
+"""The add-in's adapters over the public tierkit API: Excel cells in, Excel cells out.
+
+Nothing here knows which xlwings runtime called it.  Blank cells arrive as ``None`` (xlwings
+turns Office.js's ``""`` into ``None``; the add-in declares every parameter as ``any``, so
+Office.js sends blanks as ``""``, not as 0) and stay missing; they are never read as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import tierkit
+from tierkit import RuleSet, TierkitError
+from tierkit.features import pareto_share as _pareto_share
+from tierkit.features import parse_number as _parse_number
+from tierkit.features import quantile_score
+
+log = logging.getLogger("tierkit_addin")
+
+Rows = list[list[Any]]
+LANGS = ("en", "zh")
+SETTINGS_SHEET = "tierkit"
+SUMMARY_SHEET = "Tier summary"
+CHECK_SHEET = "Tier check"
+#: every header the tier columns may carry (so a second run replaces, never duplicates, them)
+ALL_TIER_HEADERS = ("Tier", "Tier ID", "Tier reason", "层级", "层级编号", "层级原因")
+_CURRENCY = re.compile(r"[¥$€£￥元\s'’_]")
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def blank(value: Any) -> bool:
+    """A blank cell: None, empty/space text, NaN.  A 0 is a value, not a blank."""
+    return (value is None or (isinstance(value, str) and not value.strip())
+            or (isinstance(value, float) and math.isnan(value)))
+
+
+def as_rows(value: Any) -> Rows:
+    """Any xlwings argument (scalar, 1-D or 2-D list) as a list of rows."""
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        return [[value]]
+    if not value:
+        return []
+    if not isinstance(value[0], list | tuple):
+        return [list(value)]
+    return [list(row) for row in value]
+
+
+def as_column(value: Any) -> list[Any]:
+    """A one-column or one-row range as a flat list (a 2-D block is read row by row)."""
+    rows = as_rows(value)
+    if len(rows) == 1 and len(rows[0]) > 1:
+        return list(rows[0])
+    return [v for row in rows for v in row]
+
+
+def scalar(value: Any) -> Any:
+    rows = as_rows(value)
+    return rows[0][0] if rows and rows[0] else None
+
+
+def number(value: Any) -> float | None:
+    """A cell as a number: ``1,234``, ``"¥1,234.5"``, ``"12%"``; blank -> None; anything else raises."""
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        raise ValueError(f"not a number: {value!r}")
+    return float(_parse_number(_CURRENCY.sub("", str(value))))
+
+
+def numbers(values: Sequence[Any], what: str) -> pd.Series:
+    out = []
+    for i, v in enumerate(values):
+        try:
+            out.append(number(v))
+        except ValueError:
+            raise TierkitError(f"{what}: cell {i + 1} holds {v!r}, which is not a number",
+                               hint="clear the cell or type a number") from None
+    return pd.Series([np.nan if v is None else v for v in out], dtype="float64")
+
+
+def lang_of(value: Any) -> str:
+    text = "" if blank(scalar(value)) else str(scalar(value)).strip().lower()
+    if text in ("", "en", "english", "英文"):
+        return "en"
+    if text in ("zh", "cn", "zh-cn", "chinese", "中文"):
+        return "zh"
+    raise TierkitError(f"unknown language '{text}'", hint="use en or zh")
+
+
+def header_texts(values: Sequence[Any]) -> list[str]:
+    """Header cells as unique texts; a blank header becomes ``Column N``."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, v in enumerate(values):
+        if blank(v):
+            text = f"Column {i + 1}"
+        elif isinstance(v, float) and v.is_integer():
+            text = str(int(v))
+        else:
+            text = str(v).strip()
+        if text in seen:
+            seen[text] += 1
+            text = f"{text} ({seen[text]})"
+        seen.setdefault(text, 1)
+        names.append(text)
+    return names
+
+
+@dataclass
+class Table:
+    """A range with a header row, as a DataFrame of its non-blank data rows."""
+
+    frame: pd.DataFrame
+    rows: list[int]  # for each frame row, its 0-based position among the data rows
+    n_rows: int  # number of data rows in the range (blank ones included)
+
+
+def table_from_rows(rows: Rows, what: str = "table") -> Table:
+    if not rows or all(blank(v) for v in rows[0]):
+        raise TierkitError(f"the {what} is empty or its first row is blank",
+                           hint="select the table including its header row")
+    header = rows[0]
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in header if not blank(v)):
+        raise TierkitError(f"the first row of the {what} holds numbers, not column names",
+                           hint="select the table including its header row")
+    names = header_texts(header)
+    width = len(names)
+    data = rows[1:]
+    keep = [i for i, r in enumerate(data) if any(not blank(v) for v in r)]
+    body = [[None if blank(v) else v for v in (list(data[i]) + [None] * width)[:width]] for i in keep]
+    frame = pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names, dtype=object)
+    return Table(frame=frame, rows=keep, n_rows=len(data))
+
+
+# --------------------------------------------------------------------------- rule sets
+
+_file_cache: dict[str, tuple[RuleSet, float | None]] = {}
+_rows_cache: dict[tuple[tuple[str, ...], ...], RuleSet] = {}
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return path.stat().st_mtime if path else None
+    except OSError:
+        return None
+
+
+def load_named(name: str) -> RuleSet:
+    """A built-in name or a YAML path, cached until the file changes."""
+    hit = _file_cache.get(name)
+    if hit is not None and hit[0].path is not None and _mtime(hit[0].path) == hit[1]:
+        return hit[0]
+    rs = tierkit.load_ruleset(name)
+    _file_cache[name] = (rs, _mtime(rs.path))
+    return rs
+
+
+def rules_from_rows(rows: Rows, label: str = "rules range") -> RuleSet:
+    key = tuple(tuple("" if blank(v) else str(v) for v in row) for row in rows)
+    rs = _rows_cache.get(key)
+    if rs is None:
+        clean = [[None if blank(v) else v for v in row] for row in rows]
+        rs = tierkit.ruleset_from_rows(clean, name="workbook_rules", source_label=label)
+        if len(_rows_cache) > 64:
+            _rows_cache.clear()
+        _rows_cache[key] = rs
+    return rs
+
+
+def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> RuleSet:
+    """``rfm``, a path to a YAML file, a range holding a rules table, or the name of a sheet holding one."""
+    rows = as_rows(spec)
+    if len(rows) > 1 or (rows and len(rows[0]) > 1):
+        return rules_from_rows(rows)
+    text = "" if not rows or blank(rows[0][0]) else str(rows[0][0]).strip()
+    if not text:
+        raise TierkitError("no rule set given",
+                           hint=f"give a built-in name ({', '.join(tierkit.builtin_names())}), "
+                                "a path to a .yaml file, or a range holding id | label | when | strategy")
+    if sheet_rows:
+        for name, values in sheet_rows.items():
+            if name.casefold() == text.casefold():
+                return rules_from_rows(trim(values), label=f"sheet '{name}'")
+    return load_named(text)
+
+
+def trim(rows: Rows) -> Rows:
+    """Drop trailing blank rows and columns."""
+    rows = [list(r) for r in rows]
+    while rows and all(blank(v) for v in rows[-1]):
+        rows.pop()
+    width = max((max((j + 1 for j, v in enumerate(r) if not blank(v)), default=0) for r in rows), default=0)
+    return [(r + [None] * width)[:width] for r in rows]
+
+
+def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:
+    if table.frame.empty:
+        raise TierkitError("the table has a header row but no data rows")
+    return tierkit.classify(rs, table.frame, as_of=parse_as_of(as_of))
+
+
+def parse_as_of(value: Any) -> dt.date | None:
+    value = scalar(value)
+    if blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):  # an Excel serial
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
+    try:
+        return dt.date.fromisoformat(str(value).strip().replace("/", "-")[:10])
+    except ValueError:
+        raise TierkitError(f"as of '{value}' is not a date", hint="write it as 2024-12-31") from None
+
+
+def spread(values: Sequence[Any], table: Table, fill: Any = "") -> list[Any]:
+    """Per data row of the range (blank rows included): the value of its frame row, or ``fill``."""
+    out = [fill] * table.n_rows
+    for value, pos in zip(values, table.rows, strict=True):
+        out[pos] = value
+    return out
+
+
+def column(values: Sequence[Any]) -> Rows:
+    """A spilled column."""
+    return [[v] for v in values] if values else [[""]]
+
+
+# --------------------------------------------------------------------------- functions
+
+
+def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
+    t = table_from_rows(as_rows(table))
+    res = classify(resolve_ruleset(rule_set), t)
+    code = lang_of(lang)
+    values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[what]()
+    return column(spread(values, t))
+
+
+def _split_header(cols: list[list[Any]]) -> tuple[bool, list[list[Any]]]:
+    """If the first cell of every column is text that is not a number, it is a header row."""
+    def is_header(v: Any) -> bool:
+        if not isinstance(v, str) or blank(v):
+            return False
+        try:
+            number(v)
+            return False
+        except ValueError:
+            return True
+
+    if cols and cols[0] and all(c and is_header(c[0]) for c in cols):
+        return True, [c[1:] for c in cols]
+    return False, cols
+
+
+def rfm_scores(recency: Any, frequency: Any, monetary: Any) -> Rows:
+    cols = [as_column(recency), as_column(frequency), as_column(monetary)]
+    if len({len(c) for c in cols}) != 1:
+        raise TierkitError(f"recency, frequency and monetary have {', '.join(str(len(c)) for c in cols)} cells",
+                           hint="give three ranges of the same length")
+    header, cols = _split_header(cols)
+    r, f, m = (numbers(c, name) for c, name in zip(cols, ("recency", "frequency", "monetary"), strict=True))
+    present = r.notna() & f.notna() & m.notna()
+    # Recency is days since the last order (fewer is better).  Values that all look like Excel date
+    # serials (> 10000, i.e. after 1927) are last-order dates instead: later is better.
+    dates = bool(r[present].size) and bool((r[present] > 10000).all())
+    scores = []
+    for series, reverse in ((r, not dates), (f, False), (m, False)):
+        s, _ = quantile_score(series.where(present), bins=5, reverse=reverse)
+        scores.append(s)
+    out: list[Any] = []
+    for i in range(len(r)):
+        if not present.iloc[i]:
+            out.append("")
+        else:
+            out.append(int(scores[0].iloc[i]) * 100 + int(scores[1].iloc[i]) * 10 + int(scores[2].iloc[i]))
+    return column((["RFM"] if header else []) + out)
+
+
+def pareto_shares(values: Any) -> tuple[bool, pd.Series]:
+    header, (col,) = _split_header([as_column(values)])
+    return header, _pareto_share(numbers(col, "values"))
+
+
+def pareto_column(values: Any) -> Rows:
+    header, shares = pareto_shares(values)
+    out = ["" if math.isnan(v) else float(v) for v in shares]
+    return column((["Pareto share"] if header else []) + out)
+
+
+def abc_column(values: Any, a_share: Any = 0.8, b_share: Any = 0.95) -> Rows:
+    # A blank cell given for a share (or one Office.js sent as 0) means "use the default".
+    a = number(scalar(a_share)) or 0.8
+    b = number(scalar(b_share)) or 0.95
+    if not 0 < a < b <= 1:
+        raise TierkitError(f"a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1",
+                           hint="b_share is cumulative: 0.95 = A and B together bring 95%")
+    header, shares = pareto_shares(values)
+    out = ["" if math.isnan(v) else ("A" if v < a else "B" if v < b else "C") for v in shares]
+    return column((["ABC"] if header else []) + out)
+
+
+def rules_table(rule_set: Any, lang: Any = None) -> Rows:
+    rs = resolve_ruleset(rule_set)
+    code = lang_of(lang)
+    zh = code == "zh"
+    rows: Rows = [["编号", "层级", "条件", "策略"] if zh else ["id", "label", "when", "strategy"]]
+    for seg in rs.segments:
+        if seg.default:
+            when = "其他（默认）" if zh else "otherwise (default)"
+        else:
+            when = describe(rs, seg.when or "", code)
+        strategies = "; ".join(s.get(code) for s in seg.strategies)
+        rows.append([seg.id, seg.label.get(code), when, strategies])
+    return rows
+
+
+def describe(rs: RuleSet, when: str, lang: str) -> str:
+    """A condition in plain words, falling back to the expression itself."""
+    try:
+        import rule_engine
+
+        labels = {name: f.display(lang) for name, f in rs.fields.items() if f.label}
+        context = rule_engine.Context(default_value=None)
+        return tierkit.describe_when(rule_engine.Rule(when, context=context).statement, lang, labels)
+    except Exception:
+        return when
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def error_message(err: BaseException) -> str:
+    """One readable line for a cell or an alert: never a stack trace."""
+    if isinstance(err, TierkitError):
+        return str(err)
+    log.exception("tierkit add-in: unexpected error")
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return f"unexpected {type(err).__name__}" + (f": {text}" if text else "")
+
+
+def cell_error(err: BaseException) -> Rows:
+    return [[f"tierkit: {error_message(err)}"]]

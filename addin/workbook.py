@@ -1,0 +1,364 @@
+"""The buttons' work on an xlwings Book (remote JSON book on xlwings Server, COM book on Windows).
+
+``apply_rules`` writes exactly what ``tierkit apply`` writes: the Tier / Tier ID / Tier reason
+columns (the label column filled with the segment colour) next to the table, and the
+``Tier summary`` sheet.  Nothing else in the workbook is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import tierkit
+from tierkit import RuleSet, TierkitError
+
+from . import core
+from .core import ALL_TIER_HEADERS, CHECK_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, Rows, blank
+
+COLOR_CHUNK = 10_000  # xlwings' Range.set_colors takes at most 10,000 cells per call
+SCAN_ROWS = 30
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def sheet_values(sheet: Any) -> Rows:
+    """The sheet's cells from A1 to the end of its used range (an empty sheet gives [])."""
+    last = sheet.used_range.last_cell
+    if last.row == 1 and last.column == 1 and blank(sheet.range("A1").value):
+        return []
+    return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+
+
+def find_sheet(book: Any, name: str) -> Any | None:
+    for sheet in book.sheets:
+        if sheet.name.casefold() == name.casefold():
+            return sheet
+    return None
+
+
+def read_settings(book: Any) -> dict[str, Any]:
+    """``key | value`` rows of a sheet named ``tierkit`` (rule_set, lang, as_of, sheet)."""
+    sheet = find_sheet(book, SETTINGS_SHEET)
+    if sheet is None:
+        return {}
+    out: dict[str, Any] = {}
+    aliases = {"rules": "rule_set", "rule set": "rule_set", "ruleset": "rule_set", "规则": "rule_set",
+               "规则集": "rule_set", "language": "lang", "语言": "lang", "as of": "as_of", "基准日期": "as_of",
+               "data sheet": "sheet", "数据表": "sheet"}
+    for row in sheet_values(sheet):
+        if len(row) >= 2 and not blank(row[0]) and not blank(row[1]):
+            key = str(row[0]).strip().lower().replace("-", "_")
+            out[aliases.get(key, key)] = row[1]
+    return out
+
+
+def detect_header(rows: Rows) -> int | None:
+    """The first row (of the first 30) in which most filled cells hold text and which is at least half as
+    wide as the widest (a title line above the table is skipped); the same rule as ``tierkit apply``."""
+    counts = []
+    for row in rows[:SCAN_ROWS]:
+        filled = [v for v in row if not blank(v)]
+        counts.append((len(filled), sum(1 for v in filled if isinstance(v, str))))
+    widest = max((n for n, _ in counts), default=0)
+    for i, (n, text) in enumerate(counts):
+        if n and text * 2 > n and n * 2 >= widest:
+            return i
+    return None
+
+
+@dataclass
+class SheetTable:
+    """The table on a sheet: where it is, its data, and where the tier columns go."""
+
+    sheet: Any
+    header_row: int  # 1-based
+    first_row: int  # 1-based first data row
+    last_row: int  # 1-based last data row
+    data_cols: list[int]  # 1-based columns of the data (tier columns excluded)
+    table: core.Table
+    tier_cols: dict[str, int] = field(default_factory=dict)  # existing tier header (casefold) -> column
+
+    def row_of(self, frame_row: int) -> int:
+        return self.first_row + self.table.rows[frame_row]
+
+
+def read_table(sheet: Any) -> SheetTable:
+    rows = sheet_values(sheet)
+    where = f"sheet '{sheet.name}'"
+    h = detect_header(rows)
+    if h is None:
+        raise TierkitError(f"no table found on {where}",
+                           hint="activate the sheet with your customer table (a header row, one row per customer)")
+    header = rows[h]
+    filled = [j for j, v in enumerate(header) if not blank(v)]
+    first_col, last_col = filled[0], filled[-1]
+    tier_names = {t.casefold() for t in ALL_TIER_HEADERS}
+    tier_cols = {str(header[j]).strip().casefold(): j + 1 for j in filled if str(header[j]).strip().casefold() in tier_names}
+    data_cols = [j for j in range(first_col, last_col + 1) if j + 1 not in tier_cols.values()]
+    last = h
+    for i in range(len(rows) - 1, h, -1):
+        if any(not blank(rows[i][j]) for j in data_cols):
+            last = i
+            break
+    body = [[header[j] for j in data_cols]] + [[rows[i][j] for j in data_cols] for i in range(h + 1, last + 1)]
+    table = core.table_from_rows(body, what=f"table on {where}")
+    if table.frame.empty:
+        raise TierkitError(f"the table on {where} has a header row but no data rows")
+    return SheetTable(sheet=sheet, header_row=h + 1, first_row=h + 2, last_row=last + 1,
+                      data_cols=[j + 1 for j in data_cols], table=table, tier_cols=tier_cols)
+
+
+@dataclass
+class Run:
+    """What a button works on: the rule set, the language, the as-of date and the table."""
+
+    ruleset: RuleSet
+    lang: str
+    as_of: dt.date | None
+    table: SheetTable
+
+
+def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> Run:
+    settings = read_settings(book)
+    spec = rule_set if rule_set and str(rule_set).strip() else settings.get("rule_set")
+    if blank(spec):
+        raise TierkitError("no rule set chosen",
+                           hint="pick one in the tierkit task pane, or add a sheet named 'tierkit' "
+                                "with a row: rule_set | rfm")
+    code = core.lang_of(lang if lang and str(lang).strip() else settings.get("lang"))
+    sheet_name = settings.get("sheet")
+    sheet = find_sheet(book, str(sheet_name)) if not blank(sheet_name) else book.sheets.active
+    if sheet is None:
+        raise TierkitError(f"the tierkit sheet names a data sheet '{sheet_name}' that does not exist")
+    own = {SETTINGS_SHEET.casefold(), SUMMARY_SHEET.casefold(), CHECK_SHEET.casefold()}
+    if sheet.name.casefold() in own:
+        raise TierkitError(f"'{sheet.name}' is tierkit's own sheet",
+                           hint="activate the sheet with your customer table and press the button again")
+    rules_sheets: dict[str, Rows] = {}
+    text = str(spec).strip()
+    other = find_sheet(book, text)
+    if other is not None:
+        rules_sheets[other.name] = sheet_values(other)
+    rs = core.resolve_ruleset(text, rules_sheets)
+    return Run(ruleset=rs, lang=code, as_of=core.parse_as_of(settings.get("as_of")), table=read_table(sheet))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def tier_headers(rs: RuleSet, lang: str) -> tuple[str, str, str]:
+    """Header texts of the three tier columns (as ``tierkit apply`` names them for one rule set)."""
+    try:
+        from tierkit.apply import column_names  # the CLI's own naming, when present
+
+        return tuple(column_names(rs, lang, False))  # type: ignore[return-value]
+    except Exception:
+        return ("层级", "层级编号", "层级原因") if lang == "zh" else ("Tier", "Tier ID", "Tier reason")
+
+
+def summary_tables(res: tierkit.Classification, lang: str, source: str) -> list[tuple[str, list[str], Rows,
+                                                                                       list[str | None] | None]]:
+    """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet."""
+    try:
+        from tierkit.apply import summary_tables as cli_tables  # the CLI's own tables, when present
+
+        tables = [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in cli_tables([res], lang)]
+    except Exception:
+        tables = _summary_tables(res, lang)
+    zh = lang == "zh"
+    now = res.binding.now
+    about = [["来源" if zh else "Source", source],
+             ["规则" if zh else "Rules", f"{res.ruleset.display_path} ({res.ruleset.digest})"],
+             ["基准日期" if zh else "As of", now.date().isoformat() if now else ""],
+             ["生成工具" if zh else "Made by", f"tierkit {tierkit.__version__} (Excel add-in)"]]
+    tables.append(("关于" if zh else "About this run", ["", ""], about, None))
+    return tables
+
+
+def _summary_tables(res: tierkit.Classification, lang: str) -> list[tuple[str, list[str], Rows,
+                                                                          list[str | None] | None]]:
+    rs = res.ruleset
+    df = res.summary(lang)
+    zh = lang == "zh"
+    header = ["层级编号" if zh else "Tier ID", "层级" if zh else "Tier", "客户数" if zh else "Customers",
+              "占比" if zh else "Share"]
+    has_measure = "measure_sum" in df.columns
+    if has_measure:
+        header += [f"{rs.measure} 合计" if zh else f"{rs.measure} total",
+                   f"{rs.measure} 占比" if zh else f"{rs.measure} share"]
+    rows: Rows = []
+    for rec in df.to_dict("records"):
+        row = [rec["id"], rec["label"], int(rec["count"]), round(float(rec["share"]), 4)]
+        if has_measure:
+            row += [round(float(rec["measure_sum"]), 2), round(float(rec["measure_share"]), 4)]
+        rows.append(row)
+    total = ["", "合计" if zh else "Total", int(df["count"].sum()), 1.0 if res.n else 0.0]
+    if has_measure:
+        total += [round(float(df["measure_sum"].sum()), 2), 1.0]
+    rows.append(total)
+    title = f"{rs.title.get(lang)} ({rs.name}, {rs.hit_policy}, rules {rs.digest})"
+    return [(title, header, rows, [*list(df["color"]), None])]
+
+
+def write_tables(sheet: Any, tables: Sequence[tuple[str, list[str], Rows, Sequence[str | None] | None]]) -> None:
+    """Tables one below the other (title, header, rows; a blank line between), in one block of values."""
+    width = max(len(h) for _, h, rows, _ in tables for h in [h, *rows])
+    block: Rows = []
+    fills: list[tuple[int, str]] = []
+    for k, (title, header, rows, row_fills) in enumerate(tables):
+        if k:
+            block.append([None] * width)
+        block.append([title] + [None] * (width - 1))
+        block.append(list(header) + [None] * (width - len(header)))
+        for i, row in enumerate(rows):
+            if row_fills and i < len(row_fills) and row_fills[i]:
+                fills.append((len(block) + 1, str(row_fills[i])))
+            block.append(list(row) + [None] * (width - len(row)))
+    sheet.range((1, 1)).value = block
+    for r, color in fills:
+        sheet.range((r, 1), (r, width)).color = color
+    sheet.range((1, 1), (len(block), width)).columns.autofit()
+
+
+def fresh_sheet(book: Any, name: str, after: Any = None) -> Any:
+    """The sheet ``name``, emptied, or a new one added at the end."""
+    sheet = find_sheet(book, name)
+    if sheet is not None:
+        sheet.clear()
+        return sheet
+    return book.sheets.add(name, after=after or book.sheets[len(book.sheets) - 1])
+
+
+def write_tiers(run: Run, res: tierkit.Classification) -> dict[str, int]:
+    """The Tier / Tier ID / Tier reason columns; returns header -> column."""
+    st, lang = run.table, run.lang
+    headers = tier_headers(run.ruleset, lang)
+    used = set(st.tier_cols.values())
+    next_col = max([*st.data_cols, *used]) + 1
+    cols: dict[str, int] = {}
+    for h in headers:
+        col = st.tier_cols.get(h.casefold())
+        if col is None:
+            # the other language's header in the same role is replaced too
+            role = headers.index(h)
+            for other in (ALL_TIER_HEADERS[role], ALL_TIER_HEADERS[role + 3]):
+                col = st.tier_cols.get(other.casefold()) if col is None else col
+        if col is None or col in cols.values():
+            col = next_col
+            next_col += 1
+        cols[h] = col
+    n = st.last_row - st.first_row + 1
+    values = {
+        headers[0]: core.spread(res.labels(lang), st.table),
+        headers[1]: core.spread(res.tier_ids(), st.table),
+        headers[2]: core.spread(res.reasons(lang), st.table),
+    }
+    sheet = st.sheet
+    order = sorted(cols.items(), key=lambda kv: kv[1])
+    contiguous = [c for _, c in order] == list(range(order[0][1], order[0][1] + 3))
+    if contiguous:
+        block = [[h for h, _ in order]] + [[values[h][i] for h, _ in order] for i in range(n)]
+        sheet.range((st.header_row, order[0][1])).value = block
+    else:
+        for h, c in order:
+            sheet.range((st.header_row, c)).value = [[h]] + [[v] for v in values[h]]
+    colors = core.spread(res.colors(), st.table, fill=None)
+    label_col = cols[headers[0]]
+    for start in range(0, n, COLOR_CHUNK):
+        chunk = colors[start:start + COLOR_CHUNK]
+        sheet.range((st.first_row + start, label_col),
+                    (st.first_row + start + len(chunk) - 1, label_col)).set_colors([[c] for c in chunk])
+    return cols
+
+
+def counts(res: tierkit.Classification, lang: str) -> list[dict[str, Any]]:
+    df = res.summary(lang)
+    return [{"id": r["id"], "label": r["label"], "count": int(r["count"]), "share": round(float(r["share"]), 4),
+             "color": r["color"]} for r in df.to_dict("records")]
+
+
+def apply(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    run = prepare(book, rule_set, lang)
+    res = core.classify(run.ruleset, run.table.table, run.as_of)
+    sheet = run.table.sheet
+    write_tiers(run, res)
+    summary = fresh_sheet(book, SUMMARY_SHEET)
+    write_tables(summary, summary_tables(res, run.lang, f"{book.name} / {sheet.name}"))
+    sheet.activate()
+    return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "counts": counts(res, run.lang)}
+
+
+def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    """Gap/overlap report: rows no segment matches, rows several segments match (DMN-style)."""
+    import dataclasses
+
+    run = prepare(book, rule_set, lang)
+    rs, st, zh = run.ruleset, run.table, run.lang == "zh"
+    loose = dataclasses.replace(rs, hit_policy="first") if rs.hit_policy == "unique" else rs
+    res = core.classify(loose, st.table, run.as_of)
+    conditional = [s for s in rs.segments if not s.default]
+    n = res.n
+    hits = sum((res.matches[s.id].astype(int) for s in conditional), start=0 * res.matches[conditional[0].id]) \
+        if conditional else None
+    gap_rows = [st.row_of(i) for i in range(n) if hits is None or hits[i] == 0]
+    over_rows = [st.row_of(i) for i in range(n) if hits is not None and hits[i] > 1]
+    err_rows = {s.id: int(res.errors[s.id].sum()) for s in conditional if s.id in res.errors}
+
+    def sample(rows: list[int]) -> str:
+        return ", ".join(str(r) for r in rows[:20]) + (" ..." if len(rows) > 20 else "")
+
+    default = next((s for s in rs.segments if s.default), None)
+    per_seg: Rows = [["层级" if zh else "Segment", "条件" if zh else "When", "命中行数" if zh else "Rows matching",
+                      "因空值无法判断" if zh else "Rows not evaluable (blank)"]]
+    for s in rs.segments:
+        matched = int(res.matches[s.id].sum()) if s.id in res.matches else int((res.tier_index ==
+                                                                               rs.segments.index(s)).sum())
+        per_seg.append([s.label.get(run.lang), "default" if s.default else s.when,
+                        matched, err_rows.get(s.id, 0)])
+    findings: Rows = [["检查项" if zh else "Check", "行数" if zh else "Rows", "行号（Excel）" if zh else "Excel rows"]]
+    gap_note = (f" → {default.id}" if default else "")
+    findings.append([("无任何条件命中（缺口）" if zh else "no condition matches (gap)") + gap_note,
+                     len(gap_rows), sample(gap_rows)])
+    resolved = "" if rs.hit_policy == "unique" else (
+        f"（按 {rs.hit_policy} 策略取其一）" if zh else f" (resolved by hit policy {rs.hit_policy})")
+    findings.append([("多个条件同时命中（重叠）" if zh else "several conditions match (overlap)") + resolved,
+                     len(over_rows), sample(over_rows)])
+    verdict = []
+    if gap_rows and default is None:
+        verdict.append("gaps: add a default segment or widen the conditions" if not zh else "存在缺口：请添加默认层级或放宽条件")
+    if over_rows and rs.hit_policy == "unique":
+        verdict.append("overlaps under hit_policy unique: make the conditions exclusive" if not zh
+                       else "unique 命中策略下存在重叠：请使条件互斥")
+    title = (f"规则检查 {rs.name}（{rs.hit_policy}）— {st.sheet.name}，{n} 行" if zh
+             else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {n} rows")
+    status = "; ".join(verdict) or ("未发现问题" if zh else "no problems found")
+    sheet = fresh_sheet(book, CHECK_SHEET)
+    write_tables(sheet, [(title, findings[0], findings[1:], None),
+                         ("结论" if zh else "Verdict", [""], [[status]], None),
+                         ("各层级" if zh else "Segments", per_seg[0], per_seg[1:], None)])
+    return {"rule_set": rs.name, "rows": n, "gaps": len(gap_rows), "overlaps": len(over_rows),
+            "problems": len(verdict)}
+
+
+def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> str:
+    run = prepare(book, rule_set, lang)
+    st = run.table
+    selection = book.selection if hasattr(book, "selection") else book.app.selection
+    if selection is None:
+        raise TierkitError("select a cell in the customer's row first")
+    if selection.sheet.name != st.sheet.name:
+        raise TierkitError(f"select a cell in the table on sheet '{st.sheet.name}'")
+    row = selection.row
+    if not st.first_row <= row <= st.last_row:
+        raise TierkitError(f"row {row} is outside the table (rows {st.first_row}-{st.last_row})",
+                           hint="select a cell in a customer's row")
+    pos = row - st.first_row
+    if pos not in st.table.rows:
+        raise TierkitError(f"row {row} is blank")
+    res = core.classify(run.ruleset, st.table, run.as_of)
+    text = res.explain(st.table.rows.index(pos), run.lang)
+    return text.replace(f"row {st.table.rows.index(pos) + 1}:", f"Excel row {row}:", 1)
