@@ -282,6 +282,8 @@ def _one(
     elif kind == "days_since":
         dates = pd.to_datetime(frame[str(col)], errors="coerce")
         stamp = pd.Timestamp(ctx["as_of"]) if ctx["as_of"] is not None else dates.max()
+        if ctx["as_of"] is None and not pd.isna(stamp):
+            ctx["as_of"] = stamp.date()  # later specs (tenure after recency) use the same day
         frame[target] = (stamp.normalize() - dates.dt.normalize()).dt.days.astype("Int64")
         meta["as_of"] = None if pd.isna(stamp) else stamp.date()
     elif kind in ("sum", "difference", "ratio"):
