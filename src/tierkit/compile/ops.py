@@ -388,7 +388,7 @@ def _datetime_attr(obj: Vec, name: str, n: int, err: Any) -> Vec:
 
         names = np.array(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
                          dtype=object)
-        return Vec("str", _to_strdata(names[idx.dayofweek.to_numpy()]), null=obj.null, err=err)
+        return Vec("str", _to_strdata(names[idx.day_of_week.to_numpy()]), null=obj.null, err=err)
     if name == "to_epoch":
         us = ns // NS_PER_US
         return Vec("float", us.astype(float) / 1e6, null=obj.null, err=err)

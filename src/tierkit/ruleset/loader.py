@@ -18,7 +18,7 @@ from .yaml_lines import LineDict, LineList, line_of, load_yaml
 TOP_KEYS = ("name", "title", "description", "hit_policy", "fields", "segments", "measure", "column",
             "params", "features", "version")
 SEGMENT_KEYS = ("id", "label", "when", "default", "color", "colour", "strategies", "description", "priority",
-                "actions", "key_fields", "risk_reason")
+                "actions", "key_fields", "risk_reason", "signal")
 FIELD_KEYS = ("type", "aliases", "label", "format")
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-.]*$")
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
@@ -247,7 +247,10 @@ class _Builder:
             priority = item.get("priority", index)
             if isinstance(priority, bool) or not isinstance(priority, int):
                 raise self.error("'priority' must be an integer", line_of(item, "priority"), segment=sid)
-            extra = {k: item[k] for k in ("actions", "key_fields", "risk_reason") if k in item}
+            extra = {k: item[k] for k in ("actions", "key_fields", "risk_reason", "signal") if k in item}
+            if "signal" in extra and str(extra["signal"]).lower() not in ("value", "risk", "neutral"):
+                raise self.error(f"signal '{extra['signal']}' must be value, risk or neutral",
+                                 line_of(item, "signal"), segment=sid)
             out.append(Segment(
                 id=sid, label=label, when=when.strip() if when else None, default=default,
                 color=_normalise_color(color), strategies=strategies,
