@@ -1,0 +1,193 @@
+/* tierkit's Office.js client for the buttons: sends the workbook to the tierkit server as an xlwings
+ * book payload (the format xlwings.Book(json=...) reads) and applies the actions xlwings sends back
+ * (setValues, setRangeColor(s), addSheet, sheetClear, setAutofit, activateSheet, alert).
+ * Only what tierkit's scripts use is implemented. */
+"use strict";
+
+(function (global) {
+  const OWN_SHEETS = ["tier summary", "tier check"]; // rewritten by the scripts: their values are not sent
+  const CHUNK_ROWS = 5000;
+
+  function stripSheet(address) {
+    const i = address.lastIndexOf("!");
+    return (i >= 0 ? address.slice(i + 1) : address).replace(/\$/g, "");
+  }
+
+  async function readBook(context) {
+    const workbook = context.workbook;
+    workbook.load("name");
+    const sheets = workbook.worksheets;
+    sheets.load("items/name");
+    const active = sheets.getActiveWorksheet();
+    active.load("name");
+    const selection = workbook.getSelectedRange();
+    selection.load("address");
+    await context.sync();
+    const used = sheets.items.map((ws) =>
+      OWN_SHEETS.includes(ws.name.toLowerCase()) ? null : ws.getUsedRangeOrNullObject(true)
+    );
+    used.forEach((u) => u && u.load("rowIndex,columnIndex,rowCount,columnCount"));
+    await context.sync();
+    const ranges = sheets.items.map((ws, k) => {
+      const u = used[k];
+      if (!u || u.isNullObject) return null;
+      const r = ws.getRangeByIndexes(0, 0, u.rowIndex + u.rowCount, u.columnIndex + u.columnCount);
+      r.load("values");
+      return r;
+    });
+    await context.sync();
+    return {
+      client: "Office.js",
+      version: global.tierkitXlwingsVersion || "",
+      book: {
+        name: workbook.name,
+        active_sheet_index: sheets.items.findIndex((ws) => ws.name === active.name),
+        selection: stripSheet(selection.address),
+      },
+      names: [],
+      sheets: sheets.items.map((ws, k) => ({
+        name: ws.name,
+        values: ranges[k] ? ranges[k].values : [[""]],
+        pictures: [],
+        tables: [],
+        charts: [],
+        shapes: [],
+        notes: [],
+      })),
+    };
+  }
+
+  function rangeOf(context, names, a) {
+    return context.workbook.worksheets
+      .getItem(names[a.sheet_position])
+      .getRangeByIndexes(a.start_row, a.start_column, a.row_count, a.column_count);
+  }
+
+  const alerts = [];
+
+  const handlers = {
+    async setValues(context, names, a) {
+      const ws = context.workbook.worksheets.getItem(names[a.sheet_position]);
+      for (let i = 0; i < a.values.length; i += CHUNK_ROWS) {
+        const rows = a.values.slice(i, i + CHUNK_ROWS);
+        ws.getRangeByIndexes(a.start_row + i, a.start_column, rows.length, a.column_count).values = rows;
+        await context.sync();
+      }
+    },
+    setRangeColor(context, names, a) {
+      const r = rangeOf(context, names, a);
+      if (a.args[0]) r.format.fill.color = a.args[0];
+      else r.format.fill.clear();
+    },
+    async setRangeColors(context, names, a) {
+      // one column of colours: fill runs of equal colour with one call each
+      const ws = context.workbook.worksheets.getItem(names[a.sheet_position]);
+      const m = a.args[0];
+      for (let c = 0; c < a.column_count; c++) {
+        let start = 0;
+        for (let i = 1; i <= m.length; i++) {
+          if (i === m.length || m[i][c] !== m[start][c]) {
+            const color = m[start][c];
+            if (color !== "keep") {
+              const r = ws.getRangeByIndexes(a.start_row + start, a.start_column + c, i - start, 1);
+              if (color) r.format.fill.color = color;
+              else r.format.fill.clear();
+            }
+            start = i;
+          }
+        }
+      }
+      await context.sync();
+    },
+    addSheet(context, names, a) {
+      const ws = context.workbook.worksheets.add(a.args[1]);
+      ws.position = a.args[0];
+      names.splice(a.args[0], 0, a.args[1]);
+    },
+    sheetClear(context, names, a) {
+      context.workbook.worksheets.getItem(names[a.sheet_position]).getRange().clear();
+    },
+    sheetClearContents(context, names, a) {
+      context.workbook.worksheets.getItem(names[a.sheet_position]).getRange().clear("Contents");
+    },
+    setAutofit(context, names, a) {
+      const r = rangeOf(context, names, a);
+      if (a.args[0] === "rows") r.format.autofitRows();
+      else r.format.autofitColumns();
+    },
+    activateSheet(context, names, a) {
+      context.workbook.worksheets.getItem(names[a.args[0]]).activate();
+    },
+    alert(context, names, a) {
+      alerts.push({ prompt: a.args[0], title: a.args[1], buttons: a.args[2] || "ok" });
+    },
+  };
+
+  function showAlert(origin, alert) {
+    const query = new URLSearchParams({
+      prompt: alert.prompt,
+      title: alert.title || "tierkit",
+      buttons: alert.buttons,
+      mode: "info",
+      callback: "",
+    });
+    return new Promise((resolve) => {
+      Office.context.ui.displayDialogAsync(
+        origin + "/xlwings/alert?" + query.toString(),
+        { height: 40, width: 40, displayInIframe: true },
+        (result) => {
+          if (result.status !== Office.AsyncResultStatus.Succeeded) return resolve();
+          const dialog = result.value;
+          dialog.addEventHandler(Office.EventType.DialogMessageReceived, () => {
+            dialog.close();
+            resolve();
+          });
+          dialog.addEventHandler(Office.EventType.DialogEventReceived, () => resolve());
+        }
+      );
+    });
+  }
+
+  async function applyActions(context, actions) {
+    const sheets = context.workbook.worksheets;
+    sheets.load("items/name");
+    await context.sync();
+    const names = sheets.items.map((ws) => ws.name);
+    for (const a of actions) {
+      const handler = handlers[a.func];
+      if (!handler) throw new Error("tierkit client: unsupported action " + a.func);
+      await handler(context, names, a);
+    }
+    await context.sync();
+  }
+
+  /** Run a tierkit script (apply_rules, check_rules, explain_selection); resolves to its summary. */
+  async function runScript(origin, name, args) {
+    let summary = null;
+    await Excel.run(async (context) => {
+      const book = await readBook(context);
+      const response = await fetch(origin + "/xlwings/custom-scripts-call/" + encodeURIComponent(name), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ book: book, args: args }),
+      });
+      if (!response.ok) {
+        let detail = response.statusText;
+        try {
+          detail = (await response.json()).detail || detail;
+        } catch (e) {
+          /* not JSON */
+        }
+        throw new Error("tierkit server error " + response.status + ": " + detail);
+      }
+      const data = await response.json();
+      alerts.length = 0;
+      await applyActions(context, data.actions || []);
+      summary = data.tierkit || null;
+    });
+    for (const alert of alerts.splice(0)) await showAlert(origin, alert);
+    return summary;
+  }
+
+  global.tierkitClient = { runScript: runScript, readBook: readBook, applyActions: applyActions };
+})(globalThis);

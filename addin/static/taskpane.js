@@ -1,0 +1,121 @@
+/* The tierkit task pane: rule-set picker, buttons, last run's counts.  Outside Excel it says so. */
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const origin = window.location.origin;
+  const STORE = "tierkit.lastRun";
+
+  function status(text, isError) {
+    $("status").textContent = text;
+    $("status").className = isError ? "error" : "";
+  }
+
+  function showCounts(run) {
+    const body = $("counts").querySelector("tbody");
+    body.textContent = "";
+    if (!run || !run.counts) return;
+    for (const c of run.counts) {
+      const tr = document.createElement("tr");
+      const name = document.createElement("td");
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = c.color || "transparent";
+      name.appendChild(swatch);
+      name.appendChild(document.createTextNode(c.label || c.id || "(none)"));
+      const count = document.createElement("td");
+      count.className = "num";
+      count.textContent = Number(c.count).toLocaleString();
+      const share = document.createElement("td");
+      share.className = "num";
+      share.textContent = (100 * c.share).toFixed(1) + "%";
+      tr.append(name, count, share);
+      body.appendChild(tr);
+    }
+    $("counts").hidden = false;
+    $("last-run-empty").textContent = run.rule_set + " · " + run.sheet + " · " + run.rows + " rows";
+  }
+
+  async function loadRulesets() {
+    try {
+      const response = await fetch(origin + "/api/rulesets");
+      const sets = await response.json();
+      const lang = $("lang").value;
+      for (const rs of sets) {
+        const opt = document.createElement("option");
+        opt.value = rs.name;
+        opt.textContent = rs.name + " — " + ((rs.title && rs.title[lang]) || rs.name);
+        $("ruleset").appendChild(opt);
+      }
+      const saved = localStorage.getItem("tierkit.ruleset");
+      if (saved !== null) $("ruleset").value = saved;
+    } catch (err) {
+      status("Cannot reach the tierkit server: is `tierkit serve` running?", true);
+    }
+  }
+
+  function args() {
+    return [$("ruleset").value, $("lang").value];
+  }
+
+  async function run(name, label) {
+    for (const b of document.querySelectorAll("button")) b.disabled = true;
+    status(label + "…");
+    try {
+      const result = await window.tierkitClient.runScript(origin, name, args());
+      if (name === "apply_rules" && result) {
+        localStorage.setItem(STORE, JSON.stringify(result));
+        showCounts(result);
+        status("Done: " + result.rows + " rows · 完成");
+      } else if (name === "check_rules" && result) {
+        status("Check: " + result.gaps + " gap rows, " + result.overlaps + " overlap rows (sheet 'Tier check')");
+      } else {
+        status("Done · 完成");
+      }
+    } catch (err) {
+      status(String(err.message || err), true);
+    } finally {
+      for (const b of document.querySelectorAll("button")) b.disabled = false;
+    }
+  }
+
+  function insideExcel() {
+    $("outside").hidden = true;
+    for (const b of document.querySelectorAll("button")) b.disabled = false;
+    $("apply").addEventListener("click", () => run("apply_rules", "Applying rules"));
+    $("check").addEventListener("click", () => run("check_rules", "Checking rules"));
+    $("explain").addEventListener("click", () => run("explain_selection", "Explaining"));
+    $("ruleset").addEventListener("change", () => localStorage.setItem("tierkit.ruleset", $("ruleset").value));
+    // ribbon buttons (manifest ExecuteFunction) run the same scripts
+    if (Office.actions && Office.actions.associate) {
+      for (const name of ["apply_rules", "check_rules", "explain_selection"]) {
+        Office.actions.associate(name, (event) => run(name, name).finally(() => event.completed()));
+      }
+    }
+    status("Ready · 就绪");
+  }
+
+  function outsideExcel() {
+    $("outside").hidden = false;
+    status("Not running inside Excel · 未在 Excel 中运行");
+  }
+
+  const saved = localStorage.getItem(STORE);
+  if (saved) {
+    try {
+      showCounts(JSON.parse(saved));
+    } catch (e) {
+      localStorage.removeItem(STORE);
+    }
+  }
+  loadRulesets();
+
+  if (typeof Office === "undefined" || typeof Office.onReady !== "function") {
+    outsideExcel(); // office.js did not load: not inside Office, or offline
+  } else {
+    Office.onReady((info) => {
+      if (info && info.host === Office.HostType.Excel) insideExcel();
+      else outsideExcel();
+    });
+  }
+})();
