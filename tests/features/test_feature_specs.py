@@ -9,6 +9,7 @@ from tierkit.errors import DataError, RuleFileError, TierkitError
 from tierkit.features import (
     apply_features,
     apply_params,
+    customer_features,
     describe_metadata,
     feature_outputs,
     parse_param_assignments,
@@ -184,3 +185,36 @@ def test_params_defaults_overrides_and_columns() -> None:
     with pytest.raises(DataError, match="same name"):
         apply_params(pd.DataFrame({"a_share": [1]}), params)
     assert parse_param_assignments(["n=3"]) == {"n": 3}
+
+
+def test_skip_zero_and_active_months() -> None:
+    t = pd.DataFrame({"frequency": [0, 1, 2, 3, None]})
+    out, meta = apply_features(t, [{"quantile_score": "frequency", "as": "f", "bins": 3, "skip_zero": True}])
+    assert pd.isna(out["f"].iloc[0]) and out["f"].tolist()[1:4] == [1, 2, 3]
+    assert meta["features"][0]["skip_zero"] is True
+    orders = pd.DataFrame(
+        {
+            "c": ["a", "a", "a", "b"],
+            "d": ["2024-01-05", "2024-01-20", "2024-12-31", "2023-06-01"],
+            "a": [1, 1, 1, 1],
+        }
+    )
+    f = customer_features(orders, customer="c", date="d", amount="a").set_index("c")
+    assert f["active_months_12m"].to_dict() == {"a": 2, "b": 0}
+
+
+def test_flags_with_no_flag_columns_give_a_blank_column() -> None:
+    out, meta = apply_features(
+        pd.DataFrame({"x": [1, 2]}), [{"flags": {"credit_risk": "credit"}, "as": "risk"}]
+    )
+    assert out["risk"].isna().all()
+    assert "no flag columns" in describe_metadata(meta)[0]
+
+
+def test_days_since_shares_the_as_of_day() -> None:
+    t = pd.DataFrame({"first": ["2024-01-01", "2023-01-01"], "last": ["2024-01-01", "2024-12-31"]})
+    out, meta = apply_features(
+        t, [{"days_since": "last", "as": "recency"}, {"days_since": "first", "as": "tenure"}]
+    )
+    assert out["recency"].tolist() == [365, 0] and out["tenure"].tolist() == [365, 730]
+    assert meta["as_of"] == dt.date(2024, 12, 31)

@@ -72,6 +72,8 @@ def describe_metadata(meta: dict[str, Any]) -> list[str]:
             lines.append(
                 f"{out}: {item.get('bins')} {item.get('method')} of {inputs}{rev}; cut points {text}"
             )
+        elif kind == "flags" and not inputs:
+            lines.append(f"{out}: no flag columns in this table (nothing flagged)")
         elif kind == "flags":
             lines.append(f"{out}: flags from {inputs} ({item.get('flagged')} rows flagged)")
         else:
