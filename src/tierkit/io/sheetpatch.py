@@ -113,9 +113,12 @@ class SheetPatcher:
                 b"<" + re.escape(p) + b'c r="(?:' + alt + rb')\d+"[^>]*?(?:/>|>.*?</' + re.escape(p) + b"c>)", re.S)
         else:
             self._remove_re = None
-        self._odd_cell_re = re.compile(b"<" + re.escape(p) + b'c(?:>|/>|\\s(?!r=")|\\sr="'
-                                       + _letters_at_least(self.min_col) + rb"\d)")
-        self._rows_re = re.compile(b"<" + re.escape(p) + rb'row(?: r="(\d+)")?(?: spans="(\d+):(\d+)")?')
+        ep = re.escape(p)
+        self._odd_re = re.compile(b"<" + ep + b'c(?:>|/>|\\s(?!r=")|\\sr="' + _letters_at_least(self.min_col)
+                                  + rb"\d)|<" + ep + rb'row(?!\sr=")')
+        self._row_r_re = re.compile(rb"\s*<" + ep + rb'row r="(\d+)"(?: spans="(\d+):(\d+)")?')
+        self._rnum_re = re.compile(b"<" + ep + rb'row r="(\d+)"')
+        self.row_tag = b"<" + p + b"row"
         self.fast_blocks = self.slow_blocks = 0
 
     # ------------------------------------------------------------------ templates
@@ -196,30 +199,41 @@ class SheetPatcher:
         return out
 
     def _fast(self, chunk: bytes) -> bytes | None:
-        rows = self._rows_re.findall(chunk)          # (r, span-from, span-to) of every <row
-        n = len(rows)
-        if n == 0 or not rows[0][0] or int(rows[0][0]) <= self.header_row:
+        m = self._row_r_re.match(chunk)
+        if m is None or int(m.group(1)) <= self.header_row:
             return None
-        rns = [r for r, _, _ in rows]
-        if b"" in rns:                               # a <row> without r (or r not first)
-            return None
+        first = int(m.group(1))
         if self._remove_re is not None:
             chunk = self._remove_re.sub(b"", chunk)
-        if self._odd_cell_re.search(chunk):          # a cell without r, or one in the way
+        if self._odd_re.search(chunk):     # a row or cell without r first, a cell in the way
+            return None
+        lm = self._row_r_re.match(chunk, chunk.rfind(self.row_open_r))
+        if lm is None:
             return None
         if self.max_col:
-            for a, b in {(a, b) for _, a, b in rows if b}:
-                if int(b) < self.max_col:
-                    chunk = chunk.replace(b' spans="%s:%s"' % (a, b), b' spans="%s:%d"' % (a, self.max_col))
+            for sm in (m, lm):
+                if sm.group(3) and int(sm.group(3)) < self.max_col:
+                    chunk = chunk.replace(b' spans="%s:%s"' % (sm.group(2), sm.group(3)),
+                                          b' spans="%s:%d"' % (sm.group(2), self.max_col))
         parts = chunk.split(self.close_row)
-        if len(parts) != n + 1:                      # self-closing rows
+        n = len(parts) - 1
+        if chunk.count(self.row_tag) != n:  # self-closing rows
             return None
-        codes = self._codes(np.fromiter(map(int, rns), dtype=np.int64, count=n)).tolist()
+        last = int(lm.group(1))
+        if last - first + 1 == n:           # consecutive rows (rows are sorted, so no gaps)
+            rns = [b"%d" % i for i in range(first, last + 1)]
+            rows = np.arange(first, last + 1, dtype=np.int64)
+        else:
+            rns = self._rnum_re.findall(chunk)
+            if len(rns) != n:
+                return None
+            rows = np.fromiter(map(int, rns), dtype=np.int64, count=n)
+        codes = self._codes(rows).tolist()
         t = self.templates
         out: list[bytes] = [b""] * (2 * n)
         out[0::2] = parts[:n]
         out[1::2] = [rn.join(t[c]) for rn, c in zip(rns, codes, strict=True)]
-        self.last_row = int(rns[-1])
+        self.last_row = last
         return b"".join(out)
 
     def _slow(self, chunk: bytes) -> bytes:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import queue
 import re
+import struct
+import sys
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
@@ -23,9 +27,10 @@ from . import ooxml, parts
 from .sheetpatch import NewCells, SheetPatcher, render_column
 from .sniff import corrupt, open_zip
 from .table import MAX_COLS, NewColumn, RawTable, SummaryTable, column_index, column_letter
-from .zipio import LEVEL, ZipOut
+from .zipio import LEVEL, ZipOut, fastz
 
 BLOCK = 4 << 20
+READ = 1 << 20        # compressed bytes per inflate step (~6 MiB of XML)
 FIRST_BLOCK = 64 << 10
 _DUP_SUFFIX = re.compile(r" \(\d+\)$")
 
@@ -178,39 +183,72 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
             replacements[summary_part] = summary_xml
 
         zo = ZipOut(out)
-        for info in zf.infolist():
-            name = info.filename
-            try:
-                if name == sheet_part:
-                    with zo.open(name, info, level=LEVEL, threads=1,
-                                 big=info.file_size > (1 << 30)) as member:
-                        _stream_sheet(zf, info, patcher, member.write, progress)
-                elif name in replacements:
-                    zo.write_bytes(name, replacements.pop(name), info)
-                else:
-                    zo.copy_raw(raw, info)
-            except (zipfile.BadZipFile, EOFError, zlib_error()) as err:
-                raise corrupt(src_path, err) from err
-        for name, data in replacements.items():      # parts that are new
-            zo.write_bytes(name, data)
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(0.0005)    # hand the GIL over quickly between the inflate/deflate threads
+        try:
+            _copy_members(zf, raw, zo, sheet_part, patcher, replacements, progress, src_path)
+        finally:
+            sys.setswitchinterval(switch)
         zo.close()
     return {"targets": targets, "fast_blocks": patcher.fast_blocks, "slow_blocks": patcher.slow_blocks}
 
 
-def zlib_error() -> type[Exception]:
-    import zlib
+def _copy_members(zf: zipfile.ZipFile, raw: BinaryIO, zo: ZipOut, sheet_part: str, patcher: SheetPatcher,
+                  replacements: dict[str, bytes], progress: Callable[[int, int], None] | None,
+                  src_path: Path) -> None:
+    for info in zf.infolist():
+        name = info.filename
+        try:
+            if name == sheet_part:
+                with zo.open(name, info, level=LEVEL, threads=1,
+                             big=info.file_size > (1 << 30)) as member:
+                    _stream_sheet(zf, info, patcher, member.write, progress)
+            elif name in replacements:
+                zo.write_bytes(name, replacements.pop(name), info)
+            else:
+                zo.copy_raw(raw, info)
+        except (zipfile.BadZipFile, EOFError, zlib.error) as err:
+            raise corrupt(src_path, err) from err
+    for name, data in replacements.items():      # parts that are new
+        zo.write_bytes(name, data)
 
-    return zlib.error
 
-
-def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, q: queue.Queue[bytes | BaseException | None]) -> None:
+def _reader(path: Path, info: zipfile.ZipInfo, q: queue.Queue[bytes | BaseException | None]) -> None:
+    """Inflate a member straight from the file in large steps (zlib runs without the GIL)."""
     try:
-        with zf.open(info) as fh:
-            while True:
-                block = fh.read(BLOCK)
-                if not block:
-                    break
-                q.put(block)
+        with path.open("rb") as fh:
+            fh.seek(info.header_offset)
+            head = fh.read(30)
+            if head[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+            nlen, xlen = struct.unpack("<HH", head[26:30])
+            fh.seek(info.header_offset + 30 + nlen + xlen)
+            left = info.compress_size
+            if info.compress_type == zipfile.ZIP_STORED:
+                d = None
+            elif info.compress_type == zipfile.ZIP_DEFLATED:
+                d = fastz.decompressobj(-15)
+            else:
+                raise zipfile.BadZipFile(f"unsupported compression {info.compress_type} in {info.filename}")
+            total = 0
+            while left:
+                raw = fh.read(min(left, READ))
+                if not raw:
+                    raise EOFError(f"{info.filename} is truncated")
+                left -= len(raw)
+                block = d.decompress(raw) if d else raw
+                total += len(block)
+                if block:
+                    q.put(block)
+            if d is not None:
+                block = d.flush()
+                total += len(block)
+                if block:
+                    q.put(block)
+                if not d.eof:
+                    raise EOFError(f"{info.filename} is truncated")
+            if total != info.file_size:
+                raise zipfile.BadZipFile(f"{info.filename}: size mismatch")
         q.put(None)
     except BaseException as err:  # handed to the consumer
         q.put(err)
@@ -220,7 +258,7 @@ def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatc
                   write: Callable[[bytes], None], progress: Callable[[int, int], None] | None) -> None:
     """Decompress (on a thread), patch block by block, hand the result to ``write``."""
     q: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
-    th = threading.Thread(target=_reader, args=(zf, info, q), daemon=True)
+    th = threading.Thread(target=_reader, args=(Path(zf.filename or ""), info, q), daemon=True)
     th.start()
     p = patcher.p
     sheet_data = re.compile(b"<" + re.escape(p) + rb"sheetData\b[^>]*?(/?)>")
@@ -228,15 +266,18 @@ def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatc
     buf = b""
     state = "head"
     done = 0
-    want = FIRST_BLOCK
+    first = True
     while True:
         item = q.get()
         if isinstance(item, BaseException):
             raise item
         eof = item is None
         if item:
-            buf += item
+            buf = buf + item if buf else item
             done += len(item)
+            fresh = len(item)
+        else:
+            fresh = 0
         if state == "head":
             m = sheet_data.search(buf)
             if m is None and not eof:
@@ -248,30 +289,34 @@ def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatc
             write(patcher.head(buf[:m.end()]))
             buf = buf[m.end():]
             state = "tail" if m.group(1) else "rows"
+            fresh = len(buf)
         if state == "rows":
-            end = buf.find(end_tag)
+            end = buf.find(end_tag, max(0, len(buf) - fresh - len(end_tag)))
+            stop = end if end >= 0 else len(buf)
+            if first:     # the rows up to the header take the exact path: keep that block small
+                cut = buf.rfind(patcher.close_row, 0, min(stop, FIRST_BLOCK))
+                if cut >= 0:
+                    cut += len(patcher.close_row)
+                    write(patcher.rows(buf[:cut]))
+                    buf = buf[cut:]
+                    stop -= cut
+                    end = end - cut if end >= 0 else end
+                    first = False
             if end >= 0:
                 write(patcher.rows(buf[:end]))
                 buf = buf[end:]
                 state = "tail"
             else:
-                while len(buf) >= want or (eof and buf):
-                    cut = buf.rfind(patcher.close_row, 0, max(want, 0) if not eof else len(buf))
-                    if cut < 0:
-                        cut = buf.rfind(patcher.close_row)
-                        if cut < 0:
-                            break
+                cut = buf.rfind(patcher.close_row)
+                if cut >= 0 and (cut > BLOCK // 2 or eof):
                     cut += len(patcher.close_row)
                     write(patcher.rows(buf[:cut]))
                     buf = buf[cut:]
-                    want = BLOCK
-                    if eof:
-                        break
-        if state == "tail" and eof:
-            break
         if progress:
             progress(done, info.file_size)
         if eof:
+            if state == "rows" and buf:
+                buf = patcher.rows(buf)
             break
     if buf:
         write(buf)

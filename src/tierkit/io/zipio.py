@@ -14,7 +14,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
-LEVEL = 1          # zlib level for rewritten parts; 1 is ~3x faster than 6 and ~25% larger (see bench)
+try:   # ISA-L deflate: ~4x faster than zlib at level 1, with a better ratio (see bench/)
+    from isal import isal_zlib as fastz
+
+    LEVEL = 1
+except ImportError:  # pragma: no cover - isal is a dependency; plain zlib still works
+    fastz = zlib  # type: ignore[no-redef]
+    LEVEL = 1
 _WINDOW = 32768
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -159,9 +165,9 @@ class ZipOut:
 
 
 def _deflate_block(data: bytes, zdict: bytes, level: int) -> bytes:
-    c = zlib.compressobj(level, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY, zdict) if zdict else \
-        zlib.compressobj(level, zlib.DEFLATED, -15, 8)
-    return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+    c = fastz.compressobj(level, fastz.DEFLATED, -15, 8, fastz.Z_DEFAULT_STRATEGY, zdict) if zdict else \
+        fastz.compressobj(level, fastz.DEFLATED, -15, 8)
+    return c.compress(data) + c.flush(fastz.Z_SYNC_FLUSH)
 
 
 _FINAL_BLOCK = zlib.compressobj(1, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)   # empty final block
@@ -197,7 +203,7 @@ class StreamMember:
     def write(self, data: bytes) -> None:
         if not data:
             return
-        self.crc = zlib.crc32(data, self.crc)
+        self.crc = fastz.crc32(data, self.crc)
         self.usize += len(data)
         if self.serial is not None:
             self._emit(self.serial.compress(data))
