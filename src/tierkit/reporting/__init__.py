@@ -1,0 +1,43 @@
+"""Reports: tier briefs as PDF (Jinja2 templates with a typed context -> HTML -> WeasyPrint).
+
+>>> from tierkit.reporting import build_pack, render_html, write_pdf, make_briefs
+>>> pack = build_pack(result, lang="zh", top=10)        # data, figures and charts: a PackContext
+>>> html = render_html(pack, templates_dir=None)        # Jinja2, autoescaped, StrictUndefined
+>>> write_pdf(html, "briefs.pdf")                       # WeasyPrint, bundled assets only, atomic
+>>> make_briefs(result, "briefs.pdf", lang="en", split_dir="briefs/")   # all of the above, + one PDF per tier
+
+Templates live in ``reports/templates/`` and styles in ``reports/css/``; ``templates_dir`` points at a
+restyled copy (files it lacks fall back to the bundled ones).  Rendering HTML is separate from writing
+PDF so the HTML can be snapshot-tested and timed on its own.
+"""
+
+from __future__ import annotations
+
+from .assets import AssetFetcher, reports_dir
+from .build import build_pack, data_digest
+from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
+from .pdf import make_briefs, one_tier, render_pdf, safe_filename, write_document, write_pdf
+from .render import environment, render_html
+
+__all__ = [
+    "Account",
+    "AssetFetcher",
+    "Chart",
+    "CoverContext",
+    "Footer",
+    "Kpi",
+    "PackContext",
+    "TierBrief",
+    "TierRow",
+    "build_pack",
+    "data_digest",
+    "environment",
+    "make_briefs",
+    "one_tier",
+    "render_html",
+    "render_pdf",
+    "reports_dir",
+    "safe_filename",
+    "write_document",
+    "write_pdf",
+]

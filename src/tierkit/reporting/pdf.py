@@ -1,0 +1,116 @@
+"""PDF writing (WeasyPrint, bundled assets only, atomic) and the one-call :func:`make_briefs`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .. import Classification, OutputExistsError, TierkitError
+from ..errors import Where, display_path
+from .assets import AssetFetcher
+from .build import build_pack
+from .context import PackContext
+from .render import render_html
+
+_UNSAFE = re.compile(r"[^\w\-. ()\u3000-\u303f\uff00-\uffef]+")
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+
+
+def render_pdf(html: str, *, templates_dir: str | Path | None = None) -> Any:
+    """Lay out ``html`` with WeasyPrint (a ``weasyprint.Document``); assets come only from the bundle."""
+    from weasyprint import HTML
+
+    fetcher = AssetFetcher(templates_dir)
+    return HTML(string=html, base_url="tierkit:", url_fetcher=fetcher).render()
+
+
+def write_pdf(html: str, path: str | Path, *, templates_dir: str | Path | None = None) -> Path:
+    """Write ``html`` as a PDF at ``path`` atomically (a temp file in the same folder, then ``os.replace``).
+
+    The HTML may load ``tierkit:`` assets (styles, fonts, images from ``reports/`` or the
+    ``templates_dir`` copy); file paths, ``data:`` and network URLs are refused.
+    """
+    document = render_pdf(html, templates_dir=templates_dir)
+    return write_document(document, path)
+
+
+def write_document(document: Any, path: str | Path) -> Path:
+    """Write a rendered WeasyPrint document atomically."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise TierkitError(f"output folder not found: {display_path(path.parent)}",
+                           where=Where(file=display_path(path)))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            document.write_pdf(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def safe_filename(label: str, *, index: int | None = None, fallback: str = "tier", suffix: str = ".pdf") -> str:
+    """A file name made from any tier label: Chinese kept, slashes, ``..``, control and reserved
+    characters replaced, at most 80 characters, optionally prefixed ``01-`` to keep the tier order.
+
+    >>> safe_filename("A/B: key accounts", index=1)
+    '01-A_B_ key accounts.pdf'
+    >>> safe_filename("../重要客户", index=2)
+    '02-_重要客户.pdf'
+    """
+    text = unicodedata.normalize("NFKC", str(label))
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _UNSAFE.sub("_", text)
+    text = re.sub(r"\.{2,}", "_", text)
+    text = re.sub(r"\s+", " ", text).strip(" ._")
+    text = text[:80].rstrip(" .") or _UNSAFE.sub("_", fallback) or "tier"
+    if text.split(".")[0].upper() in _RESERVED:
+        text = "_" + text
+    prefix = f"{index:02d}-" if index is not None else ""
+    return f"{prefix}{text}{suffix}"
+
+
+def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en",
+                split_dir: str | Path | None = None, top: int = 10, templates_dir: str | Path | None = None,
+                as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
+                force: bool = True) -> list[Path]:
+    """Write the pack (cover + one brief per tier) to ``out_pdf``; with ``split_dir`` also one PDF per tier
+    (``01-Champions.pdf``, ``02-冠军客户.pdf``: names made safe from the labels).  Returns the files written.
+
+    >>> make_briefs(tierkit.classify(tierkit.load_ruleset("rfm"), frame), "briefs.pdf", lang="zh")
+    [PosixPath('briefs.pdf')]
+    """
+    out = Path(out_pdf)
+    pack = build_pack(result, lang=lang, top=top, as_of=as_of, source_name=source_name)
+    split = Path(split_dir) if split_dir is not None else None
+    targets = [out]
+    tier_files: list[Path] = []
+    if split is not None:
+        split.mkdir(parents=True, exist_ok=True)
+        tier_files = [split / safe_filename(t.label, index=i, fallback=t.id) for i, t in enumerate(pack.tiers, 1)]
+        targets += tier_files
+    if not force:
+        for target in targets:
+            if target.exists():
+                raise OutputExistsError(f"output exists: {display_path(target)}",
+                                        hint="use --force to overwrite it, or choose another -o / --split")
+    write_pdf(render_html(pack, templates_dir), out, templates_dir=templates_dir)
+    for tier, target in zip(pack.tiers, tier_files, strict=True):
+        write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir)
+    return targets
+
+
+def one_tier(pack: PackContext, tier_id: str) -> PackContext:
+    """The pack cut down to one tier's brief, without the cover (for ``--split``)."""
+    tiers = tuple(t for t in pack.tiers if t.id == tier_id)
+    if not tiers:
+        raise TierkitError(f"no tier '{tier_id}' in the pack")
+    return replace(pack, tiers=tiers, show_cover=False)

@@ -1,0 +1,41 @@
+"""HTML from a context: the Jinja2 environment (autoescape, StrictUndefined, user templates first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from ..errors import TierkitError
+from .assets import asset_url, check_templates_dir, reports_dir
+from .context import PackContext
+
+PACK_TEMPLATE = "pack.html.j2"
+
+
+def environment(templates_dir: str | Path | None = None) -> Environment:
+    """The Jinja2 environment of the reports.
+
+    Templates are looked up in ``templates_dir`` first (a user's restyled copy; any template it
+    lacks falls back to the bundled one, as datasette does), then in ``reports/templates/``.
+    Every value is HTML-escaped (autoescape) and an unknown name is an error (StrictUndefined).
+    """
+    user = check_templates_dir(templates_dir)
+    loaders = [FileSystemLoader(str(user))] if user is not None else []
+    loaders.append(FileSystemLoader(str(reports_dir() / "templates")))
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals["asset"] = asset_url
+    return env
+
+
+def render_html(pack: PackContext, templates_dir: str | Path | None = None) -> str:
+    """The pack as one HTML document (the input of :func:`write_pdf`)."""
+    env = environment(templates_dir)
+    try:
+        return env.get_template(PACK_TEMPLATE).render(pack=pack)
+    except TemplateError as err:
+        where = getattr(err, "filename", None) or getattr(err, "name", None) or PACK_TEMPLATE
+        line = getattr(err, "lineno", None)
+        raise TierkitError(f"template error: {err.message or err}",
+                           hint=f"in {where}" + (f" line {line}" if line else "")) from err
