@@ -32,7 +32,7 @@ def detect_header(rows: Sequence[Sequence[object]]) -> int | None:
     if widest == 0:
         return None
     for i, (n, text) in enumerate(counts):
-        if n and text * 2 > n and n * 2 >= widest:
+        if n and text * 2 > n and n * 2 >= widest and (n >= 2 or widest == 1):
             return i
     return None
 

@@ -191,14 +191,8 @@ def _build(path: Path, sheet: str | None, rows: list, row0: int, col0: int, head
             last = row0 + len(rows) - 1
             raise InputFileError(f"header row {header_row} is outside the data (rows {row0}-{last})",
                                  where=where, hint="pass the row number that holds the column names")
-    try:
-        block = np.array(rows, dtype=object)
-    except ValueError:  # ragged rows (csv)
-        width = max(len(r) for r in rows)
-        block = np.array([list(r) + [""] * (width - len(r)) for r in rows], dtype=object)
+    block = np.array(rows, dtype=object)      # rows are rectangular (calamine; csv is padded)
     del rows
-    if block.ndim != 2:
-        block = block.reshape(len(block), -1)
     for (r, c), text in errors.items():
         i, j = r - row0, c - col0
         if 0 <= i < block.shape[0] and 0 <= j < block.shape[1]:
@@ -280,6 +274,8 @@ def _read_csv(path: Path, header_row: int | None) -> RawTable:
         rows.pop()
     if not rows:
         raise InputFileError("file has no rows", where=where, hint="export the table with its header row")
+    width = max(map(len, rows))
+    rows = [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
     return _build(path, None, rows, 1, 1, header_row, {}, where)
 
 
