@@ -1,0 +1,139 @@
+"""The buttons on xw.Book(json=...) books (xlwings' remote engine): the actions sent back to Excel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .helpers import MINI, book_json, run_script, serial
+
+ROWS: list[list[Any]] = [
+    ["Customer list 客户名单", "", "", "", ""],  # a title line above the table
+    ["", "", "", "", ""],
+    ["客户编号", "销售额", "订单数", "最近下单日期", "备注"],
+    ["C001", 25000, 8, serial("2024-06-01"), "key"],
+    ["C002", "12,000", 6, serial("2024-05-01"), ""],
+    ["C003", 5000, 2, serial("2023-03-15"), ""],
+    ["C004", "", 1, serial("2024-04-01"), "blank revenue"],
+    ["C005", 0, 1, serial("2024-04-01"), ""],
+]
+COLORS = {"vip": "#1b5e20", "lapsed": "#c62828", "small": "#90caf9", "regular": "#9e9e9e"}
+
+
+def customers(rows: list[list[Any]] | None = None, **extra: list[list[Any]]) -> dict[str, Any]:
+    return book_json({"Customers": rows or ROWS, **extra})
+
+
+def by_func(actions: list[dict[str, Any]], func: str) -> list[dict[str, Any]]:
+    return [a for a in actions if a["func"] == func]
+
+
+def test_apply_rules_writes_tier_columns_colours_and_summary_only() -> None:
+    out, book = run_script("apply_rules", customers(), MINI, "en")
+    actions = out["actions"]
+    data = [a for a in actions if a.get("sheet_position") == 0 and a["func"] != "activateSheet"]
+    # on the data sheet: one block of values in the three tier columns (F:H), and the label colours
+    values = by_func(data, "setValues")
+    assert len(values) == 1
+    block = values[0]
+    assert (block["start_row"], block["start_column"], block["column_count"]) == (2, 5, 3)
+    assert block["values"][0] == ["Tier", "Tier ID", "Tier reason"]
+    assert [r[0] for r in block["values"][1:]] == ["VIP", "VIP", "Lapsed", "Regular", "Small"]
+    assert [r[1] for r in block["values"][1:]] == ["vip", "vip", "lapsed", "regular", "small"]
+    colors = by_func(data, "setRangeColors")
+    assert len(colors) == 1 and colors[0]["start_row"] == 3 and colors[0]["start_column"] == 5
+    assert [c[0] for c in colors[0]["args"][0]] == [COLORS[i] for i in ("vip", "vip", "lapsed", "regular", "small")]
+    # nothing else is written on the data sheet: no cell outside F3:H8 and no other kind of action
+    assert {a["func"] for a in data} == {"setValues", "setRangeColors"}
+    for a in data:
+        assert a["start_column"] >= 5 and a["start_column"] + a["column_count"] <= 8
+        assert a["start_row"] >= 2 and a["start_row"] + a["row_count"] <= 8
+    # the summary sheet is added and written; the data sheet is activated again
+    assert by_func(actions, "addSheet") == [{**by_func(actions, "addSheet")[0], "args": [1, "Tier summary"]}]
+    summary = [a for a in actions if a.get("sheet_position") == 1]
+    assert summary and {a["func"] for a in summary} <= {"setValues", "setRangeColor", "setAutofit"}
+    text = [v for a in by_func(summary, "setValues") for row in a["values"] for v in row]
+    assert "Customers" in text and "Tier ID" in text and "Total" in text
+    assert COLORS["vip"] in [a["args"][0] for a in by_func(summary, "setRangeColor")]
+    assert by_func(actions, "activateSheet")[0]["args"] == [0]
+    assert {a["func"] for a in actions if a.get("sheet_position") not in (0, 1)} == {"addSheet"}
+    assert book._tierkit_result["counts"][0] == {"id": "vip", "label": "VIP", "count": 2, "share": 0.4,
+                                                  "color": COLORS["vip"]}
+
+
+def test_apply_rules_again_reuses_the_tier_columns_and_summary_sheet() -> None:
+    rows = [list(r) for r in ROWS]
+    rows[2] += ["层级", "层级编号", "层级原因"]  # the Chinese columns of an earlier run
+    for r in rows[3:]:
+        r += ["x", "y", "z"]
+    for r in rows[:2]:
+        r += ["", "", ""]
+    out, _ = run_script("apply_rules", customers(rows, **{"Tier summary": [["old"]]}), MINI, "en")
+    actions = out["actions"]
+    block = by_func([a for a in actions if a.get("sheet_position") == 0], "setValues")[0]
+    assert block["start_column"] == 5 and block["values"][0] == ["Tier", "Tier ID", "Tier reason"]
+    assert not by_func(actions, "addSheet")
+    assert by_func(actions, "sheetClear")[0]["sheet_position"] == 1
+
+
+def test_settings_sheet_chooses_rule_set_and_language() -> None:
+    settings = [["key", "value"], ["rule_set", MINI], ["lang", "zh"]]
+    out, book = run_script("apply_rules", customers(tierkit=settings))
+    block = by_func(out["actions"], "setValues")[0]
+    assert block["values"][0] == ["层级", "层级编号", "层级原因"]
+    assert block["values"][1][0] == "重要客户"
+    assert book._tierkit_result["rule_set"] == "mini"
+
+
+def test_rules_sheet_in_the_workbook() -> None:
+    rules = [["id", "label", "when", "color"], ["big", "Big", "revenue >= 10000", "#112233"],
+             ["rest", "Rest", "default", ""]]
+    rows = [["customer", "revenue"], ["a", 20000], ["b", 5]]
+    out, _ = run_script("apply_rules", book_json({"Data": rows, "Rules": rules}), "Rules")
+    block = by_func(out["actions"], "setValues")[0]
+    assert [r[0] for r in block["values"]] == ["Tier", "Big", "Rest"]
+    assert by_func(out["actions"], "setRangeColors")[0]["args"][0] == [["#112233"], [None]]
+
+
+def test_no_rule_set_gives_an_alert_and_writes_nothing() -> None:
+    out, _ = run_script("apply_rules", customers())
+    assert [a["func"] for a in out["actions"]] == ["alert"]
+    prompt = out["actions"][0]["args"][0]
+    assert "no rule set chosen" in prompt and "tierkit" in prompt and "Traceback" not in prompt
+
+
+def test_bad_rule_set_and_own_sheet_give_alerts() -> None:
+    out, _ = run_script("apply_rules", customers(), "no_such_rules")
+    assert [a["func"] for a in out["actions"]] == ["alert"]
+    assert "no rule set named 'no_such_rules'" in out["actions"][0]["args"][0]
+    data = book_json({"Customers": ROWS, "Tier summary": [["x"]]}, active=1)
+    out, _ = run_script("apply_rules", data, MINI)
+    assert [a["func"] for a in out["actions"]] == ["alert"]
+    assert "tierkit's own sheet" in out["actions"][0]["args"][0]
+
+
+def test_check_rules_reports_gaps_and_overlaps_on_a_new_sheet() -> None:
+    rows = [*ROWS, ["C006", 50, 1, serial("2023-01-01"), "lapsed and small"]]
+    out, book = run_script("check_rules", customers(rows), MINI)
+    actions = out["actions"]
+    assert by_func(actions, "addSheet")[0]["args"] == [1, "Tier check"]
+    assert not [a for a in actions if a.get("sheet_position") == 0 and a["func"] != "activateSheet"]
+    text = [str(v) for a in by_func(actions, "setValues") for row in a["values"] for v in row]
+    assert any("gap" in t for t in text) and any("overlap" in t for t in text)
+    result = book._tierkit_result
+    assert result["rows"] == 6 and result["gaps"] == 1  # C004 matches no condition (-> default regular)
+    assert result["overlaps"] == 1  # C006 is lapsed and small (hit policy first: lapsed wins)
+    assert "9" in text[text.index(next(t for t in text if "overlap" in t)) + 2]  # Excel row 9
+
+
+def test_explain_selection_alerts_the_reason() -> None:
+    out, _ = run_script("explain_selection", book_json({"Customers": ROWS}, selection="B6"), MINI)
+    assert [a["func"] for a in out["actions"]] == ["alert"]
+    prompt = out["actions"][0]["args"][0]
+    assert prompt.startswith("Excel row 6: Lapsed")
+    assert "lapsed" in prompt and "values:" in prompt
+
+
+def test_explain_selection_outside_the_table() -> None:
+    out, _ = run_script("explain_selection", book_json({"Customers": ROWS}, selection="A2"), MINI)
+    assert [a["func"] for a in out["actions"]] == ["alert"]
+    assert "outside the table" in out["actions"][0]["args"][0]
