@@ -36,6 +36,7 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+CJK_FAMILIES = ["Noto Sans CJK SC", "DejaVu Sans"]
 _HEAD = re.compile(r"^.*?(?=<svg)", re.S)
 CM = 1 / 2.54
 
@@ -83,15 +84,18 @@ def _figure(width_cm: float, height_cm: float, labels: Sequence[str], *, bottom_
     return fig, ax
 
 
-def _rc() -> Any:
+def _rc(fmt: Formatter, texts: Sequence[str] = ()) -> Any:
+    """matplotlib settings; CJK text (zh, or Chinese labels) gets Noto Sans CJK SC first, so that the PDF
+    shows simplified-Chinese glyph forms (WeasyPrint takes the first family of an SVG text)."""
     import matplotlib
 
-    return matplotlib.rc_context(RC)
+    cjk = fmt.lang == "zh" or any(unicodedata.east_asian_width(ch) in "WF" for t in texts for ch in t)
+    return matplotlib.rc_context({**RC, "font.family": CJK_FAMILIES if cjk else RC["font.family"]})
 
 
 def tier_bars(bars: Sequence[Bar], fmt: Formatter, words: dict[str, str]) -> str:
     """Share of customers (solid) and share of value (light, outlined) per tier, as horizontal bars."""
-    with _rc():
+    with _rc(fmt, [b.label for b in bars]):
         n = len(bars)
         labels = [b.label for b in bars]
         fig, ax = _figure(18, 0.9 + 0.42 * n, labels, bottom_cm=0.55)
@@ -126,7 +130,7 @@ def pareto_curve(values: np.ndarray, fmt: Formatter, words: dict[str, str]) -> t
 
     Returns the SVG and the share of customers that brings 80% of the value (None without value).
     """
-    with _rc():
+    with _rc(fmt):
         fig, ax = _figure(18, 5.0, ["100%"], bottom_cm=0.9)
         vals = np.clip(np.nan_to_num(np.asarray(values, dtype="float64"), nan=0.0), 0, None)
         total = float(vals.sum())
@@ -160,7 +164,7 @@ def pareto_curve(values: np.ndarray, fmt: Formatter, words: dict[str, str]) -> t
 def differs(diffs: Sequence[Diff], color: str, fmt: Formatter, words: dict[str, str]) -> str:
     """Per key field two bars (this tier in its colour, the rest in grey), each field scaled to its larger
     median, with the medians printed."""
-    with _rc():
+    with _rc(fmt, [d.label for d in diffs]):
         n = len(diffs)
         labels = [d.label for d in diffs]
         fig, ax = _figure(10, 0.9 + 0.6 * n, labels, bottom_cm=0.55, right_cm=0.2)
