@@ -139,7 +139,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         if has_measure:
             total += [round(float(df["measure_sum"].sum()), 2), 1.0]
         rows.append(total)
-        fills = [*list(df["color"]), None]
+        fills = [c if isinstance(c, str) else None for c in df["color"]] + [None]
         title = f"{rs.title.get(lang)} ({rs.name}, {rs.hit_policy}, rules {rs.digest})"
         tables.append(SummaryTable(title=title, header=header, rows=rows, fills=fills))
         meta = res.binding.feature_meta

@@ -227,11 +227,35 @@ def infer_type(series: pd.Series) -> str:
             kinds.add("string")
         if len(kinds) > 1:
             break
+    if kinds == {"string"}:
+        return _text_kind(series)
     if len(kinds) == 1:
         return kinds.pop()
     if kinds == {"float", "string"}:
         return "float" if _mostly_numeric(series) else "string"
     return "string"
+
+
+_ISO_DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
+_LEADING_ZERO = re.compile(r"^0\d")
+
+
+def _text_kind(series: pd.Series) -> str:
+    """Text cells (CSV) that all hold numbers read as numbers, all ISO dates as dates; ids like 007 stay text."""
+    values = [str(v).strip() for v in pd.unique(series.dropna())]
+    values = [v for v in values if v and v.lower() not in BLANKS and v.upper() not in EXCEL_ERRORS]
+    if not values:
+        return "string"
+    if all(_ISO_DATE.match(v) for v in values):
+        return "datetime"
+    if any(_LEADING_ZERO.match(v) for v in values):
+        return "string"
+    try:
+        for v in values:
+            parse_number(v)
+    except ValueError:
+        return "string"
+    return "float"
 
 
 def _mostly_numeric(series: pd.Series) -> bool:
