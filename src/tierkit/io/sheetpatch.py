@@ -37,23 +37,26 @@ class NewCells:
         self.letter = column_letter(self.col).encode()
 
 
-def _value_tail(value: object, style: int) -> bytes | None:
+def _value_tail(value: object, style: int, p: bytes = b"") -> bytes | None:
+    """A cell after its ``<c r="XN`` opening: attributes, value, closing tag (``p``: element prefix)."""
     s = b' s="%d"' % style if style else b""
     if value is None or (isinstance(value, float) and value != value):
         return b'"%s/>' % s if style else None
     if isinstance(value, bool):
-        return b'"%s t="b"><v>%d</v></c>' % (s, int(value))
+        return b'"%s t="b"><%sv>%d</%sv></%sc>' % (s, p, int(value), p, p)
     if isinstance(value, int | float | np.integer | np.floating) and np.isfinite(value):
         num = repr(float(value)) if isinstance(value, float | np.floating) else str(int(value))
         if num.endswith(".0"):
             num = num[:-2]
-        return b'"%s><v>%s</v></c>' % (s, num.encode())
+        return b'"%s><%sv>%s</%sv></%sc>' % (s, p, num.encode(), p, p)
     text = str(value)
     space = b' xml:space="preserve"' if text != text.strip() else b""
-    return b'"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (s, space, clean_text(text).encode("utf-8"))
+    return b'"%s t="inlineStr"><%sis><%st%s>%s</%st></%sis></%sc>' % (
+        s, p, p, space, clean_text(text).encode("utf-8"), p, p, p)
 
 
-def render_column(col: int, header: str, values: Sequence[object], styles: Sequence[int] | None) -> NewCells:
+def render_column(col: int, header: str, values: Sequence[object], styles: Sequence[int] | None,
+                  prefix: str = "") -> NewCells:
     """Factorise (value, style) pairs so each distinct cell is rendered once."""
     vals = np.asarray(pd.array(list(values), dtype=object), dtype=object) if not isinstance(values, np.ndarray) \
         else values.astype(object, copy=False)
@@ -71,7 +74,7 @@ def render_column(col: int, header: str, values: Sequence[object], styles: Seque
     keep = np.empty(len(first), dtype=np.int64)
     for c, i in enumerate(first):
         v = vuniq[vcodes[i]] if vcodes[i] >= 0 else None
-        tail = _value_tail(v, int(scodes[i]))
+        tail = _value_tail(v, int(scodes[i]), prefix.encode())
         keep[c] = len(tails) if tail is not None else -1
         if tail is not None:
             tails.append(tail)
@@ -318,7 +321,7 @@ class SheetPatcher:
         p = self.p
         if rnum == self.header_row:
             st = header_style or 0
-            return [(nc.col, b"<" + p + b'c r="' + nc.letter + rn + (_value_tail(nc.header, st) or b'"/>'))
+            return [(nc.col, b"<" + p + b'c r="' + nc.letter + rn + (_value_tail(nc.header, st, p) or b'"/>'))
                     for nc in self.cells]
         i = self.rowidx[rnum] if rnum < len(self.rowidx) else -1
         if i < 0:

@@ -133,7 +133,7 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
                 fcodes, funiq = pd.factorize(np.asarray(list(nc.fills), dtype=object))
                 xf = np.array([styles.fill_xf(str(f)) for f in funiq] + [0], dtype=np.int64)
                 st = xf[fcodes]          # code -1 (no fill) -> last entry, style 0
-            cells.append(render_column(col, nc.header, nc.values, st))
+            cells.append(render_column(col, nc.header, nc.values, st, prefix))
             widths[col] = _width(nc.header, nc.values)
 
         # --- summary sheet
