@@ -77,7 +77,7 @@ def tier_reason(rule_set, table, lang=None):
 @xw.arg("frequency", doc="Number of orders")
 @xw.arg("monetary", doc="Revenue")
 def rfm_score(recency, frequency, monetary):
-    """3-digit RFM scores (R, F, M each 1-5 by quintile, 5 = best), spilled.  Example: =TIERKIT.RFM_SCORE(B2:B99, C2:C99, D2:D99) -> 545"""
+    """3-digit RFM scores (R, F, M each 1-5 by quintile, 5 = best), spilled.  Example: =TIERKIT.RFM_SCORE(B2:B99, C2:C99, D2:D99) -> 545"""  # noqa: E501
     try:
         return core.rfm_scores(recency, frequency, monetary)
     except Exception as err:
@@ -89,7 +89,7 @@ def rfm_score(recency, frequency, monetary):
 @xw.arg("a_share", doc="Optional: cumulative share for A (default 0.8)")
 @xw.arg("b_share", doc="Optional: cumulative share for A and B together (default 0.95)")
 def abc_class(values, a_share=0.8, b_share=0.95):
-    """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""
+    """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""  # noqa: E501
     try:
         return core.abc_column(values, a_share, b_share)
     except Exception as err:
@@ -99,7 +99,7 @@ def abc_class(values, a_share=0.8, b_share=0.95):
 @xw.func
 @xw.arg("values", doc="Revenue (or any measure) per customer")
 def pareto_share(values):
-    """Cumulative share of the total held by the rows ranked above each row (largest first; the top row is 0), spilled.  Example: =TIERKIT.PARETO_SHARE(C2:C500)"""
+    """Cumulative share of the total held by the rows ranked above each row (largest first; the top row is 0), spilled.  Example: =TIERKIT.PARETO_SHARE(C2:C500)"""  # noqa: E501
     try:
         return core.pareto_column(values)
     except Exception as err:
@@ -110,7 +110,7 @@ def pareto_share(values):
 @xw.arg("rule_set", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
 @xw.arg("lang", doc="Optional: en (default) or zh")
 def tier_rules(rule_set, lang=None):
-    """The rule set as a spilled table: id, label, condition in plain words, strategies.  Example: =TIERKIT.TIER_RULES("rfm", "zh")"""
+    """The rule set as a spilled table: id, label, condition in plain words, strategies.  Example: =TIERKIT.TIER_RULES("rfm", "zh")"""  # noqa: E501
     try:
         return core.rules_table(rule_set, lang)
     except Exception as err:

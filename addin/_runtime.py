@@ -19,8 +19,11 @@ from types import SimpleNamespace
 
 import xlwings
 
-CLASSIC = (sys.platform.startswith("win") and bool(getattr(xlwings, "has_pywin32", False))
-           and os.environ.get("XLWINGS_ON_SERVER") != "true")
+CLASSIC = (
+    sys.platform.startswith("win")
+    and bool(getattr(xlwings, "has_pywin32", False))
+    and os.environ.get("XLWINGS_ON_SERVER") != "true"
+)
 
 
 def _server() -> SimpleNamespace | None:

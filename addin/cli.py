@@ -11,8 +11,11 @@ import click
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--cert", type=click.Path(exists=True, dir_okay=False),
-              help="TLS certificate (PEM) for HTTPS; Excel loads add-ins only over HTTPS.")
+@click.option(
+    "--cert",
+    type=click.Path(exists=True, dir_okay=False),
+    help="TLS certificate (PEM) for HTTPS; Excel loads add-ins only over HTTPS.",
+)
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM) for --cert.")
 @click.option("--reload", is_flag=True, help="Restart when the add-in's files change (development).")
 def serve(host: str, port: int, cert: str | None, key: str | None, reload: bool) -> None:
@@ -33,16 +36,29 @@ def serve(host: str, port: int, cert: str | None, key: str | None, reload: bool)
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
         raise click.ClickException(
             "xlwings Server needs XLWINGS_LICENSE_KEY: export XLWINGS_LICENSE_KEY=noncommercial for "
-            "non-commercial use, or your xlwings licence key for commercial use")
+            "non-commercial use, or your xlwings licence key for commercial use"
+        )
     os.environ["XLWINGS_ON_SERVER"] = "true"
     scheme = "https" if cert else "http"
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::1") else host
-    click.echo(f"tierkit add-in on {scheme}://{shown}:{port}  manifest: {scheme}://{shown}:{port}/manifest.xml")
+    click.echo(
+        f"tierkit add-in on {scheme}://{shown}:{port}  manifest: {scheme}://{shown}:{port}/manifest.xml"
+    )
     if not cert:
-        click.echo("note: Excel needs HTTPS; without --cert/--key use this only for tests (see addin/README.md)")
+        click.echo(
+            "note: Excel needs HTTPS; without --cert/--key use this only for tests (see addin/README.md)"
+        )
     try:
-        uvicorn.run("tierkit_addin.server:create_app", factory=True, host=host, port=port, reload=reload,
-                    reload_dirs=[str(Path(__file__).resolve().parent)] if reload else None,
-                    ssl_certfile=cert, ssl_keyfile=key, log_level="info")
+        uvicorn.run(
+            "tierkit_addin.server:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            reload=reload,
+            reload_dirs=[str(Path(__file__).resolve().parent)] if reload else None,
+            ssl_certfile=cert,
+            ssl_keyfile=key,
+            log_level="info",
+        )
     except TierkitError as err:  # pragma: no cover - errors at start-up
         raise click.ClickException(str(err)) from err

@@ -42,8 +42,11 @@ _CURRENCY = re.compile(r"[¥$€£￥元\s'’_]")
 
 def blank(value: Any) -> bool:
     """A blank cell: None, empty/space text, NaN.  A 0 is a value, not a blank."""
-    return (value is None or (isinstance(value, str) and not value.strip())
-            or (isinstance(value, float) and math.isnan(value)))
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def as_rows(value: Any) -> Rows:
@@ -91,8 +94,10 @@ def numbers(values: Sequence[Any], what: str) -> pd.Series:
         try:
             out.append(number(v))
         except ValueError:
-            raise TierkitError(f"{what}: cell {i + 1} holds {v!r}, which is not a number",
-                               hint="clear the cell or type a number") from None
+            raise TierkitError(
+                f"{what}: cell {i + 1} holds {v!r}, which is not a number",
+                hint="clear the cell or type a number",
+            ) from None
     return pd.Series([np.nan if v is None else v for v in out], dtype="float64")
 
 
@@ -135,18 +140,23 @@ class Table:
 
 def table_from_rows(rows: Rows, what: str = "table") -> Table:
     if not rows or all(blank(v) for v in rows[0]):
-        raise TierkitError(f"the {what} is empty or its first row is blank",
-                           hint="select the table including its header row")
+        raise TierkitError(
+            f"the {what} is empty or its first row is blank", hint="select the table including its header row"
+        )
     header = rows[0]
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in header if not blank(v)):
-        raise TierkitError(f"the first row of the {what} holds numbers, not column names",
-                           hint="select the table including its header row")
+        raise TierkitError(
+            f"the first row of the {what} holds numbers, not column names",
+            hint="select the table including its header row",
+        )
     names = header_texts(header)
     width = len(names)
     data = rows[1:]
     keep = [i for i, r in enumerate(data) if any(not blank(v) for v in r)]
     body = [[None if blank(v) else v for v in (list(data[i]) + [None] * width)[:width]] for i in keep]
-    frame = pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names, dtype=object)
+    frame = (
+        pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names, dtype=object)
+    )
     return Table(frame=frame, rows=keep, n_rows=len(data))
 
 
@@ -192,9 +202,11 @@ def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> Rul
         return rules_from_rows(rows)
     text = "" if not rows or blank(rows[0][0]) else str(rows[0][0]).strip()
     if not text:
-        raise TierkitError("no rule set given",
-                           hint=f"give a built-in name ({', '.join(tierkit.builtin_names())}), "
-                                "a path to a .yaml file, or a range holding id | label | when | strategy")
+        raise TierkitError(
+            "no rule set given",
+            hint=f"give a built-in name ({', '.join(tierkit.builtin_names())}), "
+            "a path to a .yaml file, or a range holding id | label | when | strategy",
+        )
     if sheet_rows:
         for name, values in sheet_rows.items():
             if name.casefold() == text.casefold():
@@ -253,12 +265,15 @@ def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
     t = table_from_rows(as_rows(table))
     res = classify(resolve_ruleset(rule_set), t)
     code = lang_of(lang)
-    values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[what]()
+    values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
+        what
+    ]()
     return column(spread(values, t))
 
 
 def _split_header(cols: list[list[Any]]) -> tuple[bool, list[list[Any]]]:
     """If the first cell of every column is text that is not a number, it is a header row."""
+
     def is_header(v: Any) -> bool:
         if not isinstance(v, str) or blank(v):
             return False
@@ -276,8 +291,10 @@ def _split_header(cols: list[list[Any]]) -> tuple[bool, list[list[Any]]]:
 def rfm_scores(recency: Any, frequency: Any, monetary: Any) -> Rows:
     cols = [as_column(recency), as_column(frequency), as_column(monetary)]
     if len({len(c) for c in cols}) != 1:
-        raise TierkitError(f"recency, frequency and monetary have {', '.join(str(len(c)) for c in cols)} cells",
-                           hint="give three ranges of the same length")
+        raise TierkitError(
+            f"recency, frequency and monetary have {', '.join(str(len(c)) for c in cols)} cells",
+            hint="give three ranges of the same length",
+        )
     header, cols = _split_header(cols)
     r, f, m = (numbers(c, name) for c, name in zip(cols, ("recency", "frequency", "monetary"), strict=True))
     present = r.notna() & f.notna() & m.notna()
@@ -313,8 +330,10 @@ def abc_column(values: Any, a_share: Any = 0.8, b_share: Any = 0.95) -> Rows:
     a = number(scalar(a_share)) or 0.8
     b = number(scalar(b_share)) or 0.95
     if not 0 < a < b <= 1:
-        raise TierkitError(f"a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1",
-                           hint="b_share is cumulative: 0.95 = A and B together bring 95%")
+        raise TierkitError(
+            f"a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1",
+            hint="b_share is cumulative: 0.95 = A and B together bring 95%",
+        )
     header, shares = pareto_shares(values)
     out = ["" if math.isnan(v) else ("A" if v < a else "B" if v < b else "C") for v in shares]
     return column((["ABC"] if header else []) + out)

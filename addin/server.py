@@ -24,6 +24,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from fastapi import Body, FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 log = logging.getLogger("tierkit_addin.server")
@@ -39,14 +44,18 @@ def _prepare_env() -> Any:
 
     os.environ["XLWINGS_ON_SERVER"] = "true"  # the server decorators, also on Windows
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
-        raise RuntimeError("xlwings Server needs XLWINGS_LICENSE_KEY: set it to 'noncommercial' for "
-                           "non-commercial use, or to your xlwings licence key (see addin/README.md)")
+        raise RuntimeError(
+            "xlwings Server needs XLWINGS_LICENSE_KEY: set it to 'noncommercial' for "
+            "non-commercial use, or to your xlwings licence key (see addin/README.md)"
+        )
     module = importlib.import_module("tierkit_addin")
     if not module.ON_SERVER:
         importlib.reload(sys.modules["tierkit_addin._runtime"])
         module = importlib.reload(module)
     if not module.ON_SERVER:
-        raise RuntimeError("xlwings.server cannot be imported: check XLWINGS_LICENSE_KEY and the xlwings version")
+        raise RuntimeError(
+            "xlwings.server cannot be imported: check XLWINGS_LICENSE_KEY and the xlwings version"
+        )
     return module
 
 
@@ -58,9 +67,12 @@ def render_manifest(base_url: str) -> str:
 
     base = base_url.rstrip("/")
     text = (HERE / "manifest.xml").read_text(encoding="utf-8")
-    version = ".".join((tierkit.__version__.split(".") + ["0", "0", "0"])[:4])
-    return (text.replace("{{base_url}}", escape(base)).replace("{{version}}", version)
-            .replace("{{addin_id}}", ADDIN_ID))
+    version = ".".join([*tierkit.__version__.split("."), "0", "0", "0"][:4])
+    return (
+        text.replace("{{base_url}}", escape(base))
+        .replace("{{version}}", version)
+        .replace("{{addin_id}}", ADDIN_ID)
+    )
 
 
 def functions_code(module: Any, call_url: str) -> str:
@@ -69,10 +81,12 @@ def functions_code(module: Any, call_url: str) -> str:
 
     js = (STATIC / "functions.js").read_text(encoding="utf-8")
     js = js.replace("{{call_url}}", json.dumps(call_url)).replace("{{xlwings_version}}", xlwings.__version__)
-    lines = ["", "if (typeof CustomFunctions !== \"undefined\") {"]
+    lines = ["", 'if (typeof CustomFunctions !== "undefined") {']
     for name in module.FUNCTIONS:
-        lines.append(f"  CustomFunctions.associate({json.dumps(name.upper())}, "
-                     f"function () {{ return tierkitCall({json.dumps(name)}, arguments); }});")
+        lines.append(
+            f"  CustomFunctions.associate({json.dumps(name.upper())}, "
+            f"function () {{ return tierkitCall({json.dumps(name)}, arguments); }});"
+        )
     lines.append("}")
     return js + "\n".join(lines) + "\n"
 
@@ -87,8 +101,13 @@ def rulesets_info() -> list[dict[str, Any]]:
         except tierkit.TierkitError as err:
             out.append({"name": name, "title": {"en": name, "zh": name}, "error": str(err)})
             continue
-        out.append({"name": name, "title": {"en": rs.title.get("en"), "zh": rs.title.get("zh")},
-                    "segments": [s.label.get("en") for s in rs.segments]})
+        out.append(
+            {
+                "name": name,
+                "title": {"en": rs.title.get("en"), "zh": rs.title.get("zh")},
+                "segments": [s.label.get("en") for s in rs.segments],
+            }
+        )
     return out
 
 
@@ -98,15 +117,13 @@ def create_app(*, base_url: str | None = None) -> Any:
     import jinja2
     import xlwings as xw
     import xlwings.server
-    from fastapi import Body, FastAPI, HTTPException, Request
-    from fastapi.middleware.cors import CORSMiddleware
-    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-    from fastapi.staticfiles import StaticFiles
 
     import tierkit
 
     app = FastAPI(title="tierkit add-in", version=tierkit.__version__, docs_url=None, redoc_url=None)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+    )
     alerts = jinja2.Environment(loader=jinja2.PackageLoader("xlwings", "html"), autoescape=True)
 
     def base(request: Request) -> str:
@@ -118,17 +135,27 @@ def create_app(*, base_url: str | None = None) -> Any:
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "tierkit": tierkit.__version__, "xlwings": xw.__version__,
-                "functions": list(module.FUNCTIONS), "scripts": list(module.SCRIPTS)}
+        return {
+            "status": "ok",
+            "tierkit": tierkit.__version__,
+            "xlwings": xw.__version__,
+            "functions": list(module.FUNCTIONS),
+            "scripts": list(module.SCRIPTS),
+        }
 
     @app.get("/manifest.xml")
     async def manifest(request: Request) -> Response:
-        return Response(render_manifest(base(request)), media_type="application/xml",
-                        headers={"Content-Disposition": 'inline; filename="tierkit-manifest.xml"'})
+        return Response(
+            render_manifest(base(request)),
+            media_type="application/xml",
+            headers={"Content-Disposition": 'inline; filename="tierkit-manifest.xml"'},
+        )
 
     @app.get("/taskpane.html", response_class=HTMLResponse)
     async def taskpane() -> HTMLResponse:
-        return HTMLResponse((HERE / "taskpane.html").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(
+            (HERE / "taskpane.html").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"}
+        )
 
     @app.get("/api/rulesets")
     async def rulesets() -> list[dict[str, Any]]:
@@ -142,8 +169,11 @@ def create_app(*, base_url: str | None = None) -> Any:
     @app.get("/xlwings/custom-functions-code")
     @app.get("/xlwings/custom-functions-code.js")
     async def functions_js(request: Request) -> Response:
-        return Response(functions_code(module, base(request) + "/xlwings/custom-functions-call"),
-                        media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+        return Response(
+            functions_code(module, base(request) + "/xlwings/custom-functions-call"),
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache"},
+        )
 
     @app.post("/xlwings/custom-functions-call")
     async def functions_call(data: dict = Body(...)) -> dict[str, Any]:  # noqa: B008
@@ -172,8 +202,9 @@ def create_app(*, base_url: str | None = None) -> Any:
             book = xw.Book(json=payload)
         except Exception as err:
             raise HTTPException(400, f"not an xlwings book payload: {err}") from None
-        book = await xlwings.server.custom_scripts_call(module, script_name, typehint_to_value={xw.Book: book},
-                                                        args=[str(a) for a in args])
+        book = await xlwings.server.custom_scripts_call(
+            module, script_name, typehint_to_value={xw.Book: book}, args=[str(a) for a in args]
+        )
         out = dict(book.json())
         result = getattr(book, "_tierkit_result", None)
         if result is not None:
@@ -181,10 +212,12 @@ def create_app(*, base_url: str | None = None) -> Any:
         return out
 
     @app.get("/xlwings/alert", response_class=HTMLResponse)
-    async def alert(prompt: str, title: str = "tierkit", buttons: str = "ok", mode: str = "info",
-                    callback: str = "") -> HTMLResponse:
-        html = alerts.get_template("xlwings-alert.html").render(prompt=prompt, title=title, buttons=buttons,
-                                                               mode=mode, callback=callback)
+    async def alert(
+        prompt: str, title: str = "tierkit", buttons: str = "ok", mode: str = "info", callback: str = ""
+    ) -> HTMLResponse:
+        html = alerts.get_template("xlwings-alert.html").render(
+            prompt=prompt, title=title, buttons=buttons, mode=mode, callback=callback
+        )
         return HTMLResponse(html)
 
     @app.exception_handler(Exception)

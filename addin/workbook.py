@@ -46,9 +46,19 @@ def read_settings(book: Any) -> dict[str, Any]:
     if sheet is None:
         return {}
     out: dict[str, Any] = {}
-    aliases = {"rules": "rule_set", "rule set": "rule_set", "ruleset": "rule_set", "规则": "rule_set",
-               "规则集": "rule_set", "language": "lang", "语言": "lang", "as of": "as_of", "基准日期": "as_of",
-               "data sheet": "sheet", "数据表": "sheet"}
+    aliases = {
+        "rules": "rule_set",
+        "rule set": "rule_set",
+        "ruleset": "rule_set",
+        "规则": "rule_set",
+        "规则集": "rule_set",
+        "language": "lang",
+        "语言": "lang",
+        "as of": "as_of",
+        "基准日期": "as_of",
+        "data sheet": "sheet",
+        "数据表": "sheet",
+    }
     for row in sheet_values(sheet):
         if len(row) >= 2 and not blank(row[0]) and not blank(row[1]):
             key = str(row[0]).strip().lower().replace("-", "_")
@@ -91,25 +101,40 @@ def read_table(sheet: Any) -> SheetTable:
     where = f"sheet '{sheet.name}'"
     h = detect_header(rows)
     if h is None:
-        raise TierkitError(f"no table found on {where}",
-                           hint="activate the sheet with your customer table (a header row, one row per customer)")
+        raise TierkitError(
+            f"no table found on {where}",
+            hint="activate the sheet with your customer table (a header row, one row per customer)",
+        )
     header = rows[h]
     filled = [j for j, v in enumerate(header) if not blank(v)]
     first_col, last_col = filled[0], filled[-1]
     tier_names = {t.casefold() for t in ALL_TIER_HEADERS}
-    tier_cols = {str(header[j]).strip().casefold(): j + 1 for j in filled if str(header[j]).strip().casefold() in tier_names}
+    tier_cols = {
+        str(header[j]).strip().casefold(): j + 1
+        for j in filled
+        if str(header[j]).strip().casefold() in tier_names
+    }
     data_cols = [j for j in range(first_col, last_col + 1) if j + 1 not in tier_cols.values()]
     last = h
     for i in range(len(rows) - 1, h, -1):
         if any(not blank(rows[i][j]) for j in data_cols):
             last = i
             break
-    body = [[header[j] for j in data_cols]] + [[rows[i][j] for j in data_cols] for i in range(h + 1, last + 1)]
+    body = [[header[j] for j in data_cols]] + [
+        [rows[i][j] for j in data_cols] for i in range(h + 1, last + 1)
+    ]
     table = core.table_from_rows(body, what=f"table on {where}")
     if table.frame.empty:
         raise TierkitError(f"the table on {where} has a header row but no data rows")
-    return SheetTable(sheet=sheet, header_row=h + 1, first_row=h + 2, last_row=last + 1,
-                      data_cols=[j + 1 for j in data_cols], table=table, tier_cols=tier_cols)
+    return SheetTable(
+        sheet=sheet,
+        header_row=h + 1,
+        first_row=h + 2,
+        last_row=last + 1,
+        data_cols=[j + 1 for j in data_cols],
+        table=table,
+        tier_cols=tier_cols,
+    )
 
 
 @dataclass
@@ -126,9 +151,11 @@ def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
     settings = read_settings(book)
     spec = rule_set if rule_set and str(rule_set).strip() else settings.get("rule_set")
     if blank(spec):
-        raise TierkitError("no rule set chosen",
-                           hint="pick one in the tierkit task pane, or add a sheet named 'tierkit' "
-                                "with a row: rule_set | rfm")
+        raise TierkitError(
+            "no rule set chosen",
+            hint="pick one in the tierkit task pane, or add a sheet named 'tierkit' "
+            "with a row: rule_set | rfm",
+        )
     code = core.lang_of(lang if lang and str(lang).strip() else settings.get("lang"))
     sheet_name = settings.get("sheet")
     sheet = find_sheet(book, str(sheet_name)) if not blank(sheet_name) else book.sheets.active
@@ -136,8 +163,10 @@ def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
         raise TierkitError(f"the tierkit sheet names a data sheet '{sheet_name}' that does not exist")
     own = {SETTINGS_SHEET.casefold(), SUMMARY_SHEET.casefold(), CHECK_SHEET.casefold()}
     if sheet.name.casefold() in own:
-        raise TierkitError(f"'{sheet.name}' is tierkit's own sheet",
-                           hint="activate the sheet with your customer table and press the button again")
+        raise TierkitError(
+            f"'{sheet.name}' is tierkit's own sheet",
+            hint="activate the sheet with your customer table and press the button again",
+        )
     rules_sheets: dict[str, Rows] = {}
     text = str(spec).strip()
     other = find_sheet(book, text)
@@ -160,36 +189,48 @@ def tier_headers(rs: RuleSet, lang: str) -> tuple[str, str, str]:
         return ("层级", "层级编号", "层级原因") if lang == "zh" else ("Tier", "Tier ID", "Tier reason")
 
 
-def summary_tables(res: tierkit.Classification, lang: str, source: str) -> list[tuple[str, list[str], Rows,
-                                                                                       list[str | None] | None]]:
+def summary_tables(
+    res: tierkit.Classification, lang: str, source: str
+) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
     """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet."""
     try:
         from tierkit.apply import summary_tables as cli_tables  # the CLI's own tables, when present
 
-        tables = [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in cli_tables([res], lang)]
+        tables = [
+            (t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in cli_tables([res], lang)
+        ]
     except Exception:
         tables = _summary_tables(res, lang)
     zh = lang == "zh"
     now = res.binding.now
-    about = [["来源" if zh else "Source", source],
-             ["规则" if zh else "Rules", f"{res.ruleset.display_path} ({res.ruleset.digest})"],
-             ["基准日期" if zh else "As of", now.date().isoformat() if now else ""],
-             ["生成工具" if zh else "Made by", f"tierkit {tierkit.__version__} (Excel add-in)"]]
+    about = [
+        ["来源" if zh else "Source", source],
+        ["规则" if zh else "Rules", f"{res.ruleset.display_path} ({res.ruleset.digest})"],
+        ["基准日期" if zh else "As of", now.date().isoformat() if now else ""],
+        ["生成工具" if zh else "Made by", f"tierkit {tierkit.__version__} (Excel add-in)"],
+    ]
     tables.append(("关于" if zh else "About this run", ["", ""], about, None))
     return tables
 
 
-def _summary_tables(res: tierkit.Classification, lang: str) -> list[tuple[str, list[str], Rows,
-                                                                          list[str | None] | None]]:
+def _summary_tables(
+    res: tierkit.Classification, lang: str
+) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
     rs = res.ruleset
     df = res.summary(lang)
     zh = lang == "zh"
-    header = ["层级编号" if zh else "Tier ID", "层级" if zh else "Tier", "客户数" if zh else "Customers",
-              "占比" if zh else "Share"]
+    header = [
+        "层级编号" if zh else "Tier ID",
+        "层级" if zh else "Tier",
+        "客户数" if zh else "Customers",
+        "占比" if zh else "Share",
+    ]
     has_measure = "measure_sum" in df.columns
     if has_measure:
-        header += [f"{rs.measure} 合计" if zh else f"{rs.measure} total",
-                   f"{rs.measure} 占比" if zh else f"{rs.measure} share"]
+        header += [
+            f"{rs.measure} 合计" if zh else f"{rs.measure} total",
+            f"{rs.measure} 占比" if zh else f"{rs.measure} share",
+        ]
     rows: Rows = []
     for rec in df.to_dict("records"):
         row = [rec["id"], rec["label"], int(rec["count"]), round(float(rec["share"]), 4)]
@@ -204,7 +245,9 @@ def _summary_tables(res: tierkit.Classification, lang: str) -> list[tuple[str, l
     return [(title, header, rows, [*list(df["color"]), None])]
 
 
-def write_tables(sheet: Any, tables: Sequence[tuple[str, list[str], Rows, Sequence[str | None] | None]]) -> None:
+def write_tables(
+    sheet: Any, tables: Sequence[tuple[str, list[str], Rows, Sequence[str | None] | None]]
+) -> None:
     """Tables one below the other (title, header, rows; a blank line between), in one block of values."""
     width = max(len(h) for _, h, rows, _ in tables for h in [h, *rows])
     block: Rows = []
@@ -269,16 +312,25 @@ def write_tiers(run: Run, res: tierkit.Classification) -> dict[str, int]:
     colors = core.spread(res.colors(), st.table, fill=None)
     label_col = cols[headers[0]]
     for start in range(0, n, COLOR_CHUNK):
-        chunk = colors[start:start + COLOR_CHUNK]
-        sheet.range((st.first_row + start, label_col),
-                    (st.first_row + start + len(chunk) - 1, label_col)).set_colors([[c] for c in chunk])
+        chunk = colors[start : start + COLOR_CHUNK]
+        sheet.range(
+            (st.first_row + start, label_col), (st.first_row + start + len(chunk) - 1, label_col)
+        ).set_colors([[c] for c in chunk])
     return cols
 
 
 def counts(res: tierkit.Classification, lang: str) -> list[dict[str, Any]]:
     df = res.summary(lang)
-    return [{"id": r["id"], "label": r["label"], "count": int(r["count"]), "share": round(float(r["share"]), 4),
-             "color": r["color"]} for r in df.to_dict("records")]
+    return [
+        {
+            "id": r["id"],
+            "label": r["label"],
+            "count": int(r["count"]),
+            "share": round(float(r["share"]), 4),
+            "color": r["color"],
+        }
+        for r in df.to_dict("records")
+    ]
 
 
 def apply(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:
@@ -302,8 +354,11 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
     res = core.classify(loose, st.table, run.as_of)
     conditional = [s for s in rs.segments if not s.default]
     n = res.n
-    hits = sum((res.matches[s.id].astype(int) for s in conditional), start=0 * res.matches[conditional[0].id]) \
-        if conditional else None
+    hits = (
+        sum((res.matches[s.id].astype(int) for s in conditional), start=0 * res.matches[conditional[0].id])
+        if conditional
+        else None
+    )
     gap_rows = [st.row_of(i) for i in range(n) if hits is None or hits[i] == 0]
     over_rows = [st.row_of(i) for i in range(n) if hits is not None and hits[i] > 1]
     err_rows = {s.id: int(res.errors[s.id].sum()) for s in conditional if s.id in res.errors}
@@ -312,36 +367,81 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
         return ", ".join(str(r) for r in rows[:20]) + (" ..." if len(rows) > 20 else "")
 
     default = next((s for s in rs.segments if s.default), None)
-    per_seg: Rows = [["层级" if zh else "Segment", "条件" if zh else "When", "命中行数" if zh else "Rows matching",
-                      "因空值无法判断" if zh else "Rows not evaluable (blank)"]]
+    per_seg: Rows = [
+        [
+            "层级" if zh else "Segment",
+            "条件" if zh else "When",
+            "命中行数" if zh else "Rows matching",
+            "因空值无法判断" if zh else "Rows not evaluable (blank)",
+        ]
+    ]
     for s in rs.segments:
-        matched = int(res.matches[s.id].sum()) if s.id in res.matches else int((res.tier_index ==
-                                                                               rs.segments.index(s)).sum())
-        per_seg.append([s.label.get(run.lang), "default" if s.default else s.when,
-                        matched, err_rows.get(s.id, 0)])
-    findings: Rows = [["检查项" if zh else "Check", "行数" if zh else "Rows", "行号（Excel）" if zh else "Excel rows"]]
-    gap_note = (f" → {default.id}" if default else "")
-    findings.append([("无任何条件命中（缺口）" if zh else "no condition matches (gap)") + gap_note,
-                     len(gap_rows), sample(gap_rows)])
-    resolved = "" if rs.hit_policy == "unique" else (
-        f"（按 {rs.hit_policy} 策略取其一）" if zh else f" (resolved by hit policy {rs.hit_policy})")
-    findings.append([("多个条件同时命中（重叠）" if zh else "several conditions match (overlap)") + resolved,
-                     len(over_rows), sample(over_rows)])
+        matched = (
+            int(res.matches[s.id].sum())
+            if s.id in res.matches
+            else int((res.tier_index == rs.segments.index(s)).sum())
+        )
+        per_seg.append(
+            [s.label.get(run.lang), "default" if s.default else s.when, matched, err_rows.get(s.id, 0)]
+        )
+    findings: Rows = [
+        ["检查项" if zh else "Check", "行数" if zh else "Rows", "行号（Excel）" if zh else "Excel rows"]
+    ]
+    gap_note = f" → {default.id}" if default else ""
+    findings.append(
+        [
+            ("无任何条件命中（缺口）" if zh else "no condition matches (gap)") + gap_note,
+            len(gap_rows),
+            sample(gap_rows),
+        ]
+    )
+    resolved = (
+        ""
+        if rs.hit_policy == "unique"
+        else (f"（按 {rs.hit_policy} 策略取其一）" if zh else f" (resolved by hit policy {rs.hit_policy})")
+    )
+    findings.append(
+        [
+            ("多个条件同时命中（重叠）" if zh else "several conditions match (overlap)") + resolved,
+            len(over_rows),
+            sample(over_rows),
+        ]
+    )
     verdict = []
     if gap_rows and default is None:
-        verdict.append("gaps: add a default segment or widen the conditions" if not zh else "存在缺口：请添加默认层级或放宽条件")
+        verdict.append(
+            "gaps: add a default segment or widen the conditions"
+            if not zh
+            else "存在缺口：请添加默认层级或放宽条件"
+        )
     if over_rows and rs.hit_policy == "unique":
-        verdict.append("overlaps under hit_policy unique: make the conditions exclusive" if not zh
-                       else "unique 命中策略下存在重叠：请使条件互斥")
-    title = (f"规则检查 {rs.name}（{rs.hit_policy}）— {st.sheet.name}，{n} 行" if zh
-             else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {n} rows")
+        verdict.append(
+            "overlaps under hit_policy unique: make the conditions exclusive"
+            if not zh
+            else "unique 命中策略下存在重叠：请使条件互斥"
+        )
+    title = (
+        f"规则检查 {rs.name}（{rs.hit_policy}）— {st.sheet.name}，{n} 行"
+        if zh
+        else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {n} rows"
+    )
     status = "; ".join(verdict) or ("未发现问题" if zh else "no problems found")
     sheet = fresh_sheet(book, CHECK_SHEET)
-    write_tables(sheet, [(title, findings[0], findings[1:], None),
-                         ("结论" if zh else "Verdict", [""], [[status]], None),
-                         ("各层级" if zh else "Segments", per_seg[0], per_seg[1:], None)])
-    return {"rule_set": rs.name, "rows": n, "gaps": len(gap_rows), "overlaps": len(over_rows),
-            "problems": len(verdict)}
+    write_tables(
+        sheet,
+        [
+            (title, findings[0], findings[1:], None),
+            ("结论" if zh else "Verdict", [""], [[status]], None),
+            ("各层级" if zh else "Segments", per_seg[0], per_seg[1:], None),
+        ],
+    )
+    return {
+        "rule_set": rs.name,
+        "rows": n,
+        "gaps": len(gap_rows),
+        "overlaps": len(over_rows),
+        "problems": len(verdict),
+    }
 
 
 def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> str:
@@ -354,8 +454,10 @@ def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
         raise TierkitError(f"select a cell in the table on sheet '{st.sheet.name}'")
     row = selection.row
     if not st.first_row <= row <= st.last_row:
-        raise TierkitError(f"row {row} is outside the table (rows {st.first_row}-{st.last_row})",
-                           hint="select a cell in a customer's row")
+        raise TierkitError(
+            f"row {row} is outside the table (rows {st.first_row}-{st.last_row})",
+            hint="select a cell in a customer's row",
+        )
     pos = row - st.first_row
     if pos not in st.table.rows:
         raise TierkitError(f"row {row} is blank")

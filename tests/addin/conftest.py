@@ -10,20 +10,19 @@ import os
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-import socket  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from typing import Any  # noqa: E402
+import socket
+import threading
+import time
+from typing import Any
 
-import httpx  # noqa: E402
-import pytest  # noqa: E402
+import httpx
+import pytest
 
 
 @pytest.fixture(scope="session")
 def live_server() -> Any:
     """The add-in app under uvicorn on a free loopback port (in a thread); yields its base URL."""
     import uvicorn
-
     from tierkit_addin.server import create_app
 
     with socket.socket() as s:

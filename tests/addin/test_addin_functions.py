@@ -5,9 +5,9 @@ from __future__ import annotations
 import inspect
 
 import pytest
+import tierkit_addin
 
 import tierkit
-import tierkit_addin
 
 from .helpers import MINI, call, serial
 
@@ -17,13 +17,13 @@ HEADER = ["客户编号", "销售额", "订单数", "最近下单日期"]
 def table() -> list[list[object]]:
     return [
         HEADER,
-        ["C001", 25000, 8, serial("2024-06-01")],      # vip
+        ["C001", 25000, 8, serial("2024-06-01")],  # vip
         ["C002", "12,000", "6", serial("2024-05-01")],  # numbers as text -> vip
-        ["C003", 5000, 2, serial("2023-03-15")],        # lapsed (date serial before 2024)
-        ["C004", "", 1, serial("2024-04-01")],          # blank revenue: missing, NOT 0 -> not small
-        ["C005", 0, 1, serial("2024-04-01")],           # a real 0 -> small
-        ["", "", "", ""],                               # a blank row inside the range
-        ["C007", 50, 1, ""],                            # blank date -> not lapsed; small
+        ["C003", 5000, 2, serial("2023-03-15")],  # lapsed (date serial before 2024)
+        ["C004", "", 1, serial("2024-04-01")],  # blank revenue: missing, NOT 0 -> not small
+        ["C005", 0, 1, serial("2024-04-01")],  # a real 0 -> small
+        ["", "", "", ""],  # a blank row inside the range
+        ["C007", 50, 1, ""],  # blank date -> not lapsed; small
     ]
 
 
@@ -56,8 +56,12 @@ def test_tier_id_and_reason_and_chinese_labels() -> None:
 def test_office_js_data_type_values() -> None:
     """With allowCustomDataForDataTypeAny, Excel may send typed values ({type, basicValue})."""
     rows = table()[:4]
-    rows[3] = ["C003", {"type": "Double", "basicValue": 5000}, 2,
-               {"type": "FormattedNumber", "basicValue": serial("2023-03-15"), "numberFormat": "yyyy-mm-dd"}]
+    rows[3] = [
+        "C003",
+        {"type": "Double", "basicValue": 5000},
+        2,
+        {"type": "FormattedNumber", "basicValue": serial("2023-03-15"), "numberFormat": "yyyy-mm-dd"},
+    ]
     assert flat(call("tier_id", MINI, rows)) == ["vip", "vip", "lapsed"]
 
 
@@ -83,14 +87,19 @@ def test_builtin_rule_set_by_name() -> None:
     assert ids[0] == "A" and ids[2] == "C" and len(ids) == 4
 
 
-@pytest.mark.parametrize(("rule_set", "rows", "needle"), [
-    ("no_such_rules", [["a"], [1]], "no rule set named"),
-    (MINI, [["foo", "bar"], [1, 2]], "unknown column"),
-    (MINI, [[1, 2], [3, 4]], "header"),
-    (MINI, [["revenue"]], "no data rows"),
-    ("", [["revenue"], [1]], "no rule set given"),
-])
-def test_errors_are_one_readable_line_in_the_cell(rule_set: str, rows: list[list[object]], needle: str) -> None:
+@pytest.mark.parametrize(
+    ("rule_set", "rows", "needle"),
+    [
+        ("no_such_rules", [["a"], [1]], "no rule set named"),
+        (MINI, [["foo", "bar"], [1, 2]], "unknown column"),
+        (MINI, [[1, 2], [3, 4]], "header"),
+        (MINI, [["revenue"]], "no data rows"),
+        ("", [["revenue"], [1]], "no rule set given"),
+    ],
+)
+def test_errors_are_one_readable_line_in_the_cell(
+    rule_set: str, rows: list[list[object]], needle: str
+) -> None:
     result = call("tier", rule_set, rows)
     assert len(result) == 1 and len(result[0]) == 1
     text = result[0][0]

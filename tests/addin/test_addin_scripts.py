@@ -41,7 +41,9 @@ def test_apply_rules_writes_tier_columns_colours_and_summary_only() -> None:
     assert [r[1] for r in block["values"][1:]] == ["vip", "vip", "lapsed", "regular", "small"]
     colors = by_func(data, "setRangeColors")
     assert len(colors) == 1 and colors[0]["start_row"] == 3 and colors[0]["start_column"] == 5
-    assert [c[0] for c in colors[0]["args"][0]] == [COLORS[i] for i in ("vip", "vip", "lapsed", "regular", "small")]
+    assert [c[0] for c in colors[0]["args"][0]] == [
+        COLORS[i] for i in ("vip", "vip", "lapsed", "regular", "small")
+    ]
     # nothing else is written on the data sheet: no cell outside F3:H8 and no other kind of action
     assert {a["func"] for a in data} == {"setValues", "setRangeColors"}
     for a in data:
@@ -56,8 +58,13 @@ def test_apply_rules_writes_tier_columns_colours_and_summary_only() -> None:
     assert COLORS["vip"] in [a["args"][0] for a in by_func(summary, "setRangeColor")]
     assert by_func(actions, "activateSheet")[0]["args"] == [0]
     assert {a["func"] for a in actions if a.get("sheet_position") not in (0, 1)} == {"addSheet"}
-    assert book._tierkit_result["counts"][0] == {"id": "vip", "label": "VIP", "count": 2, "share": 0.4,
-                                                  "color": COLORS["vip"]}
+    assert book._tierkit_result["counts"][0] == {
+        "id": "vip",
+        "label": "VIP",
+        "count": 2,
+        "share": 0.4,
+        "color": COLORS["vip"],
+    }
 
 
 def test_apply_rules_again_reuses_the_tier_columns_and_summary_sheet() -> None:
@@ -85,8 +92,11 @@ def test_settings_sheet_chooses_rule_set_and_language() -> None:
 
 
 def test_rules_sheet_in_the_workbook() -> None:
-    rules = [["id", "label", "when", "color"], ["big", "Big", "revenue >= 10000", "#112233"],
-             ["rest", "Rest", "default", ""]]
+    rules = [
+        ["id", "label", "when", "color"],
+        ["big", "Big", "revenue >= 10000", "#112233"],
+        ["rest", "Rest", "default", ""],
+    ]
     rows = [["customer", "revenue"], ["a", 20000], ["b", 5]]
     out, _ = run_script("apply_rules", book_json({"Data": rows, "Rules": rules}), "Rules")
     block = by_func(out["actions"], "setValues")[0]
