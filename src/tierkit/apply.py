@@ -94,6 +94,18 @@ def apply_rulesets(table: Any, rules: Sequence[str | RuleSet], dst: Path, *, lan
         raise TierkitError("the same rule set is given twice", hint="give each --rules once")
     several = len(rulesets) > 1
     results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source) for rs in rulesets]
+    notes = [f"{res.ruleset.name}: {note}" for res in results for note in res.binding.notes]
+    lengths = {res.n for res in results}
+    if len(lengths) > 1:
+        raise TierkitError("these rule sets make tables of different lengths (one works per order, one per "
+                           "customer)", hint="apply them one at a time")
+    if lengths and lengths.pop() != len(table.frame):
+        # the input held orders and the features made one row per customer: write that table instead
+        table = customer_table(table, results[0].binding.frame)
+        if Path(dst).suffix.lower() in (".xlsx", ".xlsm"):
+            dst = Path(dst).with_suffix(".xlsx")
+        notes.append(f"the input holds orders; the output is a new table with "
+                     f"one row per customer ({table.frame.shape[0]:,} rows)")
     columns = []
     replace = set(ALL_TIER_HEADERS)
     for rs, res in zip(rulesets, results, strict=True):
@@ -112,7 +124,19 @@ def apply_rulesets(table: Any, rules: Sequence[str | RuleSet], dst: Path, *, lan
         summary.append(cross)
     summary.append(_about_table(results, table, lang, as_of))
     write_output(table, Path(dst), columns, summary=summary, replace_headers=sorted(replace), force=force)
-    return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts)
+    return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes)
+
+
+def customer_table(table: Any, frame: Any) -> Any:
+    """A RawTable for a derived per-customer frame (written as a new sheet, not patched into the input)."""
+    from dataclasses import replace
+
+    from .io import column_letter
+
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c) for c in frame.columns]
+    return replace(table, frame=frame, sheet=None, header_row=1, row_numbers=np.arange(2, len(frame) + 2),
+                   column_letters=[column_letter(i + 1) for i in range(len(frame.columns))])
 
 
 def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:

@@ -53,6 +53,7 @@ class Binding:
     now: dt.datetime
     feature_meta: dict[str, Any] = field(default_factory=dict)
     measure: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -151,9 +152,19 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
 
         for name, series in typed.items():
             work[name] = series
+        from .features import feature_outputs
+
+        n_before = len(work)
         work, feature_meta = apply_features(work, list(rs.features), as_of=as_of, sheets=source.sheets,
                                             fields={k: v for k, v in rs.fields.items()}, source=file)
         index = _header_index(work)
+        # names the features (re)computed are typed again from their new values; an orders table turned
+        # into one row per customer invalidates every column typed before
+        redo = set(typed) if len(work) != n_before else set(feature_outputs(list(rs.features))) & set(typed)
+        for name in redo:
+            typed.pop(name)
+            types.pop(name)
+            headers.pop(name)
     if feature_meta.get("as_of") and as_of is None:
         now = as_of_datetime(feature_meta["as_of"])
     # 3. every other name the rules use
@@ -162,9 +173,15 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         assert seg.when is not None
         rule = parse_rule(seg.when, {}, now)
         symbols.extend((sym, seg.id) for sym in iter_symbols(rule.statement))
-    if rs.measure:
-        symbols.append((rs.measure, None))
     n = len(work)
+    notes: list[str] = []
+    measure = rs.measure
+    if measure and measure not in typed and find_header(work, [measure, *(
+            rs.fields[measure].aliases if measure in rs.fields else ())], index) is None:
+        notes.append(f"no '{measure}' column: the summary shows counts only")
+        measure = None
+    if measure:
+        symbols.append((measure, None))
     for sym, seg_id in symbols:
         if sym in typed:
             continue
@@ -193,7 +210,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             cols = ", ".join(f"{s} ({types[s]}, column '{headers[s]}')" for s in types if s in seg.when)
             raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
-                   feature_meta=feature_meta, measure=rs.measure)
+                   feature_meta=feature_meta, measure=measure, notes=notes)
 
 
 def _unknown_column(rs: RuleSet, sym: str, seg_id: str | None, frame: pd.DataFrame,
