@@ -31,6 +31,7 @@ FEATURE_LABELS = {
 MAX_KEY_FIELDS = 6
 _ID_RE = re.compile(r"(^|[\s_])(id|no\.?|code|number)$|编号|代码|^id$", re.I)
 _NAME_RE = re.compile(r"name|名称|姓名|^customer$|^member$|^客户$|^会员$", re.I)
+_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -127,7 +128,7 @@ class _Builder:
         rows = []
         bars = []
         for rec in self.summary.to_dict("records"):
-            color = rec["color"] or DEFAULT_COLOR
+            color = safe_color(rec["color"])
             label = rec["label"] if rec["id"] else w["unmatched"]
             rows.append(TierRow(
                 id=rec["id"], label=label, color=color, count=fmt.number(rec["count"]), share=fmt.percent(rec["share"]),
@@ -163,7 +164,7 @@ class _Builder:
         lang, w = self.lang, self.words
         mask = self.mask(k)
         count = int(mask.sum())
-        color = seg.color or DEFAULT_COLOR
+        color = safe_color(seg.color)
         if seg.when is None:
             definition = DEFAULT_WHEN[lang]
         else:
@@ -312,6 +313,11 @@ def _texts(raw: Any, lang: str) -> tuple[str, ...]:
         elif item is not None:
             out.append(str(item))
     return tuple(out)
+
+
+def safe_color(color: Any) -> str:
+    """A ``#rrggbb`` colour for styles and charts (anything else: the default grey)."""
+    return color.lower() if isinstance(color, str) and _COLOR_RE.match(color) else DEFAULT_COLOR
 
 
 def _text_color(color: str) -> str:

@@ -103,7 +103,7 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
                 raise OutputExistsError(f"output exists: {display_path(target)}",
                                         hint="use --force to overwrite it, or choose another -o / --split")
     write_pdf(render_html(pack, templates_dir), out, templates_dir=templates_dir)
-    for tier, target in zip(pack.tiers, tier_files, strict=True):
+    for tier, target in zip(pack.tiers, tier_files, strict=False):  # no split: no tier files
         write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir)
     return targets
 
