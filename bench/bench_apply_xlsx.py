@@ -1,0 +1,124 @@
+"""Benchmark: tier columns into a 1,000,000-row x 8-column .xlsx, against python-calamine's read.
+
+Usage: python bench/bench_apply_xlsx.py [--rows N] [--skip-apply]
+
+Each step runs in its own child process, so its peak memory (ru_maxrss from wait4) is its own:
+  calamine     python-calamine alone reads the sheet (to_python): the baseline
+  read_table   tierkit.io.read_table
+  read+write   read_table + write_output with 3 new columns (values and fills) + a summary sheet
+  apply        `tierkit apply FILE --rules abc` end to end (when the CLI is there)
+Prints seconds, ratios to the calamine read and peak RSS.  Not a test: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from make_big_xlsx import ensure  # noqa: E402
+
+CALAMINE = """
+import json, sys, time
+import python_calamine as pc
+t0 = time.perf_counter()
+book = pc.CalamineWorkbook.from_path(sys.argv[1])
+rows = book.get_sheet_by_index(0).to_python()
+print(json.dumps({"read": time.perf_counter() - t0, "rows": len(rows)}))
+"""
+
+READ_WRITE = """
+import json, sys, time
+import numpy as np
+from tierkit.io import NewColumn, SummaryTable, read_table, write_output
+t0 = time.perf_counter()
+t = read_table(sys.argv[1])
+t1 = time.perf_counter()
+if sys.argv[2] == "read":
+    print(json.dumps({"read_table": t1 - t0}))
+    raise SystemExit
+rev = np.array([x if isinstance(x, float) else 0.0 for x in t.frame["Revenue"]])
+tier = np.where(rev > 3000, "Gold", np.where(rev > 800, "Silver", "Bronze")).astype(object)
+fill = np.where(rev > 3000, "#FFD700", np.where(rev > 800, "#C0C0C0", "#CD7F32")).astype(object)
+tid = np.where(rev > 3000, 1, np.where(rev > 800, 2, 3))
+why = np.where(rev > 3000, "Revenue > 3000", np.where(rev > 800, "Revenue > 800", "otherwise")).astype(object)
+cols = [NewColumn("Tier", tier, fill), NewColumn("Tier ID", tid, fill), NewColumn("Tier reason", why)]
+summary = [SummaryTable("Tiers", ["Tier", "Customers"], [[k, int((tier == k).sum())] for k in ("Gold", "Silver", "Bronze")],
+                        ["#FFD700", "#C0C0C0", "#CD7F32"])]
+t2 = time.perf_counter()
+write_output(t, sys.argv[3], cols, summary=summary, force=True, progress=False)
+t3 = time.perf_counter()
+print(json.dumps({"read_table": t1 - t0, "prepare": t2 - t1, "write_output": t3 - t2}))
+"""
+
+APPLY = "import sys; from tierkit.cli import main; sys.argv[0] = 'tierkit'; main()"
+
+
+def run_measured(args: list[str]) -> tuple[float, dict[str, float], float]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, *args], stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    if proc.returncode:
+        raise SystemExit(f"step failed ({proc.returncode}): {' '.join(args[:4])}\n{stderr[-3000:]}")
+    data: dict[str, float] = {}
+    for line in reversed(stdout.strip().splitlines()):
+        if line.startswith("{"):
+            data = json.loads(line)
+            break
+    return wall, data, usage.ru_maxrss / 1024.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--skip-apply", action="store_true")
+    ap.add_argument("--rules", default="abc")
+    args = ap.parse_args()
+    src = ensure(args.rows)
+    print(f"file: {src} ({src.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows x 8 columns); "
+          f"cpus: {os.cpu_count()}, load: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(dir=HERE / ".cache") as tmp:
+        out = str(Path(tmp) / "out.xlsx")
+        _, cal, cal_rss = run_measured(["-c", CALAMINE, str(src)])
+        base = cal["read"]
+        print(f"calamine read        {base:7.2f} s                 peak RSS {cal_rss:7.0f} MB")
+        _, rt, rt_rss = run_measured(["-c", READ_WRITE, str(src), "read"])
+        print(f"read_table           {rt['read_table']:7.2f} s  x{rt['read_table'] / base:4.2f}        "
+              f"peak RSS {rt_rss:7.0f} MB")
+        _, rw, rw_rss = run_measured(["-c", READ_WRITE, str(src), "write", out])
+        total = rw["read_table"] + rw["write_output"]
+        print(f"write_output         {rw['write_output']:7.2f} s  x{rw['write_output'] / base:4.2f}")
+        print(f"read_table+write     {total:7.2f} s  x{total / base:4.2f} (target <= 2)  "
+              f"peak RSS {rw_rss:7.0f} MB (target < 2048)")
+        print(f"  output {Path(out).stat().st_size / 1e6:.1f} MB")
+        if not args.skip_apply:
+            try:
+                import tierkit.cli  # noqa: F401
+            except Exception as err:   # the CLI is another engineer's; report, do not fail
+                print(f"tierkit apply: not available ({err})")
+            else:
+                out2 = str(Path(tmp) / "applied.xlsx")
+                wall, _, ap_rss = run_measured(["-c", APPLY, "apply", str(src), "--rules", args.rules,
+                                                "-o", out2, "--force", "--quiet"])
+                print(f"tierkit apply ({args.rules})  {wall:7.2f} s  x{wall / base:4.2f} (target <= 2)  "
+                      f"peak RSS {ap_rss:7.0f} MB   [wall clock incl. interpreter start]")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()
