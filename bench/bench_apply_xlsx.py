@@ -51,8 +51,8 @@ fill = np.where(rev > 3000, "#FFD700", np.where(rev > 800, "#C0C0C0", "#CD7F32")
 tid = np.where(rev > 3000, 1, np.where(rev > 800, 2, 3))
 why = np.where(rev > 3000, "Revenue > 3000", np.where(rev > 800, "Revenue > 800", "otherwise")).astype(object)
 cols = [NewColumn("Tier", tier, fill), NewColumn("Tier ID", tid, fill), NewColumn("Tier reason", why)]
-summary = [SummaryTable("Tiers", ["Tier", "Customers"], [[k, int((tier == k).sum())] for k in ("Gold", "Silver", "Bronze")],
-                        ["#FFD700", "#C0C0C0", "#CD7F32"])]
+counts = [[k, int((tier == k).sum())] for k in ("Gold", "Silver", "Bronze")]
+summary = [SummaryTable("Tiers", ["Tier", "Customers"], counts, ["#FFD700", "#C0C0C0", "#CD7F32"])]
 t2 = time.perf_counter()
 write_output(t, sys.argv[3], cols, summary=summary, force=True, progress=False)
 t3 = time.perf_counter()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from iofixtures import add_pivot_cache, build_openpyxl_xlsx, build_rich_xlsx, lo_csv, soffice
 
 from tierkit.io import NewColumn, SummaryTable, read_table, write_output
-
-from iofixtures import add_pivot_cache, build_openpyxl_xlsx, build_rich_xlsx, lo_csv, soffice
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 

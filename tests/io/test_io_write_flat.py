@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from iofixtures import build_rich_xlsx
 
 from tierkit.io import NewColumn, SummaryTable, escape_formula, read_table, write_output
-
-from iofixtures import build_rich_xlsx
 
 
 @pytest.mark.parametrize(("text", "escaped"), [

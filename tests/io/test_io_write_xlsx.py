@@ -6,19 +6,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from tierkit.errors import DataError, InputFileError, OutputExistsError
-from tierkit.io import NewColumn, RawTable, SummaryTable, read_table, write_output
-
 from iofixtures import (
+    add_pivot_cache,
     assert_untouched,
     build_openpyxl_xlsx,
     build_rich_xlsx,
-    add_pivot_cache,
     fake_vba_blob,
     parts_of,
     sheet_cells,
 )
+
+from tierkit.errors import DataError, InputFileError, OutputExistsError
+from tierkit.io import NewColumn, RawTable, SummaryTable, read_table, write_output
 
 TIERS = ["Gold", "Silver", "Bronze"]
 FILLS = {"Gold": "#FFD700", "Silver": "#C0C0C0", "Bronze": "#CD7F32"}
@@ -119,7 +118,7 @@ def test_rerun_replaces_tier_columns_and_summary(tmp_path: Path) -> None:
     t1 = read_table(out1)
     assert list(t1.frame.columns[-3:]) == TIER_HEADERS
     out2 = write_output(t1, tmp_path / "out2.xlsx", tier_columns(t1, shift=1),
-                        summary=summary_for(t1)[:1] * 2, replace_headers=TIER_HEADERS + ["层级"])
+                        summary=summary_for(t1)[:1] * 2, replace_headers=[*TIER_HEADERS, "层级"])
     t2 = read_table(out2)
     assert list(t2.frame.columns) == list(t1.frame.columns)
     check_new_cells(out2, t, "Customers", ["H", "I", "J"], shift=1)

@@ -38,7 +38,8 @@ def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], 
     for i in range(len(frame)):
         for j, col in enumerate(data):
             v = col[i]
-            f = col_fills[j][i] if col_fills[j] is not None else None
+            fills_j = col_fills[j]
+            f = fills_j[i] if fills_j is not None else None
             fmt = None
             if f:
                 fmt = fills.get(f) or fills.setdefault(f, wb.add_format({"bg_color": f}))

@@ -55,7 +55,7 @@ def _value_tail(value: object, style: int, p: bytes = b"") -> bytes | None:
         s, p, p, space, clean_text(text).encode("utf-8"), p, p, p)
 
 
-def render_column(col: int, header: str, values: Sequence[object], styles: Sequence[int] | None,
+def render_column(col: int, header: str, values: Sequence[object], styles: Sequence[int] | np.ndarray | None,
                   prefix: str = "") -> NewCells:
     """Factorise (value, style) pairs so each distinct cell is rendered once."""
     vals = np.asarray(pd.array(list(values), dtype=object), dtype=object) if not isinstance(values, np.ndarray) \
@@ -68,7 +68,7 @@ def render_column(col: int, header: str, values: Sequence[object], styles: Seque
         scodes = np.asarray(styles, dtype=np.int64)
         nstyle = int(scodes.max()) + 1 if len(scodes) else 1
         key = (vcodes.astype(np.int64) + 1) * nstyle + scodes
-    codes, uniq = pd.factorize(key)
+    codes = pd.factorize(key)[0]
     tails: list[bytes] = []
     first = np.unique(codes, return_index=True)[1] if len(codes) else np.array([], dtype=np.int64)
     keep = np.empty(len(first), dtype=np.int64)

@@ -19,7 +19,7 @@ try:   # ISA-L deflate: ~4x faster than zlib at level 1, with a better ratio (se
 
     LEVEL = 1
 except ImportError:  # pragma: no cover - isal is a dependency; plain zlib still works
-    fastz = zlib  # type: ignore[no-redef]
+    fastz = zlib  # type: ignore[no-redef,misc]
     LEVEL = 1
 _WINDOW = 32768
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
