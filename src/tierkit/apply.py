@@ -71,7 +71,7 @@ def apply_rulesets(table: Any, rules: Sequence[str | RuleSet], dst: Path, *, lan
                    as_of: dt.date | None = None, params: dict[str, float] | None = None, force: bool = False,
                    engine: str = "compiled", source: TableSource | None = None) -> ApplyResult:
     """Classify ``table`` (a RawTable) with every rule set and write the copy to ``dst``."""
-    from .io import NewColumn, SummaryTable, write_output
+    from .io import NewColumn, write_output
 
     if Path(dst).resolve() == Path(table.path).resolve():
         raise TierkitError("the output would overwrite the input", where=Where(file=display_path(table.path)),
@@ -85,8 +85,9 @@ def apply_rulesets(table: Any, rules: Sequence[str | RuleSet], dst: Path, *, lan
         if unknown:
             from .errors import did_you_mean
 
+            listing = ", ".join(sorted(known)) or "none"
             raise TierkitError(f"unknown parameter '{unknown[0]}'",
-                               hint=did_you_mean(unknown[0], known) or f"parameters: {', '.join(sorted(known)) or 'none'}")
+                               hint=did_you_mean(unknown[0], known) or f"parameters: {listing}")
         rulesets = [apply_param_overrides(rs, {k: v for k, v in params.items() if k in rs.params})
                     for rs in rulesets]
     names = [rs.name for rs in rulesets]
@@ -209,13 +210,12 @@ def _conflict(sa: Any, sb: Any) -> bool:
 
 
 def _about_table(results: Sequence[Classification], table: Any, lang: str, as_of: dt.date | None) -> Any:
-    from .io import SummaryTable
-
     from . import __version__
+    from .io import SummaryTable
 
     zh = lang == "zh"
     now = results[0].binding.now if results else None
-    rows = [
+    rows: list[list[object]] = [
         ["来源" if zh else "Source", f"{display_path(table.path)}" + (f" / {table.sheet}" if table.sheet else "")],
         ["规则" if zh else "Rules", ", ".join(f"{r.ruleset.display_path} ({r.ruleset.digest})" for r in results)],
         ["基准日期" if zh else "As of", now.date().isoformat() if now else ""],

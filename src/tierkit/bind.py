@@ -190,11 +190,11 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             types[sym] = "float"
             headers[sym] = sym
             continue
-        fdef = rs.fields.get(sym)
-        header = find_header(work, [sym, *(fdef.aliases if fdef else ())], index)
+        sym_field = rs.fields.get(sym)
+        header = find_header(work, [sym, *(sym_field.aliases if sym_field else ())], index)
         if header is None:
             raise _unknown_column(rs, sym, seg_id, work, source)
-        ftype = fdef.type if fdef else infer_type(work[header])
+        ftype = sym_field.type if sym_field else infer_type(work[header])
         typed[sym] = coerce_column(work[header], ftype, column=str(header), cell_ref=cell_ref_for(header),
                                    where=source.where(), rule_set=rs.name)
         types[sym] = ftype

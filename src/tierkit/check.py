@@ -108,8 +108,8 @@ def check_static(rs: RuleSet) -> CheckReport:
                                 f"{_point(frame, over[0])}")
     gaps = np.flatnonzero(~taken)
     if len(gaps) and rs.default_segment is None:
-        non_blank = [g for g in gaps if not frame.iloc[g].isna().any()]
-        example = non_blank[0] if non_blank else gaps[0]
+        non_blank = [int(g) for g in gaps if not frame.iloc[g].isna().any()]
+        example = non_blank[0] if non_blank else int(gaps[0])
         level = "warning" if non_blank else "info"
         report.add(level, f"gap: no segment matches {_point(frame, example)}"
                           + ("" if non_blank else " (only rows with blanks fall through)"))
@@ -211,7 +211,7 @@ def _collect(node: Any, context: Any, points: dict[str, list[Any]], kinds: dict[
             return True
         try:
             value = _const(other, context)
-        except (LookupError, Exception):  # noqa: BLE001
+        except (LookupError, Exception):
             if isinstance(other, ast.SymbolExpression) and other.name in params:
                 points.setdefault(sym.name, []).append(None)
                 kinds.setdefault(sym.name, "float")
@@ -221,7 +221,7 @@ def _collect(node: Any, context: Any, points: dict[str, list[Any]], kinds: dict[
     if isinstance(node, ast.ContainsExpression) and isinstance(node.member, ast.SymbolExpression):
         try:
             values = _const(node.container, context)
-        except (LookupError, Exception):  # noqa: BLE001
+        except (LookupError, Exception):
             return False
         if not isinstance(values, list):
             return False
@@ -248,8 +248,8 @@ def _add(points: dict[str, list[Any]], kinds: dict[str, str], name: str, values:
 # -- with data ----------------------------------------------------------------------------------
 def check_data(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None = None,
                source: TableSource | None = None) -> CheckReport:
-    from .oracle import evaluate_compiled
     from .bind import bind
+    from .oracle import evaluate_compiled
 
     report = CheckReport(rs)
     binding = bind(rs, frame, as_of=as_of, source=source)
@@ -334,7 +334,8 @@ def show_ruleset(rs: RuleSet, lang: str = "en") -> str:
         colour = f"  {seg.color}" if seg.color else ""
         lines.append(f"[{seg.id}] {seg.label.get(lang)}{colour}")
         if seg.default:
-            lines.append("  when: " + ("every row no other segment matched" if lang == "en" else "未命中其他层级的所有行"))
+            rest = "every row no other segment matched" if lang == "en" else "未命中其他层级的所有行"
+            lines.append(f"  when: {rest}")
         else:
             assert seg.when is not None
             lines.append(f"  when: {seg.when}")

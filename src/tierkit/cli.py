@@ -39,7 +39,7 @@ def run_safely(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
-        except Exception as err:  # noqa: BLE001 - the last line of defence
+        except Exception as err:
             if os.environ.get("TIERKIT_DEBUG"):
                 traceback.print_exc()
             click.echo(f"internal error: {type(err).__name__}: {err} (set TIERKIT_DEBUG=1 for details; "

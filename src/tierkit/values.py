@@ -36,7 +36,7 @@ def _is_blank_text(text: str) -> bool:
 
 def parse_number(value: object) -> float | None:
     """A number from a cell: ``1,234``, ``¥1,234.50``, ``12%`` (0.12), ``(1,234)`` (-1234). None = blank."""
-    if value is None or isinstance(value, float) and np.isnan(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, bool):
         raise ValueError("a TRUE/FALSE value")
@@ -67,7 +67,7 @@ def parse_number(value: object) -> float | None:
 
 def parse_date(value: object) -> dt.datetime | None:
     """A date from a cell: a datetime, an Excel serial, or text like 2024/1/5, 2024-01-05, 2024年1月5日."""
-    if value is None or isinstance(value, float) and np.isnan(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.to_pydatetime().replace(tzinfo=None)
@@ -100,7 +100,7 @@ def parse_date(value: object) -> dt.datetime | None:
 
 
 def parse_bool(value: object) -> bool | None:
-    if value is None or isinstance(value, float) and np.isnan(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, bool | np.bool_):
         return bool(value)
@@ -117,7 +117,7 @@ def parse_bool(value: object) -> bool | None:
 
 
 def parse_text(value: object) -> str | None:
-    if value is None or isinstance(value, float) and np.isnan(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an id typed as a number (1001.0) reads as "1001"
@@ -155,12 +155,12 @@ def coerce_column(series: pd.Series, ftype: str, *, column: str, cell_ref: CellR
         fast = pd.to_numeric(series, errors="coerce")
         todo = np.flatnonzero(fast.isna().to_numpy() & pd.notna(series).to_numpy())
         out_arr = fast.to_numpy(dtype="float64", copy=True)
-        bad = []
+        bad: list[int] = []
         for i in todo:
             try:
                 parsed = parser(values[i])
             except (ValueError, TypeError, OverflowError):
-                bad.append(i)
+                bad.append(int(i))
                 continue
             out_arr[i] = np.nan if parsed is None else parsed
         _raise_bad(bad, values, what, column, cell_ref, where, rule_set)
@@ -176,14 +176,14 @@ def coerce_column(series: pd.Series, ftype: str, *, column: str, cell_ref: CellR
             parsed_uniques.append(None)
             bad_codes.add(code)
     if bad_codes:
-        bad = [int(i) for i in np.flatnonzero(np.isin(codes, list(bad_codes)))]
-        _raise_bad(bad, values, what, column, cell_ref, where, rule_set)
+        bad_rows = [int(i) for i in np.flatnonzero(np.isin(codes, list(bad_codes)))]
+        _raise_bad(bad_rows, values, what, column, cell_ref, where, rule_set)
     table = np.array([*parsed_uniques, None], dtype=object)
-    out = table[codes]
+    parsed_values = table[codes]
     if ftype in ("date", "datetime"):
-        return pd.Series(pd.to_datetime(out, errors="coerce"), index=series.index, name=series.name).astype(
+        return pd.Series(pd.to_datetime(parsed_values, errors="coerce"), index=series.index, name=series.name).astype(
             "datetime64[ns]")
-    return pd.Series(out, index=series.index, name=series.name, dtype=object)
+    return pd.Series(parsed_values, index=series.index, name=series.name, dtype=object)
 
 
 def _raise_bad(bad: list[int], values: np.ndarray, what: str, column: str, cell_ref: CellRef | None,

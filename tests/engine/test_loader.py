@@ -121,5 +121,5 @@ def test_params_and_overrides(tmp_path: Path) -> None:
     frame = pd.DataFrame({"x": [5, 10, 20]})
     assert classify(load_ruleset(path), frame).tier_ids() == ["lo", "hi", "hi"]
     assert classify(load_ruleset(path, params={"cut": 20}), frame).tier_ids() == ["lo", "lo", "hi"]
-    with pytest.raises(RuleFileError, match="unknown parameter 'cutt'.*did you mean 'cut'"):
+    with pytest.raises(RuleFileError, match=r"unknown parameter 'cutt'.*did you mean 'cut'"):
         load_ruleset(path, params={"cutt": 1})

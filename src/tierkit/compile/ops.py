@@ -154,6 +154,7 @@ def _in_array(items: tuple[Any, ...], member: Vec, n: int) -> Any:
     has_null = any(v is None for v in items)
     null_part = m_and(member.null, has_null)
     kind = member.kind
+    hit: Any
     if kind == "null":
         return has_null
     if kind == "str":
@@ -180,9 +181,10 @@ def _in_array(items: tuple[Any, ...], member: Vec, n: int) -> Any:
             for i, value in zip(idx, member.py(idx), strict=True):
                 hit[i] = value in items
     elif kind in ("datetime", "timedelta"):
-        conv = dt_to_ns if kind == "datetime" else td_to_ns
-        pytype = dt.datetime if kind == "datetime" else dt.timedelta
-        stamps = [conv(v) for v in items if isinstance(v, pytype)]
+        if kind == "datetime":
+            stamps = [dt_to_ns(v) for v in items if isinstance(v, dt.datetime)]
+        else:
+            stamps = [td_to_ns(v) for v in items if isinstance(v, dt.timedelta)]
         hit = np.isin(member.value, stamps)
     else:
         raise UnsupportedExpression(f"'in' with {kind} values")
@@ -310,8 +312,9 @@ def attribute(obj: Vec, name: str, n: int) -> Vec:
     allowed = {"str": STRING_ATTRS, "float": FLOAT_ATTRS, "datetime": DATETIME_ATTRS,
                "timedelta": TIMEDELTA_ATTRS}.get(kind, ())
     if name not in allowed or (kind == "float" and name == "to_str"):
+        usable = ", ".join(a for a in allowed if not (kind == "float" and a == "to_str")) or "none"
         raise UnsupportedExpression(f"attribute '.{name}' on {kind} values is not supported",
-                                    hint=f"supported on {kind}: {', '.join(a for a in allowed if a != 'to_str') or 'none'}")
+                                    hint=f"supported on {kind}: {usable}")
     if kind == "str":
         return _str_attr(obj, name, n, err)
     if kind == "float":

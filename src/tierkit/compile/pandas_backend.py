@@ -133,8 +133,12 @@ class PandasCompiler:
         if isinstance(value, decimal.Decimal):
             if is_nice_decimal(value):
                 return Vec("float", float(value))
-            return Vec("float", float(value), tol=abs(float(value)) * EPS + 1e-300,
-                       exact=lambda idx, v=value: [v] * len(idx))
+            exact_value = value
+
+            def exact(idx: np.ndarray) -> list[Any]:
+                return [exact_value] * len(idx)
+
+            return Vec("float", float(value), tol=abs(float(value)) * EPS + 1e-300, exact=exact)
         if isinstance(value, str):
             return Vec("str", value)
         import datetime as dt
@@ -288,6 +292,7 @@ class PandasCompiler:
             hit = False
         else:
             func = pattern.match if node.type.endswith("fzm") else pattern.search
+            raw: Any
             if isinstance(left.value, StrData):
                 raw, _ = left.value.map_cats(lambda s: func(s) is not None, bool)
             else:

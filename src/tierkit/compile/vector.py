@@ -41,7 +41,7 @@ class StrData:
         for i, cat in enumerate(self.cats):
             try:
                 out[i] = fn(cat)
-            except Exception:  # noqa: BLE001 - any failure is a row error, as in the oracle
+            except Exception:
                 ok[i] = False
                 out[i] = out[n_cats] if n_cats else 0
         ok[n_cats] = False
@@ -49,7 +49,7 @@ class StrData:
 
     def values(self, idx: np.ndarray | None = None) -> np.ndarray:
         codes = self.codes if idx is None else self.codes[idx]
-        ext = np.append(self.cats, None).astype(object)
+        ext = np.concatenate([self.cats.astype(object), np.array([None], dtype=object)])
         return ext[codes]
 
 

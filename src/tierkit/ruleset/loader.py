@@ -304,7 +304,8 @@ def rule_error(err: Exception, seg: Segment, file: str, *, extra_hint: str | Non
             message = f"syntax error near '{token.value}'"
         else:
             message = "syntax error (incomplete expression)"
-        hint = hint or "see rules/README.md for the expression syntax; column names with spaces or Chinese need 'fields' aliases"
+        hint = hint or ("see rules/README.md for the expression syntax; "
+                        "column names with spaces or Chinese need 'fields' aliases")
     elif isinstance(err, rule_engine.errors.SymbolResolutionError):
         message = f"unknown name '{err.symbol_name}'"
     elif isinstance(err, rule_engine.errors.AttributeResolutionError):
