@@ -19,6 +19,7 @@ from . import ooxml
 from .header import SCAN_ROWS, detect_header, make_headers, unique_names
 from .sniff import corrupt, file_error, open_zip, sniff
 from .table import RawTable, column_index, column_letter
+from .zipio import iter_member
 
 SUMMARY_SHEET = "Tier summary"
 
@@ -102,25 +103,28 @@ class _ErrorScan(threading.Thread):
 
     def run(self) -> None:
         try:
-            with zipfile.ZipFile(self.path) as zf, zf.open(self.part) as fh:
-                carry = b""
-                while True:
-                    block = fh.read(1 << 22)
-                    buf = carry + block
-                    cut = buf.rfind(b"</row>") + 6 if block else len(buf)
-                    if cut < 6:
-                        carry = buf
-                        continue
-                    piece, carry = buf[:cut], buf[cut:]
-                    if b't="e"' in piece:
-                        for rx in (_ERR_CELL, _ERR_CELL2):
-                            for m in rx.finditer(piece):
-                                key = (int(m.group(2)), column_index(m.group(1).decode()))
-                                self.found[key] = ooxml_unescape(m.group(3).decode("utf-8", "replace"))
-                    if not block:
-                        break
-        except Exception as err:  # reported by calamine too; never fatal here
+            with zipfile.ZipFile(self.path) as zf:
+                info = zf.getinfo(self.part)
+            carry = b""
+            for block in iter_member(self.path, info):
+                buf = carry + block
+                cut = buf.rfind(b"</row>") + 6
+                if cut < 6:
+                    carry = buf
+                    continue
+                self._scan(buf[:cut])
+                carry = buf[cut:]
+            self._scan(carry)
+        except Exception as err:  # calamine reports a damaged file itself; never fatal here
             self.error = err
+
+    def _scan(self, piece: bytes) -> None:
+        if b't="e"' not in piece:
+            return
+        for rx in (_ERR_CELL, _ERR_CELL2):
+            for m in rx.finditer(piece):
+                key = (int(m.group(2)), column_index(m.group(1).decode()))
+                self.found[key] = ooxml_unescape(m.group(3).decode("utf-8", "replace"))
 
 
 def ooxml_unescape(text: str) -> str:

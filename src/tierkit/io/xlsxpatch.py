@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import queue
 import re
-import struct
 import sys
 import threading
 import zipfile
@@ -27,10 +26,9 @@ from . import ooxml, parts
 from .sheetpatch import NewCells, SheetPatcher, render_column
 from .sniff import corrupt, open_zip
 from .table import MAX_COLS, NewColumn, RawTable, SummaryTable, column_index, column_letter
-from .zipio import LEVEL, ZipOut, fastz
+from .zipio import LEVEL, ZipOut, iter_member
 
 BLOCK = 4 << 20
-READ = 1 << 20        # compressed bytes per inflate step (~6 MiB of XML)
 FIRST_BLOCK = 64 << 10
 _DUP_SUFFIX = re.compile(r" \(\d+\)$")
 
@@ -214,41 +212,10 @@ def _copy_members(zf: zipfile.ZipFile, raw: BinaryIO, zo: ZipOut, sheet_part: st
 
 
 def _reader(path: Path, info: zipfile.ZipInfo, q: queue.Queue[bytes | BaseException | None]) -> None:
-    """Inflate a member straight from the file in large steps (zlib runs without the GIL)."""
+    """Inflate the sheet on a thread (ISA-L runs without the GIL) into ``q``."""
     try:
-        with path.open("rb") as fh:
-            fh.seek(info.header_offset)
-            head = fh.read(30)
-            if head[:4] != b"PK\x03\x04":
-                raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-            nlen, xlen = struct.unpack("<HH", head[26:30])
-            fh.seek(info.header_offset + 30 + nlen + xlen)
-            left = info.compress_size
-            if info.compress_type == zipfile.ZIP_STORED:
-                d = None
-            elif info.compress_type == zipfile.ZIP_DEFLATED:
-                d = fastz.decompressobj(-15)
-            else:
-                raise zipfile.BadZipFile(f"unsupported compression {info.compress_type} in {info.filename}")
-            total = 0
-            while left:
-                raw = fh.read(min(left, READ))
-                if not raw:
-                    raise EOFError(f"{info.filename} is truncated")
-                left -= len(raw)
-                block = d.decompress(raw) if d else raw
-                total += len(block)
-                if block:
-                    q.put(block)
-            if d is not None:
-                block = d.flush()
-                total += len(block)
-                if block:
-                    q.put(block)
-                if not d.eof:
-                    raise EOFError(f"{info.filename} is truncated")
-            if total != info.file_size:
-                raise zipfile.BadZipFile(f"{info.filename}: size mismatch")
+        for block in iter_member(path, info):
+            q.put(block)
         q.put(None)
     except BaseException as err:  # handed to the consumer
         q.put(err)

@@ -5,6 +5,7 @@ so the blocks concatenate into one valid deflate stream)."""
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 import zlib
@@ -235,5 +236,38 @@ class StreamMember:
         self.zo.entries.append(e)
 
 
-def iter_members(zf: zipfile.ZipFile) -> Iterator[zipfile.ZipInfo]:
-    yield from zf.infolist()
+def iter_member(path: str | os.PathLike[str], info: zipfile.ZipInfo, step: int = 1 << 20) -> Iterator[bytes]:
+    """Decompressed blocks of one member, inflated with ISA-L straight from the file."""
+    with open(path, "rb") as fh:
+        fh.seek(info.header_offset)
+        head = fh.read(30)
+        if head[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        nlen, xlen = struct.unpack("<HH", head[26:30])
+        fh.seek(info.header_offset + 30 + nlen + xlen)
+        left = info.compress_size
+        if info.compress_type == zipfile.ZIP_STORED:
+            d = None
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            d = fastz.decompressobj(-15)
+        else:
+            raise zipfile.BadZipFile(f"unsupported compression {info.compress_type} in {info.filename}")
+        total = 0
+        while left:
+            raw = fh.read(min(left, step))
+            if not raw:
+                raise EOFError(f"{info.filename} is truncated")
+            left -= len(raw)
+            block = d.decompress(raw) if d else raw
+            total += len(block)
+            if block:
+                yield block
+        if d is not None:
+            block = d.flush()
+            total += len(block)
+            if block:
+                yield block
+            if not d.eof:
+                raise EOFError(f"{info.filename} is truncated")
+        if total != info.file_size:
+            raise zipfile.BadZipFile(f"{info.filename}: size mismatch")
