@@ -183,7 +183,8 @@ class _Builder:
         return TierBrief(
             id=seg.id, label=seg.label.get(lang), color=color, text_color=_text_color(color),
             definition=definition, description=seg.description.get(lang) if seg.description else "",
-            kpis=self.kpis(k, mask), chart=chart, account_columns=columns, kinds=kinds, accounts=accounts, top_n=self.top,
+            kpis=self.kpis(k, mask), chart=chart, account_columns=columns, kinds=kinds, accounts=accounts,
+            top_n=self.top,
             strategies=tuple(s.get(lang) for s in seg.strategies), actions=actions, empty=count == 0)
 
     def default_actions(self, count: int) -> tuple[str, ...]:
@@ -243,7 +244,7 @@ class _Builder:
                                0.0 if np.isnan(rest) else rest))
         return out
 
-    def accounts(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[bool, ...], tuple[Account, ...]]:
+    def accounts(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Account, ...]]:
         frame = self.res.binding.frame
         id_col, name_cols = identity_columns(frame)
         columns = [str(c) for c in [id_col, *name_cols] if c is not None]

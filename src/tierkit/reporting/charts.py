@@ -21,7 +21,7 @@ from .fmt import Formatter
 GREY = "#90a4ae"
 INK = "#263238"
 REST = "#cfd8dc"
-RC = {
+RC: dict[str, Any] = {
     "svg.hashsalt": "tierkit",  # stable ids: the same data gives the same SVG
     "svg.fonttype": "none",  # text stays text: small SVG, fonts embedded by WeasyPrint, searchable
     "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],  # matplotlib falls back per glyph (CJK labels)
@@ -90,7 +90,8 @@ def _rc(fmt: Formatter, texts: Sequence[str] = ()) -> Any:
     import matplotlib
 
     cjk = fmt.lang == "zh" or any(unicodedata.east_asian_width(ch) in "WF" for t in texts for ch in t)
-    return matplotlib.rc_context({**RC, "font.family": CJK_FAMILIES if cjk else RC["font.family"]})
+    settings: Any = {**RC, "font.family": CJK_FAMILIES if cjk else RC["font.family"]}
+    return matplotlib.rc_context(settings)
 
 
 def tier_bars(bars: Sequence[Bar], fmt: Formatter, words: dict[str, str]) -> str:
