@@ -8,7 +8,9 @@ Each function is a few lines over :mod:`tierkit`; the work is in :mod:`tierkit_a
 
 ``rule_set`` is a built-in name (``rfm``), a path to a YAML file, or a range holding a rules
 table (header ``id | label | when | strategy``).  ``table`` is a range with its header row.
-Blank cells stay missing (never 0).  An error comes back as one readable line in the cell
+Blank cells stay missing (never 0).  Arguments are read ``raw`` and cleaned once in
+:func:`tierkit_addin.core.as_rows` (Office.js typed values, ``""`` as blank): xlwings' per-cell
+conversion is slow on large ranges.  An error comes back as one readable line in the cell
 (functions) or in an alert (buttons), never as a stack trace.
 """
 
@@ -38,9 +40,9 @@ SCRIPTS = ("apply_rules", "check_rules", "explain_selection")
 
 
 @xw.func
-@xw.arg("rule_set", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", doc="The customer table including its header row")
-@xw.arg("lang", doc="Optional: en (default) or zh")
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("table", "raw", doc="The customer table including its header row")
+@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
 def tier(rule_set, table, lang=None):
     """Tier label per data row, spilled down.  Example: =TIERKIT.TIER("rfm", A1:F200)"""
     try:
@@ -50,8 +52,8 @@ def tier(rule_set, table, lang=None):
 
 
 @xw.func
-@xw.arg("rule_set", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", doc="The customer table including its header row")
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("table", "raw", doc="The customer table including its header row")
 def tier_id(rule_set, table):
     """Tier id (segment id) per data row, spilled down.  Example: =TIERKIT.TIER_ID("abc", A1:C500)"""
     try:
@@ -61,9 +63,9 @@ def tier_id(rule_set, table):
 
 
 @xw.func
-@xw.arg("rule_set", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", doc="The customer table including its header row")
-@xw.arg("lang", doc="Optional: en (default) or zh")
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("table", "raw", doc="The customer table including its header row")
+@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
 def tier_reason(rule_set, table, lang=None):
     """Why each row got its tier, spilled down.  Example: =TIERKIT.TIER_REASON("abc", A1:C500, "zh")"""
     try:
@@ -73,9 +75,9 @@ def tier_reason(rule_set, table, lang=None):
 
 
 @xw.func
-@xw.arg("recency", doc="Days since the last order (or last-order dates); blank = not scored")
-@xw.arg("frequency", doc="Number of orders")
-@xw.arg("monetary", doc="Revenue")
+@xw.arg("recency", "raw", doc="Days since the last order (or last-order dates); blank = not scored")
+@xw.arg("frequency", "raw", doc="Number of orders")
+@xw.arg("monetary", "raw", doc="Revenue")
 def rfm_score(recency, frequency, monetary):
     """3-digit RFM scores (R, F, M each 1-5 by quintile, 5 = best), spilled.  Example: =TIERKIT.RFM_SCORE(B2:B99, C2:C99, D2:D99) -> 545"""  # noqa: E501
     try:
@@ -85,9 +87,9 @@ def rfm_score(recency, frequency, monetary):
 
 
 @xw.func
-@xw.arg("values", doc="Revenue (or any measure) per customer")
-@xw.arg("a_share", doc="Optional: cumulative share for A (default 0.8)")
-@xw.arg("b_share", doc="Optional: cumulative share for A and B together (default 0.95)")
+@xw.arg("values", "raw", doc="Revenue (or any measure) per customer")
+@xw.arg("a_share", "raw", doc="Optional: cumulative share for A (default 0.8)")
+@xw.arg("b_share", "raw", doc="Optional: cumulative share for A and B together (default 0.95)")
 def abc_class(values, a_share=0.8, b_share=0.95):
     """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""  # noqa: E501
     try:
@@ -97,7 +99,7 @@ def abc_class(values, a_share=0.8, b_share=0.95):
 
 
 @xw.func
-@xw.arg("values", doc="Revenue (or any measure) per customer")
+@xw.arg("values", "raw", doc="Revenue (or any measure) per customer")
 def pareto_share(values):
     """Cumulative share of the total held by the rows ranked above each row (largest first; the top row is 0), spilled.  Example: =TIERKIT.PARETO_SHARE(C2:C500)"""  # noqa: E501
     try:
@@ -107,8 +109,8 @@ def pareto_share(values):
 
 
 @xw.func
-@xw.arg("rule_set", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("lang", doc="Optional: en (default) or zh")
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
 def tier_rules(rule_set, lang=None):
     """The rule set as a spilled table: id, label, condition in plain words, strategies.  Example: =TIERKIT.TIER_RULES("rfm", "zh")"""  # noqa: E501
     try:

