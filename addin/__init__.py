@@ -91,7 +91,7 @@ def rfm_score(recency, frequency, monetary):
 @xw.arg("a_share", "raw", doc="Optional: cumulative share for A (default 0.8)")
 @xw.arg("b_share", "raw", doc="Optional: cumulative share for A and B together (default 0.95)")
 def abc_class(values, a_share=0.8, b_share=0.95):
-    """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""  # noqa: E501
+    """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""
     try:
         return core.abc_column(values, a_share, b_share)
     except Exception as err:
