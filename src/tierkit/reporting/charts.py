@@ -168,7 +168,7 @@ def differs(diffs: Sequence[Diff], color: str, fmt: Formatter, words: dict[str, 
     with _rc(fmt, [d.label for d in diffs]):
         n = len(diffs)
         labels = [d.label for d in diffs]
-        fig, ax = _figure(10, 0.9 + 0.6 * n, labels, bottom_cm=0.55, right_cm=0.2)
+        fig, ax = _figure(10, 0.8 + 0.5 * n, labels, bottom_cm=0.5, right_cm=0.2)
         y = np.arange(n)
         h = 0.36
         tier_w, rest_w = [], []
