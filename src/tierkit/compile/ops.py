@@ -16,6 +16,7 @@ from ..errors import UnsupportedExpression
 from .vector import (
     EPOCH,
     EPS,
+    TINY,
     NS_PER_US,
     StrData,
     Vec,
@@ -249,16 +250,16 @@ def _float_arith(op: str, left: Vec, right: Vec, n: int, err: Any) -> Vec:
             return _exact_everywhere(exact, left, right, n, err)
         if op in ("add", "sub"):
             res = lv + rv if op == "add" else lv - rv
-            tol = tl + tr + np.abs(res) * EPS
+            tol = tl + tr + np.abs(res) * EPS + TINY
         elif op == "mul":
             res = lv * rv
-            tol = np.abs(lv) * tr + np.abs(rv) * tl + tl * tr + np.abs(res) * EPS
+            tol = np.abs(lv) * tr + np.abs(rv) * tl + tl * tr + np.abs(res) * EPS + TINY
         else:
             zero = rv == 0
             near_zero = np.abs(rv) <= tr
             q = lv / rv
             qtol = np.where(near_zero, np.inf, (np.abs(lv) * tr + np.abs(rv) * tl) / (np.abs(rv) * np.maximum(
-                np.abs(rv) - tr, 1e-300)) + np.abs(q) * EPS)
+                np.abs(rv) - tr, 1e-300)) + np.abs(q) * EPS + TINY)
             if op == "tdiv":
                 res, tol = q, qtol
             else:
@@ -268,7 +269,7 @@ def _float_arith(op: str, left: Vec, right: Vec, n: int, err: Any) -> Vec:
                     res, tol = t, np.where(near_int, np.inf, 0.0)
                 else:
                     res = np.fmod(lv, rv)
-                    tol = np.where(near_int, np.inf, tl + np.abs(t) * tr + np.abs(res) * EPS)
+                    tol = np.where(near_int, np.inf, tl + np.abs(t) * tr + np.abs(res) * EPS + TINY)
             # division by zero raises in rule-engine; decide divisors near zero exactly
             div_err: Any = zero
             if right.tol is not None and m_any(near_zero & ~zero):

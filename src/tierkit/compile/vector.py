@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 EPS = 2.0**-52 * 4  # generous bound on one float rounding, relative
+TINY = 1e-300  # absolute floor: subnormal results lose relative precision
 NS_PER_US = 1000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -141,7 +142,7 @@ def float_tol(vec: Vec) -> np.ndarray | float:
     """Absolute error bound of a float vec against the oracle's Decimal (d(x) vs x is half an ulp)."""
     if vec.tol is not None:
         return vec.tol
-    return np.abs(vec.value) * EPS
+    return np.abs(vec.value) * EPS + TINY
 
 
 def decimal_of(vec: Vec, idx: np.ndarray) -> list[Any]:
