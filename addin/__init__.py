@@ -25,6 +25,7 @@ __all__ = [
     "apply_rules",
     "check_rules",
     "explain_selection",
+    "make_briefs",
     "pareto_share",
     "rfm_score",
     "tier",
@@ -36,7 +37,7 @@ __all__ = [
 #: the functions that Excel sees (Python names; Excel upper-cases them)
 FUNCTIONS = ("tier", "tier_id", "tier_reason", "rfm_score", "abc_class", "pareto_share", "tier_rules")
 #: the buttons (xlwings scripts)
-SCRIPTS = ("apply_rules", "check_rules", "explain_selection")
+SCRIPTS = ("apply_rules", "check_rules", "explain_selection", "make_briefs")
 
 
 @xw.func
@@ -153,4 +154,18 @@ def explain_selection(book: Optional[xw.Book] = None, rule_set: str = "", lang: 
         book.app.alert(workbook.explain(book, rule_set, lang), title="tierkit: why this tier")
     except Exception as err:
         book.app.alert(core.error_message(err), title="tierkit: explain")
+    return book
+
+
+@xw.script
+def make_briefs(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+    """PDF briefs (a cover and one page per tier) for the table on the active sheet (tierkit.reporting)."""
+    classic = book is None
+    book = _book(book)
+    try:
+        book._tierkit_result = result = workbook.briefs(book, rule_set, lang)
+        if classic:  # on tierkit serve the task pane opens the PDF from /briefs/
+            book.app.alert(f"Briefs written to {result['path']}", title="tierkit: briefs")
+    except Exception as err:
+        book.app.alert(core.error_message(err), title="tierkit: briefs")
     return book

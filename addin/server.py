@@ -211,6 +211,18 @@ def create_app(*, base_url: str | None = None) -> Any:
             out["tierkit"] = result
         return out
 
+    @app.get("/briefs/{name}")
+    async def brief_pdf(name: str) -> Response:
+        from fastapi.responses import FileResponse
+
+        from .workbook import briefs_dir
+
+        folder = briefs_dir(None)
+        path = folder / name
+        if Path(name).name != name or not name.endswith(".pdf") or not path.is_file():
+            raise HTTPException(404, f"no briefs named {name!r}")
+        return FileResponse(path, media_type="application/pdf", filename=name)
+
     @app.get("/xlwings/alert", response_class=HTMLResponse)
     async def alert(
         prompt: str, title: str = "tierkit", buttons: str = "ok", mode: str = "info", callback: str = ""

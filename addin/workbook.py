@@ -8,8 +8,12 @@ columns (the label column filled with the segment colour) next to the table, and
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import tierkit
@@ -481,3 +485,31 @@ def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
     res = core.classify(run.ruleset, st.table, run.as_of)
     text = res.explain(st.table.rows.index(pos), run.lang)
     return text.replace(f"row {st.table.rows.index(pos) + 1}:", f"Excel row {row}:", 1)
+
+
+def briefs_dir(book: Any) -> Path:
+    """Where PDF briefs go: $TIERKIT_BRIEFS_DIR, else next to a workbook saved on this machine (classic
+    desktop), else a tierkit-briefs folder in the temp directory (served at /briefs/ by tierkit serve)."""
+    env = os.environ.get("TIERKIT_BRIEFS_DIR")
+    if env:
+        return Path(env)
+    full = Path(str(getattr(book, "fullname", "") or ""))
+    if full.is_absolute() and full.parent.is_dir():
+        return full.parent
+    return Path(tempfile.gettempdir()) / "tierkit-briefs"
+
+
+def briefs(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    """PDF briefs (cover + one brief per tier) for the table, via tierkit.reporting.make_briefs."""
+    from tierkit.reporting import make_briefs
+
+    run = prepare(book, rule_set, lang)
+    res = core.classify(run.ruleset, run.table.table, run.as_of)
+    folder = briefs_dir(book)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w\-]+", "_", Path(str(book.name)).stem).strip("_")[:40] or "workbook"
+    name = f"{stem}-{run.ruleset.name}-briefs.pdf"
+    sheet = run.table.sheet
+    make_briefs(res, folder / name, lang=run.lang, as_of=run.as_of, source_name=f"{book.name} / {sheet.name}")
+    return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "briefs": name,
+            "path": str(folder / name)}

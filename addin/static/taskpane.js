@@ -67,6 +67,11 @@
         localStorage.setItem(STORE, JSON.stringify(result));
         showCounts(result);
         status("Done: " + result.rows + " rows · 完成");
+      } else if (name === "make_briefs" && result) {
+        const url = origin + "/briefs/" + encodeURIComponent(result.briefs);
+        status("Briefs: " + result.briefs);
+        if (Office.context.ui && Office.context.ui.openBrowserWindow) Office.context.ui.openBrowserWindow(url);
+        else window.open(url, "_blank");
       } else if (name === "check_rules" && result) {
         status("Check: " + result.gaps + " gap rows, " + result.overlaps + " overlap rows (sheet 'Tier check')");
       } else {
@@ -85,10 +90,11 @@
     $("apply").addEventListener("click", () => run("apply_rules", "Applying rules"));
     $("check").addEventListener("click", () => run("check_rules", "Checking rules"));
     $("explain").addEventListener("click", () => run("explain_selection", "Explaining"));
+    $("briefs").addEventListener("click", () => run("make_briefs", "Writing PDF briefs"));
     $("ruleset").addEventListener("change", () => localStorage.setItem("tierkit.ruleset", $("ruleset").value));
     // ribbon buttons (manifest ExecuteFunction) run the same scripts
     if (Office.actions && Office.actions.associate) {
-      for (const name of ["apply_rules", "check_rules", "explain_selection"]) {
+      for (const name of ["apply_rules", "check_rules", "explain_selection", "make_briefs"]) {
         Office.actions.associate(name, (event) => run(name, name).finally(() => event.completed()));
       }
     }

@@ -147,3 +147,13 @@ def test_explain_selection_outside_the_table() -> None:
     out, _ = run_script("explain_selection", book_json({"Customers": ROWS}, selection="A2"), MINI)
     assert [a["func"] for a in out["actions"]] == ["alert"]
     assert "outside the table" in out["actions"][0]["args"][0]
+
+
+def test_make_briefs_writes_a_pdf(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TIERKIT_BRIEFS_DIR", str(tmp_path))
+    out, book = run_script("make_briefs", customers(), MINI, "zh")
+    assert not by_func(out["actions"], "alert"), out["actions"]
+    assert not [a for a in out["actions"] if a["func"] != "activateSheet"]  # the workbook is not written
+    result = book._tierkit_result
+    pdf = tmp_path / result["briefs"]
+    assert result["briefs"] == "customers-mini-briefs.pdf" and pdf.read_bytes()[:5] == b"%PDF-"

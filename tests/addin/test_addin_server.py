@@ -172,3 +172,18 @@ def test_serve_command_runs_the_server(tmp_path) -> None:
         proc.terminate()
         proc.wait(timeout=10)
     assert "manifest:" in log.read_text()
+
+
+def test_make_briefs_over_http_and_download(live_server: str, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TIERKIT_BRIEFS_DIR", str(tmp_path))
+    book = book_json({"Customers": [["客户编号", "销售额", "订单数", "最近下单日期"], ["C1", 20000, 9, 45400],
+                                   ["C2", 10, 1, 45400]]})
+    response = httpx.post(live_server + "/xlwings/custom-scripts-call/make_briefs",
+                          json={"book": book, "args": [MINI, "en"]}, timeout=120)
+    assert response.status_code == 200
+    name = response.json()["tierkit"]["briefs"]
+    pdf = httpx.get(f"{live_server}/briefs/{name}")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content[:5] == b"%PDF-"
+    assert httpx.get(f"{live_server}/briefs/..%2Fsecret.pdf").status_code == 404
+    assert httpx.get(f"{live_server}/briefs/nothing.pdf").status_code == 404
