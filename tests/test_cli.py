@@ -178,3 +178,19 @@ def test_sample_multi_ruleset_crosstab(tmp_path: Path) -> None:
     summary = [r for r in wb["Tier summary"].iter_rows(values_only=True)]
     text = " ".join(str(v) for r in summary for v in r if v is not None)
     assert "Cross-tab abc × rfm" in text
+
+
+def test_rules_from_a_sheet_of_the_workbook(workdir: Path) -> None:
+    wb = openpyxl.load_workbook(workdir / "customers.xlsx")
+    ws = wb.create_sheet("Rules")
+    ws.append(["id", "label", "label_zh", "when", "strategy", "color"])
+    ws.append(["big", "Big", "大客户", "revenue >= 100000", "Visit monthly", "#ff0000"])
+    ws.append(["rest", "Rest", "其他", "default", None, None])
+    ws2 = wb["客户"]
+    ws2["C1"] = "revenue"
+    wb.save(workdir / "with_rules.xlsx")
+    proc = tierkit("apply", "with_rules.xlsx", "--sheet", "客户", "-r", "sheet:Rules", cwd=workdir)
+    assert proc.returncode == 0, proc.stderr
+    out = openpyxl.load_workbook(workdir / "with_rules.tiered.xlsx")
+    assert [c.value for c in out["客户"]["F"]][:3] == ["Tier", "Big", "Rest"]
+    assert out["Rules"]["D2"].value == "revenue >= 100000"  # the rules sheet is carried over untouched

@@ -23,6 +23,30 @@ HEADERS = {
 ALL_TIER_HEADERS = ("Tier", "Tier ID", "Tier reason", "层级", "层级编号", "层级原因")
 
 
+def load_rules_spec(spec: str | RuleSet, workbook: Path | None = None,
+                    params: dict[str, float] | None = None) -> RuleSet:
+    """A built-in name, a YAML path, or ``sheet:NAME`` (a rules table on a sheet of the input workbook)."""
+    if isinstance(spec, RuleSet):
+        return spec
+    if spec.lower().startswith("sheet:"):
+        from .io import read_table
+        from .ruleset import ruleset_from_rows
+
+        name = spec.split(":", 1)[1]
+        if workbook is None:
+            raise TierkitError(f"--rules {spec}: a rules sheet needs a workbook input")
+        table = read_table(workbook, sheet=name)
+        rows = [list(table.frame.columns), *table.frame.astype(object).where(table.frame.notna(), None).values.tolist()]
+        rs = ruleset_from_rows(rows, name=name.strip().lower().replace(" ", "_") or "sheet",
+                               source_label=f"{display_path(workbook)} sheet '{name}'")
+        if params:
+            from .ruleset.loader import apply_param_overrides
+
+            rs = apply_param_overrides(rs, params)
+        return rs
+    return load_ruleset(spec, params=params or None)
+
+
 def default_output(path: Path) -> Path:
     suffix = path.suffix.lower()
     if suffix == ".xlsm":
@@ -76,7 +100,7 @@ def apply_rulesets(table: Any, rules: Sequence[str | RuleSet], dst: Path, *, lan
     if Path(dst).resolve() == Path(table.path).resolve():
         raise TierkitError("the output would overwrite the input", where=Where(file=display_path(table.path)),
                            hint="tierkit never modifies the input; choose another -o")
-    rulesets = [r if isinstance(r, RuleSet) else load_ruleset(r) for r in rules]
+    rulesets = [load_rules_spec(r, Path(table.path)) for r in rules]
     if params:
         from .ruleset.loader import apply_param_overrides
 

@@ -126,7 +126,7 @@ def _grid(rs: RuleSet, rules: dict[str, Any], now: dt.datetime) -> tuple[pd.Data
     points: dict[str, list[Any]] = {}
     kinds: dict[str, str] = {}
     for rule in rules.values():
-        if not _collect(rule.statement.expression, rule.context, points, kinds, set(rs.params)):
+        if not _collect(rule.statement.expression, rule.context, points, kinds, dict(rs.params)):
             return None
     if not points:
         return None
@@ -173,13 +173,14 @@ def _axis(values: list[Any], kind: str) -> list[Any]:
     return [*uniq, "\u2063other", None]
 
 
-def _const(node: Any, context: Any) -> Any:
-    """The value of a column-free sub-expression (e.g. ``$today - t"P30D"``), or raise LookupError."""
+def _const(node: Any, context: Any, params: dict[str, float]) -> Any:
+    """The value of a column-free sub-expression (``$today - t"P30D"``, ``a_share + b_share``), or LookupError."""
+    from .compile.vector import Vec
     from .ruleset.loader import iter_symbols
 
-    if list(iter_symbols(node)):
+    if any(sym not in params for sym in iter_symbols(node)):
         raise LookupError
-    vec = PandasCompiler({}, 1, context).visit(node)
+    vec = PandasCompiler({k: Vec("float", v) for k, v in params.items()}, 1, context).visit(node)
     if vec.kind == "array":
         return list(vec.value)
     if vec.kind == "datetime":
@@ -190,7 +191,7 @@ def _const(node: Any, context: Any) -> Any:
 
 
 def _collect(node: Any, context: Any, points: dict[str, list[Any]], kinds: dict[str, str],
-             params: set[str]) -> bool:
+             params: dict[str, float]) -> bool:
     if isinstance(node, ast.LogicExpression):
         return _collect(node.left, context, points, kinds, params) and _collect(
             node.right, context, points, kinds, params)
@@ -210,7 +211,7 @@ def _collect(node: Any, context: Any, points: dict[str, list[Any]], kinds: dict[
         if sym.name in params:
             return True
         try:
-            value = _const(other, context)
+            value = _const(other, context, params)
         except (LookupError, Exception):
             if isinstance(other, ast.SymbolExpression) and other.name in params:
                 points.setdefault(sym.name, []).append(None)
@@ -220,7 +221,7 @@ def _collect(node: Any, context: Any, points: dict[str, list[Any]], kinds: dict[
         return _add(points, kinds, sym.name, [value])
     if isinstance(node, ast.ContainsExpression) and isinstance(node.member, ast.SymbolExpression):
         try:
-            values = _const(node.container, context)
+            values = _const(node.container, context, params)
         except (LookupError, Exception):
             return False
         if not isinstance(values, list):

@@ -144,7 +144,8 @@ def main() -> None:
 @main.command()
 @click.argument("input", type=click.Path(dir_okay=False))
 @click.option("--rules", "-r", "rules", multiple=True, required=True,
-              help="Built-in rule set name (tierkit rules list) or a YAML file; repeat for several.")
+              help="Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules table "
+                   "id|label|when|strategy on a sheet of INPUT); repeat for several.")
 @click.option("--sheet", "-s", help="Sheet name or 1-based index (default: the first data sheet).")
 @click.option("--header-row", type=int, help="1-based row of the header (default: detected).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: <name>.tiered.<ext>).")
@@ -195,13 +196,13 @@ def explain(table: str, rules: str, row: int | None, id_value: str | None, id_co
     Example:
       tierkit explain customers.xlsx --rules abc --id C0042
     """
-    from .ruleset import load_ruleset
+    from .apply import load_rules_spec
     from .segment import classify
 
     if (row is None) == (id_value is None):
         raise TierkitError("give exactly one of --row N or --id VALUE")
     raw = load_table(table, sheet, header_row)
-    rs = load_ruleset(rules, params=parse_params(params) or None)
+    rs = load_rules_spec(rules, Path(table), params=parse_params(params) or None)
     frame = raw.frame
     if id_value is not None:
         col = id_column or frame.columns[0]
