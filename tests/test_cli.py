@@ -160,9 +160,14 @@ def test_every_command_has_help() -> None:
     def walk(cmd: click.Command, path: list[str]) -> None:
         assert cmd.help and len(cmd.help) > 20, f"{' '.join(path)} has no help text"
         if isinstance(cmd, click.Group):
-            for name, sub in cmd.commands.items():
-                walk(sub, [*path, name])
+            with click.Context(cmd) as ctx:
+                for name in cmd.list_commands(ctx):
+                    sub = cmd.get_command(ctx, name)
+                    assert sub is not None, name
+                    walk(sub, [*path, name])
     walk(main, ["tierkit"])
+    with click.Context(main) as ctx:
+        assert {"apply", "explain", "rules", "serve", "brief"} <= set(main.list_commands(ctx))
 
 
 def test_sample_multi_ruleset_crosstab(tmp_path: Path) -> None:

@@ -128,7 +128,46 @@ def table_source(table: Any) -> Any:
                        sheets=sheets)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: commands that live with their adapters, imported only when used (WeasyPrint and xlwings load slowly)
+LAZY_COMMANDS = {
+    "serve": "tierkit_addin.cli:serve",
+    "brief": "tierkit.reporting.cli:brief",
+    "exercise": "tierkit.exercise.cli:exercise",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose adapter commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(n for n in LAZY_COMMANDS if _lazy_available(n))})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[cmd_name].split(":")
+            try:
+                command = getattr(importlib.import_module(module), attr)
+            except ModuleNotFoundError as err:
+                if err.name and module.startswith(err.name):
+                    return None  # that part is not installed
+                raise
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+def _lazy_available(name: str) -> bool:
+    import importlib.util
+
+    module = LAZY_COMMANDS[name].split(":")[0]
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="tierkit")
 def main() -> None:
     """tierkit: sort customers into tiers (客户分类/分层) with readable rules.
@@ -299,24 +338,6 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
     click.echo(report.render())
     if report.problems:
         sys.exit(2)
-
-
-def _register_optional() -> None:
-    """Commands that live with their adapters (add-in server, reports, trainer kit)."""
-    import importlib
-
-    for module, attr in (("tierkit_addin.cli", "serve"), ("tierkit.reporting.cli", "brief"),
-                         ("tierkit.exercise.cli", "exercise")):
-        try:
-            command = getattr(importlib.import_module(module), attr)
-        except ModuleNotFoundError as err:
-            if err.name and module.startswith(err.name):
-                continue  # that part is not installed/built yet
-            raise
-        main.add_command(command)
-
-
-_register_optional()
 
 
 if __name__ == "__main__":  # pragma: no cover
