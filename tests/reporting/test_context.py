@@ -146,3 +146,29 @@ def test_charts_are_svg_in_segment_colours(tiny_result: tierkit.Classification) 
     assert "80%" in pareto.alt
     key = pack.tiers[0]
     assert key.chart is not None and "#1b5e20" in key.chart.svg and "销售额" in key.chart.svg
+
+
+def test_rules_sheet_without_measure_labels_or_default() -> None:
+    """A Rules sheet (no measure, no colours, no zh labels, no default): counts only, an unmatched row."""
+    rs = tierkit.ruleset_from_rows([
+        ["id", "label", "when", "strategy"],
+        ["big", "Big", "Revenue >= 100000", "Visit"],
+        ["small", "Small", "Revenue < 10000", "Email"],
+    ])
+    res = tierkit.classify(rs, customers().rename(columns={"Revenue": "revenue"}))
+    pack = build_pack(res, lang="zh", charts=False)
+    assert not pack.cover.has_measure and len(pack.cover.charts) == 1
+    assert [r.label for r in pack.cover.tiers] == ["Big", "Small", "（未分层）"]
+    assert {k.key for k in pack.tiers[0].kpis} == {"count", "share"}
+    assert pack.tiers[0].account_columns == ("Customer ID", "Customer", "客户名称")
+    html = render_html(pack)
+    assert "Visit" in html and "（未分层）" in html
+
+
+def test_collect_policy_counts_every_hit(tiny_rules: tierkit.RuleSet) -> None:
+    rs = dataclasses.replace(tiny_rules, hit_policy="collect")
+    res = tierkit.classify(rs, customers(), as_of=AS_OF)
+    pack = build_pack(res, lang="en", charts=False)
+    counts = {t.id: {k.key: k.tier for k in t.kpis}["count"] for t in pack.tiers}
+    summary = res.summary("en").set_index("id")["count"]
+    assert counts == {k: str(v) for k, v in summary.items() if k}
