@@ -25,14 +25,17 @@ ASSET_TYPES = {
 
 
 def reports_dir() -> Path:
-    """The folder of bundled templates, styles and fonts (``reports/`` in the source tree)."""
+    """The folder of bundled templates, styles and fonts (``reports/`` in the source tree, installed as the
+    package ``tierkit._reports``, which has no ``__init__.py``: its ``__path__`` works for both)."""
     try:
-        from importlib.resources import files
+        import importlib
 
-        path = Path(str(files("tierkit._reports")))
-        if (path / "templates").is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
+        module = importlib.import_module("tierkit._reports")
+        for entry in getattr(module, "__path__", []):
+            path = Path(entry)
+            if (path / "templates").is_dir():
+                return path
+    except ModuleNotFoundError:
         pass
     return Path(__file__).resolve().parents[3] / "reports"
 
