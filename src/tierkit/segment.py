@@ -74,7 +74,10 @@ class Classification:
         if seg.default:
             text = "no other segment matched" if lang == "en" else "未命中其他层级"
             out = np.full(len(rows), text, dtype=object)
-            errored = [i for i, r in enumerate(rows) if any(e[r] for e in self.errors.values())]
+            any_error = np.zeros(self.n, dtype=bool)
+            for e in self.errors.values():
+                any_error |= e
+            errored = np.flatnonzero(any_error[rows])
             for i in errored:
                 r = rows[i]
                 failed = [s for s, e in self.errors.items() if e[r]]
@@ -106,9 +109,14 @@ class Classification:
 
     def _formatted(self, name: str, rows: np.ndarray, lang: str) -> pd.Series:
         series = self.binding.typed[name].iloc[rows]
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
         kind = self.binding.types[name]
-        texts = [fmt_value(_py(v, kind), lang) for v in uniques] + [fmt_value(None, lang)]
+        if kind in ("float", "int"):
+            # round to the precision shown first: far fewer distinct values to format
+            codes, uniques = pd.factorize(_display_round(series.to_numpy(dtype="float64")), use_na_sentinel=True)
+            texts = [fmt_value(float(v), lang) for v in uniques] + [fmt_value(None, lang)]
+        else:
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            texts = [fmt_value(_py(v, kind), lang) for v in uniques] + [fmt_value(None, lang)]
         return pd.Series(np.asarray(texts, dtype=object)[codes], dtype=object)
 
     def _unmatched_reasons(self, rows: np.ndarray, lang: str) -> np.ndarray:
@@ -183,6 +191,21 @@ class Classification:
                 row["measure_share"] = value / total_m if total_m else 0.0
             rows.append(row)
         return pd.DataFrame(rows)
+
+
+def _display_round(values: np.ndarray) -> np.ndarray:
+    """Round numbers as :func:`fmt_number` shows them (2 decimals from 1,000, else 4 significant digits)."""
+    out = values.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.abs(values)
+        frac = ~np.isnan(values) & (values != np.floor(values))
+        big = frac & (mag >= 1000)
+        out[big] = np.round(values[big], 2)
+        small = frac & (mag < 1000) & (mag > 0)
+        digits = 3 - np.floor(np.log10(mag[small]))
+        scale = 10.0 ** digits
+        out[small] = np.round(values[small] * scale) / scale
+    return out
 
 
 def _py(value: Any, kind: str) -> Any:

@@ -149,6 +149,10 @@ def coerce_column(series: pd.Series, ftype: str, *, column: str, cell_ref: CellR
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_convert("UTC").dt.tz_localize(None)
         return out.astype("datetime64[ns]")
+    if ftype == "string":
+        fast_text = _text_fast(series)
+        if fast_text is not None:
+            return fast_text
     parser, what = _PARSERS[ftype]
     values = series.to_numpy(dtype=object)
     if ftype in ("float", "int"):
@@ -184,6 +188,27 @@ def coerce_column(series: pd.Series, ftype: str, *, column: str, cell_ref: CellR
         return pd.Series(pd.to_datetime(parsed_values, errors="coerce"), index=series.index, name=series.name).astype(
             "datetime64[ns]")
     return pd.Series(parsed_values, index=series.index, name=series.name, dtype=object)
+
+
+def _text_fast(series: pd.Series) -> pd.Series | None:
+    """Vectorised :func:`parse_text` for all-text or all-number columns (ids, names, regions)."""
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind == "string":
+        stripped = series.str.strip()
+        blank = stripped.isna() | (stripped == "") | stripped.str.upper().isin(EXCEL_ERRORS)
+        out_text = stripped.to_numpy(dtype=object, na_value=None).copy()
+        out_text[blank.to_numpy(dtype=bool)] = None
+        return pd.Series(out_text, index=series.index, name=series.name, dtype=object)
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        arr = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+        null = np.isnan(arr)
+        whole = ~null & (arr == np.floor(arr)) & (np.abs(arr) < 1e15)
+        out = np.full(len(arr), None, dtype=object)
+        out[whole] = arr[whole].astype(np.int64).astype(str).astype(object)
+        rest = ~null & ~whole
+        out[rest] = [str(v) for v in arr[rest]]
+        return pd.Series(out, index=series.index, name=series.name, dtype=object)
+    return None
 
 
 def _raise_bad(bad: list[int], values: np.ndarray, what: str, column: str, cell_ref: CellRef | None,
