@@ -110,6 +110,7 @@ class Classification:
     def _formatted(self, name: str, rows: np.ndarray, lang: str) -> pd.Series:
         series = self.binding.typed[name].iloc[rows]
         kind = self.binding.types[name]
+        uniques: Any
         if kind in ("float", "int"):
             # round to the precision shown first: far fewer distinct values to format
             codes, uniques = pd.factorize(_display_round(series.to_numpy(dtype="float64")), use_na_sentinel=True)

@@ -196,7 +196,7 @@ def _text_fast(series: pd.Series) -> pd.Series | None:
     if kind == "string":
         stripped = series.str.strip()
         blank = stripped.isna() | (stripped == "") | stripped.str.upper().isin(EXCEL_ERRORS)
-        out_text = stripped.to_numpy(dtype=object, na_value=None).copy()
+        out_text = np.asarray(stripped, dtype=object).copy()
         out_text[blank.to_numpy(dtype=bool)] = None
         return pd.Series(out_text, index=series.index, name=series.name, dtype=object)
     if kind in ("floating", "integer", "mixed-integer-float"):
