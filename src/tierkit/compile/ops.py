@@ -16,8 +16,8 @@ from ..errors import UnsupportedExpression
 from .vector import (
     EPOCH,
     EPS,
-    TINY,
     NS_PER_US,
+    TINY,
     StrData,
     Vec,
     as_array,
