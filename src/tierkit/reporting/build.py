@@ -169,6 +169,8 @@ class _Builder:
             definition = DEFAULT_WHEN[lang]
         else:
             labels = {name: self._label_of(name) for name in self.res.binding.types}
+            # a parameter reads as its value: "share ranked above < 0.8", not "< a_cutoff"
+            labels.update({name: self.fmt.auto(value) for name, value in self.rs.params.items()})
             definition = describe_when(self.res.binding.rules[seg.id].statement, lang, labels)
         key_fields = self.key_fields(seg)
         chart = None
