@@ -79,13 +79,17 @@ def test_a_tiered_output_keeps_its_tiers(tmp_path: Path) -> None:
     assert rows["Ordinary"].startswith("Ordinary customers 11 91.7% 1,121,500")
 
 
-def test_a_tiered_output_with_foreign_ids_is_an_error(tmp_path: Path) -> None:
+def test_tier_ids_of_another_rule_set_are_ignored_and_mixed_ones_refused(tmp_path: Path) -> None:
     frame = customers()
-    frame["Tier ID"] = "champions"
+    frame["Tier ID"] = "champions"  # tiered with rfm; briefed with tiny: tiny's rules decide
     path = tmp_path / "t.csv"
     frame.to_csv(path, index=False)
     code, _, stderr = run(str(path), "-r", RULES)
-    assert code == 2 and stderr.startswith("error: column 'Tier ID' holds tier ids") and "champions" in stderr
+    assert code == 0, stderr
+    frame["Tier ID"] = ["key"] * 6 + ["kee"] * 6
+    frame.to_csv(path, index=False)
+    code, _, stderr = run(str(path), "-r", RULES, "--force")
+    assert code == 2 and stderr.startswith("error: column 'Tier ID' holds tier ids") and "kee" in stderr
 
 
 @pytest.mark.parametrize(("args", "message"), [

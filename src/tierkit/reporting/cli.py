@@ -133,13 +133,19 @@ def tier_id_column(frame: Any, rs: Any) -> Any:
 
 
 def with_given_tiers(result: Any, ids: Any, *, header: str, file: str) -> Any:
-    """``result`` with each row's tier taken from a Tier ID column (blank: no tier)."""
+    """``result`` with each row's tier taken from a Tier ID column (blank: no tier).
+
+    A column with none of the rule set's ids was written for another rule set and is ignored; a column
+    mixing known and unknown ids (a hand edit gone wrong) is an error.
+    """
     import numpy as np
 
     known = {seg.id: k for k, seg in enumerate(result.ruleset.segments)}
     values = [None if v is None or (isinstance(v, float) and v != v) or str(v).strip() == "" else str(v).strip()
               for v in ids]
     unknown = sorted({v for v in values if v is not None and v not in known})
+    if unknown and not any(v in known for v in values):
+        return result  # tiered with another rule set: the rules just applied decide
     if unknown:
         shown = ", ".join(unknown[:5])
         raise TierkitError(f"column '{header}' holds tier ids that rule set '{result.ruleset.name}' does not "
