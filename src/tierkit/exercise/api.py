@@ -1,0 +1,97 @@
+"""The two things a trainer does: make a class's exercise, and grade what comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import OutputExistsError, display_path
+from .build import ClassExercise, build_class, read_roster, student_names
+from .grade import OK, Submission, counted, grade_files
+from .gradebook import write_grades
+from .keybook import AnswerKey, read_key, write_key, write_roster
+from .workbook import write_exercise
+
+KEY_NAME, ROSTER_NAME, STUDENTS_DIR = "answer_key.xlsx", "roster.xlsx", "students"
+
+
+@dataclass
+class NewRun:
+    exercise: ClassExercise
+    folder: Path
+    key: Path
+    roster: Path
+    files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class GradeRun:
+    key: AnswerKey
+    submissions: list[Submission]
+    grades: Path
+    feedback: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """What the CLI prints: the class average and each file that needs the trainer's eye."""
+        graded = counted(self.submissions)
+        out = []
+        if graded:
+            mean = sum(s.score for s in graded) / len(graded)
+            out.append(f"graded {len(graded)} of {len(self.key.students)} students; class average {mean:.0%}")
+        else:
+            out.append(f"graded 0 of {len(self.key.students)} students")
+        for sub in self.submissions:
+            if sub.status != OK:
+                out.append(f"  {sub.name}: {sub.status}: {sub.problem}")
+        missing = set(self.key.students) - {s.student.student for s in graded if s.student}
+        if missing:
+            out.append(f"  missing: {', '.join(sorted(missing))}")
+        out.append(f"wrote {display_path(self.grades)}")
+        if self.feedback:
+            out.append(f"wrote {len(self.feedback)} feedback PDFs in {display_path(self.feedback[0].parent)}")
+        return out
+
+
+def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: int | Sequence[str] | None = None,
+                 roster: str | Path | None = None, seed: int | None = None, lang: str = "en",
+                 self_check: bool = False, force: bool = False) -> NewRun:
+    """Write ``DIR/students/<name>.xlsx`` (one per student), ``DIR/answer_key.xlsx`` and ``DIR/roster.xlsx``."""
+    if roster is not None:
+        names = read_roster(roster)
+    elif isinstance(students, int) or students is None:
+        names = [(s, None) for s in student_names(students, lang)]
+    else:
+        names = [(str(s), None) for s in students]
+    folder = Path(out_dir)
+    key_path, roster_path = folder / KEY_NAME, folder / ROSTER_NAME
+    if key_path.exists() and not force:
+        raise OutputExistsError(f"an exercise already exists in {display_path(folder)}",
+                                hint="use --force to replace it, or choose another -o folder")
+    cls = build_class(method, level, names, seed=seed, lang=lang, self_check=self_check)
+    (folder / STUDENTS_DIR).mkdir(parents=True, exist_ok=True)
+    files = [write_exercise(cls, ex, folder / STUDENTS_DIR / ex.file) for ex in cls.students]
+    write_key(cls, key_path)
+    write_roster(cls, roster_path)
+    return NewRun(cls, folder, key_path, roster_path, files)
+
+
+def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Path, *,
+                   feedback_dir: str | Path | None = None, lang: str | None = None, force: bool = True) -> GradeRun:
+    """Grade every returned file against the key; write the grades workbook and optionally feedback PDFs."""
+    answer_key = read_key(key)
+    out_path = Path(out)
+    skip = [out_path, Path(key).parent / ROSTER_NAME]
+    subs = grade_files(list(inputs), answer_key, tuple(skip))
+    if feedback_dir is not None:
+        fb = Path(feedback_dir).resolve()
+        subs = [s for s in subs if not s.path.resolve().is_relative_to(fb)]
+    if out_path.exists() and not force:
+        raise OutputExistsError(f"output exists: {display_path(out_path)}", hint="use --force to overwrite it")
+    grades = write_grades(subs, answer_key, out_path, lang=lang)
+    pdfs: list[Path] = []
+    if feedback_dir is not None:
+        from .feedback import write_feedback
+
+        pdfs = write_feedback(subs, answer_key, feedback_dir)
+    return GradeRun(answer_key, subs, grades, pdfs)

@@ -1,0 +1,132 @@
+"""A whole class's exercise: one student's data per name, reproducible from the class seed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError, TierkitError, Where, display_path
+from ..ruleset import load_ruleset
+from .answers import METHODS
+from .methods import METHOD_SPECS, draw_exercise
+from .model import LEVELS, StudentExercise, row_hash, student_seed
+
+_NAME_HEADERS = ("student", "name", "student name", "姓名", "学生", "学员", "学生姓名", "名字")
+_LANG_HEADERS = ("lang", "language", "语言")
+
+
+@dataclass
+class ClassExercise:
+    """Everything ``exercise new`` makes: the exercise's settings and every student's exercise."""
+
+    exercise_id: str
+    method: str
+    level: int
+    seed: int
+    lang: str
+    self_check: bool
+    students: list[StudentExercise]
+
+
+def exercise_id(method: str, level: int, seed: int, names: Sequence[str]) -> str:
+    digest = hashlib.sha256("\x1f".join([method, str(level), str(seed), *names]).encode()).hexdigest()
+    return f"{method}-L{level}-{digest[:10]}"
+
+
+def safe_stem(name: str) -> str:
+    from ..reporting.pdf import safe_filename
+
+    return safe_filename(name, fallback="student", suffix="")
+
+
+def student_names(count: int | None, lang: str) -> list[str]:
+    n = 20 if count is None else count
+    if n < 1 or n > 2000:
+        raise TierkitError(f"--students {n}: give a number from 1 to 2000")
+    width = max(2, len(str(n)))
+    prefix = "学生" if lang == "zh" else "student"
+    return [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+
+
+def read_roster(path: str | Path) -> list[tuple[str, str | None]]:
+    """Students (and optionally their language) from a roster workbook or CSV: a column named student /
+    name / 姓名 / 学生 (else the first column) and an optional lang / language / 语言 column (en or zh)."""
+    from ..io import read_table
+
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"roster not found: {display_path(p)}", where=Where(file=display_path(p)))
+    frame = read_table(p).frame
+    if frame.empty:
+        raise InputFileError("the roster has no students", where=Where(file=display_path(p)),
+                             hint="put one student name per row under a 'student' header")
+    headers = {str(c).strip().lower(): c for c in frame.columns}
+    name_col = next((headers[h] for h in _NAME_HEADERS if h in headers), frame.columns[0])
+    lang_col = next((headers[h] for h in _LANG_HEADERS if h in headers), None)
+    out: list[tuple[str, str | None]] = []
+    seen: set[str] = set()
+    for _, row in frame.iterrows():
+        value = row[name_col]
+        if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+            continue
+        name = str(value).strip()
+        if name in seen:
+            raise InputFileError(f"student '{name}' is listed twice in the roster", where=Where(file=display_path(p)),
+                                 hint="give every student a unique name (add a class or number)")
+        seen.add(name)
+        lang = None
+        if lang_col is not None and isinstance(row[lang_col], str):
+            text = row[lang_col].strip().lower()
+            lang = "zh" if text.startswith(("zh", "中", "cn")) else "en" if text.startswith(("en", "英")) else None
+        out.append((name, lang))
+    if not out:
+        raise InputFileError("the roster has no students", where=Where(file=display_path(p)))
+    return out
+
+
+def build_class(method: str, level: int, students: Sequence[tuple[str, str | None]], *, seed: int | None = None,
+                lang: str = "en", self_check: bool = False) -> ClassExercise:
+    """Draw every student's data and the answer key (the built-in rule set classifies it)."""
+    if method not in METHODS:
+        raise TierkitError(f"unknown method '{method}'", hint=f"choose one of {', '.join(METHODS)}")
+    if level not in LEVELS:
+        raise TierkitError(f"--level {level}: choose 1, 2 or 3")
+    if seed is None:
+        seed = secrets.randbelow(10**6)
+    rs = load_ruleset(method)
+    names = [name for name, _ in students]
+    spec = METHOD_SPECS[method]
+    out: list[StudentExercise] = []
+    used: set[str] = set()
+    for name, student_lang in students:
+        s_lang = student_lang or lang
+        s_seed = student_seed(seed, name)
+        frame, res = draw_exercise(rs, method, level, np.random.default_rng(s_seed), s_lang)
+        frame = frame.assign(_tier=res.tier_ids(), _reason_en=res.reasons("en"), _reason_zh=res.reasons("zh"))
+        if level == 1 and spec.sort_by:
+            frame = frame.sort_values(spec.sort_by, ascending=False, kind="mergesort")
+        frame = frame.reset_index(drop=True)
+        columns = spec.columns(level)
+        thresholds = tuple(spec.thresholds(frame, list(frame["_tier"]))) if level == 3 else ()
+        shown = frame[[c.name for c in columns]].copy()
+        for c in columns:
+            if c.kind == "share":
+                shown[c.name] = pd.to_numeric(shown[c.name]).round(4)
+        hashes = [row_hash(list(row), columns) for row in shown.itertuples(index=False)]
+        stem = safe_stem(name)
+        file = stem
+        k = 2
+        while file.lower() in used:
+            file, k = f"{stem}-{k}", k + 1
+        used.add(file.lower())
+        out.append(StudentExercise(
+            student=name, seed=s_seed, lang=s_lang, file=f"{file}.xlsx", frame=shown, columns=columns,
+            expected=list(frame["_tier"]), reasons={"en": list(frame["_reason_en"]), "zh": list(frame["_reason_zh"])},
+            thresholds=thresholds, row_hashes=hashes))
+    return ClassExercise(exercise_id(method, level, seed, names), method, level, seed, lang, self_check, out)

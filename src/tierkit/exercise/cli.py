@@ -1,0 +1,97 @@
+"""``tierkit exercise new|grade``: the trainer kit on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .answers import METHODS
+
+
+@click.group("exercise")
+def exercise() -> None:
+    """Trainer kit: exercise workbooks for a class, answer keys, grading and feedback PDFs.
+
+    \b
+    tierkit exercise new --method abc --level 2 --students 25 --seed 7 -o class1
+    tierkit exercise grade returned/ --key class1/answer_key.xlsx -o grades.xlsx --feedback feedback/
+    """
+
+
+@exercise.command("new")
+@click.option("--method", required=True, type=click.Choice(list(METHODS)), help="The classification method taught.")
+@click.option("--level", type=click.IntRange(1, 3), default=1, show_default=True,
+              help="1: helper values given; 2: compute them; 3: also write the cut-offs.")
+@click.option("--students", type=int, default=None, help="Number of students (default 20), named student01 ...")
+@click.option("--roster", type=click.Path(dir_okay=False), default=None,
+              help="Workbook or CSV with a 'student' (姓名) column and optionally 'lang' (en/zh).")
+@click.option("--seed", type=int, default=None, help="Class seed: the same seed and names give the same files.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the workbooks (a roster's lang column overrides it per student).")
+@click.option("--self-check", is_flag=True, help="Let students check their answers with the Excel add-in.")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--force", is_flag=True, help="Replace an exercise already in the folder.")
+def new_command(method: str, level: int, students: int | None, roster: str | None, seed: int | None, lang: str,
+                self_check: bool, out_dir: str, force: bool) -> None:
+    """Make one workbook per student (own data, same difficulty), the answer key and the class roster.
+
+    \b
+    Example:
+      tierkit exercise new --method abc --level 2 --students 25 --seed 7 --lang zh -o class1
+      -> class1/students/学生01.xlsx ... (hand these out), class1/answer_key.xlsx, class1/roster.xlsx
+    """
+    from ..cli import run_safely
+
+    run_safely(_new)(method, level, students, roster, seed, lang, self_check, out_dir, force)
+
+
+def _new(method: str, level: int, students: int | None, roster: str | None, seed: int | None, lang: str,
+         self_check: bool, out_dir: str, force: bool) -> None:
+    from ..errors import TierkitError, display_path
+    from .api import new_exercise
+
+    if roster and students is not None:
+        raise TierkitError("give either --students or --roster, not both")
+    run = new_exercise(method, out_dir, level=level, students=students, roster=roster, seed=seed, lang=lang,
+                       self_check=self_check, force=force)
+    cls = run.exercise
+    click.echo(f"exercise {cls.exercise_id}: {len(run.files)} workbooks in "
+               f"{display_path(run.files[0].parent) if run.files else display_path(Path(out_dir))} (seed {cls.seed})")
+    click.echo(f"answer key: {display_path(run.key)}  (keep it; do not hand it out)")
+    click.echo(f"roster: {display_path(run.roster)}")
+
+
+@exercise.command("grade")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--key", required=True, type=click.Path(dir_okay=False), help="The answer_key.xlsx of the exercise.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The grades workbook.")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for one feedback PDF per student (in the student's language).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the grades workbook.")
+def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None) -> None:
+    """Grade returned workbooks (folders or files) against the answer key.
+
+    Renamed files, extra sheets, answers in either language or any case and blanks are fine; files that
+    are not workbooks, belong to another exercise or had their data changed are listed by name in the
+    grades workbook (sheet Problems).
+
+    \b
+    Example:
+      tierkit exercise grade returned/ --key class1/answer_key.xlsx -o grades.xlsx --feedback feedback/
+    """
+    from ..cli import run_safely
+
+    run_safely(_grade)(inputs, key, out, feedback_dir, lang)
+
+
+def _grade(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None) -> None:
+    from ..errors import InputFileError
+    from .api import grade_exercise
+
+    for item in inputs:
+        if not Path(item).exists():
+            raise InputFileError(f"not found: {item}", hint="give the folder (or files) of the returned workbooks")
+    run = grade_exercise(list(inputs), key, out, feedback_dir=feedback_dir, lang=lang)
+    for line in run.lines():
+        click.echo(line)

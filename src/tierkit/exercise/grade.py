@@ -1,0 +1,277 @@
+"""Reading returned workbooks and comparing them with the key.  Nothing a student sends crashes grading:
+every file ends up as a :class:`Submission` with a status and, when something is off, one line why."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from ..errors import display_path
+from .answers import answer_map, is_blank
+from .keybook import AnswerKey, KeyStudent
+from .model import Column, Threshold, data_fingerprint, row_hash, to_serial
+from .texts import WORDS
+from .workbook import META_SHEET
+
+OK, NOT_WORKBOOK, OTHER, TAMPERED, UNKNOWN, DUPLICATE = (
+    "ok", "not a workbook", "other exercise", "tampered", "not recognised", "duplicate")
+_LOCK_PREFIXES = ("~$", ".~lock.")
+
+
+@dataclass
+class RowResult:
+    no: int
+    customer_id: str
+    expected: str
+    answer: Any
+    answered: str | None  # the tier id the answer means, None when blank or not a tier name
+    right: bool
+
+    @property
+    def status(self) -> str:
+        if self.right:
+            return "right"
+        return "blank" if is_blank(self.answer) else ("wrong" if self.answered else "not a tier")
+
+
+@dataclass
+class ThresholdResult:
+    threshold: Threshold
+    answer: Any
+    value: float | None
+    right: bool
+
+
+@dataclass
+class Submission:
+    path: Path
+    status: str
+    problem: str = ""
+    student: KeyStudent | None = None
+    rows: list[RowResult] = field(default_factory=list)
+    thresholds: list[ThresholdResult] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def graded(self) -> bool:
+        return self.student is not None and self.status in (OK, TAMPERED)
+
+    @property
+    def correct(self) -> int:
+        return sum(r.right for r in self.rows) + sum(t.right for t in self.thresholds)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + len(self.thresholds)
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+def _meta(wb: Any) -> dict[str, Any]:
+    if META_SHEET in wb.sheetnames:
+        ws = wb[META_SHEET]
+        return {str(r[0]): r[1] for r in ws.iter_rows(min_col=1, max_col=2, values_only=True) if r[0] is not None}
+    props = {}
+    try:
+        for prop in wb.custom_doc_props.props:
+            if prop.name.startswith("tierkit_"):
+                props[prop.name[len("tierkit_"):]] = prop.value
+    except AttributeError:  # pragma: no cover - older openpyxl
+        pass
+    return props
+
+
+def _norm(text: Any) -> str:
+    return "".join(str(text or "").split()).casefold()
+
+
+def _find_table(wb: Any, meta: dict[str, Any], columns: tuple[Column, ...]) -> tuple[Any, int, dict[str, int]] | None:
+    """The Data sheet (by name, else any sheet with the id and answer headers), its header row and columns."""
+    id_names = {_norm(columns[0].label.en), _norm(columns[0].label.zh), _norm(meta.get("id_header"))}
+    sheets = [wb[meta["data_sheet"]]] if meta.get("data_sheet") in wb.sheetnames else []
+    sheets += [ws for ws in wb.worksheets if ws.title != META_SHEET and ws not in sheets]
+    for ws in sheets:
+        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=10, values_only=True), start=1):
+            headers = {_norm(v): c for c, v in enumerate(row) if v is not None}
+            if id_names & headers.keys():
+                return ws, r, headers
+    return None
+
+
+def _answer_col(headers: dict[str, int]) -> int | None:
+    for lang in ("en", "zh"):
+        col = headers.get(_norm(WORDS["answer"][lang]))
+        if col is not None:
+            return col
+    return None
+
+
+def _threshold_value(raw: Any, kind: str) -> float | None:
+    from ..values import parse_date, parse_number
+
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        if kind == "date":
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                return float(raw)
+            return to_serial(parse_date(raw))
+        number = parse_number(raw)
+        return None if number is None else float(number)
+    except (TypeError, ValueError):
+        return None
+
+
+def _thresholds(wb: Any, meta: dict[str, Any], student: KeyStudent) -> list[ThresholdResult]:
+    found: dict[str, Any] = {}
+    wanted = {t.key for t in student.thresholds}
+    sheets = [wb[meta["thresholds_sheet"]]] if meta.get("thresholds_sheet") in wb.sheetnames else []
+    sheets += [ws for ws in wb.worksheets if ws.title not in (META_SHEET,) and ws not in sheets]
+    for ws in sheets:
+        for row in ws.iter_rows(min_row=1, max_row=200, max_col=8, values_only=True):
+            if row and row[0] in wanted and row[0] not in found:
+                found[str(row[0])] = row[3] if len(row) > 3 else None
+        if found:
+            break
+    out = []
+    for t in student.thresholds:
+        raw = found.get(t.key)
+        value = _threshold_value(raw, t.kind)
+        out.append(ThresholdResult(t, raw, value, t.accepts(value if value is not None else math.nan)))
+    return out
+
+
+def read_submission(path: str | Path, key: AnswerKey) -> Submission:
+    """Grade one returned file against the key."""
+    p = Path(path)
+    try:
+        wb = load_workbook(p, data_only=True)
+    except Exception as err:
+        hint = (" (save it as an Excel workbook, .xlsx)" if p.suffix.lower() in (".xls", ".ods", ".numbers", ".csv")
+                else "")
+        return Submission(p, NOT_WORKBOOK, f"cannot be read as an .xlsx workbook: {type(err).__name__}{hint}")
+    try:
+        return _grade_book(p, wb, key)
+    finally:
+        wb.close()
+
+
+def _grade_book(p: Path, wb: Any, key: AnswerKey) -> Submission:
+    meta = _meta(wb)
+    ex_id = meta.get("exercise_id")
+    if ex_id and str(ex_id) != key.exercise_id:
+        return Submission(p, OTHER, f"belongs to another exercise ({ex_id}, student '{meta.get('student', '?')}'); "
+                                    f"this key grades {key.exercise_id}")
+    columns = key.columns()
+    table = _find_table(wb, meta, columns)
+    if table is None:
+        if meta:
+            student = key.students.get(str(meta.get("student")))
+            return Submission(p, TAMPERED, "the Data sheet is missing", student)
+        return Submission(p, UNKNOWN, "no tierkit exercise data found in this workbook")
+    ws, header_row, headers = table
+    col_index = [headers.get(_norm(c.label.en), headers.get(_norm(c.label.zh))) for c in columns]
+    answer_col = _answer_col(headers)
+    data: dict[str, tuple[str, Any]] = {}
+    for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
+        first = col_index[0]
+        cid = row[first] if first is not None and first < len(row) else None
+        if cid is None or not str(cid).strip():
+            continue
+        cid = str(cid).strip()
+        values = [row[i] if i is not None and i < len(row) else None for i in col_index]
+        answer = row[answer_col] if answer_col is not None and answer_col < len(row) else None
+        data[cid] = (row_hash(values, columns), answer)
+    student = None
+    note = ""
+    if meta.get("student") is not None:
+        student = key.students.get(str(meta["student"]))
+        if student is None:
+            return Submission(p, OTHER, f"student '{meta['student']}' is not in this answer key")
+    if student is None:
+        student = key.by_fingerprint(data_fingerprint(list(data), [h for h, _ in data.values()]))
+        if student is None:  # metadata gone: the student whose customers these are
+            best = max(key.students.values(), key=lambda s: len(set(s.ids) & data.keys()), default=None)
+            if best is None or len(set(best.ids) & data.keys()) < max(1, len(best.ids) // 2):
+                return Submission(p, UNKNOWN, "no tierkit exercise information and the data match no student")
+            student = best
+        note = "exercise information was removed from the file"
+    changed = [cid for cid, h in zip(student.ids, student.row_hashes, strict=True)
+               if cid not in data or data[cid][0] != h]
+    extra = [cid for cid in data if cid not in set(student.ids)]
+    amap = answer_map(key.method)
+    rows = []
+    for i, (cid, expected) in enumerate(zip(student.ids, student.expected, strict=True), start=1):
+        answer = data.get(cid, ("", None))[1]
+        answered = amap.resolve(answer)
+        rows.append(RowResult(i, cid, expected, answer, answered, answered == expected))
+    thresholds = _thresholds(wb, meta, student) if student.thresholds else []
+    problems = []
+    if answer_col is None:
+        problems.append("the answer column is missing")
+    if changed:
+        problems.append(f"data changed or removed for {len(changed)} customer(s): {', '.join(changed[:8])}"
+                        + (" …" if len(changed) > 8 else ""))
+    if extra:
+        problems.append(f"{len(extra)} customer(s) added: {', '.join(extra[:8])}")
+    status = TAMPERED if problems else OK
+    problem = "; ".join([*problems, note] if note else problems)
+    return Submission(p, status, problem, student, rows, thresholds, changed + extra)
+
+
+def _files(inputs: list[str | Path], skip: set[Path]) -> list[Path]:
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if not name.startswith((".", *_LOCK_PREFIXES)):
+                        out.append(Path(root) / name)
+        else:
+            out.append(p)
+    return [f for f in dict.fromkeys(out) if f.resolve() not in skip]
+
+
+def grade_files(inputs: list[str | Path], key: AnswerKey, skip: tuple[Path, ...] = ()) -> list[Submission]:
+    """Every file under ``inputs`` (folders are searched), graded; a second file of the same student is kept
+    (status ``duplicate``) but the most recently saved one counts."""
+    skip_set = {s.resolve() for s in skip if s is not None}
+    if key.path is not None:
+        skip_set.add(key.path.resolve())
+    subs = []
+    for f in _files(inputs, skip_set):
+        if not f.exists():
+            subs.append(Submission(f, NOT_WORKBOOK, f"file not found: {display_path(f)}"))
+        else:
+            subs.append(read_submission(f, key))
+    by_student: dict[str, list[Submission]] = {}
+    for sub in subs:
+        if sub.graded and sub.student is not None:
+            by_student.setdefault(sub.student.student, []).append(sub)
+    for group in by_student.values():
+        if len(group) > 1:
+            group.sort(key=lambda s: s.path.stat().st_mtime, reverse=True)
+            for older in group[1:]:
+                older.problem = f"another file of '{group[0].student.student if group[0].student else ''}' " \
+                                f"is newer ({group[0].name}); this one is not counted"
+                older.status = DUPLICATE
+    return subs
+
+
+def counted(subs: list[Submission]) -> list[Submission]:
+    """The submissions whose score counts (one per student, duplicates left out)."""
+    return [s for s in subs if s.graded and s.status != DUPLICATE]
+

@@ -1,0 +1,198 @@
+"""The trainer's answer key workbook and the class roster: written by ``new``, read by ``grade``."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+
+from .. import __version__
+from ..errors import InputFileError, Where, display_path
+from .answers import answer_map
+from .build import ClassExercise
+from .methods import AS_OF, METHOD_SPECS
+from .model import FORMAT, Column, Threshold, data_fingerprint, format_value
+from .workbook import threshold_cell_value
+
+KEY_SHEETS = ("Exercise", "Students", "Answers", "Thresholds")
+_HEAD = Font(bold=True)
+_FILL = PatternFill("solid", start_color="E3F2FD", end_color="E3F2FD")
+
+
+@dataclass
+class KeyStudent:
+    student: str
+    file: str
+    seed: int
+    lang: str
+    fingerprint: str
+    ids: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+    reasons: dict[str, list[str]] = field(default_factory=lambda: {"en": [], "zh": []})
+    row_hashes: list[str] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+
+
+@dataclass
+class AnswerKey:
+    exercise_id: str
+    method: str
+    level: int
+    seed: int
+    lang: str
+    self_check: bool
+    students: dict[str, KeyStudent]
+    path: Path | None = None
+
+    def columns(self) -> tuple[Column, ...]:
+        return METHOD_SPECS[self.method].columns(self.level)
+
+    def by_fingerprint(self, fingerprint: str) -> KeyStudent | None:
+        return next((s for s in self.students.values() if s.fingerprint == fingerprint), None)
+
+
+def _table(ws: Any, headers: list[str], rows: list[list[Any]], widths: list[int] | None = None) -> None:
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font, cell.fill = _HEAD, _FILL
+    for row in rows:
+        ws.append(row)
+    for i, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[chr(64 + i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def write_key(cls: ClassExercise, path: str | Path) -> Path:
+    amap = answer_map(cls.method)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Exercise"
+    settings: list[list[Any]] = [
+        ["format", FORMAT], ["exercise_id", cls.exercise_id], ["method", cls.method], ["level", cls.level],
+        ["seed", cls.seed], ["lang", cls.lang], ["self_check", cls.self_check], ["as_of", AS_OF.isoformat()],
+        ["students", len(cls.students)], ["tierkit", __version__],
+    ]
+    _table(ws, ["setting", "value"], settings, [16, 40])
+    ws.cell(len(settings) + 3, 1, "Keep this file: it grades the class (tierkit exercise grade DIR --key THIS_FILE). "
+                                  "self_check TRUE lets students check themselves in the Excel add-in.")
+    _table(wb.create_sheet("Students"), ["student", "file", "seed", "lang", "fingerprint", "questions", "thresholds"],
+           [[s.student, s.file, s.seed, s.lang, s.fingerprint, len(s.expected), len(s.thresholds)]
+            for s in cls.students], [20, 24, 18, 6, 24, 10, 10])
+    rows: list[list[Any]] = []
+    for s in cls.students:
+        for i, (cid, tier) in enumerate(zip(s.ids, s.expected, strict=True)):
+            rows.append([s.student, i + 1, cid, tier, amap.label(tier, "en"), amap.label(tier, "zh"),
+                         s.reasons["en"][i], s.reasons["zh"][i], s.row_hashes[i]])
+    _table(wb.create_sheet("Answers"), ["student", "no", "customer_id", "tier_id", "tier_en", "tier_zh", "reason_en",
+                                        "reason_zh", "row_hash"], rows, [20, 6, 12, 16, 24, 18, 60, 50, 18])
+    trows: list[list[Any]] = []
+    for s in cls.students:
+        for t in s.thresholds:
+            trows.append([s.student, t.key, t.label.en, t.label.zh, t.kind, t.op,
+                          threshold_cell_value(t.lo, t.kind), threshold_cell_value(t.hi, t.kind),
+                          t.lo_closed, t.hi_closed, threshold_cell_value(t.example, t.kind), t.range_text("en")])
+    tws = wb.create_sheet("Thresholds")
+    _table(tws, ["student", "key", "label_en", "label_zh", "kind", "op", "lo", "hi", "lo_closed", "hi_closed",
+                 "example", "accepted"], trows, [20, 16, 40, 30, 8, 5, 12, 12, 9, 9, 12, 40])
+    for row in tws.iter_rows(min_row=2):
+        if row[4].value == "date":
+            for cell in (row[6], row[7], row[10]):
+                cell.number_format = "yyyy-mm-dd"
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+def write_roster(cls: ClassExercise, path: str | Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Roster"
+    _table(ws, ["student", "file", "seed", "lang", "exercise_id"],
+           [[s.student, s.file, s.seed, s.lang, cls.exercise_id] for s in cls.students], [24, 28, 18, 6, 26])
+    path = Path(path)
+    wb.save(path)
+    return path
+
+
+def _rows(ws: Any) -> list[dict[str, Any]]:
+    values = list(ws.iter_rows(values_only=True))
+    if not values:
+        return []
+    headers = [str(h) if h is not None else "" for h in values[0]]
+    return [dict(zip(headers, row, strict=False)) for row in values[1:] if any(v is not None for v in row)]
+
+
+def _number(value: Any, kind: str) -> float:
+    from .model import to_serial
+
+    if value is None or value == "":
+        return math.nan
+    serial = to_serial(value) if kind == "date" else float(value)
+    return math.nan if serial is None else serial
+
+
+def read_key(path: str | Path) -> AnswerKey:
+    """Read an answer key written by ``exercise new``; a wrong file is a one-line error."""
+    p = Path(path)
+    where = Where(file=display_path(p))
+    if not p.exists():
+        raise InputFileError(f"answer key not found: {display_path(p)}", where=where)
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except Exception as err:
+        raise InputFileError(f"cannot open the answer key: {err}", where=where,
+                             hint="pass the answer_key.xlsx that 'tierkit exercise new' wrote") from err
+    try:
+        missing = [s for s in KEY_SHEETS if s not in wb.sheetnames]
+        if missing:
+            raise InputFileError(f"not a tierkit answer key (no sheet {missing[0]!r})", where=where,
+                                 hint="pass the answer_key.xlsx that 'tierkit exercise new' wrote")
+        settings = {str(r["setting"]): r["value"] for r in _rows(wb["Exercise"])}
+        method = str(settings.get("method", ""))
+        if method not in METHOD_SPECS:
+            raise InputFileError(f"the answer key names an unknown method {method!r}", where=where)
+        students: dict[str, KeyStudent] = {}
+        for r in _rows(wb["Students"]):
+            name = str(r["student"])
+            students[name] = KeyStudent(name, str(r["file"]), int(r["seed"]), str(r["lang"] or "en"),
+                                        str(r["fingerprint"]))
+        for r in _rows(wb["Answers"]):
+            s = students[str(r["student"])]
+            s.ids.append(str(r["customer_id"]))
+            s.expected.append(str(r["tier_id"]))
+            s.reasons["en"].append(str(r["reason_en"] or ""))
+            s.reasons["zh"].append(str(r["reason_zh"] or ""))
+            s.row_hashes.append(str(r["row_hash"]))
+        from ..ruleset.model import Text
+
+        for r in _rows(wb["Thresholds"]):
+            kind = str(r["kind"])
+            lo, hi = _number(r["lo"], kind), _number(r["hi"], kind)
+            students[str(r["student"])].thresholds.append(Threshold(
+                str(r["key"]), Text(str(r["label_en"]), str(r["label_zh"] or "")), kind, str(r["op"]),
+                -math.inf if math.isnan(lo) else lo, math.inf if math.isnan(hi) else hi,
+                bool(r["lo_closed"]), bool(r["hi_closed"]), _number(r["example"], kind)))
+    except InputFileError:
+        raise
+    except (KeyError, TypeError, ValueError) as err:
+        raise InputFileError(f"the answer key is damaged ({type(err).__name__}: {err})", where=where,
+                             hint="regenerate it with the same --seed and roster") from err
+    finally:
+        wb.close()
+    for s in students.values():
+        if data_fingerprint(s.ids, s.row_hashes) != s.fingerprint:
+            raise InputFileError(f"the answer key was edited (student '{s.student}')", where=where,
+                                 hint="regenerate it with the same --seed and roster")
+    return AnswerKey(str(settings["exercise_id"]), method, int(settings["level"]), int(settings["seed"]),
+                     str(settings.get("lang") or "en"), bool(settings.get("self_check")), students, p)
+
+
+def describe_threshold(t: Threshold, lang: str) -> str:
+    """``A · lowest revenue ...: 34,200 .. 54,400`` for the grades and the feedback."""
+    return f"{t.label.get(lang)}: {t.range_text(lang)} ({format_value(t.example, t.kind, lang)})"

@@ -1,0 +1,101 @@
+"""Self-check for students (the add-in's ``check_my_answers`` button), when the trainer allowed it.
+
+The workbook never holds the right tiers, only a hash per customer of (exercise, customer, tier), so a
+student learns whether an answer is right, not what the right answer is.
+
+>>> result = check_my_answers(meta_rows, data_rows)   # the used ranges of '_tierkit' and the Data sheet
+>>> result.marks          # one per data row: "✓", "✗" or "" (blank)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import TierkitError
+from .answers import answer_map, is_blank
+from .model import answer_token
+from .texts import WORDS
+
+Rows = Sequence[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """``marks[i]`` belongs to data row ``first_row + i`` (0-based index into the data rows given)."""
+
+    first_row: int
+    answer_col: int
+    marks: tuple[str, ...]
+    correct: int
+    answered: int
+    total: int
+
+    def summary(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return f"已答 {self.answered}/{self.total}，正确 {self.correct}"
+        return f"{self.correct} right of {self.answered} answered ({self.total} rows)"
+
+
+def _norm(value: Any) -> str:
+    return "".join(str(value or "").split()).casefold()
+
+
+def check_my_answers(meta_rows: Rows, data_rows: Rows) -> SelfCheck:
+    """Mark the student's answers right or wrong; a TierkitError when the trainer did not allow it."""
+    meta = {str(r[0]): r[1] for r in meta_rows if r and len(r) > 1 and r[0] is not None}
+    if not meta.get("exercise_id"):
+        raise TierkitError("this workbook is not a tierkit exercise")
+    if str(meta.get("self_check")).strip().lower() not in ("true", "1", "yes"):
+        raise TierkitError("your trainer has not allowed self-check for this exercise")
+    tokens = {str(r[9]): str(r[10]) for r in meta_rows[1:] if len(r) > 10 and r[9] is not None}
+    amap = answer_map(str(meta["method"]))
+    id_header = _norm(meta.get("id_header"))
+    answer_headers = {_norm(WORDS["answer"]["en"]), _norm(WORDS["answer"]["zh"]), _norm(meta.get("answer_header"))}
+    found = None
+    for h, row in enumerate(data_rows[:10]):
+        cells = [_norm(v) for v in row]
+        if id_header in cells and answer_headers & set(cells):
+            found = (h, cells.index(id_header), next(i for i, c in enumerate(cells) if c in answer_headers))
+            break
+    if found is None:
+        raise TierkitError("cannot find the customer id and answer columns on this sheet",
+                           hint="run the check on the exercise's Data sheet")
+    h, id_col, answer_col = found
+    marks: list[str] = []
+    correct = answered = 0
+    for row in data_rows[h + 1:]:
+        cid = row[id_col] if id_col < len(row) else None
+        answer = row[answer_col] if answer_col < len(row) else None
+        if cid is None or is_blank(answer):
+            marks.append("")
+            continue
+        answered += 1
+        tier = amap.resolve(answer)
+        ok = tier is not None and tokens.get(str(cid).strip()) == answer_token(str(meta["exercise_id"]),
+                                                                             str(cid).strip(), tier)
+        correct += ok
+        marks.append("✓" if ok else "✗")
+    total = sum(1 for row in data_rows[h + 1:] if id_col < len(row) and row[id_col] is not None)
+    return SelfCheck(h + 1, answer_col, tuple(marks), correct, answered, total)
+
+
+def check_workbook(path: str | Path) -> SelfCheck:
+    """:func:`check_my_answers` on a saved exercise file (tests, and a CLI-free way to self-check)."""
+    from openpyxl import load_workbook
+
+    from .workbook import META_SHEET
+
+    wb = load_workbook(path, data_only=True)
+    try:
+        if META_SHEET not in wb.sheetnames:
+            raise TierkitError("this workbook is not a tierkit exercise")
+        meta_rows = [list(r) for r in wb[META_SHEET].iter_rows(values_only=True)]
+        meta = {str(r[0]): r[1] for r in meta_rows if r and r[0] is not None}
+        sheet = str(meta.get("data_sheet"))
+        ws = wb[sheet] if sheet in wb.sheetnames else wb.worksheets[1]
+        return check_my_answers(meta_rows, [list(r) for r in ws.iter_rows(values_only=True)])
+    finally:
+        wb.close()
