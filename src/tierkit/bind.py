@@ -132,11 +132,24 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             return None
         return lambda i: source.cell_ref(i, header)  # type: ignore[misc]
 
-    # 1. declared fields present in the table get their field name and type
+    # 1. declared fields the rules, the measure or the features use get their field name and type
+    rule_symbols: list[tuple[str, str | None]] = []
+    for seg in rs.conditional_segments:
+        assert seg.when is not None
+        rule_symbols.extend((sym, seg.id) for sym in iter_symbols(parse_rule(seg.when, {}, now).statement))
+    used = {sym for sym, _ in rule_symbols} | {rs.measure}
+    feature_inputs = _strings(list(rs.features))
     index = _header_index(work)
     for name, fdef in rs.fields.items():
+        if name not in used and name not in feature_inputs:
+            continue
         header = find_header(work, [name, *fdef.aliases], index)
         if header is None:
+            continue
+        if name not in used and fdef.type == "string":
+            # a text key or group only the features read: hand it over under its field name, as read
+            if name != header:
+                work[name] = work[header]
             continue
         series = coerce_column(work[header], fdef.type, column=str(header), cell_ref=cell_ref_for(header),
                                where=source.where(), rule_set=rs.name)
@@ -168,11 +181,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     if feature_meta.get("as_of") and as_of is None:
         now = as_of_datetime(feature_meta["as_of"])
     # 3. every other name the rules use
-    symbols: list[tuple[str, str | None]] = []
-    for seg in rs.conditional_segments:
-        assert seg.when is not None
-        rule = parse_rule(seg.when, {}, now)
-        symbols.extend((sym, seg.id) for sym in iter_symbols(rule.statement))
+    symbols = list(rule_symbols)
     n = len(work)
     notes: list[str] = []
     measure = rs.measure
@@ -211,6 +220,17 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
                    feature_meta=feature_meta, measure=measure, notes=notes)
+
+
+def _strings(value: Any) -> set[str]:
+    """Every text inside a features spec (to know which declared fields the features read)."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, Mapping):
+        return set().union(*(_strings(k) | _strings(v) for k, v in value.items())) if value else set()
+    if isinstance(value, list | tuple):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
 
 
 def _unknown_column(rs: RuleSet, sym: str, seg_id: str | None, frame: pd.DataFrame,
