@@ -193,7 +193,7 @@ def sheet_cells(path: Path, sheet: str) -> dict[str, tuple[object, ...]]:
 def soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
-        pytest.skip("LibreOffice (soffice) is not installed")
+        pytest.fail("LibreOffice (soffice) is not installed: scripts/test.sh installs it (apt-get)")
     return exe
 
 
