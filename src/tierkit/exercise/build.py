@@ -14,8 +14,9 @@ import pandas as pd
 from ..errors import InputFileError, TierkitError, Where, display_path
 from ..ruleset import load_ruleset
 from .answers import METHODS
-from .methods import METHOD_SPECS, draw_exercise
-from .model import LEVELS, StudentExercise, row_hash, student_seed
+from ..segment import Classification
+from .methods import METHOD_SPECS, Method, draw_exercise
+from .model import LEVELS, StudentExercise, format_value, row_hash, student_seed
 
 _NAME_HEADERS = ("student", "name", "student name", "姓名", "学生", "学员", "学生姓名", "名字")
 _LANG_HEADERS = ("lang", "language", "语言")
@@ -90,6 +91,23 @@ def read_roster(path: str | Path) -> list[tuple[str, str | None]]:
     return out
 
 
+def _reasons(res: Classification, frame: pd.DataFrame, spec: Method, lang: str) -> list[str]:
+    """The engine's reasons; a row that fell to the default tier also shows the values that decided it."""
+    reasons = res.reasons(lang)
+    default = res.ruleset.default_segment
+    if default is None or not spec.deciding:
+        return reasons
+    fields = res.ruleset.fields
+    out = []
+    for reason, tier, (_, row) in zip(reasons, res.tier_ids(), frame.iterrows(), strict=True):
+        if tier == default.id:
+            values = [f"{fields[n].display(lang) if n in fields else n} {format_value(row[n], kind, lang)}"
+                      for n, kind in spec.deciding if n in row.index]
+            reason = f"{reason}: {', '.join(values)}" if lang == "en" else f"{reason}：{'，'.join(values)}"
+        out.append(reason)
+    return out
+
+
 def build_class(method: str, level: int, students: Sequence[tuple[str, str | None]], *, seed: int | None = None,
                 lang: str = "en", self_check: bool = False) -> ClassExercise:
     """Draw every student's data and the answer key (the built-in rule set classifies it)."""
@@ -108,7 +126,8 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
         s_lang = student_lang or lang
         s_seed = student_seed(seed, name)
         frame, res = draw_exercise(rs, method, level, np.random.default_rng(s_seed), s_lang)
-        frame = frame.assign(_tier=res.tier_ids(), _reason_en=res.reasons("en"), _reason_zh=res.reasons("zh"))
+        frame = frame.assign(_tier=res.tier_ids(), _reason_en=_reasons(res, frame, spec, "en"),
+                             _reason_zh=_reasons(res, frame, spec, "zh"))
         if level == 1 and spec.sort_by:
             frame = frame.sort_values(spec.sort_by, ascending=False, kind="mergesort")
         frame = frame.reset_index(drop=True)

@@ -25,7 +25,7 @@ _ID = Column("customer_id", Text("Customer ID", "客户编号"), "id")
 _REV = Column("revenue", Text("Revenue", "销售额"), "money")
 _FREQ = Column("frequency", Text("Orders", "订单数"), "int")
 _REC = Column("recency_days", Text("Days since last order", "距最近下单天数"), "int")
-_TEN = Column("tenure_days", Text("Days since first order", "距首次下单天数"), "int")
+_TEN = Column("tenure_days", Text("Days as a customer", "合作天数"), "int")
 _LAST = Column("last_purchase", Text("Last order", "最近下单日期"), "date")
 _FIRST = Column("first_purchase", Text("First order", "首次下单日期"), "date")
 _GP = Column("gross_profit", Text("Gross profit", "毛利"), "money")
@@ -43,6 +43,8 @@ class Method:
     ok: Callable[[pd.DataFrame, dict[str, int], int], bool]
     thresholds: Callable[[pd.DataFrame, list[str]], list[Threshold]]
     sort_by: str | None = None  # level 1: rows shown sorted by this column, descending
+    #: the values that decide the tier, added to the reason of rows that fell to the default tier
+    deciding: tuple[tuple[str, str], ...] = ()
 
 
 # ---------------------------------------------------------------- helpers
@@ -288,21 +290,25 @@ _SCORES = tuple(Column(f"{x}_score", Text(f"{x.upper()} score", f"{x.upper()}分
 
 METHOD_SPECS: dict[str, Method] = {
     "abc": Method("abc", _abc_draw, lambda lv: (_ID, _REV, _SHARE) if lv == 1 else (_ID, _REV),
-                  _abc_ok, _abc_thresholds, sort_by="revenue"),
+                  _abc_ok, _abc_thresholds, sort_by="revenue", deciding=(("revenue_cum_share", "share"),)),
     "rfm": Method("rfm", _rfm_draw,
                   lambda lv: ((_ID, _REC, _FREQ, _REV, *_SCORES) if lv == 1 else
                               (_ID, _REC, _FREQ, _REV) if lv == 2 else (_ID, _LAST, _FREQ, _REV)),
-                  _rfm_ok, _rfm_thresholds),
+                  _rfm_ok, _rfm_thresholds,
+                  deciding=(("r_score", "int"), ("f_score", "int"), ("m_score", "int"), ("fm_score", "int"))),
     "value": Method("value", _value_draw,
                     lambda lv: ((_ID, _REV, _PCT, _FREQ, _REC) if lv == 1 else
                                 (_ID, _REV, _FREQ, _REC) if lv == 2 else (_ID, _REV, _FREQ, _LAST)),
-                    _value_ok, _value_thresholds),
+                    _value_ok, _value_thresholds,
+                    deciding=(("revenue_pct", "share"), ("frequency", "int"), ("recency_days", "int"))),
     "lifecycle": Method("lifecycle", _lifecycle_draw,
                         lambda lv: (_ID, _FREQ, _TEN, _REC) if lv == 1 else (_ID, _FREQ, _FIRST, _LAST),
-                        _lifecycle_ok, _lifecycle_thresholds),
+                        _lifecycle_ok, _lifecycle_thresholds,
+                        deciding=(("frequency", "int"), ("tenure_days", "int"), ("recency_days", "int"))),
     "fit": Method("fit", _fit_draw,
                   lambda lv: (_ID, _REV, _PCT, _GP, _MARGIN, *_RISKS) if lv == 1 else (_ID, _REV, _GP, *_RISKS),
-                  _fit_ok, _fit_thresholds),
+                  _fit_ok, _fit_thresholds,
+                  deciding=(("revenue_pct", "share"), ("margin_rate", "share"), ("caution_reason", "text"))),
 }
 
 
