@@ -105,7 +105,7 @@ def test_self_check(make_class) -> None:
 
 
 def test_self_check_needs_the_trainers_permission(make_class) -> None:
-    folder, key = make_class("abc", 1, students=["Alice"], seed=4)
+    folder, _key = make_class("abc", 1, students=["Alice"], seed=4)
     wb = load_workbook(folder / "students" / "Alice.xlsx")
     meta = [list(r) for r in wb[META_SHEET].iter_rows(values_only=True)]
     data = [list(r) for r in wb["Data"].iter_rows(values_only=True)]

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 def _soffice() -> str:
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if not exe:
-        pytest.skip("LibreOffice (soffice) is not installed")
+        pytest.fail("LibreOffice (soffice) is not installed: scripts/test.sh installs it (apt-get)")
     return exe
 
 

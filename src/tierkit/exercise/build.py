@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..errors import InputFileError, TierkitError, Where, display_path
 from ..ruleset import load_ruleset
-from .answers import METHODS
 from ..segment import Classification
+from .answers import METHODS
 from .methods import METHOD_SPECS, Method, draw_exercise
 from .model import LEVELS, StudentExercise, format_value, row_hash, student_seed
 
