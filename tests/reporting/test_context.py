@@ -19,7 +19,7 @@ from .conftest import AS_OF, CHINESE_NAME, GENERATED, GOLDEN, TEMPLATE_NAME, XSS
 
 def pack_for(result: tierkit.Classification, lang: str, **kw: object) -> PackContext:
     return build_pack(result, lang=lang, top=5, as_of=AS_OF, source_name="customers.xlsx / Customers",
-                      generated_at=GENERATED, charts=False, **kw)  # type: ignore[arg-type]
+                      generated_at=GENERATED, charts=False, data=customers(), **kw)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -111,7 +111,8 @@ def test_cover_totals_and_footer(tiny_result: tierkit.Classification) -> None:
     assert dict(pack.cover.totals) == {"客户数": "12", "总价值": "1,122,000"}
     assert dict(pack.cover.facts)["数据基准日"] == "2024年12月31日"
     assert pack.footer.rules_hash == tiny_result.ruleset.digest
-    assert pack.footer.data_hash == data_digest(tiny_result.binding.frame)
+    assert pack.footer.data_hash == data_digest(customers())
+    assert build_pack(tiny_result, charts=False).footer.data_hash == data_digest(tiny_result.binding.frame)
     assert pack.footer.text == f"tiny · rules {tiny_result.ruleset.digest} · 数据 {pack.footer.data_hash}"
     assert pack_for(tiny_result, "en").footer.data_hash == pack.footer.data_hash
 

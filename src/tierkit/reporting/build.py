@@ -37,17 +37,21 @@ _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def build_pack(result: Classification, *, lang: str = "en", top: int = 10,
                as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
-               generated_at: dt.datetime | None = None, charts: bool = True) -> PackContext:
+               generated_at: dt.datetime | None = None, charts: bool = True,
+               data: pd.DataFrame | None = None) -> PackContext:
     """The context of a whole pack: a cover and one brief per tier of ``result``'s rule set.
 
     ``as_of`` defaults to the date the rules were evaluated at; ``source_name`` to the file/sheet
     the table came from; ``generated_at`` to now.  ``charts=False`` puts placeholders where the
-    charts go (fast; used by the golden HTML tests).
+    charts go (fast; used by the golden HTML tests).  ``data`` is the table as read, for the footer's
+    data hash (default: the table the rules saw, with the columns the engine derived).
     """
     check_lang(lang)
     if top < 0:
         raise TierkitError(f"--top must be 0 or more, got {top}")
-    return _Builder(result, lang, top, charts).pack(as_of, source_name, generated_at)
+    builder = _Builder(result, lang, top, charts)
+    builder.data = data
+    return builder.pack(as_of, source_name, generated_at)
 
 
 class _Builder:
@@ -60,6 +64,7 @@ class _Builder:
         self.has_measure = "measure_sum" in self.summary.columns
         self.measure = self._numeric(self.rs.measure) if self.rs.measure and self.has_measure else None
         self._reasons: list[str] | None = None
+        self.data: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ data helpers
     def _numeric(self, name: str | None) -> np.ndarray | None:
@@ -110,7 +115,7 @@ class _Builder:
             cover=self.cover(as_of, source_name, generated_at), tiers=tiers, footer=self.footer())
 
     def footer(self) -> Footer:
-        data = data_digest(self.res.binding.frame)
+        data = data_digest(self.data if self.data is not None else self.res.binding.frame)
         rs = self.rs
         return Footer(ruleset=rs.name, rules_hash=rs.digest, data_hash=data,
                       text=f"{rs.name} · rules {rs.digest} · {self.words['data']} {data}")

@@ -78,15 +78,18 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                              hint="tierkit reads .xlsx, .xlsm, .csv and .parquet")
     rs = load_ruleset(rules)
     stamp = _parse_date(as_of)
-    result, source_name = classify_file(path, rs, as_of=stamp, sheet=sheet, header_row=header_row)
+    result, source_name, data = classify_file(path, rs, as_of=stamp, sheet=sheet, header_row=header_row)
     out = Path(output) if output else path.with_name(f"{_stem(path)}.briefs.pdf")
     return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
-                       as_of=stamp, source_name=source_name, force=force)
+                       as_of=stamp, source_name=source_name, force=force, data=data)
 
 
 def classify_file(path: Path, rs: Any, *, as_of: dt.date | None = None, sheet: str | None = None,
-                  header_row: int | None = None) -> tuple[Any, str]:
-    """Read ``path`` and classify it with ``rs``; a tiered output keeps the tiers in its Tier ID column."""
+                  header_row: int | None = None) -> tuple[Any, str, Any]:
+    """Read ``path`` and classify it with ``rs``; a tiered output keeps the tiers in its Tier ID column.
+
+    Returns the classification, the source's name (file / sheet) and the table as read.
+    """
     from .. import TableSource, classify
     from ..io import read_table
 
@@ -115,7 +118,7 @@ def classify_file(path: Path, rs: Any, *, as_of: dt.date | None = None, sheet: s
     if id_col is not None:
         result = with_given_tiers(result, frame[id_col], header=str(id_col), file=display_path(path))
     name = display_path(path) + (f" / {raw.sheet}" if raw.sheet else "")
-    return result, name
+    return result, name, frame
 
 
 def _tier_headers(rs: Any) -> set[str]:

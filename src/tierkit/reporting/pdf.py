@@ -81,15 +81,16 @@ def safe_filename(label: str, *, index: int | None = None, fallback: str = "tier
 def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en",
                 split_dir: str | Path | None = None, top: int = 10, templates_dir: str | Path | None = None,
                 as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
-                force: bool = True) -> list[Path]:
+                force: bool = True, data: Any = None) -> list[Path]:
     """Write the pack (cover + one brief per tier) to ``out_pdf``; with ``split_dir`` also one PDF per tier
     (``01-Champions.pdf``, ``02-冠军客户.pdf``: names made safe from the labels).  Returns the files written.
+    ``data`` (the table as read) makes the footer's data hash independent of the engine's derived columns.
 
     >>> make_briefs(tierkit.classify(tierkit.load_ruleset("rfm"), frame), "briefs.pdf", lang="zh")
     [PosixPath('briefs.pdf')]
     """
     out = Path(out_pdf)
-    pack = build_pack(result, lang=lang, top=top, as_of=as_of, source_name=source_name)
+    pack = build_pack(result, lang=lang, top=top, as_of=as_of, source_name=source_name, data=data)
     split = Path(split_dir) if split_dir is not None else None
     targets = [out]
     tier_files: list[Path] = []
