@@ -173,3 +173,9 @@ def test_collect_policy_counts_every_hit(tiny_rules: tierkit.RuleSet) -> None:
     counts = {t.id: {k.key: k.tier for k in t.kpis}["count"] for t in pack.tiers}
     summary = res.summary("en").set_index("id")["count"]
     assert counts == {k: str(v) for k, v in summary.items() if k}
+
+
+def test_key_fields_from_the_rule_file_resolve_through_aliases(tiny_result: tierkit.Classification) -> None:
+    """``key_fields: [revenue, orders]``: 'orders' is only declared (header 'Orders'), not used by a rule."""
+    chart = pack_for(tiny_result, "en").tiers[0].chart
+    assert chart is not None and chart.alt == "Revenue: 180,000 / 25,500; Orders: 25 / 5"

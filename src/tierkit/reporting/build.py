@@ -76,10 +76,25 @@ class _Builder:
             if b.types.get(name) not in ("int", "float"):
                 return None
             return b.typed[name].to_numpy(dtype="float64", na_value=np.nan)
-        if name in b.frame.columns:
-            values = pd.to_numeric(b.frame[name], errors="coerce")
+        column = self._column(name)
+        if column is not None:
+            values = pd.to_numeric(b.frame[column], errors="coerce")
             if values.notna().any():
                 return values.to_numpy(dtype="float64", na_value=np.nan)
+        return None
+
+    def _column(self, name: str) -> Any:
+        """The input column for a name: itself, or a declared field's alias (case and spaces ignored)."""
+        frame = self.res.binding.frame
+        field = self.rs.fields.get(name)
+        candidates = [name, *(field.aliases if field is not None else ())]
+        for cand in candidates:
+            if cand in frame.columns:
+                return cand
+        folded = {str(c).strip().casefold(): c for c in frame.columns}
+        for cand in candidates:
+            if cand.strip().casefold() in folded:
+                return folded[cand.strip().casefold()]
         return None
 
     def _label_of(self, name: str) -> str:
