@@ -74,8 +74,9 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
         (task_text(cls.method, lang, len(ex.frame)), ""),
         (LEVEL_TEXT[cls.level][lang], ""),
         (METHOD_TEXT[cls.method][lang], ""),
-        (as_of_text(lang), ""),
     ]
+    if cls.method in ("rfm", "value", "lifecycle"):
+        rows.append((as_of_text(lang), ""))
     if cls.level == 3:
         rows.append(("在“阈值”表的黄色单元格中填写各分界值。" if lang == "zh" else
                      "Write each cut-off in the yellow cells of the Thresholds sheet.", ""))
@@ -88,7 +89,7 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
             cell = ws.cell(r, 1, left)
             cell.alignment = wrap
-            ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(left) / (70 if lang == "zh" else 120)))
+            ws.row_dimensions[r].height = 16 * max(1, math.ceil(len(left) / (52 if lang == "zh" else 105)))
         r += 1
     r += 1
     for col, text in enumerate(("Tier (English)", "层级（中文）", "accepted / 可填写"), 1):
@@ -99,6 +100,9 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
         ws.cell(r, 1, seg.label.en)
         ws.cell(r, 2, seg.label.zh)
         ws.cell(r, 3, ", ".join(dict.fromkeys([seg.id, seg.label.en, seg.label.zh])))
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     _protect(ws)
 
 
