@@ -179,3 +179,16 @@ def test_key_fields_from_the_rule_file_resolve_through_aliases(tiny_result: tier
     """``key_fields: [revenue, orders]``: 'orders' is only declared (header 'Orders'), not used by a rule."""
     chart = pack_for(tiny_result, "en").tiers[0].chart
     assert chart is not None and chart.alt == "Revenue: 180,000 / 25,500; Orders: 25 / 5"
+
+
+def test_a_table_without_the_measure_gives_counts_only(tiny_rules: tierkit.RuleSet) -> None:
+    frame = customers().rename(columns={"Revenue": "Umsatz"})
+    frame["revenue_band"] = 1
+    rs = dataclasses.replace(tiny_rules, segments=tuple(s for s in tiny_rules.segments if s.id in ("ordinary",)))
+    try:
+        res = tierkit.classify(rs, frame, as_of=AS_OF)
+    except tierkit.RuleFileError:
+        pytest.skip("this engine version requires the measure column")
+    pack = build_pack(res, lang="en", charts=False)
+    assert not pack.cover.has_measure
+    assert {k.key for k in pack.tiers[0].kpis} == {"count", "share"}

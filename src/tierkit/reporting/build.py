@@ -62,7 +62,9 @@ class _Builder:
         self.words = WORDS[lang]
         self.summary = res.summary(lang)
         self.has_measure = "measure_sum" in self.summary.columns
-        self.measure = self._numeric(self.rs.measure) if self.rs.measure and self.has_measure else None
+        #: the measure the engine summed (None when the rule set has none or the table lacks it)
+        self.measure_name: str | None = getattr(res.binding, "measure", None) or None
+        self.measure = self._numeric(self.measure_name) if self.measure_name and self.has_measure else None
         self._reasons: list[str] | None = None
         self.data: pd.DataFrame | None = None
 
@@ -222,7 +224,7 @@ class _Builder:
                Kpi("share", w["kpi_share"], fmt.percent(rec["share"]), fmt.percent(1.0 if n else 0.0))]
         if self.has_measure and self.measure is not None:
             total = float(self.summary["measure_sum"].sum())
-            out.append(Kpi("value", w["kpi_value"].format(measure=self._label_of(str(self.rs.measure))),
+            out.append(Kpi("value", w["kpi_value"].format(measure=self._label_of(str(self.measure_name))),
                            fmt.number(rec["measure_sum"]), fmt.number(total)))
             out.append(Kpi("value_share", w["kpi_value_share"], fmt.percent(rec["measure_share"]),
                            fmt.percent(1.0 if total else 0.0)))
@@ -247,7 +249,7 @@ class _Builder:
             names = [str(x) for x in (listed if isinstance(listed, list | tuple) else [listed])]
         else:
             used = [t for t in _WORD_RE.findall(seg.when or "") if t in b.typed.columns and t not in self.rs.params]
-            names = [*used, *([self.rs.measure] if self.rs.measure else []), *RAW_FEATURES]
+            names = [*used, *([self.measure_name] if self.measure_name else []), *RAW_FEATURES]
         out: list[str] = []
         for name in names:
             if name not in out and self._numeric(name) is not None:
@@ -272,7 +274,7 @@ class _Builder:
         columns = [str(c) for c in [id_col, *name_cols] if c is not None]
         kinds = ["id" if c == id_col else "name" for c in [id_col, *name_cols] if c is not None]
         rows = np.flatnonzero(mask)
-        sort_name = self.rs.measure if self.measure is not None else None
+        sort_name = self.measure_name if self.measure is not None else None
         values = self.measure
         if values is not None:
             columns.append(self._label_of(str(sort_name)))
