@@ -195,3 +195,25 @@ def test_exercise_workbook_structure(make_class) -> None:
     assert props["tierkit_exercise_id"] == key.exercise_id
     with zipfile.ZipFile(path) as z:
         assert b"TIERKIT_CHOICES" in z.read("xl/workbook.xml")
+
+
+def test_scratch_sheet_and_unsafe_names(tmp_path: Path) -> None:
+    run = new_exercise("abc", tmp_path / "c", level=2, students=["../evil", "CON", "李 雷/二班"], seed=1)
+    files = sorted(p.name for p in (tmp_path / "c" / "students").iterdir())
+    assert all("/" not in f and ".." not in f for f in files) and len(files) == 3
+    key = read_key(run.key)
+    student = key.students["../evil"]
+
+    def scratch_first(wb) -> None:  # metadata gone and a copy of the data (no answer column) before the Data sheet
+        from openpyxl.packaging.custom import CustomPropertyList
+
+        del wb["_tierkit"]
+        wb.custom_doc_props = CustomPropertyList()
+        ws = wb.create_sheet("calc", 0)
+        for row in wb["Data"].iter_rows(max_col=3, values_only=True):
+            ws.append(row)
+
+    out = fill(tmp_path / "c" / "students" / student.file, right_answers(student, key), out=tmp_path / "x.xlsx",
+               edit=scratch_first)
+    (sub,) = grade_files([out], key)
+    assert sub.student.student == "../evil" and sub.score == 1.0

@@ -101,12 +101,16 @@ def _find_table(wb: Any, meta: dict[str, Any], columns: tuple[Column, ...]) -> t
     id_names = {_norm(columns[0].label.en), _norm(columns[0].label.zh), _norm(meta.get("id_header"))}
     sheets = [wb[meta["data_sheet"]]] if meta.get("data_sheet") in wb.sheetnames else []
     sheets += [ws for ws in wb.worksheets if ws.title != META_SHEET and ws not in sheets]
+    fallback = None
     for ws in sheets:
         for r, row in enumerate(ws.iter_rows(min_row=1, max_row=10, values_only=True), start=1):
             headers = {_norm(v): c for c, v in enumerate(row) if v is not None}
             if id_names & headers.keys():
-                return ws, r, headers
-    return None
+                if _answer_col(headers) is not None:
+                    return ws, r, headers
+                fallback = fallback or (ws, r, headers)  # a scratch copy of the data has no answer column
+                break
+    return fallback
 
 
 def _answer_col(headers: dict[str, int]) -> int | None:
