@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 from pathlib import Path
@@ -17,6 +18,15 @@ from tierkit.exercise.answers import answer_map
 from tierkit.exercise.workbook import META_SHEET
 
 from .conftest import fill, right_answers, right_thresholds
+
+
+class _Log(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def pdf_text(path: Path) -> str:
@@ -44,8 +54,14 @@ def test_feedback_pdfs_show_score_and_wrong_rows(make_class, tmp_path: Path) -> 
         if row[0].value == "王芳":
             row[3].value = "zh"
     key_book.save(folder / "answer_key.xlsx")
-    run = grade_exercise([returned], folder / "answer_key.xlsx", tmp_path / "grades.xlsx",
-                         feedback_dir=tmp_path / "feedback")
+    log = _Log()
+    logging.getLogger("weasyprint").addHandler(log)
+    try:
+        run = grade_exercise([returned], folder / "answer_key.xlsx", tmp_path / "grades.xlsx",
+                             feedback_dir=tmp_path / "feedback")
+    finally:
+        logging.getLogger("weasyprint").removeHandler(log)
+    assert log.messages == []
     assert sorted(p.name for p in run.feedback) == ["Alice.pdf", "王芳.pdf"]
     total = len(alice.ids) + len(alice.thresholds)
     text = pdf_text(tmp_path / "feedback" / "Alice.pdf")
@@ -79,6 +95,9 @@ def test_cli_new_and_grade(tmp_path: Path) -> None:
     res = runner.invoke(main, ["exercise", "grade", str(tmp_path), "--key", str(tmp_path / "nope.xlsx"),
                                "-o", str(tmp_path / "g.xlsx")])
     assert res.exit_code == 2 and "error: answer key not found" in res.output
+    res = runner.invoke(main, ["exercise", "grade", str(tmp_path / "c" / "students"), "--key",
+                               str(tmp_path / "c" / "answer_key.xlsx"), "-o", str(tmp_path / "no" / "g.xlsx")])
+    assert res.exit_code == 2 and "error: output folder not found" in res.output
 
 
 @pytest.mark.parametrize("args", [["exercise", "--help"], ["exercise", "new", "--help"],

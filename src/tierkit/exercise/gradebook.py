@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from ..errors import OutputExistsError, display_path
+from ..errors import OutputExistsError, TierkitError, display_path
 from .answers import answer_map
 from .grade import DUPLICATE, OK, Submission, counted
 from .keybook import AnswerKey
@@ -86,8 +86,9 @@ def write_grades(subs: list[Submission], key: AnswerKey, path: str | Path, *, la
     path = Path(path)
     if path.exists() and not force:
         raise OutputExistsError(f"output exists: {display_path(path)}", hint="use --force to overwrite it")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if path.parent.exists()
-                               else None)
+    if not path.parent.is_dir():
+        raise TierkitError(f"output folder not found: {display_path(path.parent)}", hint="create it first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         _write(subs, key, tmp, lang)
