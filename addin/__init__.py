@@ -23,8 +23,10 @@ __all__ = [
     "ON_SERVER",
     "abc_class",
     "apply_rules",
+    "check_my_answers",
     "check_rules",
     "explain_selection",
+    "grade_answer",
     "make_briefs",
     "pareto_share",
     "rfm_score",
@@ -35,9 +37,10 @@ __all__ = [
 ]
 
 #: the functions that Excel sees (Python names; Excel upper-cases them)
-FUNCTIONS = ("tier", "tier_id", "tier_reason", "rfm_score", "abc_class", "pareto_share", "tier_rules")
+FUNCTIONS = ("tier", "tier_id", "tier_reason", "rfm_score", "abc_class", "pareto_share", "tier_rules",
+             "grade_answer")
 #: the buttons (xlwings scripts)
-SCRIPTS = ("apply_rules", "check_rules", "explain_selection", "make_briefs")
+SCRIPTS = ("apply_rules", "check_rules", "explain_selection", "make_briefs", "check_my_answers")
 
 
 @xw.func
@@ -168,4 +171,29 @@ def make_briefs(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = 
             book.app.alert(f"Briefs written to {result['path']}", title="tierkit: briefs")
     except Exception as err:
         book.app.alert(core.error_message(err), title="tierkit: briefs")
+    return book
+
+
+@xw.func
+@xw.arg("answer", "raw", doc="The student's answer (tier id or label, English or Chinese, any case)")
+@xw.arg("expected", "raw", doc="The right tier (id or label)")
+@xw.arg("method", "raw", doc="Optional: abc, rfm, value, lifecycle or fit (helps match labels)")
+def grade_answer(answer, expected, method=None):
+    """TRUE when the answer names the expected tier (id or label, en or zh).  Example: =TIERKIT.GRADE_ANSWER(F2, G2)"""
+    try:
+        from tierkit.exercise import grade_answer as grade
+
+        return grade(core.blank_to_none(answer), core.blank_to_none(expected), core.blank_to_none(method) or None)
+    except Exception as err:
+        return core.cell_error(err)
+
+
+@xw.script
+def check_my_answers(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+    """Students check their exercise answers (when the trainer allowed it): right/wrong in an alert."""
+    book = _book(book)
+    try:
+        book.app.alert(workbook.self_check(book, lang), title="tierkit: check my answers")
+    except Exception as err:
+        book.app.alert(core.error_message(err), title="tierkit: check my answers")
     return book

@@ -393,3 +393,12 @@ def error_message(err: BaseException) -> str:
 
 def cell_error(err: BaseException) -> Rows:
     return [[f"tierkit: {error_message(err)}"]]
+
+
+def blank_to_none(value: Any) -> Any:
+    """A single cell argument: Office.js sends a blank as "" (and some clients as a 1x1 list)."""
+    while isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value

@@ -513,3 +513,23 @@ def briefs(book: Any, rule_set: str | None = None, lang: str | None = None) -> d
     make_briefs(res, folder / name, lang=run.lang, as_of=run.as_of, source_name=f"{book.name} / {sheet.name}")
     return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "briefs": name,
             "path": str(folder / name)}
+
+
+def self_check(book: Any, lang: str | None = None) -> str:
+    """The trainer kit's self-check on an exercise workbook: a summary and the rows to look at again."""
+    from tierkit.exercise import check_my_answers
+
+    meta_sheet = find_sheet(book, "_tierkit")
+    if meta_sheet is None:
+        raise tierkit.TierkitError("this workbook is not a tierkit exercise (no _tierkit sheet)")
+    meta_rows = sheet_values(meta_sheet)
+    meta = {str(r[0]): r[1] for r in meta_rows if r and len(r) > 1 and r[0] is not None}
+    data_sheet = find_sheet(book, str(meta.get("data_sheet") or "Data")) or book.sheets.active
+    result = check_my_answers(meta_rows, sheet_values(data_sheet))
+    language = (lang or str(meta.get("lang") or "en")).lower()
+    wrong = [str(result.first_row + i + 1) for i, m in enumerate(result.marks) if m == "✗"]
+    text = result.summary("zh" if language == "zh" else "en")
+    if wrong:
+        rows = ", ".join(wrong[:20]) + (" ..." if len(wrong) > 20 else "")
+        text += ("；请再看第 " + rows + " 行" if language == "zh" else f"; look again at rows {rows}")
+    return text
