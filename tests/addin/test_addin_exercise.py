@@ -51,5 +51,5 @@ def test_check_my_answers_button(tmp_path: Path) -> None:
 def test_check_my_answers_refused_without_permission(tmp_path: Path) -> None:
     run = new_exercise("abc", tmp_path / "class", level=1, students=["Li Lei"], seed=3, self_check=False)
     out, _ = run_script("check_my_answers", book_json(_sheets(run.files[0])))
-    text = [a for a in out["actions"] if a["func"] == "alert"][0]["args"][0]
+    text = next(a for a in out["actions"] if a["func"] == "alert")["args"][0]
     assert "not allowed self-check" in text
