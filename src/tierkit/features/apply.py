@@ -163,7 +163,7 @@ def _from_orders(
 
     found = cols(frame)
     mode = "orders table"
-    orders = frame
+    orders: pd.DataFrame | None = frame
     if not (found["customer"] and found["date"] and found["amount"]):
         orders = _sheet(ctx["sheets"], conf.get("sheet", "Orders"))
         if orders is None:
@@ -175,6 +175,7 @@ def _from_orders(
             )
         found = cols(orders)
         mode = "joined"
+    assert orders is not None
     for key in ("customer", "date", "amount"):
         if found[key] is None:
             cands = conf[key] if isinstance(conf[key], list) else [conf[key]]
@@ -248,11 +249,10 @@ def _one(
     elif kind == "share":
         frame[target] = _grouped(frame, by, scores.share_of_total, str(col))
     elif kind == "percent_rank":
-        func = scores.percent_rank
-        if options.get("reverse"):
+        def reversed_rank(s: pd.Series) -> pd.Series:
+            return scores.percent_rank(-scores.numeric(s))
 
-            def func(s: pd.Series) -> pd.Series:
-                return scores.percent_rank(-scores.numeric(s))
+        func = reversed_rank if options.get("reverse") else scores.percent_rank
 
         frame[target] = _grouped(frame, by, func, str(col))
     elif kind == "quantile_score":
@@ -278,7 +278,7 @@ def _one(
         frame[target] = pd.concat(parts).reindex(frame.index).astype("Int64")
         meta["cut_points"] = cuts[None] if by is None else {str(k): v for k, v in cuts.items()}
         counts = frame[target].value_counts().sort_index()
-        meta["counts"] = {int(k): int(v) for k, v in counts.items()}
+        meta["counts"] = {int(k): int(v) for k, v in counts.items()}  # type: ignore[call-overload]
     elif kind == "days_since":
         dates = pd.to_datetime(frame[str(col)], errors="coerce")
         stamp = pd.Timestamp(ctx["as_of"]) if ctx["as_of"] is not None else dates.max()
@@ -303,10 +303,10 @@ def _one(
         sep = str(options.get("separator", ", "))
         hits = []
         for name, reason in arg.items():
-            c = resolved[name]
-            if c is None:
+            flag_col = resolved[name]
+            if flag_col is None:
                 continue
-            cells = frame[c].map(lambda v: v is not None and v is not pd.NA and v == v and _norm(v) in levels)
+            cells = frame[flag_col].map(lambda v: v is not None and v is not pd.NA and v == v and _norm(v) in levels)
             hits.append(np.where(cells.to_numpy(dtype=bool), str(reason), ""))
         joined = (
             [sep.join(p for p in parts if p) or None for parts in zip(*hits, strict=True)] if hits else []
@@ -347,11 +347,11 @@ def apply_features(
             out, info = result
             meta["features"].append({"kind": kind, "output": "customer features", **info})
             continue
-        info = _one(kind, arg, options, out, ctx)
-        if info is None:
+        one = _one(kind, arg, options, out, ctx)
+        if one is None:
             meta["skipped"].append(str(options.get("as")))
         else:
-            meta["features"].append(info)
+            meta["features"].append(one)
     stamp = ctx["as_of"]
     meta["as_of"] = pd.Timestamp(stamp).date() if stamp is not None else None
     return out, meta

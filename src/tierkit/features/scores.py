@@ -132,9 +132,9 @@ def percent_rank(series: pd.Series) -> pd.Series:
     values = numeric(series)
     n = int(values.notna().sum())
     ranks = values.rank(method="min")
-    if n <= 1:
-        return (ranks - ranks).rename(series.name)
-    return ((ranks - 1.0) / (n - 1)).rename(series.name)
+    out = ranks - ranks if n <= 1 else (ranks - 1.0) / (n - 1)
+    out.name = series.name
+    return out
 
 
 def share_of_total(series: pd.Series) -> pd.Series:
