@@ -201,6 +201,12 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             continue
         sym_field = rs.fields.get(sym)
         header = find_header(work, [sym, *(sym_field.aliases if sym_field else ())], index)
+        if header is None and sym_field is not None and sym_field.optional:
+            typed[sym] = _blank_column(sym_field.type, work.index)
+            types[sym] = sym_field.type
+            headers[sym] = sym
+            notes.append(f"no '{sym}' column: read as blank (optional field)")
+            continue
         if header is None:
             raise _unknown_column(rs, sym, seg_id, work, source)
         ftype = sym_field.type if sym_field else infer_type(work[header])
@@ -222,6 +228,14 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
                    feature_meta=feature_meta, measure=measure, notes=notes)
 
 
+def _blank_column(kind: str, index: pd.Index) -> pd.Series:
+    if kind in ("float", "int"):
+        return pd.Series(np.nan, index=index, dtype="float64")
+    if kind in ("date", "datetime"):
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    return pd.Series([None] * len(index), index=index, dtype=object)
+
+
 def _strings(value: Any) -> set[str]:
     """Every text inside a features spec (to know which declared fields the features read)."""
     if isinstance(value, str):
@@ -235,7 +249,8 @@ def _strings(value: Any) -> set[str]:
 
 def _unknown_column(rs: RuleSet, sym: str, seg_id: str | None, frame: pd.DataFrame,
                     source: TableSource) -> RuleFileError:
-    candidates = [normalise_header(c) for c in frame.columns] + list(rs.fields) + [str(c) for c in frame.columns]
+    candidates = [c for c in [normalise_header(c) for c in frame.columns] + list(rs.fields)
+                  + [str(c) for c in frame.columns] if c != sym]
     hint = did_you_mean(sym, candidates)
     if hint is None:
         shown = ", ".join(str(c) for c in list(frame.columns)[:12])

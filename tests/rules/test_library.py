@@ -16,6 +16,7 @@ NAMES = sorted(p.stem for p in RULES.glob("*.yaml"))
 # rule set -> samples it must work on (the samples hold the columns it needs)
 SAMPLES = {
     "abc": ["simple", "distributor", "retail_members"],
+    "behaviour": ["simple", "distributor", "retail_members"],
     "rfm": ["simple", "distributor", "retail_members"],
     "value": ["simple", "distributor", "retail_members"],
     "lifecycle": ["simple", "distributor", "retail_members"],

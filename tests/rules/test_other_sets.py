@@ -158,3 +158,19 @@ def test_stages_expected() -> None:
         ["efficiency_low", "executive_yes", "growth_declining"],
         ["efficiency_unknown", "executive_no", "growth_unknown"],
     ]
+
+
+def test_behaviour_known_answers() -> None:
+    import pandas as pd
+
+    rs = load("behaviour")
+    frame = pd.DataFrame({
+        "客户编号": ["a", "b", "c", "d", "e", "f", "g"],
+        "销售额": [1000, 1000, 1000, 1000, 1000, 0, 1000],
+        "毛利": [250, 249.99, 250, 100, None, 0, 300],
+        "订单数": [12, 12, 11, 1, 5, 0, 12],
+    })
+    res = tierkit.classify(rs, frame)
+    # 25% margin is quality (boundary inclusive), 12 orders is frequent (boundary inclusive)
+    assert res.tier_ids() == ["frequent_quality", "frequent_price", "occasional_quality", "occasional_price",
+                              "no_data", "no_data", "frequent_quality"]

@@ -19,7 +19,7 @@ TOP_KEYS = ("name", "title", "description", "hit_policy", "fields", "segments", 
             "params", "features", "version")
 SEGMENT_KEYS = ("id", "label", "when", "default", "color", "colour", "strategies", "description", "priority",
                 "actions", "key_fields", "risk_reason", "signal")
-FIELD_KEYS = ("type", "aliases", "label", "format")
+FIELD_KEYS = ("type", "aliases", "label", "format", "optional")
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-.]*$")
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _SYMBOL_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -187,7 +187,7 @@ class _Builder:
                 aliases = [aliases]
             label = self.text(spec["label"], fline, f"label of field '{fname}'") if spec.get("label") else None
             out[fname] = Field(name=fname, type=ftype, aliases=tuple(str(a) for a in aliases), label=label,
-                               line=fline)
+                               line=fline, optional=bool(spec.get("optional", False)))
         return out
 
     def params(self, raw: Any, line: int | None) -> dict[str, float]:

@@ -38,6 +38,7 @@ class Field:
     aliases: tuple[str, ...] = ()
     label: Text | None = None
     line: int | None = None
+    optional: bool = False  # absent from the table: every row reads as blank
 
     def display(self, lang: str = "en") -> str:
         if self.label is not None:
