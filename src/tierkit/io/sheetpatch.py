@@ -16,11 +16,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tierkit.errors import DataError, Where
 
 from .ooxml import clean_text
 from .table import column_index, column_letter
+
+_EMPTY = pa.scalar(b"", pa.large_binary())
 
 
 @dataclass
@@ -32,9 +36,11 @@ class NewCells:
     codes: np.ndarray
     tails: list[bytes]           # b'" s="5" t="inlineStr"><is><t>Gold</t></is></c>'
     letter: bytes = field(init=False)
+    codes_ext: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.letter = column_letter(self.col).encode()
+        self.codes_ext = np.append(self.codes, -1)
 
 
 def _value_tail(value: object, style: int, p: bytes = b"") -> bytes | None:
@@ -103,54 +109,29 @@ class SheetPatcher:
         top = int(row_numbers.max()) if n else 0
         self.rowidx = np.full(top + 2, -1, dtype=np.int64)
         self.rowidx[row_numbers] = np.arange(n)
-        self._templates(n)
         self.close_row = b"</" + p + b"row>"
         self.cell_open = b"<" + p + b'c r="'
         self.row_open_r = b"<" + p + b'row r="'
         self._row_re = re.compile(b"<" + re.escape(p) + rb"row\b([^>]*?)(/?)>")
         self._cell_re = re.compile(b"<" + re.escape(p) + rb"c\b([^>]*?)(/?)>")
         self._close_c = b"</" + p + b"c>"
+        ep = re.escape(prefix)            # the fast path's patterns are RE2 (Arrow), bytes as Latin-1
         if self.replaced:
-            alt = b"|".join(column_letter(c).encode() for c in sorted(self.replaced))
-            self._remove_re: re.Pattern[bytes] | None = re.compile(
-                b"<" + re.escape(p) + b'c r="(?:' + alt + rb')\d+"[^>]*?(?:/>|>.*?</' + re.escape(p) + b"c>)", re.S)
+            alt = "|".join(column_letter(c) for c in sorted(self.replaced))
+            self._remove_pat: str | None = f'(?s)<{ep}c r="(?:{alt})\\d+"[^>]*?(?:/>|>.*?</{ep}c>)'
         else:
-            self._remove_re = None
-        ep = re.escape(p)
-        self._odd_re = re.compile(b"<" + ep + b'c(?:>|/>|\\s(?!r=")|\\sr="' + _letters_at_least(self.min_col)
-                                  + rb"\d)|<" + ep + rb'row(?!\sr=")')
-        self._row_r_re = re.compile(rb"\s*<" + ep + rb'row r="(\d+)"(?: spans="(\d+):(\d+)")?')
-        self._rnum_re = re.compile(b"<" + ep + rb'row r="(\d+)"')
-        self.row_tag = b"<" + p + b"row"
+            self._remove_pat = None
+        not_r = '(?:[^r]|r[^=]|r=[^"])'      # RE2 has no lookahead: "not followed by r=\""
+        letters = _letters_at_least(self.min_col).decode()
+        self._odd_pat = (f'<{ep}c(?:>|/>|\\s{not_r}|\\sr="{letters}\\d)'    # a cell without r first, or in the way
+                         f'|<{ep}row(?:\\S|\\s{not_r})|<{ep}row\\s[^>]*/>')  # a row without r first, self-closing
+        self._rnum_pat = f'^\\s*<{ep}row r="(?P<r>\\d+)"'
+        self._row_r_re = re.compile(rb"\s*<" + re.escape(p) + rb'row r="(\d+)"(?: spans="(\d+):(\d+)")?')
+        self.close_row_s = self.close_row.decode()
+        self.close_row_scalar = pa.scalar(self.close_row, pa.large_binary())
+        self._openings = [pa.scalar(self.cell_open + nc.letter, pa.large_binary()) for nc in self.cells]
+        self._tails = [pa.array(nc.tails, pa.large_binary()) for nc in self.cells]
         self.fast_blocks = self.slow_blocks = 0
-
-    # ------------------------------------------------------------------ templates
-    def _templates(self, n: int) -> None:
-        key = np.zeros(n, dtype=np.int64)
-        for nc in self.cells:
-            key = key * (len(nc.tails) + 1) + (nc.codes + 1)
-            key = pd.factorize(key)[0].astype(np.int64)
-        first = np.unique(key, return_index=True)[1] if n else np.array([], dtype=np.int64)
-        close = b"</" + self.p + b"row>"
-        templates: list[list[bytes]] = []
-        for i in first:
-            pieces: list[bytes] = []
-            cur = b""
-            for nc in self.cells:
-                c = nc.codes[i]
-                if c < 0:
-                    continue
-                pieces.append(cur + b"<" + self.p + b'c r="' + nc.letter)
-                cur = nc.tails[c]
-            pieces.append(cur + close)
-            templates.append(pieces)
-        templates.append([close])   # rows without new cells
-        self.templates = templates
-        self.combo = np.append(key, len(templates) - 1)   # index -1 -> "no cells"
-
-    def _codes(self, rows: np.ndarray) -> np.ndarray:
-        idx = self.rowidx[np.minimum(rows, len(self.rowidx) - 1)]
-        return self.combo[idx]
 
     # ------------------------------------------------------------------ head (before <sheetData>)
     def head(self, data: bytes) -> bytes:
@@ -192,52 +173,64 @@ class SheetPatcher:
         return data[:m.start(1)] + merged + data[m.end(1):]
 
     # ------------------------------------------------------------------ rows
-    def rows(self, chunk: bytes) -> bytes:
-        """Patch a block holding whole rows (it ends with ``</row>``)."""
-        out = self._fast(chunk)
+    def rows(self, chunk: bytes, end: int | None = None) -> bytes | memoryview:
+        """Patch a block holding whole rows, ``chunk[:end]`` (it ends with ``</row>``)."""
+        end = len(chunk) if end is None else end
+        out = self._fast(chunk, end)
         if out is None:
             self.slow_blocks += 1
-            return self._slow(chunk)
+            return self._slow(chunk[:end] if end < len(chunk) else chunk)
         self.fast_blocks += 1
         return out
 
-    def _fast(self, chunk: bytes) -> bytes | None:
-        m = self._row_r_re.match(chunk)
+    def _fast(self, chunk: bytes, end: int) -> bytes | memoryview | None:
+        """Whole blocks at once with Arrow string kernels (C++, RE2, no GIL): no per-row Python."""
+        m = self._row_r_re.match(chunk, 0, end)
         if m is None or int(m.group(1)) <= self.header_row:
             return None
-        first = int(m.group(1))
-        if self._remove_re is not None:
-            chunk = self._remove_re.sub(b"", chunk)
-        if self._odd_re.search(chunk):     # a row or cell without r first, a cell in the way
+        arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, end], dtype=np.int64)),
+                                                           pa.py_buffer(chunk)])    # chunk[:end], no copy
+        if self._remove_pat is not None:
+            arr = pc.replace_substring_regex(arr, self._remove_pat, "")
+            chunk = arr[0].as_py()
+            end = len(chunk)
+        if pc.match_substring_regex(arr, self._odd_pat)[0].as_py():   # no r, self-closing row, cell in the way
             return None
-        lm = self._row_r_re.match(chunk, chunk.rfind(self.row_open_r))
+        last_open = chunk.rfind(self.row_open_r, 0, end)
+        lm = self._row_r_re.match(chunk, last_open, end) if last_open >= 0 else None
         if lm is None:
             return None
-        if self.max_col:
-            for sm in (m, lm):
-                if sm.group(3) and int(sm.group(3)) < self.max_col:
-                    chunk = chunk.replace(b' spans="%s:%s"' % (sm.group(2), sm.group(3)),
-                                          b' spans="%s:%d"' % (sm.group(2), self.max_col))
-        parts = chunk.split(self.close_row)
-        n = len(parts) - 1
-        if chunk.count(self.row_tag) != n:  # self-closing rows
+        pieces = pc.split_pattern(arr, self.close_row_s).values
+        n = len(pieces) - 1
+        if n < 1:
             return None
-        last = int(lm.group(1))
-        if last - first + 1 == n:           # consecutive rows (rows are sorted, so no gaps)
-            rns = [b"%d" % i for i in range(first, last + 1)]
-            rows = np.arange(first, last + 1, dtype=np.int64)
-        else:
-            rns = self._rnum_re.findall(chunk)
-            if len(rns) != n:
-                return None
-            rows = np.fromiter(map(int, rns), dtype=np.int64, count=n)
-        codes = self._codes(rows).tolist()
-        t = self.templates
-        out: list[bytes] = [b""] * (2 * n)
-        out[0::2] = parts[:n]
-        out[1::2] = [rn.join(t[c]) for rn, c in zip(rns, codes, strict=True)]
-        self.last_row = last
-        return b"".join(out)
+        body = pieces.slice(0, n)
+        rn = pc.struct_field(pc.extract_regex(body, self._rnum_pat), [0])
+        if rn.null_count:
+            return None
+        rows = pc.cast(rn, pa.int64()).to_numpy()
+        if self.max_col:
+            done = set()
+            for sm in (m, lm):
+                if sm.group(3) and int(sm.group(3)) < self.max_col and sm.group(2, 3) not in done:
+                    done.add(sm.group(2, 3))
+                    lo, hi = sm.group(2).decode(), sm.group(3).decode()
+                    body = pc.replace_substring(body, f' spans="{lo}:{hi}"', f' spans="{lo}:{self.max_col}"',
+                                                max_replacements=1)   # the row's own spans come first
+        idx = self.rowidx[np.minimum(rows, len(self.rowidx) - 1)]
+        parts: list[pa.Array | pa.Scalar] = [body]
+        for nc, opening, tails in zip(self.cells, self._openings, self._tails, strict=True):
+            codes = nc.codes_ext[idx]
+            cell = pc.binary_join_element_wise(opening, rn, tails.take(pa.array(codes, mask=codes < 0)), _EMPTY)
+            parts.append(pc.fill_null(cell, _EMPTY))
+        parts.append(self.close_row_scalar)
+        out = pc.binary_join_element_wise(*parts, _EMPTY)
+        self.last_row = int(rows[-1])
+        trailer = pieces[n].as_buffer()
+        view = _values(out)
+        if trailer is not None and trailer.size:
+            return view.tobytes() + trailer.to_pybytes()
+        return view
 
     def _slow(self, chunk: bytes) -> bytes:
         out: list[bytes] = []
@@ -332,6 +325,13 @@ class SheetPatcher:
             if c >= 0:
                 out.append((nc.col, b"<" + p + b'c r="' + nc.letter + rn + nc.tails[c]))
         return out
+
+
+def _values(arr: pa.Array) -> memoryview:
+    """The concatenated values of a (large) binary array, without a copy."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)
+    start, end = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
+    return memoryview(arr.buffers()[2])[start:end]
 
 
 def _widen_ref(ref: str, max_col: int) -> str:

@@ -222,7 +222,7 @@ def _reader(path: Path, info: zipfile.ZipInfo, q: queue.Queue[bytes | BaseExcept
 
 
 def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatcher,
-                  write: Callable[[bytes], None], progress: Callable[[int, int], None] | None) -> None:
+                  write: Callable[[bytes | memoryview], None], progress: Callable[[int, int], None] | None) -> None:
     """Decompress (on a thread), patch block by block, hand the result to ``write``."""
     q: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
     th = threading.Thread(target=_reader, args=(Path(zf.filename or ""), info, q), daemon=True)
@@ -258,32 +258,33 @@ def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatc
             state = "tail" if m.group(1) else "rows"
             fresh = len(buf)
         if state == "rows":
-            end = buf.find(end_tag, max(0, len(buf) - fresh - len(end_tag)))
+            end = buf.rfind(end_tag, max(0, len(buf) - fresh - len(end_tag)))   # there is one </sheetData>
             stop = end if end >= 0 else len(buf)
             if first:     # the rows up to the header take the exact path: keep that block small
                 cut = buf.rfind(patcher.close_row, 0, min(stop, FIRST_BLOCK))
                 if cut >= 0:
                     cut += len(patcher.close_row)
-                    write(patcher.rows(buf[:cut]))
+                    write(patcher.rows(buf, cut))
                     buf = buf[cut:]
                     stop -= cut
                     end = end - cut if end >= 0 else end
                     first = False
             if end >= 0:
-                write(patcher.rows(buf[:end]))
+                write(patcher.rows(buf, end))
                 buf = buf[end:]
                 state = "tail"
             else:
                 cut = buf.rfind(patcher.close_row)
                 if cut >= 0 and (cut > BLOCK // 2 or eof):
                     cut += len(patcher.close_row)
-                    write(patcher.rows(buf[:cut]))
+                    write(patcher.rows(buf, cut))    # rows patch buf[:cut] in place of a copy
                     buf = buf[cut:]
         if progress:
             progress(done, info.file_size)
         if eof:
             if state == "rows" and buf:
-                buf = patcher.rows(buf)
+                write(patcher.rows(buf))
+                buf = b""
             break
     if buf:
         write(buf)

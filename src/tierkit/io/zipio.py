@@ -165,7 +165,7 @@ class ZipOut:
                             min(cd_start, _U32), 0))
 
 
-def _deflate_block(data: bytes, zdict: bytes, level: int) -> bytes:
+def _deflate_block(data: bytes | memoryview, zdict: bytes, level: int) -> bytes:
     c = fastz.compressobj(level, fastz.DEFLATED, -15, 8, fastz.Z_DEFAULT_STRATEGY, zdict) if zdict else \
         fastz.compressobj(level, fastz.DEFLATED, -15, 8)
     return c.compress(data) + c.flush(fastz.Z_SYNC_FLUSH)
@@ -201,8 +201,8 @@ class StreamMember:
         self.zo.fh.write(block)
         self.csize += len(block)
 
-    def write(self, data: bytes) -> None:
-        if not data:
+    def write(self, data: bytes | memoryview) -> None:
+        if not len(data):
             return
         self.crc = fastz.crc32(data, self.crc)
         self.usize += len(data)
@@ -211,7 +211,7 @@ class StreamMember:
             return
         assert self.pool is not None
         self.pending.append(self.pool.submit(_deflate_block, data, self.tail, self.level))
-        self.tail = data[-_WINDOW:] if len(data) >= _WINDOW else (self.tail + data)[-_WINDOW:]
+        self.tail = bytes(data[-_WINDOW:]) if len(data) >= _WINDOW else (self.tail + bytes(data))[-_WINDOW:]
         while len(self.pending) > self.max_pending or (self.pending and self.pending[0].done()):
             self._emit(self.pending.popleft().result())
 
