@@ -68,24 +68,31 @@ def render_column(col: int, header: str, values: Sequence[object], styles: Seque
         else values.astype(object, copy=False)
     vcodes, vuniq = pd.factorize(vals, use_na_sentinel=True)
     if styles is None:
-        key, nstyle = vcodes.astype(np.int64), 1
-        scodes = np.zeros(len(vals), dtype=np.int64)
+        codes, scodes = vcodes.astype(np.int64), np.zeros(len(vals), dtype=np.int64)
     else:
         scodes = np.asarray(styles, dtype=np.int64)
         nstyle = int(scodes.max()) + 1 if len(scodes) else 1
-        key = (vcodes.astype(np.int64) + 1) * nstyle + scodes
-    codes = pd.factorize(key)[0]
+        codes = pd.factorize((vcodes.astype(np.int64) + 1) * nstyle + scodes)[0]
     tails: list[bytes] = []
-    first = np.unique(codes, return_index=True)[1] if len(codes) else np.array([], dtype=np.int64)
-    keep = np.empty(len(first), dtype=np.int64)
+    first = _first_seen(codes)
+    keep = np.empty(len(first) + 1, dtype=np.int64)
+    keep[-1] = -1                 # code -1 (no value, no style): no cell
     for c, i in enumerate(first):
         v = vuniq[vcodes[i]] if vcodes[i] >= 0 else None
         tail = _value_tail(v, int(scodes[i]), prefix.encode())
         keep[c] = len(tails) if tail is not None else -1
         if tail is not None:
             tails.append(tail)
-    codes = keep[codes] if len(codes) else codes.astype(np.int64)
+    codes = keep[codes]
     return NewCells(col, header, codes.astype(np.int64), tails)
+
+
+def _first_seen(codes: np.ndarray) -> np.ndarray:
+    """Where each code first occurs, for codes numbered in order of first appearance (-1: none)."""
+    if not len(codes):
+        return np.array([], dtype=np.int64)
+    top = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.diff(top, prepend=-1) > 0)
 
 
 class SheetPatcher:
