@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .bind import Binding, TableSource, bind, measure_values
-from .compile.describe import conjuncts, describe_when, fmt_value, reason_template
+from .compile.describe import fmt_value
 from .errors import OverlapError, Where
+from .reasons import to_py
 from .ruleset.model import RuleSet, Segment
 
 UNMATCHED = ""
@@ -66,10 +67,6 @@ class Classification:
             out[none] = self._unmatched_reasons(none, lang)
         return list(out)
 
-    def _namer(self, lang: str) -> Any:
-        fields = self.ruleset.fields
-        return lambda s: fields[s].display(lang) if s in fields and fields[s].label else s
-
     def _segment_reasons(self, seg: Segment, rows: np.ndarray, lang: str) -> np.ndarray:
         if seg.default:
             text = "no other segment matched" if lang == "en" else "未命中其他层级"
@@ -85,40 +82,15 @@ class Classification:
                 if names:
                     out[i] = text + (f" (blank {', '.join(names)})" if lang == "en" else f"（{'、'.join(names)} 为空）")
             return out
-        rule = self.binding.rules[seg.id]
-        parts: list[pd.Series] = []
-        for node in conjuncts(rule.statement):
-            template, names = reason_template(node, lang, self._namer(lang))
-            values = {name: self._formatted(name, rows, lang) for name in names}
-            if not names:
-                parts.append(pd.Series([template.format()] * len(rows)))
-                continue
-            pieces = template.split("{")
-            series = pd.Series([pieces[0]] * len(rows), dtype=object)
-            for piece in pieces[1:]:
-                if piece.startswith("{"):  # escaped brace
-                    series = series + "{" + piece[1:]
-                    continue
-                name, _, rest = piece.partition("}")
-                series = series + values[name] + rest.replace("}}", "}")
-            parts.append(series)
-        joined = parts[0]
-        for part in parts[1:]:
-            joined = joined + "; " + part
-        return joined.to_numpy(dtype=object)
+        return self._writer(lang).for_segment(seg.id, rows)
 
-    def _formatted(self, name: str, rows: np.ndarray, lang: str) -> pd.Series:
-        series = self.binding.typed[name].iloc[rows]
-        kind = self.binding.types[name]
-        uniques: Any
-        if kind in ("float", "int"):
-            # round to the precision shown first: far fewer distinct values to format
-            codes, uniques = pd.factorize(_display_round(series.to_numpy(dtype="float64")), use_na_sentinel=True)
-            texts = [fmt_value(float(v), lang) for v in uniques] + [fmt_value(None, lang)]
-        else:
-            codes, uniques = pd.factorize(series, use_na_sentinel=True)
-            texts = [fmt_value(_py(v, kind), lang) for v in uniques] + [fmt_value(None, lang)]
-        return pd.Series(np.asarray(texts, dtype=object)[codes], dtype=object)
+    def _writer(self, lang: str) -> Any:
+        from .reasons import ReasonWriter
+
+        writers = self.__dict__.setdefault("_writers", {})
+        if lang not in writers:
+            writers[lang] = ReasonWriter(self.binding, lang)
+        return writers[lang]
 
     def _unmatched_reasons(self, rows: np.ndarray, lang: str) -> np.ndarray:
         out = []
@@ -135,25 +107,44 @@ class Classification:
 
     def explain(self, row: int, lang: str = "en") -> str:
         """A multi-line explanation for one row (0-based index into the table)."""
+        from .compile.describe import plain_words
+
         rs = self.ruleset
-        lines = []
+        zh = lang == "zh"
         tier = self.tier_index[row]
-        label = rs.segments[tier].label.get(lang) if tier >= 0 else "(none)"
-        lines.append(f"row {row + 1}: {label}  [{rs.name}, hit policy {rs.hit_policy}]")
-        lines.append(f"  reason: {self.reasons(lang)[row] if self.n < 5000 else self._row_reason(row, lang)}")
+        label = rs.segments[tier].label.get(lang) if tier >= 0 else ("（无）" if zh else "(none)")
+        lines = [f"{'第' if zh else 'row '}{row + 1}{'行' if zh else ''}: {label}  [{rs.name}, "
+                 f"{'命中策略' if zh else 'hit policy'} {rs.hit_policy}]",
+                 f"  {'原因' if zh else 'reason'}: {self._row_reason(row, lang)}"]
+        names = {n: f.display(lang) for n, f in rs.fields.items()}
+
+        def namer(sym: str) -> str:
+            return fmt_value(rs.params[sym], lang) if sym in rs.params else names.get(sym, sym)
+
+        width = max(len(s.id) for s in rs.segments)
+        states = {"default": "默认" if zh else "default", "error": "无法判断" if zh else "cannot tell",
+                  "yes": "命中" if zh else "matches", "no": "否" if zh else "no"}
         for seg in rs.segments:
             if seg.default:
-                state = "default"
+                state = states["default"]
             elif self.errors[seg.id][row]:
-                state = "could not evaluate (blank or invalid value)"
+                state = states["error"]
             else:
-                state = "matches" if self.matches[seg.id][row] else "no"
-            when = describe_when(self.binding.rules[seg.id].statement, lang) if seg.when else "-"
+                state = states["yes"] if self.matches[seg.id][row] else states["no"]
+            when = plain_words(self.binding.rules[seg.id].statement, lang, namer) if seg.when else "-"
             mark = "→" if tier >= 0 and rs.segments[tier].id == seg.id else " "
-            lines.append(f"  {mark} {seg.id:<16} {state:<12} {when}")
-        values = ", ".join(f"{self.binding.headers.get(k, k)}={fmt_value(_py(self.binding.typed[k].iloc[row], t))}"
+            lines.append(f"  {mark} {seg.id:<{width}}  {state:<11} {when}")
+        def shown(k: str) -> str:
+            header = self.binding.headers.get(k, k)
+            return header if header != k else names.get(k, k)
+
+        values = ", ".join(f"{shown(k)}={fmt_value(to_py(self.binding.typed[k].iloc[row], t), lang)}"
                            for k, t in self.binding.types.items() if k not in rs.params)
-        lines.append(f"  values: {values}")
+        lines.append(f"  {'取值' if zh else 'values'}: {values}")
+        if any(self.errors[s.id][row] for s in rs.conditional_segments):
+            note = ("“无法判断”：条件用到的列为空或无效，该层级不匹配此行" if zh else
+                    "'cannot tell': a column the condition uses is blank or invalid, so it does not match")
+            lines.append(f"  {note}")
         return "\n".join(lines)
 
     def _row_reason(self, row: int, lang: str) -> str:
@@ -194,29 +185,6 @@ class Classification:
         return pd.DataFrame(rows)
 
 
-def _display_round(values: np.ndarray) -> np.ndarray:
-    """Round numbers as :func:`fmt_number` shows them (2 decimals from 1,000, else 4 significant digits)."""
-    out = values.copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.abs(values)
-        frac = ~np.isnan(values) & (values != np.floor(values))
-        big = frac & (mag >= 1000)
-        out[big] = np.round(values[big], 2)
-        small = frac & (mag < 1000) & (mag > 0)
-        digits = 3 - np.floor(np.log10(mag[small]))
-        scale = 10.0 ** digits
-        out[small] = np.round(values[small] * scale) / scale
-    return out
-
-
-def _py(value: Any, kind: str) -> Any:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if kind in ("date", "datetime"):
-        return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def _blank_names(binding: Binding, seg_id: str, row: int) -> list[str]:

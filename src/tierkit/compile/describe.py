@@ -161,26 +161,55 @@ def referenced(node: Any) -> list[str]:
     return list(seen)
 
 
-def reason_template(node: Any, lang: str = "en", namer: Namer | None = None) -> tuple[str, list[str]]:
-    """For one conjunct: a template with ``{name}`` slots for row values, and the names used.
+def constant_value(node: Any, params: Mapping[str, float]) -> tuple[bool, Any]:
+    """(True, value) when ``node`` is a literal or an expression of parameters only (``a_cutoff + 0.1``)."""
+    if isinstance(node, ast.LiteralExpressionBase) and not isinstance(node, ast.ArrayExpression):
+        return True, node.value
+    names = referenced(node)
+    if not names or any(n not in params for n in names) or _uses_builtins(node):
+        return False, None
+    try:
+        return True, node.evaluate(dict(params))
+    except Exception:
+        return False, None
 
-    ``revenue >= 100000`` -> ``revenue {revenue} ≥ 100,000``; anything else -> its plain words followed
-    by the values of the names it uses.
+
+def _uses_builtins(node: Any) -> bool:
+    if isinstance(node, ast.SymbolExpression):
+        return node.scope is not None
+    return any(_uses_builtins(getattr(node, a)) for a in ("left", "right", "expression", "object", "condition",
+                                                         "case_true", "case_false") if hasattr(node, a))
+
+
+def reason_template(node: Any, lang: str = "en", namer: Namer | None = None,
+                    params: Mapping[str, float] | None = None) -> tuple[str, list[str]]:
+    """For one condition: a template with ``{name}`` slots for row values, and the names used.
+
+    ``revenue >= 100000`` -> ``revenue {revenue} ≥ 100,000``; a parameter shows as its value
+    (``share {share} < 0.8``); anything else -> its plain words followed by the values of the names it uses.
     """
-    namer = namer or (lambda s: s)
+    params = params or {}
+    base = namer or (lambda s: s)
+
+    def namer_with_params(s: str) -> str:
+        return fmt_value(params[s], lang) if s in params else base(s)
+
     if isinstance(node, ast.ComparisonExpression) and isinstance(node.left, ast.SymbolExpression) \
-            and node.left.scope is None and isinstance(node.right, ast.LiteralExpressionBase) \
+            and node.left.scope is None and node.left.name not in params \
             and not node.type.endswith(("fzm", "fzs")):
-        name = node.left.name
-        return f"{namer(name)} {{{name}}} {PRETTY.get(node.type, node.type)} " \
-               f"{_escape(plain_words(node.right, lang, namer))}", [name]
+        is_const, value = constant_value(node.right, params)
+        if is_const:
+            name = node.left.name
+            shown = fmt_value(value, lang)
+            return f"{base(name)} {{{name}}} {PRETTY.get(node.type, node.type)} {_escape(shown)}", [name]
+    namer = namer_with_params
     if isinstance(node, ast.ContainsExpression) and isinstance(node.member, ast.SymbolExpression) \
             and isinstance(node.container, ast.ArrayExpression):
         name = node.member.name
         items = ", ".join(_escape(plain_words(v, lang, namer)) for v in node.container.value)
         word = "in" if lang == "en" else "属于"
         return f"{namer(name)} {{{name}}} {word} [{items}]", [name]
-    names = referenced(node)
+    names = [n for n in referenced(node) if n not in params]
     text = _escape(plain_words(node, lang, namer))
     if names:
         text += " (" + ", ".join(f"{namer(n)} {{{n}}}" for n in names) + ")"
