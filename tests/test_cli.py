@@ -174,6 +174,7 @@ def test_sample_multi_ruleset_crosstab(tmp_path: Path) -> None:
     out = tmp_path / "d.xlsx"
     proc = tierkit("apply", str(SAMPLES / "distributor.xlsx"), "-r", "abc", "-r", "rfm", "-o", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
+    assert "rows flagged for attention in the cross-tab" in proc.stdout
     wb = openpyxl.load_workbook(out, read_only=True)
     ws = wb[wb.sheetnames[[n.lower() for n in wb.sheetnames].index("customers")]] \
         if "customers" in [n.lower() for n in wb.sheetnames] else None
@@ -183,6 +184,7 @@ def test_sample_multi_ruleset_crosstab(tmp_path: Path) -> None:
     summary = [r for r in wb["Tier summary"].iter_rows(values_only=True)]
     text = " ".join(str(v) for r in summary for v in r if v is not None)
     assert "Cross-tab abc × rfm" in text
+    assert "⚠" in text  # A-class accounts that are At risk / Can't lose them
 
 
 def test_rules_from_a_sheet_of_the_workbook(workdir: Path) -> None:

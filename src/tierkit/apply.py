@@ -81,10 +81,12 @@ class ApplyResult:
             for row in res.summary(self.lang).itertuples():
                 extra = f"  {row.measure_share:6.1%} of {rs.measure}" if hasattr(row, "measure_share") else ""
                 lines.append(f"  {row.label:<28} {row.count:>8,}  {row.share:6.1%}{extra}")
-            errs = sum(int(e.sum()) for e in res.errors.values())
-            if errs:
-                lines.append(f"  note: {errs:,} condition checks hit blank or invalid values (those rows did not "
-                             "match that segment); see the reason column")
+            any_error = np.zeros(res.n, dtype=bool)
+            for e in res.errors.values():
+                any_error |= e
+            if any_error.any():
+                lines.append(f"  note: {int(any_error.sum()):,} rows have blanks where a condition needs a value; "
+                             "those conditions did not match them (the reason column names the blanks)")
         if self.conflicts:
             lines.append(f"{self.conflicts:,} rows flagged for attention in the cross-tab (Tier summary)")
         lines.extend(self.notes)
