@@ -446,6 +446,11 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
         if zh
         else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {n} rows"
     )
+    from tierkit.check import check_static
+
+    static = check_static(rs)
+    verdict.extend(f.message for f in static.problems)
+    static_rows: Rows = [[f.level, f.message] for f in static.findings] or [["ok", "no problems found"]]
     status = "; ".join(verdict) or ("未发现问题" if zh else "no problems found")
     sheet = fresh_sheet(book, CHECK_SHEET)
     write_tables(
@@ -454,6 +459,8 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
             (title, findings[0], findings[1:], None),
             ("结论" if zh else "Verdict", [""], [[status]], None),
             ("各层级" if zh else "Segments", per_seg[0], per_seg[1:], None),
+            ("规则本身的检查（不可达层级、缺口）" if zh else "Rule checks (unreachable segments, gaps)",
+             ["级别" if zh else "Level", "说明" if zh else "Finding"], static_rows, None),
         ],
     )
     return {
