@@ -157,3 +157,15 @@ def test_make_briefs_writes_a_pdf(tmp_path, monkeypatch) -> None:
     result = book._tierkit_result
     pdf = tmp_path / result["briefs"]
     assert result["briefs"] == "customers-mini-briefs.pdf" and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_check_rules_reports_unreachable_segments(tmp_path) -> None:
+    rules = tmp_path / "shadow.yaml"
+    rules.write_text(
+        "name: shadow\nfields:\n  revenue: {type: float, aliases: [销售额]}\nsegments:\n"
+        "  - id: big\n    when: revenue > 1000\n  - id: bigger\n    when: revenue > 20000\n"
+        "  - id: rest\n    default: true\n", encoding="utf-8")
+    out, book = run_script("check_rules", customers(), str(rules))
+    text = [str(v) for a in by_func(out["actions"], "setValues") for row in a["values"] for v in row]
+    assert any("segment 'bigger'" in t and "can never match" in t for t in text)
+    assert book._tierkit_result["problems"] >= 1
