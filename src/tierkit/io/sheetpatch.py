@@ -25,6 +25,9 @@ from .ooxml import clean_text
 from .table import column_index, column_letter
 
 _EMPTY = pa.scalar(b"", pa.large_binary())
+# glibc malloc: the blocks are large and short-lived; Arrow's default mimalloc pool page-faults them
+# afresh each time (first run of a process, i.e. every `tierkit apply`: 1.7 s -> 1.2 s on 1M rows)
+_POOL = pa.system_memory_pool()
 
 
 @dataclass
@@ -198,40 +201,42 @@ class SheetPatcher:
         arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, end], dtype=np.int64)),
                                                            pa.py_buffer(chunk)])    # chunk[:end], no copy
         if self._remove_pat is not None:
-            arr = pc.replace_substring_regex(arr, self._remove_pat, "")
+            arr = pc.replace_substring_regex(arr, self._remove_pat, "", memory_pool=_POOL)
             chunk = arr[0].as_py()
             end = len(chunk)
-        if pc.match_substring_regex(arr, self._odd_pat)[0].as_py():   # no r, self-closing row, cell in the way
-            return None
+        if pc.match_substring_regex(arr, self._odd_pat, memory_pool=_POOL)[0].as_py():
+            return None     # a row or cell without r first, a self-closing row, a cell in the way
         last_open = chunk.rfind(self.row_open_r, 0, end)
         lm = self._row_r_re.match(chunk, last_open, end) if last_open >= 0 else None
         if lm is None:
             return None
-        pieces = pc.split_pattern(arr, self.close_row_s).values
+        pieces = pc.split_pattern(arr, self.close_row_s, memory_pool=_POOL).values
         n = len(pieces) - 1
         if n < 1:
             return None
         body = pieces.slice(0, n)
-        rn = pc.struct_field(pc.extract_regex(body, self._rnum_pat), [0])
+        rn = pc.struct_field(pc.extract_regex(body, self._rnum_pat, memory_pool=_POOL), [0])
         if rn.null_count:
             return None
-        rows = pc.cast(rn, pa.int64()).to_numpy()
+        rows = pc.cast(rn, pa.int64(), memory_pool=_POOL).to_numpy()
         if self.max_col:
             done = set()
             for sm in (m, lm):
                 if sm.group(3) and int(sm.group(3)) < self.max_col and sm.group(2, 3) not in done:
                     done.add(sm.group(2, 3))
                     lo, hi = sm.group(2).decode(), sm.group(3).decode()
+                    # per row, the first spans is the row's own
                     body = pc.replace_substring(body, f' spans="{lo}:{hi}"', f' spans="{lo}:{self.max_col}"',
-                                                max_replacements=1)   # the row's own spans come first
+                                                max_replacements=1, memory_pool=_POOL)
         idx = self.rowidx[np.minimum(rows, len(self.rowidx) - 1)]
         parts: list[pa.Array | pa.Scalar] = [body]
         for nc, opening, tails in zip(self.cells, self._openings, self._tails, strict=True):
             codes = nc.codes_ext[idx]
-            cell = pc.binary_join_element_wise(opening, rn, tails.take(pa.array(codes, mask=codes < 0)), _EMPTY)
-            parts.append(pc.fill_null(cell, _EMPTY))
+            taken = pc.take(tails, pa.array(codes, mask=codes < 0, memory_pool=_POOL), memory_pool=_POOL)
+            cell = pc.binary_join_element_wise(opening, rn, taken, _EMPTY, memory_pool=_POOL)
+            parts.append(pc.coalesce(cell, _EMPTY, memory_pool=_POOL) if cell.null_count else cell)
         parts.append(self.close_row_scalar)
-        out = pc.binary_join_element_wise(*parts, _EMPTY)
+        out = pc.binary_join_element_wise(*parts, _EMPTY, memory_pool=_POOL)
         self.last_row = int(rows[-1])
         trailer = pieces[n].as_buffer()
         view = _values(out)
