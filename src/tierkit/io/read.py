@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import threading
 import zipfile
@@ -195,7 +196,7 @@ def _build(path: Path, sheet: str | None, rows: list, row0: int, col0: int, head
             last = row0 + len(rows) - 1
             raise InputFileError(f"header row {header_row} is outside the data (rows {row0}-{last})",
                                  where=where, hint="pass the row number that holds the column names")
-    block = np.array(rows, dtype=object)      # rows are rectangular (calamine; csv is padded)
+    block = _object_block(rows)
     del rows
     for (r, c), text in errors.items():
         i, j = r - row0, c - col0
@@ -226,6 +227,16 @@ def _build(path: Path, sheet: str | None, rows: list, row0: int, col0: int, head
                          columns=pd.Index(names, dtype=object), dtype=object, copy=False)
     return RawTable(frame=frame, path=path, sheet=sheet, header_row=row0 + h, row_numbers=row_numbers,
                     column_letters=letters)
+
+
+def _object_block(rows: list) -> np.ndarray:
+    """A 2-D object array of rectangular rows (calamine; csv is padded): flattened in one pass,
+    about 3x faster than ``np.array(rows, dtype=object)``, which probes every cell for nesting."""
+    width = len(rows[0]) if rows else 0
+    if not rows or set(map(len, rows)) != {width}:
+        return np.array(rows, dtype=object)
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+    return flat.reshape(len(rows), width)
 
 
 def _is_blank_header(v: object) -> bool:
