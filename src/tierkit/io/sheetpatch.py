@@ -186,14 +186,23 @@ class SheetPatcher:
     def rows(self, chunk: bytes, end: int | None = None) -> bytes | memoryview:
         """Patch a block holding whole rows, ``chunk[:end]`` (it ends with ``</row>``)."""
         end = len(chunk) if end is None else end
-        out = self._fast(chunk, end)
-        if out is None:
+        return self.finish(chunk, end, self.try_fast(chunk, end))
+
+    def try_fast(self, chunk: bytes, end: int) -> tuple[bytes | memoryview, int] | None:
+        """The fast path for ``chunk[:end]``: (patched block, its last row), or None.  It reads no
+        state that blocks change, so blocks may go through it on several threads at once."""
+        return self._fast(chunk, end)
+
+    def finish(self, chunk: bytes, end: int, fast: tuple[bytes | memoryview, int] | None) -> bytes | memoryview:
+        """Complete a block in sheet order: take the fast result, or patch it on the exact path."""
+        if fast is None:
             self.slow_blocks += 1
             return self._slow(chunk[:end] if end < len(chunk) else chunk)
         self.fast_blocks += 1
-        return out
+        self.last_row = fast[1]
+        return fast[0]
 
-    def _fast(self, chunk: bytes, end: int) -> bytes | memoryview | None:
+    def _fast(self, chunk: bytes, end: int) -> tuple[bytes | memoryview, int] | None:
         """Whole blocks at once with Arrow string kernels (C++, RE2, no GIL): no per-row Python."""
         m = self._row_r_re.match(chunk, 0, end)
         if m is None or int(m.group(1)) <= self.header_row:
@@ -237,12 +246,11 @@ class SheetPatcher:
             parts.append(pc.coalesce(cell, _EMPTY, memory_pool=_POOL) if cell.null_count else cell)
         parts.append(self.close_row_scalar)
         out = pc.binary_join_element_wise(*parts, _EMPTY, memory_pool=_POOL)
-        self.last_row = int(rows[-1])
         trailer = pieces[n].as_buffer()
         view = _values(out)
         if trailer is not None and trailer.size:
-            return view.tobytes() + trailer.to_pybytes()
-        return view
+            return view.tobytes() + trailer.to_pybytes(), int(rows[-1])
+        return view, int(rows[-1])
 
     def _slow(self, chunk: bytes) -> bytes:
         out: list[bytes] = []

@@ -13,7 +13,9 @@ import sys
 import threading
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -221,12 +223,51 @@ def _reader(path: Path, info: zipfile.ZipInfo, q: queue.Queue[bytes | BaseExcept
         q.put(err)
 
 
+class _Blocks:
+    """Blocks of rows go through the fast path on two threads (Arrow's kernels run without the
+    GIL) and are finished, and written, in sheet order on the calling thread."""
+
+    def __init__(self, patcher: SheetPatcher, write: Callable[[bytes | memoryview], None], threads: int = 2) -> None:
+        self.patcher, self.write = patcher, write
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="tierkit-patch")
+        self.pending: deque[tuple[bytes, int, Future[tuple[bytes | memoryview, int] | None]]] = deque()
+        self.limit = threads + 1
+
+    def put(self, chunk: bytes, end: int | None = None) -> None:
+        end = len(chunk) if end is None else end
+        self.pending.append((chunk, end, self.pool.submit(self.patcher.try_fast, chunk, end)))
+        while len(self.pending) > self.limit or (self.pending and self.pending[0][2].done()):
+            self._finish_one()
+
+    def _finish_one(self) -> None:
+        chunk, end, fut = self.pending.popleft()
+        self.write(self.patcher.finish(chunk, end, fut.result()))
+
+    def flush(self) -> None:
+        while self.pending:
+            self._finish_one()
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
 def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatcher,
                   write: Callable[[bytes | memoryview], None], progress: Callable[[int, int], None] | None) -> None:
-    """Decompress (on a thread), patch block by block, hand the result to ``write``."""
+    """Decompress (on a thread), patch block by block (on two threads), hand the result to ``write``."""
     q: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
     th = threading.Thread(target=_reader, args=(Path(zf.filename or ""), info, q), daemon=True)
     th.start()
+    blocks = _Blocks(patcher, write)
+    try:
+        _stream_blocks(q, patcher, write, blocks, progress, info.file_size)
+    finally:
+        blocks.close()
+    th.join()
+
+
+def _stream_blocks(q: queue.Queue[bytes | BaseException | None], patcher: SheetPatcher,
+                   write: Callable[[bytes | memoryview], None], blocks: _Blocks,
+                   progress: Callable[[int, int], None] | None, size: int) -> None:
     p = patcher.p
     sheet_data = re.compile(b"<" + re.escape(p) + rb"sheetData\b[^>]*?(/?)>")
     end_tag = b"</" + p + b"sheetData>"
@@ -264,30 +305,30 @@ def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatc
                 cut = buf.rfind(patcher.close_row, 0, min(stop, FIRST_BLOCK))
                 if cut >= 0:
                     cut += len(patcher.close_row)
-                    write(patcher.rows(buf, cut))
+                    blocks.put(buf, cut)
                     buf = buf[cut:]
                     stop -= cut
                     end = end - cut if end >= 0 else end
                     first = False
             if end >= 0:
-                write(patcher.rows(buf, end))
+                blocks.put(buf, end)
                 buf = buf[end:]
                 state = "tail"
             else:
                 cut = buf.rfind(patcher.close_row)
                 if cut >= 0 and (cut > BLOCK // 2 or eof):
                     cut += len(patcher.close_row)
-                    write(patcher.rows(buf, cut))    # rows patch buf[:cut] in place of a copy
+                    blocks.put(buf, cut)     # patched as buf[:cut], without a copy
                     buf = buf[cut:]
         if progress:
-            progress(done, info.file_size)
+            progress(done, size)
         if eof:
             if state == "rows" and buf:
-                write(patcher.rows(buf))
+                blocks.put(buf)
                 buf = b""
             break
+    blocks.flush()
     if buf:
         write(buf)
     if progress:
-        progress(info.file_size, info.file_size)
-    th.join()
+        progress(size, size)
