@@ -201,3 +201,18 @@ def test_rules_from_a_sheet_of_the_workbook(workdir: Path) -> None:
     out = openpyxl.load_workbook(workdir / "with_rules.tiered.xlsx")
     assert [c.value for c in out["客户"]["F"]][:3] == ["Tier", "Big", "Rest"]
     assert out["Rules"]["D2"].value == "revenue >= 100000"  # the rules sheet is carried over untouched
+
+
+def test_rerun_on_own_output_replaces_columns_and_reuses_styles(workdir: Path) -> None:
+    import zipfile
+
+    first = tierkit("apply", "customers.xlsx", "-r", "vip.yaml", "--as-of", "2024-06-30", cwd=workdir)
+    assert first.returncode == 0, first.stderr
+    second = tierkit("apply", "customers.tiered.xlsx", "-r", "vip.yaml", "--as-of", "2024-06-30", "-o", "again.xlsx",
+                     cwd=workdir)
+    assert second.returncode == 0, second.stderr
+    a, b = zipfile.ZipFile(workdir / "customers.tiered.xlsx"), zipfile.ZipFile(workdir / "again.xlsx")
+    assert a.read("xl/styles.xml") == b.read("xl/styles.xml")  # the fills of the first run are reused
+    ws = openpyxl.load_workbook(workdir / "again.xlsx")["客户"]
+    assert [c.value for c in ws[1]][-3:] == ["Tier", "Tier ID", "Tier reason"]
+    assert ws.max_column == 8  # replaced, not appended a second time

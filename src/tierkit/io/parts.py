@@ -65,28 +65,58 @@ class Styles:
             return 0
         return len(re.findall(rb"<" + re.escape(self.p) + item + rb"[\s/>]", m.group(1)))
 
+    def _items(self, section: bytes, item: bytes) -> list[bytes]:
+        """The existing elements of a section, as bytes (to reuse what an earlier run appended)."""
+        m = self._section(section)
+        if not m or m.group(1) is None:
+            return []
+        p = re.escape(self.p)
+        pattern = rb"<" + p + item + rb"\b[^>]*?/>|<" + p + item + rb"\b[^>]*?>.*?</" + p + item + rb">"
+        return re.findall(pattern, m.group(1), re.S)
+
     def _xf(self, font: int, fill: int, apply: bytes) -> int:
         xfid = b' xfId="0"' if self.has_style_xfs else b""
-        self.new_xfs.append(b'<%sxf numFmtId="0" fontId="%d" fillId="%d" borderId="0"%s%s/>'
-                            % (self.p, font, fill, xfid, apply))
+        xf = b'<%sxf numFmtId="0" fontId="%d" fillId="%d" borderId="0"%s%s/>' % (self.p, font, fill, xfid, apply)
+        if fill < self.n_fills and font < self.n_fonts:  # both exist already: the format may too
+            existing = self._existing_xfs()
+            if xf in existing:
+                return existing.index(xf)
+        self.new_xfs.append(xf)
         return self.n_xfs + len(self.new_xfs) - 1
 
+    def _existing_xfs(self) -> list[bytes]:
+        if not hasattr(self, "_xfs_cache"):
+            self._xfs_cache = self._items(b"cellXfs", b"xf")
+        return self._xfs_cache
+
     def fill_xf(self, colour: str) -> int:
-        """Index of a cell format with a solid background ``colour``."""
+        """Index of a cell format with a solid background ``colour`` (reusing one from an earlier run)."""
         rgb = argb(colour)
         if rgb not in self._fill_xf:
             p = self.p
-            self.new_fills.append(b'<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="%s"/>'
-                                  b'<%sbgColor indexed="64"/></%spatternFill></%sfill>'
-                                  % (p, p, p, rgb.encode(), p, p, p))
-            self._fill_xf[rgb] = self._xf(0, self.n_fills + len(self.new_fills) - 1, b' applyFill="1"')
+            fill = (b'<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="%s"/>'
+                    b'<%sbgColor indexed="64"/></%spatternFill></%sfill>' % (p, p, p, rgb.encode(), p, p, p))
+            if not hasattr(self, "_fills_cache"):
+                self._fills_cache = self._items(b"fills", b"fill")
+            if fill in self._fills_cache:
+                fill_id = self._fills_cache.index(fill)
+            else:
+                self.new_fills.append(fill)
+                fill_id = self.n_fills + len(self.new_fills) - 1
+            self._fill_xf[rgb] = self._xf(0, fill_id, b' applyFill="1"')
         return self._fill_xf[rgb]
 
     def bold_xf(self) -> int:
         if self._bold_xf is None:
             p = self.p
-            self.new_fonts.append(b'<%sfont><%sb/><%ssz val="12"/></%sfont>' % (p, p, p, p))
-            self._bold_xf = self._xf(self.n_fonts + len(self.new_fonts) - 1, 0, b' applyFont="1"')
+            font = b'<%sfont><%sb/><%ssz val="12"/></%sfont>' % (p, p, p, p)
+            existing = self._items(b"fonts", b"font")
+            if font in existing:
+                font_id = existing.index(font)
+            else:
+                self.new_fonts.append(font)
+                font_id = self.n_fonts + len(self.new_fonts) - 1
+            self._bold_xf = self._xf(font_id, 0, b' applyFont="1"')
         return self._bold_xf
 
     @property
