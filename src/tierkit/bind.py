@@ -14,7 +14,7 @@ import rule_engine
 
 from .compile.context import as_of_datetime, parse_rule
 from .compile.vector import StrData, Vec
-from .errors import DataError, RuleFileError, Where, did_you_mean
+from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean
 from .ruleset.loader import iter_symbols, rule_error
 from .ruleset.model import RuleSet
 from .values import coerce_column, infer_type
@@ -168,8 +168,11 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         from .features import feature_outputs
 
         n_before = len(work)
-        work, feature_meta = apply_features(work, list(rs.features), as_of=as_of, sheets=source.sheets,
-                                            fields={k: v for k, v in rs.fields.items()}, source=file)
+        try:
+            work, feature_meta = apply_features(work, list(rs.features), as_of=as_of, sheets=source.sheets,
+                                                fields={k: v for k, v in rs.fields.items()}, source=file)
+        except TierkitError as err:
+            raise _with_table(err, rs, source) from None
         index = _header_index(work)
         # names the features (re)computed are typed again from their new values; an orders table turned
         # into one row per customer invalidates every column typed before
@@ -226,6 +229,17 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
                    feature_meta=feature_meta, measure=measure, notes=notes)
+
+
+def _with_table(err: TierkitError, rs: RuleSet, source: TableSource) -> TierkitError:
+    """Name the table and the rule set in an error raised while deriving features."""
+    from dataclasses import replace
+
+    where = err.where
+    if source.file and not where.file:
+        where = replace(where, file=source.file, sheet=where.sheet or source.sheet)
+    message = err.message if f"'{rs.name}'" in err.message else f"{err.message} (rule set '{rs.name}')"
+    return type(err)(message, where=where, hint=err.hint)
 
 
 def _blank_column(kind: str, index: pd.Index) -> pd.Series:

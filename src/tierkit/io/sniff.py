@@ -25,6 +25,8 @@ def _where(path: Path) -> Where:
 
 
 def file_error(path: Path, message: str, hint: str) -> InputFileError:
+    if message.startswith(("is ", "has ")):  # "is not an Excel workbook" reads as "book.xlsx is not ..."
+        message = f"{path.name} {message}"
     return InputFileError(message, where=_where(path), hint=hint)
 
 
