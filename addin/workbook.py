@@ -186,26 +186,18 @@ def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
 
 def tier_headers(rs: RuleSet, lang: str) -> tuple[str, str, str]:
     """Header texts of the three tier columns (as ``tierkit apply`` names them for one rule set)."""
-    try:
-        from tierkit.apply import column_names  # the CLI's own naming, when present
+    from tierkit.apply import column_names  # exactly the CLI's naming
 
-        return tuple(column_names(rs, lang, False))  # type: ignore[return-value]
-    except Exception:
-        return ("层级", "层级编号", "层级原因") if lang == "zh" else ("Tier", "Tier ID", "Tier reason")
+    return column_names(rs, lang, False)
 
 
 def summary_tables(
     res: tierkit.Classification, lang: str, source: str
 ) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
     """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet."""
-    try:
-        from tierkit.apply import summary_tables as cli_tables  # the CLI's own tables, when present
+    from tierkit.apply import summary_tables as cli_tables  # exactly the CLI's tables
 
-        tables = [
-            (t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in cli_tables([res], lang)
-        ]
-    except Exception:
-        tables = _summary_tables(res, lang)
+    tables = [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in cli_tables([res], lang)]
     zh = lang == "zh"
     now = res.binding.now
     about = [
@@ -216,38 +208,6 @@ def summary_tables(
     ]
     tables.append(("关于" if zh else "About this run", ["", ""], about, None))
     return tables
-
-
-def _summary_tables(
-    res: tierkit.Classification, lang: str
-) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
-    rs = res.ruleset
-    df = res.summary(lang)
-    zh = lang == "zh"
-    header = [
-        "层级编号" if zh else "Tier ID",
-        "层级" if zh else "Tier",
-        "客户数" if zh else "Customers",
-        "占比" if zh else "Share",
-    ]
-    has_measure = "measure_sum" in df.columns
-    if has_measure:
-        header += [
-            f"{rs.measure} 合计" if zh else f"{rs.measure} total",
-            f"{rs.measure} 占比" if zh else f"{rs.measure} share",
-        ]
-    rows: Rows = []
-    for rec in df.to_dict("records"):
-        row = [rec["id"], rec["label"], int(rec["count"]), round(float(rec["share"]), 4)]
-        if has_measure:
-            row += [round(float(rec["measure_sum"]), 2), round(float(rec["measure_share"]), 4)]
-        rows.append(row)
-    total = ["", "合计" if zh else "Total", int(df["count"].sum()), 1.0 if res.n else 0.0]
-    if has_measure:
-        total += [round(float(df["measure_sum"].sum()), 2), 1.0]
-    rows.append(total)
-    title = f"{rs.title.get(lang)} ({rs.name}, {rs.hit_policy}, rules {rs.digest})"
-    return [(title, header, rows, [*list(df["color"]), None])]
 
 
 def write_tables(
