@@ -28,6 +28,7 @@ class Classification:
     errors: dict[str, np.ndarray]
     collected: list[list[int]] | None = None  # collect policy: every matching segment per row
     source: TableSource = field(default_factory=TableSource)
+    _writers: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ruleset(self) -> RuleSet:
@@ -87,10 +88,9 @@ class Classification:
     def _writer(self, lang: str) -> Any:
         from .reasons import ReasonWriter
 
-        writers = self.__dict__.setdefault("_writers", {})
-        if lang not in writers:
-            writers[lang] = ReasonWriter(self.binding, lang)
-        return writers[lang]
+        if lang not in self._writers:
+            self._writers[lang] = ReasonWriter(self.binding, lang)
+        return self._writers[lang]
 
     def _unmatched_reasons(self, rows: np.ndarray, lang: str) -> np.ndarray:
         out = []
