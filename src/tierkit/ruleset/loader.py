@@ -248,6 +248,15 @@ class _Builder:
             if isinstance(priority, bool) or not isinstance(priority, int):
                 raise self.error("'priority' must be an integer", line_of(item, "priority"), segment=sid)
             extra = {k: item[k] for k in ("actions", "key_fields", "risk_reason", "signal") if k in item}
+            if "actions" in extra:
+                actions = extra["actions"] if isinstance(extra["actions"], list) else [extra["actions"]]
+                for i, action in enumerate(actions):  # each a text or {en, zh}: checked like strategies
+                    self.text(action, line_of(actions, i) or line_of(item, "actions"), "action", sid)
+            if "key_fields" in extra:
+                keys = extra["key_fields"]
+                if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+                    raise self.error("'key_fields' must be a list of field names", line_of(item, "key_fields"),
+                                     segment=sid, hint="e.g. key_fields: [revenue, frequency]")
             if "signal" in extra and str(extra["signal"]).lower() not in ("value", "risk", "neutral"):
                 raise self.error(f"signal '{extra['signal']}' must be value, risk or neutral",
                                  line_of(item, "signal"), segment=sid)
