@@ -217,3 +217,20 @@ def test_scratch_sheet_and_unsafe_names(tmp_path: Path) -> None:
                edit=scratch_first)
     (sub,) = grade_files([out], key)
     assert sub.student.student == "../evil" and sub.score == 1.0
+
+
+def test_grades_workbook_in_chinese(make_class, tmp_path: Path) -> None:
+    folder, key = make_class("abc", 1, students=["李雷", "韩梅梅"], seed=4, lang="zh")
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    li = key.students["李雷"]
+    fill(folder / "students" / li.file, right_answers(li, key), out=returned / li.file)
+    (returned / "notes.txt").write_text("不是工作簿", encoding="utf-8")
+    grade_exercise([returned], folder / "answer_key.xlsx", tmp_path / "grades.xlsx", lang="zh")
+    wb = load_workbook(tmp_path / "grades.xlsx")
+    grades = list(wb[wb.sheetnames[0]].iter_rows(values_only=True))
+    assert grades[0][:3] == ("学生", "文件", "状态")
+    statuses = {r[0]: r[2] for r in grades[1:] if r[0]}
+    assert statuses["李雷"] == "正常" and statuses["韩梅梅"] == "未交（没有文件）"
+    problems = list(wb["Problems"].iter_rows(values_only=True))
+    assert any(r[1] == "不是工作簿" for r in problems[1:])

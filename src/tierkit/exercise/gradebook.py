@@ -34,8 +34,18 @@ H: dict[str, dict[str, str]] = {
 }
 
 
+STATUS_ZH = {"ok": "正常", "not a workbook": "不是工作簿", "other exercise": "其他练习的文件", "tampered": "数据被改动",
+             "not recognised": "无法识别", "duplicate": "重复提交（以最新为准）", "missing": "未交",
+             "blank": "未填", "right": "正确", "wrong": "错误", "not a tier": "不是层级名称"}
+
+
 def h(key: str, lang: str) -> str:
     return H[key].get(lang, H[key]["en"])
+
+
+def status(value: str, lang: str) -> str:
+    """A file or answer status in the grades workbook's language."""
+    return STATUS_ZH.get(value, value) if lang == "zh" else value
 
 
 def confusion(subs: list[Submission], key: AnswerKey) -> pd.DataFrame:
@@ -127,7 +137,7 @@ def _write(subs: list[Submission], key: AnswerKey, target: str, lang: str) -> No
         assert sub.student is not None
         seen.add(sub.student.student)
         blanks = sum(r.status == "blank" for r in sub.rows)
-        ws.write_row(row, 0, [sub.student.student, sub.name, sub.status])
+        ws.write_row(row, 0, [sub.student.student, sub.name, status(sub.status, lang)])
         ws.write_number(row, 3, sub.score, pct)
         ws.write_row(row, 4, [sub.correct, sub.total, blanks, sub.problem], warn if sub.problem else None)
         for i, r in enumerate(sub.rows):
@@ -169,7 +179,7 @@ def _write(subs: list[Submission], key: AnswerKey, target: str, lang: str) -> No
         for r in sub.rows:
             answer = "" if r.answer is None else str(r.answer)
             aw.write_row(k, 0, [sub.student.student, r.no, r.customer_id, answer, amap.label(r.expected, lang),
-                                r.status])
+                                status(r.status, lang)])
             k += 1
 
     if t_keys:
@@ -196,11 +206,12 @@ def _write(subs: list[Submission], key: AnswerKey, target: str, lang: str) -> No
     k = 1
     for sub in subs:
         if sub.status != OK or sub.problem:
-            pw.write_row(k, 0, [str(sub.path), sub.status, sub.student.student if sub.student else "", sub.problem],
+            pw.write_row(k, 0, [str(sub.path), status(sub.status, lang), sub.student.student if sub.student else "",
+                                sub.problem],
                          None if sub.status == DUPLICATE else warn)
             k += 1
     for name in sorted(set(key.students) - seen):
-        pw.write_row(k, 0, [key.students[name].file, "missing", name, h("missing", lang)], warn)
+        pw.write_row(k, 0, [key.students[name].file, status("missing", lang), name, h("missing", lang)], warn)
         k += 1
     wb.close()
 
