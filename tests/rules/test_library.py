@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import rule_engine
 
+import tierkit
+from tierkit.features.apply import feature_outputs
 from tierkit.ruleset import iter_symbols
 
 from .helpers import RULES, load, on_sample, workbook
@@ -109,3 +112,45 @@ def test_samples_give_the_same_measure_total_as_the_orders() -> None:
     orders = workbook("distributor")["Orders"]
     total = float(np.nansum(result.summary()["measure_sum"]))
     assert total == pytest.approx(float(orders["金额"].sum()))
+
+
+# rule sets whose briefs carry their own "actions this month" checklist (segment key ``actions``)
+WITH_ACTIONS = ["abc", "rfm", "value", "lifecycle", "fit", "behaviour", "profit", "grouping_region"]
+# columns the orders features add that are not numbers (dates, text)
+NOT_NUMERIC_FEATURES = {"first_purchase", "last_purchase", "main_channel"}
+
+
+def _numeric_names(rs: tierkit.RuleSet) -> set[str]:
+    """Numeric fields a rule set declares (int/float) or derives in its features (undeclared ones)."""
+    declared = {name for name, f in rs.fields.items() if f.type in ("int", "float")}
+    text = {str(spec.get("as")) for spec in rs.features if isinstance(spec, dict) and "flags" in spec}
+    derived = set(feature_outputs(rs.features)) - NOT_NUMERIC_FEATURES - text - set(rs.fields)
+    return declared | derived
+
+
+@pytest.mark.parametrize("name", WITH_ACTIONS)
+def test_every_segment_has_its_actions_and_sound_key_fields(name: str) -> None:
+    rs = load(name)
+    numeric = _numeric_names(rs)
+    result = on_sample(name, "distributor")  # the sample holds every column these rule sets use
+    frame = result.binding.frame
+    for seg in rs.segments:
+        actions = seg.extra.get("actions")
+        assert isinstance(actions, list) and 2 <= len(actions) <= 4, seg.id
+        ens = []
+        for action in actions:
+            assert isinstance(action, dict) and set(action) == {"en", "zh"}, (seg.id, action)
+            en, zh = action["en"], action["zh"]
+            assert isinstance(en, str) and isinstance(zh, str), (seg.id, action)
+            assert en.strip() and zh.strip() and en != zh, (seg.id, action)
+            assert len(en) <= 80 and len(zh) <= 40, (seg.id, action)  # one checklist line
+            ens.append(en)
+        assert len(set(ens)) == len(ens), seg.id
+        keys = seg.extra.get("key_fields")
+        if keys is None:
+            continue
+        assert isinstance(keys, list) and keys and len(set(keys)) == len(keys), seg.id
+        for key in keys:
+            assert key in numeric, (seg.id, key)
+            assert key in frame.columns, (seg.id, key)
+            assert pd.to_numeric(frame[key], errors="coerce").notna().any(), (seg.id, key)
