@@ -245,15 +245,15 @@ class _Builder:
         then the measure and the usual order features (recency, frequency, average order value)."""
         b = self.res.binding
         listed = seg.extra.get("key_fields")
-        if listed:
-            names = [str(x) for x in (listed if isinstance(listed, list | tuple) else [listed])]
-        else:
-            used = [t for t in _WORD_RE.findall(seg.when or "") if t in b.typed.columns and t not in self.rs.params]
-            names = [*used, *([self.measure_name] if self.measure_name else []), *RAW_FEATURES]
+        used = [t for t in _WORD_RE.findall(seg.when or "") if t in b.typed.columns and t not in self.rs.params]
+        defaults = [*used, *([self.measure_name] if self.measure_name else []), *RAW_FEATURES]
+        names = [str(x) for x in (listed if isinstance(listed, list | tuple) else [listed])] if listed else []
         out: list[str] = []
-        for name in names:
+        for name in names or defaults:
             if name not in out and self._numeric(name) is not None:
                 out.append(name)
+        if not out and names:  # none of the listed fields is in this table: chart the defaults instead
+            out = [n for n in dict.fromkeys(defaults) if self._numeric(n) is not None]
         return out[:MAX_KEY_FIELDS]
 
     def diffs(self, names: Sequence[str], mask: np.ndarray) -> list[ch.Diff]:
