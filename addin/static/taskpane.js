@@ -91,6 +91,7 @@
     $("check").addEventListener("click", () => run("check_rules", "Checking rules"));
     $("explain").addEventListener("click", () => run("explain_selection", "Explaining"));
     $("briefs").addEventListener("click", () => run("make_briefs", "Writing PDF briefs"));
+    $("selfcheck").addEventListener("click", () => run("check_my_answers", "Checking answers"));
     $("ruleset").addEventListener("change", () => localStorage.setItem("tierkit.ruleset", $("ruleset").value));
     // ribbon buttons (manifest ExecuteFunction) run the same scripts
     if (Office.actions && Office.actions.associate) {
