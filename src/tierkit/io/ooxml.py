@@ -125,5 +125,9 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
-    """Text safe inside an XML element (control characters XML 1.0 forbids are dropped)."""
-    return xml_escape(_ILLEGAL_XML.sub("", text))
+    """Text safe inside an XML element (control characters XML 1.0 forbids are dropped).
+
+    A carriage return is written as ``&#13;``: XML parsers turn a literal one into a line feed,
+    so ``"a\r\nb"`` would read back as ``"a\nb"``.
+    """
+    return xml_escape(_ILLEGAL_XML.sub("", text)).replace("\r", "&#13;")

@@ -25,6 +25,7 @@ from .ooxml import clean_text
 from .table import column_index, column_letter
 
 _EMPTY = pa.scalar(b"", pa.large_binary())
+_BOOL_KEYS = (object(), object())      # stand-ins for False and True, apart from the 0 and 1 they equal
 # glibc malloc: the blocks are large and short-lived; Arrow's default mimalloc pool page-faults them
 # afresh each time (first run of a process, i.e. every `tierkit apply`: 1.7 s -> 1.2 s on 1M rows)
 _POOL = pa.system_memory_pool()
@@ -51,7 +52,7 @@ def _value_tail(value: object, style: int, p: bytes = b"") -> bytes | None:
     s = b' s="%d"' % style if style else b""
     if value is None or (isinstance(value, float) and value != value):
         return b'"%s/>' % s if style else None
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return b'"%s t="b"><%sv>%d</%sv></%sc>' % (s, p, int(value), p, p)
     if isinstance(value, int | float | np.integer | np.floating) and np.isfinite(value):
         num = repr(float(value)) if isinstance(value, float | np.floating) else str(int(value))
@@ -70,6 +71,13 @@ def render_column(col: int, header: str, values: Sequence[object], styles: Seque
     vals = np.asarray(pd.array(list(values), dtype=object), dtype=object) if not isinstance(values, np.ndarray) \
         else values.astype(object, copy=False)
     vcodes, vuniq = pd.factorize(vals, use_na_sentinel=True)
+    if pd.api.types.infer_dtype(vals, skipna=True) in ("mixed", "mixed-integer") and any(
+            isinstance(u, int | float | np.number | np.bool_) and u in (0, 1) for u in vuniq):
+        # True == 1 and False == 0 hash alike: factorize would write a 0 after a False as FALSE
+        keys = np.fromiter((_BOOL_KEYS[bool(v)] if isinstance(v, bool | np.bool_) else v for v in vals),
+                           dtype=object, count=len(vals))
+        vcodes = pd.factorize(keys, use_na_sentinel=True)[0]
+        vuniq = vals[_first_seen(vcodes)]
     if styles is None:
         codes, scodes = vcodes.astype(np.int64), np.zeros(len(vals), dtype=np.int64)
     else:
@@ -135,7 +143,8 @@ class SheetPatcher:
         letters = _letters_at_least(self.min_col).decode()
         self._odd_pat = (f'<{ep}c(?:>|/>|\\s{not_r}|\\sr="{letters}\\d)'    # a cell without r first, or in the way
                          f'|<{ep}row(?:\\S|\\s{not_r})|<{ep}row\\s[^>]*/>')  # a row without r first, self-closing
-        self._rnum_pat = f'^\\s*<{ep}row r="(?P<r>\\d+)"'
+        self._rnum_pat = f'^\\s*<{ep}row r="(?P<r>\\d+)"(?:[^>]*? spans="(?P<s>\\d+:\\d+)")?'
+        self._spans_pat = f'^(\\s*<{ep}row r="\\d+"[^>]*? spans=)"{{}}"'
         self._row_r_re = re.compile(rb"\s*<" + re.escape(p) + rb'row r="(\d+)"(?: spans="(\d+):(\d+)")?')
         self.close_row_s = self.close_row.decode()
         self.close_row_scalar = pa.scalar(self.close_row, pa.large_binary())
@@ -224,19 +233,20 @@ class SheetPatcher:
         if n < 1:
             return None
         body = pieces.slice(0, n)
-        rn = pc.struct_field(pc.extract_regex(body, self._rnum_pat, memory_pool=_POOL), [0])
+        found = pc.extract_regex(body, self._rnum_pat, memory_pool=_POOL)
+        rn = pc.struct_field(found, [0])
         if rn.null_count:
             return None
         rows = pc.cast(rn, pa.int64(), memory_pool=_POOL).to_numpy()
         if self.max_col:
-            done = set()
-            for sm in (m, lm):
-                if sm.group(3) and int(sm.group(3)) < self.max_col and sm.group(2, 3) not in done:
-                    done.add(sm.group(2, 3))
-                    lo, hi = sm.group(2).decode(), sm.group(3).decode()
-                    # per row, the first spans is the row's own
-                    body = pc.replace_substring(body, f' spans="{lo}:{hi}"', f' spans="{lo}:{self.max_col}"',
-                                                max_replacements=1, memory_pool=_POOL)
+            # each row's own spans (rows of a block may differ) widened to cover the new cells
+            for raw in pc.unique(pc.struct_field(found, [1])).to_pylist():
+                spans = raw.decode() if raw else ""
+                lo, _, hi = spans.partition(":")
+                if hi and int(hi) < self.max_col:
+                    body = pc.replace_substring_regex(body, self._spans_pat.format(spans),
+                                                      f'\\1"{lo}:{self.max_col}"', max_replacements=1,
+                                                      memory_pool=_POOL)
         idx = self.rowidx[np.minimum(rows, len(self.rowidx) - 1)]
         parts: list[pa.Array | pa.Scalar] = [body]
         for nc, opening, tails in zip(self.cells, self._openings, self._tails, strict=True):
