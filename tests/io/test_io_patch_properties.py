@@ -516,3 +516,16 @@ def test_fast_path_widens_the_spans_of_every_row(tmp_path: Path) -> None:
     assert "fast" in paths
     xml = parts_of(tmp_path / "out.xlsx")["xl/worksheets/sheet1.xml"]
     assert set(re.findall(rb'spans="(\d+:\d+)"', xml)) == {b"1:4"}
+
+
+def test_literal_ooxml_escape_pattern_survives_in_excel_readers(tmp_path: Path) -> None:
+    """``_x0041_`` in cell text means "A" to Excel and calamine: a literal one is written as ``_x005F_x0041_``."""
+    src = tmp_path / "in.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "x"])
+    wb.active.append(["a", 1])
+    wb.save(src)
+    table = read_table(src)
+    write_output(table, tmp_path / "out.xlsx", [NewColumn("Tier", ["keep _x0041_ literal"], None)])
+    rows = pc.CalamineWorkbook.from_path(str(tmp_path / "out.xlsx")).get_sheet_by_index(0).to_python()
+    assert rows[1][2] == "keep _x0041_ literal"

@@ -124,10 +124,17 @@ def xml_attr(text: str) -> str:
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_OOXML_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
+
+
 def clean_text(text: str) -> str:
     """Text safe inside an XML element (control characters XML 1.0 forbids are dropped).
 
     A carriage return is written as ``&#13;``: XML parsers turn a literal one into a line feed,
-    so ``"a\r\nb"`` would read back as ``"a\nb"``.
+    so ``"a\r\nb"`` would read back as ``"a\nb"``.  A literal ``_x0041_`` is written as ``_x005F_x0041_``:
+    Excel (and calamine) read ``_xHHHH_`` in cell text as an escaped character.
     """
-    return xml_escape(_ILLEGAL_XML.sub("", text)).replace("\r", "&#13;")
+    text = _ILLEGAL_XML.sub("", text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub(r"_x005F\1", text)
+    return xml_escape(text).replace("\r", "&#13;")
