@@ -91,3 +91,20 @@ def test_csv_to_new_xlsx(tmp_path: Path) -> None:
     assert [c.value for c in ws[1]] == ["name", "rev", "Tier", "Tier ID"]
     assert [c.value for c in ws[3]] == ["B", "2", "=danger()", -2]
     assert ws["C2"].fill.fgColor.rgb == "FFFFD700"
+
+
+def test_new_workbook_from_parquet_keeps_numpy_types(tmp_path: Path) -> None:
+    import numpy as np
+    import openpyxl
+    import pandas as pd
+
+    from tierkit.io import NewColumn, read_table, write_output
+
+    pd.DataFrame({"a": [1, 2], "flag": [True, False], "when": pd.to_datetime(["2024-01-05", None])}).to_parquet(
+        tmp_path / "in.parquet")
+    table = read_table(tmp_path / "in.parquet")
+    write_output(table, tmp_path / "out.xlsx", [NewColumn("Tier", [np.bool_(True), "x"], None)])
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows()]
+    assert rows[1][:2] == [1, True] and rows[2][:2] == [2, False]  # booleans, not the text "True"
+    assert rows[1][2].date().isoformat() == "2024-01-05" and rows[2][2] is None
+    assert rows[1][3] is True and rows[2][3] == "x"

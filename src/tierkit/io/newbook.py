@@ -7,6 +7,9 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 
+import numpy as np
+import pandas as pd
+
 from tierkit.errors import DataError, Where, display_path
 
 from .table import MAX_COLS, MAX_ROWS, NewColumn, RawTable, SummaryTable
@@ -60,6 +63,12 @@ def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], 
 
 
 def _write(ws: object, r: int, c: int, v: object, fmt: object, date_fmt: object) -> None:
+    if isinstance(v, np.generic):  # numpy scalars from a frame: bool_, int64, float64, datetime64
+        v = v.item()
+    if v is pd.NaT:
+        v = None
+    elif isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
     if v is None or (isinstance(v, float) and math.isnan(v)):
         if fmt is not None:
             ws.write_blank(r, c, None, fmt)  # type: ignore[attr-defined]
