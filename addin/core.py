@@ -22,8 +22,8 @@ import pandas as pd
 import tierkit
 from tierkit import RuleSet, TierkitError
 from tierkit.features import pareto_share as _pareto_share
-from tierkit.features import parse_number as _parse_number
 from tierkit.features import quantile_score
+from tierkit.values import parse_number as _parse_number
 
 log = logging.getLogger("tierkit_addin")
 
@@ -34,7 +34,6 @@ SUMMARY_SHEET = "Tier summary"
 CHECK_SHEET = "Tier check"
 #: every header the tier columns may carry (so a second run replaces, never duplicates, them)
 ALL_TIER_HEADERS = ("Tier", "Tier ID", "Tier reason", "层级", "层级编号", "层级原因")
-_CURRENCY = re.compile(r"[¥$€£￥元\s'’_]")
 
 
 # --------------------------------------------------------------------------- cells
@@ -91,13 +90,7 @@ def number(value: Any) -> float | None:
     """A cell as a number: ``1,234``, ``"¥1,234.5"``, ``"12%"``; blank -> None; anything else raises."""
     if blank(value):
         return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, dt.datetime | dt.date):
-        raise ValueError(f"not a number: {value!r}")
-    return float(_parse_number(_CURRENCY.sub("", str(value))))
+    return _parse_number(value)  # the engine's own reading: 1,234 / ¥1,234.5 / 12% / (1,234); bools raise
 
 
 def numbers(values: Sequence[Any], what: str) -> pd.Series:

@@ -216,3 +216,12 @@ def test_rerun_on_own_output_replaces_columns_and_reuses_styles(workdir: Path) -
     ws = openpyxl.load_workbook(workdir / "again.xlsx")["客户"]
     assert [c.value for c in ws[1]][-3:] == ["Tier", "Tier ID", "Tier reason"]
     assert ws.max_column == 8  # replaced, not appended a second time
+
+
+def test_param_override_accepts_percent(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("name: p\nparams: {cut: 0.5}\nsegments:\n  - id: hi\n    when: x >= cut\n"
+                                     "  - id: lo\n    default: true\n", encoding="utf-8")
+    pd.DataFrame({"x": [0.6, 0.8]}).to_csv(tmp_path / "d.csv", index=False)
+    proc = tierkit("apply", "d.csv", "-r", "p.yaml", "--param", "cut=70%", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert list(pd.read_csv(tmp_path / "d.tiered.csv", encoding="utf-8-sig")["Tier ID"]) == ["lo", "hi"]

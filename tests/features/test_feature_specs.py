@@ -5,15 +5,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from tierkit.errors import DataError, RuleFileError, TierkitError
+from tierkit.errors import DataError, RuleFileError
 from tierkit.features import (
     apply_features,
-    apply_params,
     customer_features,
     describe_metadata,
     feature_outputs,
-    parse_param_assignments,
-    resolve_params,
 )
 
 ORDERS_SPEC = {
@@ -167,24 +164,6 @@ def test_optional_spec_is_skipped_when_its_column_is_missing() -> None:
 def test_bad_specs_are_rule_file_errors(spec: object, message: str) -> None:
     with pytest.raises(RuleFileError, match=message):
         apply_features(pd.DataFrame({"x": [1]}), [spec], source="rules/abc.yaml")
-
-
-def test_params_defaults_overrides_and_columns() -> None:
-    params = resolve_params({"a_share": 0.8, "b_share": "95%"}, parse_param_assignments(["a_share=0.7"]))
-    assert params == {"a_share": 0.7, "b_share": 0.95}
-    with pytest.raises(TierkitError, match="did you mean 'a_share'"):
-        resolve_params({"a_share": 0.8}, {"a_shar": 1})
-    with pytest.raises(TierkitError, match="NAME=VALUE"):
-        parse_param_assignments(["a_share"])
-    with pytest.raises(TierkitError, match="not a number"):
-        parse_param_assignments(["a_share=lots"])
-    with pytest.raises(RuleFileError):
-        resolve_params({"a share": 1})
-    framed = apply_params(pd.DataFrame({"x": [1, 2]}), params)
-    assert framed["a_share"].tolist() == [0.7, 0.7]
-    with pytest.raises(DataError, match="same name"):
-        apply_params(pd.DataFrame({"a_share": [1]}), params)
-    assert parse_param_assignments(["n=3"]) == {"n": 3}
 
 
 def test_skip_zero_and_active_months() -> None:

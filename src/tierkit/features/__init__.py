@@ -1,7 +1,7 @@
 """Derived fields computed before the rules: customer features from orders, ranks and scores.
 
 The rule file's ``features:`` list (schema in ``rules/FEATURES.md``) is run by
-:func:`apply_features`; ``params:`` by :func:`resolve_params` + :func:`apply_params`.
+:func:`apply_features`. ``params:`` are handled by the rule-set loader and :func:`tierkit.bind.bind`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 
 from tierkit.features.apply import KINDS, apply_features, feature_outputs, find_column
 from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
-from tierkit.features.params import apply_params, parse_number, parse_param_assignments, resolve_params
 from tierkit.features.scores import (
     pareto_share,
     percent_rank,
@@ -23,18 +22,14 @@ __all__ = [
     "FEATURE_COLUMNS",
     "KINDS",
     "apply_features",
-    "apply_params",
     "customer_features",
     "describe_metadata",
     "feature_outputs",
     "find_column",
     "join_customers",
     "pareto_share",
-    "parse_number",
-    "parse_param_assignments",
     "percent_rank",
     "quantile_score",
-    "resolve_params",
     "score_from_cut_points",
     "share_of_total",
 ]
