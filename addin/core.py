@@ -12,17 +12,18 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 import tierkit
-from tierkit import RuleSet, TierkitError
+from tierkit import RuleSet, TierkitError, app
+from tierkit.app import RawTable
 from tierkit.features import pareto_share as _pareto_share
 from tierkit.features import quantile_score
-from tierkit.values import parse_number as _parse_number
+
+_parse_number = app.parse_number
 
 log = logging.getLogger("tierkit_addin")
 
@@ -31,20 +32,12 @@ LANGS = ("en", "zh")
 SETTINGS_SHEET = "tierkit"
 SUMMARY_SHEET = "Tier summary"
 CHECK_SHEET = "Tier check"
-#: every header the tier columns may carry (so a second run replaces, never duplicates, them)
-ALL_TIER_HEADERS = ("Tier", "Tier ID", "Tier reason", "层级", "层级编号", "层级原因")
 
 
 # --------------------------------------------------------------------------- cells
 
 
-def blank(value: Any) -> bool:
-    """A blank cell: None, empty/space text, NaN.  A 0 is a value, not a blank."""
-    return (
-        value is None
-        or (isinstance(value, str) and not value.strip())
-        or (isinstance(value, float) and math.isnan(value))
-    )
+blank = app.blank  # a blank cell: None, empty/space text, NaN.  A 0 is a value, not a blank.
 
 
 def clean(value: Any) -> Any:
@@ -114,118 +107,43 @@ def lang_of(value: Any) -> str:
     raise TierkitError(f"unknown language '{text}'", hint="use en or zh")
 
 
-def header_texts(values: Sequence[Any]) -> list[str]:
-    """Header cells as unique texts; a blank header becomes ``Column N``."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for i, v in enumerate(values):
-        if blank(v):
-            text = f"Column {i + 1}"
-        elif isinstance(v, float) and v.is_integer():
-            text = str(int(v))
-        else:
-            text = str(v).strip()
-        if text in seen:
-            seen[text] += 1
-            text = f"{text} ({seen[text]})"
-        seen.setdefault(text, 1)
-        names.append(text)
-    return names
-
-
 @dataclass
 class Table:
-    """A range with a header row, as a DataFrame of its non-blank data rows."""
+    """A range (or a sheet's block of cells) read as a table: the same reading as ``tierkit apply``."""
 
-    frame: pd.DataFrame
-    rows: list[int]  # for each frame row, its 0-based position among the data rows
-    n_rows: int  # number of data rows in the range (blank ones included)
+    raw: RawTable
+    first_row: int  # 1-based row of the first data row (the row below the header)
+    n_rows: int  # rows from first_row to the end of the range (blank ones included)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.raw.frame
+
+    def position(self, frame_row: int) -> int:
+        """0-based position among the data rows of the range of a frame row."""
+        return int(self.raw.row_numbers[frame_row]) - self.first_row
 
 
-def table_from_rows(rows: Rows, what: str = "table") -> Table:
-    if not rows or all(blank(v) for v in rows[0]):
-        raise TierkitError(
-            f"the {what} is empty or its first row is blank", hint="select the table including its header row"
-        )
-    header = rows[0]
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in header if not blank(v)):
-        raise TierkitError(
-            f"the first row of the {what} holds numbers, not column names",
-            hint="select the table including its header row",
-        )
-    names = header_texts(header)
-    width = len(names)
-    data = rows[1:]
-    # cells come from as_rows: blanks are already None (whitespace-only text too)
-    keep = [i for i, r in enumerate(data) if any(v is not None for v in r)]
-    body = [(list(data[i]) + [None] * width)[:width] if len(data[i]) != width else data[i] for i in keep]
-    frame = (
-        pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names, dtype=object)
-    )
-    return Table(frame=frame, rows=keep, n_rows=len(data))
+def table_from_rows(rows: Rows, what: str = "table", *, header_row: int | None = 1, first_row: int = 1,
+                    name: str = "range", sheet: str | None = None) -> Table:
+    """A range with its header row (``header_row`` None: detected, a title line above it skipped)."""
+    raw = app.table_from_cells(rows, name=name, sheet=sheet, header_row=header_row, first_row=first_row, what=what)
+    data_start = raw.header_row + 1
+    return Table(raw=raw, first_row=data_start, n_rows=first_row + len(rows) - data_start)
 
 
 # --------------------------------------------------------------------------- rule sets
 
-_file_cache: dict[str, tuple[RuleSet, float | None]] = {}
-_rows_cache: dict[tuple[tuple[str, ...], ...], RuleSet] = {}
-
-
-def _mtime(path: Path | None) -> float | None:
-    try:
-        return path.stat().st_mtime if path else None
-    except OSError:
-        return None
-
-
-def load_named(name: str) -> RuleSet:
-    """A built-in name or a YAML path, cached until the file changes."""
-    hit = _file_cache.get(name)
-    if hit is not None and hit[0].path is not None and _mtime(hit[0].path) == hit[1]:
-        return hit[0]
-    rs = tierkit.load_ruleset(name)
-    _file_cache[name] = (rs, _mtime(rs.path))
-    return rs
-
-
-def rules_from_rows(rows: Rows, label: str = "rules range") -> RuleSet:
-    key = tuple(tuple("" if blank(v) else str(v) for v in row) for row in rows)
-    rs = _rows_cache.get(key)
-    if rs is None:
-        clean = [[None if blank(v) else v for v in row] for row in rows]
-        rs = tierkit.ruleset_from_rows(clean, name="workbook_rules", source_label=label)
-        if len(_rows_cache) > 64:
-            _rows_cache.clear()
-        _rows_cache[key] = rs
-    return rs
-
-
 def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> RuleSet:
-    """``rfm``, a path to a YAML file, a range holding a rules table, or the name of a sheet holding one."""
+    """``rfm``, a path to a YAML file, ``sheet:NAME`` or the name of a sheet holding a rules table, or a
+    range holding one."""
     rows = as_rows(spec)
     if len(rows) > 1 or (rows and len(rows[0]) > 1):
-        return rules_from_rows(rows)
+        return app.rules_from_rows(rows)
     text = "" if not rows or blank(rows[0][0]) else str(rows[0][0]).strip()
-    if not text:
-        raise TierkitError(
-            "no rule set given",
-            hint=f"give a built-in name ({', '.join(tierkit.builtin_names())}), "
-            "a path to a .yaml file, or a range holding id | label | when | strategy",
-        )
-    if sheet_rows:
-        for name, values in sheet_rows.items():
-            if name.casefold() == text.casefold():
-                return rules_from_rows(trim(values), label=f"sheet '{name}'")
-    return load_named(text)
-
-
-def trim(rows: Rows) -> Rows:
-    """Drop trailing blank rows and columns."""
-    rows = [list(r) for r in rows]
-    while rows and all(blank(v) for v in rows[-1]):
-        rows.pop()
-    width = max((max((j + 1 for j, v in enumerate(r) if not blank(v)), default=0) for r in rows), default=0)
-    return [(r + [None] * width)[:width] for r in rows]
+    sheets = {k.casefold(): v for k, v in (sheet_rows or {}).items()}
+    return app.load_rules(text, sheet_rows=lambda name: sheets.get(name.strip().casefold()), workbook="the workbook",
+                          bare_sheet_names=True)
 
 
 def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:
@@ -235,27 +153,12 @@ def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classifica
 
 
 def parse_as_of(value: Any) -> dt.date | None:
-    value = scalar(value)
-    if blank(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):  # an Excel serial
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
-    try:
-        return dt.date.fromisoformat(str(value).strip().replace("/", "-")[:10])
-    except ValueError:
-        raise TierkitError(f"as of '{value}' is not a date", hint="write it as 2024-12-31") from None
+    return app.parse_as_of(scalar(value), what="as of")
 
 
 def spread(values: Sequence[Any], table: Table, fill: Any = "") -> list[Any]:
     """Per data row of the range (blank rows included): the value of its frame row, or ``fill``."""
-    out = [fill] * table.n_rows
-    for value, pos in zip(values, table.rows, strict=True):
-        out[pos] = value
-    return out
+    return app.spread(values, table.raw, n_rows=table.n_rows, first_row=table.first_row, fill=fill)
 
 
 def column(values: Sequence[Any]) -> Rows:

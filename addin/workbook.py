@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import tierkit
-from tierkit import RuleSet, TierkitError
+from tierkit import RuleSet, TierkitError, app
+from tierkit.app import column_index
 
 from . import core
-from .core import ALL_TIER_HEADERS, CHECK_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, Rows, blank
+from .core import CHECK_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, Rows, blank
 
 COLOR_CHUNK = 10_000  # xlwings' Range.set_colors takes at most 10,000 cells per call
-SCAN_ROWS = 30
 
 
 # --------------------------------------------------------------------------- reading
@@ -71,20 +73,6 @@ def read_settings(book: Any) -> dict[str, Any]:
     return out
 
 
-def detect_header(rows: Rows) -> int | None:
-    """The first row (of the first 30) in which most filled cells hold text and which is at least half as
-    wide as the widest (a title line above the table is skipped); the same rule as ``tierkit apply``."""
-    counts = []
-    for row in rows[:SCAN_ROWS]:
-        filled = [v for v in row if not blank(v)]
-        counts.append((len(filled), sum(1 for v in filled if isinstance(v, str))))
-    widest = max((n for n, _ in counts), default=0)
-    for i, (n, text) in enumerate(counts):
-        if n and text * 2 > n and n * 2 >= widest:
-            return i
-    return None
-
-
 @dataclass
 class SheetTable:
     """The table on a sheet: where it is, its data, and where the tier columns go."""
@@ -98,45 +86,49 @@ class SheetTable:
     tier_cols: dict[str, int] = field(default_factory=dict)  # existing tier header (casefold) -> column
 
     def row_of(self, frame_row: int) -> int:
-        return self.first_row + self.table.rows[frame_row]
+        return int(self.table.raw.row_numbers[frame_row])
+
+    def frame_row(self, sheet_row: int) -> int | None:
+        """The frame row of a sheet row, or None for a blank row."""
+        hits = (self.table.raw.row_numbers == sheet_row).nonzero()[0]
+        return int(hits[0]) if len(hits) else None
 
 
 def read_table(sheet: Any) -> SheetTable:
+    """The customer table on ``sheet``, read as ``tierkit apply`` reads a file (same header detection, a
+    title line above the header skipped); earlier tier columns are set aside, not read as data."""
+    import dataclasses
+
     rows = sheet_values(sheet)
     where = f"sheet '{sheet.name}'"
-    h = detect_header(rows)
-    if h is None:
+    if not rows:
         raise TierkitError(
             f"no table found on {where}",
             hint="activate the sheet with your customer table (a header row, one row per customer)",
         )
-    header = rows[h]
-    filled = [j for j, v in enumerate(header) if not blank(v)]
-    first_col, last_col = filled[0], filled[-1]
-    tier_names = {t.casefold() for t in ALL_TIER_HEADERS}
-    tier_cols = {
-        str(header[j]).strip().casefold(): j + 1
-        for j in filled
-        if str(header[j]).strip().casefold() in tier_names
-    }
-    data_cols = [j for j in range(first_col, last_col + 1) if j + 1 not in tier_cols.values()]
-    last = h
-    for i in range(len(rows) - 1, h, -1):
-        if any(not blank(rows[i][j]) for j in data_cols):
-            last = i
-            break
-    body = [[header[j] for j in data_cols]] + [
-        [rows[i][j] for j in data_cols] for i in range(h + 1, last + 1)
-    ]
-    table = core.table_from_rows(body, what=f"table on {where}")
-    if table.frame.empty:
+    raw = app.table_from_cells(rows, name=str(getattr(sheet.book, "name", "") or "workbook"), sheet=sheet.name,
+                               what=f"table on {where}")
+    tier_names = {t.casefold() for t in app.ALL_GENERIC}
+    letters = raw.column_letters
+    tier_cols = {str(c).strip().casefold(): column_index(letters[j]) for j, c in enumerate(raw.frame.columns)
+                 if str(c).strip().casefold() in tier_names}
+    keep = [j for j, c in enumerate(raw.frame.columns) if str(c).strip().casefold() not in tier_names]
+    frame = raw.frame.iloc[:, keep]
+    filled = frame.notna().any(axis=1).to_numpy() if keep else np.zeros(len(frame), dtype=bool)
+    frame = frame[filled].reset_index(drop=True)
+    raw = dataclasses.replace(raw, frame=frame, row_numbers=raw.row_numbers[filled],
+                              column_letters=[letters[j] for j in keep])
+    if frame.empty:
         raise TierkitError(f"the table on {where} has a header row but no data rows")
+    first_row = raw.header_row + 1
+    last_row = int(raw.row_numbers[-1])
+    table = core.Table(raw=raw, first_row=first_row, n_rows=last_row - first_row + 1)
     return SheetTable(
         sheet=sheet,
-        header_row=h + 1,
-        first_row=h + 2,
-        last_row=last + 1,
-        data_cols=[j + 1 for j in data_cols],
+        header_row=raw.header_row,
+        first_row=first_row,
+        last_row=last_row,
+        data_cols=[column_index(x) for x in raw.column_letters],
         table=table,
         tier_cols=tier_cols,
     )
@@ -186,28 +178,16 @@ def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
 
 def tier_headers(rs: RuleSet, lang: str) -> tuple[str, str, str]:
     """Header texts of the three tier columns (as ``tierkit apply`` names them for one rule set)."""
-    from tierkit.apply import column_names  # exactly the CLI's naming
-
-    return column_names(rs, lang, False)
+    label, id_, reason = app.tier_columns(rs, lang)
+    return label, id_, reason
 
 
 def summary_tables(
     res: tierkit.Classification, lang: str, source: str
 ) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
     """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet."""
-    from tierkit.apply import summary_tables as cli_tables  # exactly the CLI's tables
-
-    tables = [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in cli_tables([res], lang)]
-    zh = lang == "zh"
-    now = res.binding.now
-    about = [
-        ["来源" if zh else "Source", source],
-        ["规则" if zh else "Rules", f"{res.ruleset.display_path} ({res.ruleset.digest})"],
-        ["基准日期" if zh else "As of", now.date().isoformat() if now else ""],
-        ["生成工具" if zh else "Made by", f"tierkit {tierkit.__version__} (Excel add-in)"],
-    ]
-    tables.append(("关于" if zh else "About this run", ["", ""], about, None))
-    return tables
+    tables = app.summary_tables([res], lang) + [app.about_table([res], source, lang, made_by="Excel add-in")]
+    return [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in tables]
 
 
 def write_tables(
@@ -253,7 +233,7 @@ def write_tiers(run: Run, res: tierkit.Classification) -> dict[str, int]:
         if col is None:
             # the other language's header in the same role is replaced too
             role = headers.index(h)
-            for other in (ALL_TIER_HEADERS[role], ALL_TIER_HEADERS[role + 3]):
+            for other in (app.ALL_GENERIC[role], app.ALL_GENERIC[role + 3]):
                 col = st.tier_cols.get(other.casefold()) if col is None else col
         if col is None or col in cols.values():
             col = next_col
@@ -446,12 +426,12 @@ def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
             f"row {row} is outside the table (rows {st.first_row}-{st.last_row})",
             hint="select a cell in a customer's row",
         )
-    pos = row - st.first_row
-    if pos not in st.table.rows:
+    index = st.frame_row(row)
+    if index is None:
         raise TierkitError(f"row {row} is blank")
     res = core.classify(run.ruleset, st.table, run.as_of)
-    text = res.explain(st.table.rows.index(pos), run.lang)
-    return text.replace(f"row {st.table.rows.index(pos) + 1}:", f"Excel row {row}:", 1)
+    text = res.explain(index, run.lang)
+    return text.replace(f"row {index + 1}:", f"Excel row {row}:", 1)
 
 
 def briefs_dir(book: Any) -> Path:

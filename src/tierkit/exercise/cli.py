@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..clikit import force_option, lang_option, run_safely
 from .answers import METHODS
 
 
@@ -27,11 +28,11 @@ def exercise() -> None:
 @click.option("--roster", type=click.Path(dir_okay=False), default=None,
               help="Workbook or CSV with a 'student' (姓名) column and optionally 'lang' (en/zh).")
 @click.option("--seed", type=int, default=None, help="Class seed: the same seed and names give the same files.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the workbooks (a roster's lang column overrides it per student).")
+@lang_option(help="Language of the workbooks (a roster's lang column overrides it per student).")
 @click.option("--self-check", is_flag=True, help="Let students check their answers with the Excel add-in.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--force", is_flag=True, help="Replace an exercise already in the folder.")
+@force_option("Replace an exercise already in the folder.")
+@run_safely
 def new_command(method: str, level: int, students: int | None, roster: str | None, seed: int | None, lang: str,
                 self_check: bool, out_dir: str, force: bool) -> None:
     """Make one workbook per student (own data, same difficulty), the answer key and the class roster.
@@ -41,13 +42,6 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
       tierkit exercise new --method abc --level 2 --students 25 --seed 7 --lang zh -o class1
       -> class1/students/学生01.xlsx ... (hand these out), class1/answer_key.xlsx, class1/roster.xlsx
     """
-    from ..cli import run_safely
-
-    run_safely(_new)(method, level, students, roster, seed, lang, self_check, out_dir, force)
-
-
-def _new(method: str, level: int, students: int | None, roster: str | None, seed: int | None, lang: str,
-         self_check: bool, out_dir: str, force: bool) -> None:
     from ..errors import TierkitError, display_path
     from .api import new_exercise
 
@@ -68,8 +62,11 @@ def _new(method: str, level: int, students: int | None, roster: str | None, seed
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The grades workbook.")
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for one feedback PDF per student (in the student's language).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="Language of the grades workbook.")
-def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None) -> None:
+@lang_option(default=None, help="Language of the grades workbook (default: the exercise's).")
+@force_option("Overwrite the grades workbook if it exists.")
+@run_safely
+def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None,
+                  force: bool) -> None:
     """Grade returned workbooks (folders or files) against the answer key.
 
     Renamed files, extra sheets, answers in either language or any case and blanks are fine; files that
@@ -80,18 +77,12 @@ def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str
     Example:
       tierkit exercise grade returned/ --key class1/answer_key.xlsx -o grades.xlsx --feedback feedback/
     """
-    from ..cli import run_safely
-
-    run_safely(_grade)(inputs, key, out, feedback_dir, lang)
-
-
-def _grade(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None) -> None:
     from ..errors import InputFileError
     from .api import grade_exercise
 
     for item in inputs:
         if not Path(item).exists():
             raise InputFileError(f"not found: {item}", hint="give the folder (or files) of the returned workbooks")
-    run = grade_exercise(list(inputs), key, out, feedback_dir=feedback_dir, lang=lang)
+    run = grade_exercise(list(inputs), key, out, feedback_dir=feedback_dir, lang=lang, force=force)
     for line in run.lines():
         click.echo(line)

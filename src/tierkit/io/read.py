@@ -229,6 +229,14 @@ def _build(path: Path, sheet: str | None, rows: list, row0: int, col0: int, head
                     column_letters=letters)
 
 
+def table_from_block(rows: list, *, path: Path, sheet: str | None = None, row0: int = 1, col0: int = 1,
+                     header_row: int | None = None, where: Where | None = None) -> RawTable:
+    """A RawTable from a rectangular block of cells already in memory (the add-in's sheets and ranges),
+    read by the same rules as a file: header detection, blank rows and edge columns left out."""
+    return _build(path, sheet, rows, row0, col0, header_row, {},
+                  where or Where(file=display_path(path), sheet=sheet))
+
+
 def _object_block(rows: list) -> np.ndarray:
     """A 2-D object array of rectangular rows (calamine; csv is padded): flattened in one pass,
     about 3x faster than ``np.array(rows, dtype=object)``, which probes every cell for nesting."""

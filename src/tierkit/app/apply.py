@@ -10,41 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from .bind import TableSource
-from .errors import TierkitError, Where, display_path
-from .ruleset import load_ruleset
-from .ruleset.model import RuleSet
-from .segment import Classification, classify
-
-HEADERS = {
-    "en": ("{name}", "{name} ID", "{name} reason"),
-    "zh": ("{name}", "{name}编号", "{name}原因"),
-}
-ALL_TIER_HEADERS = ("Tier", "Tier ID", "Tier reason", "层级", "层级编号", "层级原因")
-
-
-def load_rules_spec(spec: str | RuleSet, workbook: Path | None = None,
-                    params: dict[str, float] | None = None) -> RuleSet:
-    """A built-in name, a YAML path, or ``sheet:NAME`` (a rules table on a sheet of the input workbook)."""
-    if isinstance(spec, RuleSet):
-        return spec
-    if spec.lower().startswith("sheet:"):
-        from .io import read_table
-        from .ruleset import ruleset_from_rows
-
-        name = spec.split(":", 1)[1]
-        if workbook is None:
-            raise TierkitError(f"--rules {spec}: a rules sheet needs a workbook input")
-        table = read_table(workbook, sheet=name)
-        rows = [list(table.frame.columns), *table.frame.astype(object).where(table.frame.notna(), None).values.tolist()]
-        rs = ruleset_from_rows(rows, name=name.strip().lower().replace(" ", "_") or "sheet",
-                               source_label=f"{display_path(workbook)} sheet '{name}'")
-        if params:
-            from .ruleset.loader import apply_param_overrides
-
-            rs = apply_param_overrides(rs, params)
-        return rs
-    return load_ruleset(spec, params=params or None)
+from ..bind import TableSource
+from ..errors import TierkitError, Where, display_path
+from ..io import RawTable
+from ..ruleset.model import RuleSet
+from ..segment import Classification, classify
+from .columns import tier_columns, tier_headers
+from .inputs import SheetRows, resolve_rules, workbook_sheet_rows
 
 
 def default_output(path: Path) -> Path:
@@ -54,15 +26,6 @@ def default_output(path: Path) -> Path:
     if suffix in (".csv", ".parquet", ".xlsx"):
         return path.with_name(f"{path.stem}.tiered{suffix}")
     return path.with_name(f"{path.stem}.tiered.xlsx")
-
-
-def column_names(rs: RuleSet, lang: str, several: bool) -> tuple[str, str, str]:
-    if several:
-        base = rs.column or rs.name.upper()
-    else:
-        base = "层级" if lang == "zh" else "Tier"
-    tpl = HEADERS[lang]
-    return tpl[0].format(name=base), tpl[1].format(name=base), tpl[2].format(name=base)
 
 
 @dataclass
@@ -93,32 +56,18 @@ class ApplyResult:
         return "\n".join(lines)
 
 
-def apply_rulesets(table: Any, rules: Sequence[str | RuleSet], dst: Path, *, lang: str = "en",
+def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *, lang: str = "en",
                    as_of: dt.date | None = None, params: dict[str, float] | None = None, force: bool = False,
-                   engine: str = "compiled", source: TableSource | None = None) -> ApplyResult:
-    """Classify ``table`` (a RawTable) with every rule set and write the copy to ``dst``."""
-    from .io import NewColumn, write_output
+                   engine: str = "compiled", source: TableSource | None = None,
+                   sheet_rows: SheetRows | None = None) -> ApplyResult:
+    """Classify ``table`` with every rule set and write the copy to ``dst``."""
+    from ..io import NewColumn, write_output
 
     if Path(dst).resolve() == Path(table.path).resolve():
         raise TierkitError("the output would overwrite the input", where=Where(file=display_path(table.path)),
                            hint="tierkit never modifies the input; choose another -o")
-    rulesets = [load_rules_spec(r, Path(table.path)) for r in rules]
-    if params:
-        from .ruleset.loader import apply_param_overrides
-
-        known = {k for rs in rulesets for k in rs.params}
-        unknown = [k for k in params if k not in known]
-        if unknown:
-            from .errors import did_you_mean
-
-            listing = ", ".join(sorted(known)) or "none"
-            raise TierkitError(f"unknown parameter '{unknown[0]}'",
-                               hint=did_you_mean(unknown[0], known) or f"parameters: {listing}")
-        rulesets = [apply_param_overrides(rs, {k: v for k, v in params.items() if k in rs.params})
-                    for rs in rulesets]
-    names = [rs.name for rs in rulesets]
-    if len(set(names)) != len(names):
-        raise TierkitError("the same rule set is given twice", hint="give each --rules once")
+    rulesets = resolve_rules(list(rules), params=params, workbook=display_path(table.path),
+                             sheet_rows=sheet_rows or workbook_sheet_rows(Path(table.path)))
     several = len(rulesets) > 1
     results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source) for rs in rulesets]
     notes = [f"{res.ruleset.name}: {note}" for res in results for note in res.binding.notes]
@@ -134,23 +83,20 @@ def apply_rulesets(table: Any, rules: Sequence[str | RuleSet], dst: Path, *, lan
         notes.append(f"the input holds orders; the output is a new table with "
                      f"one row per customer ({table.frame.shape[0]:,} rows)")
     columns = []
-    replace = set(ALL_TIER_HEADERS)
     for rs, res in zip(rulesets, results, strict=True):
-        h_label, h_id, h_reason = column_names(rs, lang, several)
-        for other in ("en", "zh"):
-            replace.update(column_names(rs, other, several))
-            replace.update(column_names(rs, other, not several))
-        fills = res.colors()
-        columns.append(NewColumn(h_label, res.labels(lang), fills))
-        columns.append(NewColumn(h_id, res.tier_ids(), None))
-        columns.append(NewColumn(h_reason, res.reasons(lang), None))
+        heads = tier_columns(rs, lang, several)
+        columns.append(NewColumn(heads.label, res.labels(lang), res.colors()))
+        columns.append(NewColumn(heads.id, res.tier_ids(), None))
+        columns.append(NewColumn(heads.reason, res.reasons(lang), None))
     summary = summary_tables(results, lang)
     conflicts = 0
     if several:
         cross, conflicts = crosstab_table(results[0], results[1], lang)
         summary.append(cross)
-    summary.append(_about_table(results, table, lang, as_of))
-    write_output(table, Path(dst), columns, summary=summary, replace_headers=sorted(replace), force=force)
+    source_name = display_path(table.path) + (f" / {table.sheet}" if table.sheet else "")
+    summary.append(about_table(results, source_name, lang))
+    write_output(table, Path(dst), columns, summary=summary, replace_headers=sorted(tier_headers(rulesets)),
+                 force=force)
     return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes)
 
 
@@ -158,7 +104,7 @@ def customer_table(table: Any, frame: Any) -> Any:
     """A RawTable for a derived per-customer frame (written as a new sheet, not patched into the input)."""
     from dataclasses import replace
 
-    from .io import column_letter
+    from ..io import column_letter
 
     frame = frame.reset_index(drop=True)
     frame.columns = [str(c) for c in frame.columns]
@@ -167,7 +113,7 @@ def customer_table(table: Any, frame: Any) -> Any:
 
 
 def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
-    from .io import SummaryTable
+    from ..io import SummaryTable
 
     tables = []
     for res in results:
@@ -195,7 +141,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         tables.append(SummaryTable(title=title, header=header, rows=rows, fills=fills))
         meta = res.binding.feature_meta
         if meta and meta.get("features"):
-            from .features import describe_metadata
+            from ..features import describe_metadata
 
             lines = describe_metadata(meta)
             tables.append(SummaryTable(title=("特征与分位点" if zh else "Features and cut-points") + f" ({rs.name})",
@@ -206,7 +152,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
 def crosstab_table(a: Classification, b: Classification, lang: str) -> tuple[Any, int]:
     """Counts of rule set A's tiers (rows) × B's tiers (columns); cells pairing a 'value' tier with a 'risk'
     tier (segment ``signal``) are flagged for a manager's attention."""
-    from .io import SummaryTable
+    from ..io import SummaryTable
 
     segs_a, segs_b = a.ruleset.segments, b.ruleset.segments
     counts = np.zeros((len(segs_a) + 1, len(segs_b) + 1), dtype=np.int64)
@@ -235,16 +181,17 @@ def _conflict(sa: Any, sb: Any) -> bool:
     return signals == {"value", "risk"}
 
 
-def _about_table(results: Sequence[Classification], table: Any, lang: str, as_of: dt.date | None) -> Any:
-    from . import __version__
-    from .io import SummaryTable
+def about_table(results: Sequence[Classification], source: str, lang: str, *, made_by: str = "") -> Any:
+    """Where a run's tiers came from: the table, the rule files (with their digests), the as-of date."""
+    from .. import __version__
+    from ..io import SummaryTable
 
     zh = lang == "zh"
     now = results[0].binding.now if results else None
     rows: list[list[object]] = [
-        ["来源" if zh else "Source", f"{display_path(table.path)}" + (f" / {table.sheet}" if table.sheet else "")],
+        ["来源" if zh else "Source", source],
         ["规则" if zh else "Rules", ", ".join(f"{r.ruleset.display_path} ({r.ruleset.digest})" for r in results)],
         ["基准日期" if zh else "As of", now.date().isoformat() if now else ""],
-        ["生成工具" if zh else "Made by", f"tierkit {__version__}"],
+        ["生成工具" if zh else "Made by", f"tierkit {__version__}" + (f" ({made_by})" if made_by else "")],
     ]
     return SummaryTable(title="关于" if zh else "About this run", header=["", ""], rows=rows)

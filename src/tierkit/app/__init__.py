@@ -1,0 +1,98 @@
+"""The application layer: what every adapter (the CLI, the briefs, the Excel add-in, the trainer kit)
+does the same way, done once.
+
+* open a table from a file and sheet, or from Excel's cells (:func:`open_table`, :func:`table_from_cells`),
+  with the same header detection and row numbers, and :func:`table_source` for cell-addressed errors;
+* read what users type: :func:`parse_as_of`, :func:`parse_params`;
+* resolve rule sets from names, YAML files, ``sheet:NAME`` and cell ranges (:func:`resolve_rules`);
+* classify and name the tier columns (:func:`tier_columns`), take tiers given in a tiered file
+  (:func:`with_given_tiers`), and write a tiered copy (:func:`apply_rulesets`).
+
+The adapters import this package and the public :mod:`tierkit` API, nothing below them (an
+import-linter contract in CI keeps it so).
+"""
+
+from __future__ import annotations
+
+from ..io import RawTable, column_index, column_letter
+from ..values import parse_date, parse_number
+from .apply import (
+    ApplyResult,
+    about_table,
+    apply_rulesets,
+    crosstab_table,
+    customer_table,
+    default_output,
+    summary_tables,
+)
+from .columns import (
+    ALL_GENERIC,
+    GivenTiers,
+    TierColumns,
+    tier_columns,
+    tier_headers,
+    tier_id_header,
+    with_given_tiers,
+    without_tier_columns,
+)
+from .inputs import (
+    load_named,
+    load_rules,
+    parse_as_of,
+    parse_params,
+    resolve_rules,
+    rules_from_rows,
+    rules_sheet_name,
+    trim,
+    workbook_sheet_rows,
+)
+from .tables import (
+    NOT_DATA_SHEETS,
+    blank,
+    choose_sheet,
+    open_table,
+    sheet_arg,
+    spread,
+    table_from_cells,
+    table_source,
+)
+
+__all__ = [
+    "ALL_GENERIC",
+    "NOT_DATA_SHEETS",
+    "ApplyResult",
+    "GivenTiers",
+    "RawTable",
+    "TierColumns",
+    "about_table",
+    "apply_rulesets",
+    "blank",
+    "choose_sheet",
+    "column_index",
+    "column_letter",
+    "crosstab_table",
+    "customer_table",
+    "default_output",
+    "load_named",
+    "load_rules",
+    "open_table",
+    "parse_as_of",
+    "parse_date",
+    "parse_number",
+    "parse_params",
+    "resolve_rules",
+    "rules_from_rows",
+    "rules_sheet_name",
+    "sheet_arg",
+    "spread",
+    "summary_tables",
+    "table_from_cells",
+    "table_source",
+    "tier_columns",
+    "tier_headers",
+    "tier_id_header",
+    "trim",
+    "with_given_tiers",
+    "without_tier_columns",
+    "workbook_sheet_rows",
+]

@@ -1,0 +1,138 @@
+"""The tier columns: what they are called, and tiers taken as given from a tiered file.
+
+``tierkit apply``, the add-in's Apply button and ``tierkit brief`` all name the columns here, so a
+second run (by either) replaces the first run's columns instead of adding a copy, and a brief of a
+tiered file finds its ``Tier ID`` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import TierkitError, Where
+from ..ruleset.model import RuleSet
+from ..segment import Classification
+
+#: the three columns' headers per language; ``{name}`` is the rule set's column name with several rule sets
+TEMPLATES = {
+    "en": ("{name}", "{name} ID", "{name} reason"),
+    "zh": ("{name}", "{name}编号", "{name}原因"),
+}
+#: the headers of one rule set's columns, in both languages
+GENERIC = {"en": ("Tier", "Tier ID", "Tier reason"), "zh": ("层级", "层级编号", "层级原因")}
+ALL_GENERIC = (*GENERIC["en"], *GENERIC["zh"])
+
+
+@dataclass(frozen=True)
+class TierColumns:
+    """The headers of the three columns one rule set writes."""
+
+    label: str
+    id: str
+    reason: str
+
+    def __iter__(self) -> Any:
+        return iter((self.label, self.id, self.reason))
+
+
+def tier_columns(rs: RuleSet, lang: str, several: bool = False) -> TierColumns:
+    """``Tier`` / ``Tier ID`` / ``Tier reason`` for one rule set (``层级`` ... in Chinese); with several rule
+    sets, each names its columns after itself: ``ABC`` / ``ABC ID`` / ``ABC reason``."""
+    if not several:
+        return TierColumns(*GENERIC["zh" if lang == "zh" else "en"])
+    base = rs.column or rs.name.upper()
+    tpl = TEMPLATES["zh" if lang == "zh" else "en"]
+    return TierColumns(*(t.format(name=base) for t in tpl))
+
+
+def tier_headers(rulesets: Iterable[RuleSet]) -> frozenset[str]:
+    """Every header a run of these rule sets may have written, in either language, alone or together:
+    the columns a new run replaces."""
+    out: set[str] = set(ALL_GENERIC)
+    for rs in rulesets:
+        for lang in TEMPLATES:
+            out.update(tier_columns(rs, lang, True))
+    return frozenset(out)
+
+
+def tier_id_header(columns: Sequence[Any], rs: RuleSet) -> Any | None:
+    """The column of a tiered output holding ``rs``'s segment ids, or None for a raw table."""
+    present = set(columns)
+    for lang in TEMPLATES:
+        for several in (False, True):
+            header = tier_columns(rs, lang, several).id
+            if header in present:
+                return header
+    return None
+
+
+def without_tier_columns(frame: pd.DataFrame, rulesets: Iterable[RuleSet]) -> pd.DataFrame:
+    """The table without the columns an earlier run wrote (they are output, not input)."""
+    drop = tier_headers(rulesets)
+    cols = [c for c in frame.columns if c in drop]
+    return frame.drop(columns=cols) if cols else frame
+
+
+@dataclass
+class GivenTiers(Classification):
+    """A classification whose tiers were given in a file's ``Tier ID`` column, not decided now.
+
+    Where a given tier is the one the rules give today, the row's reason is the rules' reason; where it is
+    not (the data or the rules changed since), the reason says the tier was given, never a condition that
+    does not hold for the row.
+    """
+
+    computed: Classification | None = None
+    header: str = ""
+
+    def reasons(self, lang: str = "en") -> list[str]:
+        assert self.computed is not None
+        own = self.computed.reasons(lang)
+        differs = np.flatnonzero(self.tier_index != self.computed.tier_index)
+        if not len(differs):
+            return own
+        segs = self.ruleset.segments
+        for i in differs.tolist():
+            now = self.computed.tier_index[i]
+            now_label = segs[now].label.get(lang) if now >= 0 else ("无" if lang == "zh" else "none")
+            own[i] = (f"层级取自文件的“{self.header}”列；按当前规则应为 {now_label}" if lang == "zh" else
+                      f"tier as given in the file's '{self.header}' column; the rules now give {now_label}")
+        return own
+
+    def explain(self, row: int, lang: str = "en") -> str:
+        assert self.computed is not None
+        text = self.computed.explain(row, lang)
+        if self.tier_index[row] == self.computed.tier_index[row]:
+            return text
+        return text + "\n  " + self.reasons(lang)[row]
+
+
+def with_given_tiers(result: Classification, ids: Sequence[Any], *, header: str, file: str) -> Classification:
+    """``result`` with each row's tier taken from a Tier ID column (blank: no tier).
+
+    A column with none of the rule set's ids was written for another rule set and is ignored; a column
+    mixing known and unknown ids (a hand edit gone wrong) is an error.
+    """
+    known = {seg.id: k for k, seg in enumerate(result.ruleset.segments)}
+    values = [None if v is None or (isinstance(v, float) and v != v) or str(v).strip() == "" else str(v).strip()
+              for v in ids]
+    unknown = sorted({v for v in values if v is not None and v not in known})
+    if unknown and not any(v in known for v in values):
+        return result  # tiered with another rule set: the rules just applied decide
+    if unknown:
+        shown = ", ".join(unknown[:5])
+        raise TierkitError(f"column '{header}' holds tier ids that rule set '{result.ruleset.name}' does not "
+                           f"have: {shown}", where=Where(file=file, column=header),
+                           hint="give the rule set the file was tiered with (--rules)")
+    tier = np.array([known[v] if v is not None else -1 for v in values], dtype=np.int32)
+    fields = {f: getattr(result, f) for f in ("binding", "matches", "errors", "source")}
+    return GivenTiers(tier_index=tier, collected=None, computed=result, header=header, **fields)
+
+
+__all__ = ["ALL_GENERIC", "GivenTiers", "TierColumns", "tier_columns", "tier_headers",
+           "tier_id_header", "with_given_tiers", "without_tier_columns"]

@@ -1,0 +1,118 @@
+"""Open a table as people mean it: a file and sheet from the command line, or cells from Excel.
+
+Both ways end in the same :class:`~tierkit.io.RawTable`, read by the same header detection, so the
+CLI, the briefs, the add-in and the trainer kit see the same rows under the same headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..bind import TableSource
+from ..errors import InputFileError, TierkitError, Where, display_path
+from ..io import RawTable, list_sheets, read_table
+from ..io.read import table_from_block
+
+#: sheets that hold notes or tierkit's own output, never the customer table (compared case-folded)
+NOT_DATA_SHEETS = frozenset({"readme", "read me", "说明", "instructions", "notes", "about", "使用说明",
+                             "tier summary", "tier check", "tierkit", "rules", "规则"})
+READABLE = "tierkit reads .xlsx, .xlsm, .csv and .parquet"
+
+
+def sheet_arg(sheet: str | int | None) -> str | int | None:
+    """A sheet as a user gives it: a name, or a 1-based number (``"2"``) -> 0-based index."""
+    if isinstance(sheet, str) and sheet.strip().isdigit():
+        return int(sheet) - 1
+    return sheet
+
+
+def choose_sheet(path: Path, sheet: str | int | None) -> str | int | None:
+    """The sheet to read: the one given, else the first that is not a notes or summary sheet."""
+    if sheet is not None:
+        return sheet_arg(sheet)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    for name in list_sheets(path):
+        if name.strip().casefold() not in NOT_DATA_SHEETS:
+            return name
+    return None
+
+
+def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None) -> RawTable:
+    """Read the customer table of a workbook, CSV or parquet file (one clear error when it can't)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError("file not found", where=Where(file=display_path(p)),
+                             hint=f"check the path; {READABLE}")
+    if p.is_dir():
+        raise InputFileError("this is a folder, not a file", where=Where(file=display_path(p)), hint=READABLE)
+    return read_table(p, sheet=choose_sheet(p, sheet), header_row=header_row)
+
+
+def table_source(table: RawTable) -> TableSource:
+    """Where ``table`` came from, for error messages (``Customers!C17``), and the workbook's other sheets
+    (an Orders sheet for the features), each read once."""
+    cache: dict[str, pd.DataFrame | None] = {}
+
+    def sheets(name: str) -> pd.DataFrame | None:
+        if table.sheet is None or not Path(table.path).exists():
+            return None
+        if name not in cache:
+            try:
+                cache[name] = read_table(table.path, sheet=name).frame
+            except InputFileError:
+                cache[name] = None
+        return cache[name]
+
+    prefix = f"{table.sheet}!" if table.sheet else ""
+    return TableSource(file=display_path(table.path), sheet=table.sheet,
+                       cell_ref=lambda i, col: f"{prefix}{table.cell_ref(i, col)}", sheets=sheets)
+
+
+def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | None = None,
+                     header_row: int | None = None, first_row: int = 1, first_col: int = 1,
+                     what: str = "table") -> RawTable:
+    """A RawTable from cells as Excel sends them (blanks as None), read exactly as ``open_table`` reads
+    a file: the header is detected (a title line above it is skipped) unless ``header_row`` (1-based, in
+    sheet rows) is given; blank rows are left out; ``row_numbers`` are sheet rows.
+
+    ``first_row``/``first_col`` place the top-left cell on the sheet (1-based), for cell addresses.
+    """
+    width = max((len(r) for r in rows), default=0)
+    # blanks as the file readers see them ("", turned back into None by the reader)
+    block = [["" if blank(v) else v for v in r] + [""] * (width - len(r)) for r in rows]
+    where = Where(file=name, sheet=sheet)
+    if not block or width == 0 or all(blank(v) for r in block for v in r):
+        raise TierkitError(f"the {what} is empty", where=where,
+                           hint="select the table including its header row")
+    if header_row is not None:
+        header = block[header_row - first_row] if 0 <= header_row - first_row < len(block) else []
+        filled = [v for v in header if not blank(v)]
+        if not filled:
+            raise TierkitError(f"the first row of the {what} is blank", where=where,
+                               hint="select the table including its header row")
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in filled):
+            raise TierkitError(f"the first row of the {what} holds numbers, not column names", where=where,
+                               hint="select the table including its header row")
+    return table_from_block(block, path=Path(name), sheet=sheet, row0=first_row, col0=first_col,
+                            header_row=header_row, where=where)
+
+
+def spread(values: Sequence[Any], table: RawTable, *, n_rows: int, first_row: int, fill: Any = "") -> list[Any]:
+    """Per sheet row from ``first_row`` (``n_rows`` of them, blank rows included): the value of its table
+    row, or ``fill`` for a row the table left out."""
+    out = [fill] * n_rows
+    for value, row in zip(values, table.row_numbers.tolist(), strict=True):
+        out[int(row) - first_row] = value
+    return out
+
+
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and value != value)

@@ -1,0 +1,89 @@
+"""What every ``tierkit`` command shares: one error boundary and the same table and rule options.
+
+Used by the main CLI and by the commands that live with their adapters (``brief``, ``exercise``), so
+every command that reads a table takes ``--sheet``/``--header-row``, every command that applies rules
+takes ``--rules``/``--param``/``--as-of``, and a user mistake is one line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .errors import TierkitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+LANGS = click.Choice(["en", "zh"])
+
+RULES_HELP = ("Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules table "
+              "id|label|when|strategy on a sheet of the input workbook)")
+
+
+def run_safely(fn: F) -> F:
+    """Turn TierkitError into one line + exit 2, anything else into exit 1 (with TIERKIT_DEBUG=1, the
+    traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TierkitError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as err:
+            if os.environ.get("TIERKIT_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"internal error: {type(err).__name__}: {err} (set TIERKIT_DEBUG=1 for details; "
+                       "please report it)", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(fn: F) -> F:
+        for deco in reversed(decorators):
+            fn = deco(fn)
+        return fn
+
+    return apply
+
+
+def table_options(fn: F) -> F:
+    """``--sheet`` and ``--header-row``: which table of the input to read."""
+    return _stack(
+        click.option("--sheet", "-s", help="Sheet name or 1-based index (default: the first data sheet)."),
+        click.option("--header-row", type=click.IntRange(min=1),
+                     help="1-based row of the header (default: detected)."),
+    )(fn)
+
+
+def rules_options(*, multiple: bool) -> Callable[[F], F]:
+    """``--rules`` (once or repeated), ``--param`` and ``--as-of``."""
+    rules_help = RULES_HELP + ("; repeat for several." if multiple else ".")
+    return _stack(
+        click.option("--rules", "-r", "rules", multiple=multiple, required=True, help=rules_help),
+        click.option("--param", "params", multiple=True,
+                     help="Override a rule-set parameter: name=value (70% and 1,200 are fine)."),
+        click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31 or 2024/1/5 "
+                                     "(default: today, or the latest order date)."),
+    )
+
+
+def lang_option(default: str | None = "en", help: str = "Language of labels, headers and messages.") -> Any:
+    return click.option("--lang", type=LANGS, default=default, show_default=default is not None, help=help)
+
+
+def force_option(help: str = "Overwrite the output if it exists.") -> Any:
+    return click.option("--force", is_flag=True, help=help)
