@@ -186,7 +186,7 @@ def summary_tables(
     res: tierkit.Classification, lang: str, source: str
 ) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
     """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet."""
-    tables = app.summary_tables([res], lang) + [app.about_table([res], source, lang, made_by="Excel add-in")]
+    tables = [*app.summary_tables([res], lang), app.about_table([res], source, lang, made_by="Excel add-in")]
     return [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in tables]
 
 

@@ -92,6 +92,12 @@ def test_cli_new_and_grade(tmp_path: Path) -> None:
                                str(tmp_path / "c" / "answer_key.xlsx"), "-o", str(tmp_path / "grades.xlsx")])
     assert res.exit_code == 0, res.output
     assert "graded 2 of 2 students; class average 0%" in res.output
+    grade_again = ["exercise", "grade", str(tmp_path / "c" / "students"), "--key",
+                   str(tmp_path / "c" / "answer_key.xlsx"), "-o", str(tmp_path / "grades.xlsx")]
+    res = runner.invoke(main, grade_again)  # like every command, grading keeps an output unless --force
+    assert res.exit_code == 2 and "error: output exists" in res.output and "--force" in res.output
+    res = runner.invoke(main, [*grade_again, "--force"])
+    assert res.exit_code == 0, res.output
     res = runner.invoke(main, ["exercise", "grade", str(tmp_path), "--key", str(tmp_path / "nope.xlsx"),
                                "-o", str(tmp_path / "g.xlsx")])
     assert res.exit_code == 2 and "error: answer key not found" in res.output
