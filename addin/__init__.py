@@ -14,6 +14,7 @@ conversion is slow on large ranges.  An error comes back as one readable line in
 (functions) or in an alert (buttons), never as a stack trace.
 """
 
+import functools
 from typing import Optional
 
 from . import core, workbook
@@ -43,157 +44,158 @@ FUNCTIONS = ("tier", "tier_id", "tier_reason", "rfm_score", "abc_class", "pareto
 SCRIPTS = ("apply_rules", "check_rules", "explain_selection", "make_briefs", "check_my_answers")
 
 
-@xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", "raw", doc="The customer table including its header row")
-@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
-def tier(rule_set, table, lang=None):
-    """Tier label per data row, spilled down.  Example: =TIERKIT.TIER("rfm", A1:F200)"""
-    try:
-        return core.tier_values(rule_set, table, "label", lang)
-    except Exception as err:
-        return core.cell_error(err)
+def _cell(fn):
+    """A worksheet function: any error comes back as one readable line in the cell."""
 
+    @functools.wraps(fn)
+    def function(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as err:
+            return core.cell_error(err)
 
-@xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", "raw", doc="The customer table including its header row")
-def tier_id(rule_set, table):
-    """Tier id (segment id) per data row, spilled down.  Example: =TIERKIT.TIER_ID("abc", A1:C500)"""
-    try:
-        return core.tier_values(rule_set, table, "id")
-    except Exception as err:
-        return core.cell_error(err)
-
-
-@xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", "raw", doc="The customer table including its header row")
-@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
-def tier_reason(rule_set, table, lang=None):
-    """Why each row got its tier, spilled down.  Example: =TIERKIT.TIER_REASON("abc", A1:C500, "zh")"""
-    try:
-        return core.tier_values(rule_set, table, "reason", lang)
-    except Exception as err:
-        return core.cell_error(err)
-
-
-@xw.func
-@xw.arg("recency", "raw", doc="Days since the last order (or last-order dates); blank = not scored")
-@xw.arg("frequency", "raw", doc="Number of orders")
-@xw.arg("monetary", "raw", doc="Revenue")
-def rfm_score(recency, frequency, monetary):
-    """3-digit RFM scores (R, F, M each 1-5 by quintile, 5 = best), spilled.  Example: =TIERKIT.RFM_SCORE(B2:B99, C2:C99, D2:D99) -> 545"""  # noqa: E501
-    try:
-        return core.rfm_scores(recency, frequency, monetary)
-    except Exception as err:
-        return core.cell_error(err)
-
-
-@xw.func
-@xw.arg("values", "raw", doc="Revenue (or any measure) per customer")
-@xw.arg("a_share", "raw", doc="Optional: cumulative share for A (default 0.8)")
-@xw.arg("b_share", "raw", doc="Optional: cumulative share for A and B together (default 0.95)")
-def abc_class(values, a_share=0.8, b_share=0.95):
-    """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""
-    try:
-        return core.abc_column(values, a_share, b_share)
-    except Exception as err:
-        return core.cell_error(err)
-
-
-@xw.func
-@xw.arg("values", "raw", doc="Revenue (or any measure) per customer")
-def pareto_share(values):
-    """Cumulative share of the total held by the rows ranked above each row (largest first; the top row is 0), spilled.  Example: =TIERKIT.PARETO_SHARE(C2:C500)"""  # noqa: E501
-    try:
-        return core.pareto_column(values)
-    except Exception as err:
-        return core.cell_error(err)
-
-
-@xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
-def tier_rules(rule_set, lang=None):
-    """The rule set as a spilled table: id, label, condition in plain words, strategies.  Example: =TIERKIT.TIER_RULES("rfm", "zh")"""  # noqa: E501
-    try:
-        return core.rules_table(rule_set, lang)
-    except Exception as err:
-        return core.cell_error(err)
+    return function
 
 
 def _book(book):
     return book if book is not None else xw.Book.caller()  # classic RunPython passes no book
 
 
+def _button(title, shown=None):
+    """A button (xlwings script) over ``body(book, rule_set, lang, classic)``: the book of the call (the
+    caller's with classic RunPython); text the body returns is shown in an alert titled ``shown``; any error
+    is one line in an alert titled ``title``, never a stack trace."""
+
+    def deco(body):
+        def script(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+            classic = book is None
+            book = _book(book)
+            try:
+                text = body(book, rule_set, lang, classic)
+                if text:
+                    book.app.alert(text, title=f"tierkit: {shown or title}")
+            except Exception as err:
+                book.app.alert(core.error_message(err), title=f"tierkit: {title}")
+            return book
+
+        script.__name__, script.__qualname__, script.__doc__ = body.__name__, body.__qualname__, body.__doc__
+        script.__module__ = body.__module__
+        return script
+
+    return deco
+
+
+@xw.func
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("table", "raw", doc="The customer table including its header row")
+@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
+@_cell
+def tier(rule_set, table, lang=None):
+    """Tier label per data row, spilled down.  Example: =TIERKIT.TIER("rfm", A1:F200)"""
+    return core.tier_values(rule_set, table, "label", lang)
+
+
+@xw.func
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("table", "raw", doc="The customer table including its header row")
+@_cell
+def tier_id(rule_set, table):
+    """Tier id (segment id) per data row, spilled down.  Example: =TIERKIT.TIER_ID("abc", A1:C500)"""
+    return core.tier_values(rule_set, table, "id")
+
+
+@xw.func
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("table", "raw", doc="The customer table including its header row")
+@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
+@_cell
+def tier_reason(rule_set, table, lang=None):
+    """Why each row got its tier, spilled down.  Example: =TIERKIT.TIER_REASON("abc", A1:C500, "zh")"""
+    return core.tier_values(rule_set, table, "reason", lang)
+
+
+@xw.func
+@xw.arg("recency", "raw", doc="Days since the last order (or last-order dates); blank = not scored")
+@xw.arg("frequency", "raw", doc="Number of orders")
+@xw.arg("monetary", "raw", doc="Revenue")
+@_cell
+def rfm_score(recency, frequency, monetary):
+    """3-digit RFM scores (R, F, M each 1-5 by quintile, 5 = best), spilled.  Example: =TIERKIT.RFM_SCORE(B2:B99, C2:C99, D2:D99) -> 545"""  # noqa: E501
+    return core.rfm_scores(recency, frequency, monetary)
+
+
+@xw.func
+@xw.arg("values", "raw", doc="Revenue (or any measure) per customer")
+@xw.arg("a_share", "raw", doc="Optional: cumulative share for A (default 0.8)")
+@xw.arg("b_share", "raw", doc="Optional: cumulative share for A and B together (default 0.95)")
+@_cell
+def abc_class(values, a_share=0.8, b_share=0.95):
+    """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""
+    return core.abc_column(values, a_share, b_share)
+
+
+@xw.func
+@xw.arg("values", "raw", doc="Revenue (or any measure) per customer")
+@_cell
+def pareto_share(values):
+    """Cumulative share of the total held by the rows ranked above each row (largest first; the top row is 0), spilled.  Example: =TIERKIT.PARETO_SHARE(C2:C500)"""  # noqa: E501
+    return core.pareto_column(values)
+
+
+@xw.func
+@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
+@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
+@_cell
+def tier_rules(rule_set, lang=None):
+    """The rule set as a spilled table: id, label, condition in plain words, strategies.  Example: =TIERKIT.TIER_RULES("rfm", "zh")"""  # noqa: E501
+    return core.rules_table(rule_set, lang)
+
+
 @xw.script
-def apply_rules(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+@_button("apply rules")
+def apply_rules(book, rule_set, lang, classic):
     """Write Tier / Tier ID / Tier reason next to the table on the active sheet and the Tier summary sheet."""
-    book = _book(book)
-    try:
-        book._tierkit_result = workbook.apply(book, rule_set, lang)
-    except Exception as err:
-        book.app.alert(core.error_message(err), title="tierkit: apply rules")
-    return book
+    book._tierkit_result = workbook.apply(book, rule_set, lang)
 
 
 @xw.script
-def check_rules(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+@_button("check rules")
+def check_rules(book, rule_set, lang, classic):
     """Gap/overlap report of the rule set on the active sheet's table, on a 'Tier check' sheet."""
-    book = _book(book)
-    try:
-        book._tierkit_result = workbook.check(book, rule_set, lang)
-    except Exception as err:
-        book.app.alert(core.error_message(err), title="tierkit: check rules")
-    return book
+    book._tierkit_result = workbook.check(book, rule_set, lang)
 
 
 @xw.script
-def explain_selection(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+@_button("explain", shown="why this tier")
+def explain_selection(book, rule_set, lang, classic):
     """Why the selected row got its tier, in an alert."""
-    book = _book(book)
-    try:
-        book.app.alert(workbook.explain(book, rule_set, lang), title="tierkit: why this tier")
-    except Exception as err:
-        book.app.alert(core.error_message(err), title="tierkit: explain")
-    return book
+    return workbook.explain(book, rule_set, lang)
 
 
 @xw.script
-def make_briefs(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+@_button("briefs")
+def make_briefs(book, rule_set, lang, classic):
     """PDF briefs (a cover and one page per tier) for the table on the active sheet (tierkit.reporting)."""
-    classic = book is None
-    book = _book(book)
-    try:
-        book._tierkit_result = result = workbook.briefs(book, rule_set, lang)
-        if classic:  # on tierkit serve the task pane opens the PDF from /briefs/
-            book.app.alert(f"Briefs written to {result['path']}", title="tierkit: briefs")
-    except Exception as err:
-        book.app.alert(core.error_message(err), title="tierkit: briefs")
-    return book
+    book._tierkit_result = result = workbook.briefs(book, rule_set, lang)
+    if classic:  # on tierkit serve the task pane opens the PDF from /briefs/
+        return f"Briefs written to {result['path']}"
+    return None
 
 
 @xw.func
 @xw.arg("answer", "raw", doc="The student's answer (tier id or label, English or Chinese, any case)")
 @xw.arg("expected", "raw", doc="The right tier (id or label)")
 @xw.arg("method", "raw", doc="Optional: abc, rfm, value, lifecycle or fit (helps match labels)")
+@_cell
 def grade_answer(answer, expected, method=None):
     """TRUE when the answer names the expected tier (id or label, en or zh).  Example: =TIERKIT.GRADE_ANSWER(F2, G2)"""
-    try:
-        from tierkit.exercise import grade_answer as grade
+    from tierkit.exercise import grade_answer as grade
 
-        return grade(core.blank_to_none(answer), core.blank_to_none(expected), core.blank_to_none(method) or None)
-    except Exception as err:
-        return core.cell_error(err)
+    return grade(core.blank_to_none(answer), core.blank_to_none(expected), core.blank_to_none(method) or None)
 
 
 @xw.script
-def check_my_answers(book: Optional[xw.Book] = None, rule_set: str = "", lang: str = ""):  # noqa: UP045
+@_button("check my answers")
+def check_my_answers(book, rule_set, lang, classic):
     """Students check their exercise answers (when the trainer allowed it): right/wrong in an alert."""
-    book = _book(book)
-    try:
-        book.app.alert(workbook.self_check(book, lang), title="tierkit: check my answers")
-    except Exception as err:
-        book.app.alert(core.error_message(err), title="tierkit: check my answers")
-    return book
+    return workbook.self_check(book, lang)
