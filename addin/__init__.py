@@ -85,30 +85,32 @@ def _button(title, shown=None):
     return deco
 
 
-@xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", "raw", doc="The customer table including its header row")
-@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
-@_cell
+RULE_SET_DOC = "Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when"
+LANG_DOC = "Optional: en (default) or zh"
+
+
+def _over_table(fn):
+    """A function of (rule_set, table[, lang]) that classifies the table: the arguments read raw."""
+    fn = _cell(fn)
+    if "lang" in fn.__wrapped__.__code__.co_varnames[: fn.__wrapped__.__code__.co_argcount]:
+        fn = xw.arg("lang", "raw", doc=LANG_DOC)(fn)
+    fn = xw.arg("table", "raw", doc="The customer table including its header row")(fn)
+    return xw.func(xw.arg("rule_set", "raw", doc=RULE_SET_DOC)(fn))
+
+
+@_over_table
 def tier(rule_set, table, lang=None):
     """Tier label per data row, spilled down.  Example: =TIERKIT.TIER("rfm", A1:F200)"""
     return core.tier_values(rule_set, table, "label", lang)
 
 
-@xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", "raw", doc="The customer table including its header row")
-@_cell
+@_over_table
 def tier_id(rule_set, table):
     """Tier id (segment id) per data row, spilled down.  Example: =TIERKIT.TIER_ID("abc", A1:C500)"""
     return core.tier_values(rule_set, table, "id")
 
 
-@xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("table", "raw", doc="The customer table including its header row")
-@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
-@_cell
+@_over_table
 def tier_reason(rule_set, table, lang=None):
     """Why each row got its tier, spilled down.  Example: =TIERKIT.TIER_REASON("abc", A1:C500, "zh")"""
     return core.tier_values(rule_set, table, "reason", lang)
@@ -143,8 +145,8 @@ def pareto_share(values):
 
 
 @xw.func
-@xw.arg("rule_set", "raw", doc="Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when")
-@xw.arg("lang", "raw", doc="Optional: en (default) or zh")
+@xw.arg("rule_set", "raw", doc=RULE_SET_DOC)
+@xw.arg("lang", "raw", doc=LANG_DOC)
 @_cell
 def tier_rules(rule_set, lang=None):
     """The rule set as a spilled table: id, label, condition in plain words, strategies.  Example: =TIERKIT.TIER_RULES("rfm", "zh")"""  # noqa: E501
