@@ -386,9 +386,7 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
         if zh
         else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {n} rows"
     )
-    from tierkit.check import check_static
-
-    static = check_static(rs)
+    static = app.check_static(rs)
     verdict.extend(f.message for f in static.problems)
     static_rows: Rows = [[f.level, f.message] for f in static.findings] or [["ok", "no problems found"]]
     status = "; ".join(verdict) or ("未发现问题" if zh else "no problems found")

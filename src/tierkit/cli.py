@@ -165,7 +165,7 @@ def rules_list(lang: str) -> None:
     Example:
       tierkit rules list --lang zh
     """
-    from .ruleset import list_builtin
+    from . import list_builtin
 
     for rs in list_builtin():
         segs = ", ".join(s.label.get(lang) for s in rs.segments)
@@ -184,10 +184,9 @@ def rules_show(name: str, lang: str) -> None:
     Example:
       tierkit rules show rfm --lang zh
     """
-    from .check import show_ruleset
-    from .ruleset import load_ruleset
+    from . import app
 
-    click.echo(show_ruleset(load_ruleset(name), lang))
+    click.echo(app.show_ruleset(app.load_named(name), lang))
 
 
 @rules.command("check")
@@ -208,17 +207,16 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
     Exit code 0 when clean, 2 when problems were found.
     """
     from . import app
-    from .check import check_data, check_static
 
     if data is None and (sheet or header_row):
         raise TierkitError("--sheet and --header-row describe the --data table", hint="add --data FILE")
     sheet_rows = app.workbook_sheet_rows(Path(data)) if data else None
     (rs,) = app.resolve_rules([file], params=app.parse_params(params), sheet_rows=sheet_rows,
                               workbook=display_path(data) if data else "the workbook")
-    report = check_static(rs)
+    report = app.check_static(rs)
     if data:
         raw = app.open_table(data, sheet=sheet, header_row=header_row)
-        report = report + check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw))
+        report = report + app.check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw))
     click.echo(report.render())
     if report.problems:
         sys.exit(2)

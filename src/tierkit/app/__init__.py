@@ -14,6 +14,7 @@ import-linter contract in CI keeps it so).
 
 from __future__ import annotations
 
+from ..check import check_data, check_static, show_ruleset
 from ..io import RawTable, column_index, column_letter
 from ..values import parse_date, parse_number
 from .apply import (
@@ -67,6 +68,8 @@ __all__ = [
     "about_table",
     "apply_rulesets",
     "blank",
+    "check_data",
+    "check_static",
     "choose_sheet",
     "column_index",
     "column_letter",
@@ -84,6 +87,7 @@ __all__ = [
     "rules_from_rows",
     "rules_sheet_name",
     "sheet_arg",
+    "show_ruleset",
     "spread",
     "summary_tables",
     "table_from_cells",
