@@ -21,6 +21,7 @@ import numpy as np
 import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import column_index
+from tierkit.i18n import tr
 
 from . import core
 from .core import CHECK_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, Rows, blank
@@ -108,7 +109,7 @@ def read_table(sheet: Any) -> SheetTable:
         )
     raw = app.table_from_cells(rows, name=str(getattr(sheet.book, "name", "") or "workbook"), sheet=sheet.name,
                                what=f"table on {where}")
-    tier_names = {t.casefold() for t in app.ALL_GENERIC}
+    tier_names = {t.casefold() for t in app.all_generic()}
     letters = raw.column_letters
     tier_cols = {str(c).strip().casefold(): column_index(letters[j]) for j, c in enumerate(raw.frame.columns)
                  if str(c).strip().casefold() in tier_names}
@@ -186,7 +187,7 @@ def summary_tables(
     res: tierkit.Classification, lang: str, source: str
 ) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
     """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet."""
-    tables = [*app.summary_tables([res], lang), app.about_table([res], source, lang, made_by="Excel add-in")]
+    tables = [*app.summary_tables([res], lang), app.about_table([res], source, lang, made_by=tr(lang, "Excel add-in"))]
     return [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in tables]
 
 
@@ -233,7 +234,7 @@ def write_tiers(run: Run, res: tierkit.Classification) -> dict[str, int]:
         if col is None:
             # the other language's header in the same role is replaced too
             role = headers.index(h)
-            for other in (app.ALL_GENERIC[role], app.ALL_GENERIC[role + 3]):
+            for other in app.all_generic()[role::3]:
                 col = st.tier_cols.get(other.casefold()) if col is None else col
         if col is None or col in cols.values():
             col = next_col

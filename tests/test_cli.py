@@ -61,7 +61,7 @@ def test_apply_xlsx_zh(workdir: Path) -> None:
     proc = tierkit("apply", "customers.xlsx", "--rules", "vip.yaml", "--lang", "zh", "--as-of", "2024-06-30",
                    cwd=workdir)
     assert proc.returncode == 0, proc.stderr
-    assert "wrote customers.tiered.xlsx" in proc.stdout
+    assert "已写入 customers.tiered.xlsx" in proc.stdout and "wrote" not in proc.stdout
     assert (workdir / "customers.xlsx").read_bytes() == before  # input untouched
     wb = openpyxl.load_workbook(workdir / "customers.tiered.xlsx")
     ws = wb["客户"]

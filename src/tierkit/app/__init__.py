@@ -27,9 +27,9 @@ from .apply import (
     summary_tables,
 )
 from .columns import (
-    ALL_GENERIC,
     GivenTiers,
     TierColumns,
+    all_generic,
     tier_columns,
     tier_headers,
     tier_id_header,
@@ -59,13 +59,13 @@ from .tables import (
 )
 
 __all__ = [
-    "ALL_GENERIC",
     "NOT_DATA_SHEETS",
     "ApplyResult",
     "GivenTiers",
     "RawTable",
     "TierColumns",
     "about_table",
+    "all_generic",
     "apply_rulesets",
     "blank",
     "check_data",

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..bind import TableSource
 from ..errors import TierkitError, Where, display_path
+from ..i18n import tr
 from ..io import RawTable
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
@@ -37,23 +38,45 @@ class ApplyResult:
     notes: list[str] = field(default_factory=list)
 
     def report(self) -> str:
-        lines = [f"wrote {display_path(self.output)}"]
+        lang = self.lang
+        lines = [tr(lang, "wrote {path}", path=display_path(self.output))]
         for res in self.results:
             rs = res.ruleset
-            lines.append(f"{rs.name}: {res.n} rows")
-            for row in res.summary(self.lang).itertuples():
-                extra = f"  {row.measure_share:6.1%} of {rs.measure}" if hasattr(row, "measure_share") else ""
-                lines.append(f"  {row.label:<28} {row.count:>8,}  {row.share:6.1%}{extra}")
+            lines.append(tr(lang, "{name}: {n} rows", name=rs.name, n=f"{res.n:,}"))
+            rows = list(res.summary(lang).itertuples())
+            width = max((_width(r.label) for r in rows), default=0) + 2
+            for row in rows:
+                extra = ("  " + tr(lang, "{share} of {measure}", share=f"{row.measure_share:6.1%}",
+                                   measure=measure_label(rs, lang))) if hasattr(row, "measure_share") else ""
+                pad = " " * max(width - _width(row.label), 1)
+                lines.append(f"  {row.label}{pad}{row.count:>8,}  {row.share:6.1%}{extra}")
             any_error = np.zeros(res.n, dtype=bool)
             for e in res.errors.values():
                 any_error |= e
             if any_error.any():
-                lines.append(f"  note: {int(any_error.sum()):,} rows have blanks where a condition needs a value; "
-                             "those conditions did not match them (the reason column names the blanks)")
+                lines.append("  " + tr(lang, "note: {n} rows have blanks where a condition needs a value; those "
+                                             "conditions did not match them (the reason column names the blanks)",
+                                       n=f"{int(any_error.sum()):,}"))
         if self.conflicts:
-            lines.append(f"{self.conflicts:,} rows flagged for attention in the cross-tab (Tier summary)")
+            lines.append(tr(lang, "{n} rows flagged for attention in the cross-tab (Tier summary)",
+                            n=f"{self.conflicts:,}"))
         lines.extend(self.notes)
         return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def measure_label(rs: RuleSet, lang: str) -> str:
+    """The rule set's measure as the user knows it: its field label, else its name."""
+    if rs.measure is None:
+        return ""
+    field = rs.fields.get(rs.measure)
+    return field.display(lang) if field is not None else rs.measure
 
 
 def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *, lang: str = "en",
@@ -80,8 +103,8 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
         table = customer_table(table, results[0].binding.frame)
         if Path(dst).suffix.lower() in (".xlsx", ".xlsm"):
             dst = Path(dst).with_suffix(".xlsx")
-        notes.append(f"the input holds orders; the output is a new table with "
-                     f"one row per customer ({table.frame.shape[0]:,} rows)")
+        notes.append(tr(lang, "the input holds orders; the output is a new table with one row per customer "
+                              "({n} rows)", n=f"{table.frame.shape[0]:,}"))
     columns = []
     for rs, res in zip(rulesets, results, strict=True):
         heads = tier_columns(rs, lang, several)
@@ -119,33 +142,32 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
     for res in results:
         rs = res.ruleset
         df = res.summary(lang)
-        zh = lang == "zh"
-        header = ["层级编号" if zh else "Tier ID", "层级" if zh else "Tier", "客户数" if zh else "Customers",
-                  "占比" if zh else "Share"]
+        header = [tr(lang, "Tier ID"), tr(lang, "Tier"), tr(lang, "Customers"), tr(lang, "Share")]
         has_measure = "measure_sum" in df.columns
         if has_measure:
-            header += [f"{rs.measure} 合计" if zh else f"{rs.measure} total",
-                       f"{rs.measure} 占比" if zh else f"{rs.measure} share"]
+            measure = measure_label(rs, lang)
+            header += [tr(lang, "{measure} total", measure=measure), tr(lang, "{measure} share", measure=measure)]
         rows = []
         for rec in df.to_dict("records"):
             row = [rec["id"], rec["label"], int(rec["count"]), round(float(rec["share"]), 4)]
             if has_measure:
                 row += [round(float(rec["measure_sum"]), 2), round(float(rec["measure_share"]), 4)]
             rows.append(row)
-        total = ["", "合计" if zh else "Total", int(df["count"].sum()), 1.0 if res.n else 0.0]
+        total = ["", tr(lang, "Total"), int(df["count"].sum()), 1.0 if res.n else 0.0]
         if has_measure:
             total += [round(float(df["measure_sum"].sum()), 2), 1.0]
         rows.append(total)
         fills = [c if isinstance(c, str) else None for c in df["color"]] + [None]
-        title = f"{rs.title.get(lang)} ({rs.name}, {rs.hit_policy}, rules {rs.digest})"
+        title = tr(lang, "{title} ({name}, {policy}, rules {digest})", title=rs.title.get(lang),
+                   name=rs.name, policy=rs.hit_policy, digest=rs.digest)
         tables.append(SummaryTable(title=title, header=header, rows=rows, fills=fills))
         meta = res.binding.feature_meta
         if meta and meta.get("features"):
             from ..features import describe_metadata
 
             lines = describe_metadata(meta)
-            tables.append(SummaryTable(title=("特征与分位点" if zh else "Features and cut-points") + f" ({rs.name})",
-                                       header=["说明" if zh else "Detail"], rows=[[line] for line in lines]))
+            tables.append(SummaryTable(title=tr(lang, "Features and cut-points ({name})", name=rs.name),
+                                       header=[tr(lang, "Detail")], rows=[[line] for line in lines]))
     return tables
 
 
@@ -157,7 +179,6 @@ def crosstab_table(a: Classification, b: Classification, lang: str) -> tuple[Any
     segs_a, segs_b = a.ruleset.segments, b.ruleset.segments
     counts = np.zeros((len(segs_a) + 1, len(segs_b) + 1), dtype=np.int64)
     np.add.at(counts, (a.tier_index, b.tier_index), 1)
-    zh = lang == "zh"
     header = [f"{a.ruleset.name} \\ {b.ruleset.name}"] + [s.label.get(lang) for s in segs_b]
     rows = []
     flagged = 0
@@ -171,8 +192,8 @@ def crosstab_table(a: Classification, b: Classification, lang: str) -> tuple[Any
             else:
                 row.append(c)
         rows.append(row)
-    title = (f"交叉表 {a.ruleset.name} × {b.ruleset.name}（⚠ = 需要经理关注：高价值但有风险）" if zh else
-             f"Cross-tab {a.ruleset.name} × {b.ruleset.name} (⚠ = needs a manager's attention: valuable but at risk)")
+    title = tr(lang, "Cross-tab {a} × {b} (⚠ = needs a manager's attention: valuable but at risk)",
+               a=a.ruleset.name, b=b.ruleset.name)
     return SummaryTable(title=title, header=header, rows=rows), flagged
 
 
@@ -186,12 +207,11 @@ def about_table(results: Sequence[Classification], source: str, lang: str, *, ma
     from .. import __version__
     from ..io import SummaryTable
 
-    zh = lang == "zh"
     now = results[0].binding.now if results else None
     rows: list[list[object]] = [
-        ["来源" if zh else "Source", source],
-        ["规则" if zh else "Rules", ", ".join(f"{r.ruleset.display_path} ({r.ruleset.digest})" for r in results)],
-        ["基准日期" if zh else "As of", now.date().isoformat() if now else ""],
-        ["生成工具" if zh else "Made by", f"tierkit {__version__}" + (f" ({made_by})" if made_by else "")],
+        [tr(lang, "Source"), source],
+        [tr(lang, "Rules"), ", ".join(f"{r.ruleset.display_path} ({r.ruleset.digest})" for r in results)],
+        [tr(lang, "As of"), now.date().isoformat() if now else ""],
+        [tr(lang, "Made by"), f"tierkit {__version__}" + (f" ({made_by})" if made_by else "")],
     ]
-    return SummaryTable(title="关于" if zh else "About this run", header=["", ""], rows=rows)
+    return SummaryTable(title=tr(lang, "About this run"), header=["", ""], rows=rows)

@@ -15,17 +15,22 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TierkitError, Where
+from ..i18n import languages, mark, tr, trc
 from ..ruleset.model import RuleSet
 from ..segment import Classification
 
-#: the three columns' headers per language; ``{name}`` is the rule set's column name with several rule sets
-TEMPLATES = {
-    "en": ("{name}", "{name} ID", "{name} reason"),
-    "zh": ("{name}", "{name}编号", "{name}原因"),
-}
-#: the headers of one rule set's columns, in both languages
-GENERIC = {"en": ("Tier", "Tier ID", "Tier reason"), "zh": ("层级", "层级编号", "层级原因")}
-ALL_GENERIC = (*GENERIC["en"], *GENERIC["zh"])
+#: the three columns' headers; ``{name}`` is the rule set's column name when several rule sets are applied
+TEMPLATES = (mark("tier column", "{name}"), mark("tier column", "{name} ID"), mark("tier column", "{name} reason"))
+GENERIC = (mark("tier column", "Tier"), mark("tier column", "Tier ID"), mark("tier column", "Tier reason"))
+
+
+def _header(lang: str, template: str, **kwargs: str) -> str:
+    return trc(lang, "tier column", template, **kwargs)  # i18n: marked
+
+
+def all_generic() -> tuple[str, ...]:
+    """``Tier`` / ``Tier ID`` / ``Tier reason`` in every language, English first, role by role."""
+    return tuple(_header(lang, g) for lang in languages() for g in GENERIC)
 
 
 @dataclass(frozen=True)
@@ -44,18 +49,17 @@ def tier_columns(rs: RuleSet, lang: str, several: bool = False) -> TierColumns:
     """``Tier`` / ``Tier ID`` / ``Tier reason`` for one rule set (``层级`` ... in Chinese); with several rule
     sets, each names its columns after itself: ``ABC`` / ``ABC ID`` / ``ABC reason``."""
     if not several:
-        return TierColumns(*GENERIC["zh" if lang == "zh" else "en"])
+        return TierColumns(*(_header(lang, g) for g in GENERIC))
     base = rs.column or rs.name.upper()
-    tpl = TEMPLATES["zh" if lang == "zh" else "en"]
-    return TierColumns(*(t.format(name=base) for t in tpl))
+    return TierColumns(*(_header(lang, t, name=base) for t in TEMPLATES))
 
 
 def tier_headers(rulesets: Iterable[RuleSet]) -> frozenset[str]:
     """Every header a run of these rule sets may have written, in either language, alone or together:
     the columns a new run replaces."""
-    out: set[str] = set(ALL_GENERIC)
+    out: set[str] = set(all_generic())
     for rs in rulesets:
-        for lang in TEMPLATES:
+        for lang in languages():
             out.update(tier_columns(rs, lang, True))
     return frozenset(out)
 
@@ -63,7 +67,7 @@ def tier_headers(rulesets: Iterable[RuleSet]) -> frozenset[str]:
 def tier_id_header(columns: Sequence[Any], rs: RuleSet) -> Any | None:
     """The column of a tiered output holding ``rs``'s segment ids, or None for a raw table."""
     present = set(columns)
-    for lang in TEMPLATES:
+    for lang in languages():
         for several in (False, True):
             header = tier_columns(rs, lang, several).id
             if header in present:
@@ -99,9 +103,9 @@ class GivenTiers(Classification):
         segs = self.ruleset.segments
         for i in differs.tolist():
             now = self.computed.tier_index[i]
-            now_label = segs[now].label.get(lang) if now >= 0 else ("无" if lang == "zh" else "none")
-            own[i] = (f"层级取自文件的“{self.header}”列；按当前规则应为 {now_label}" if lang == "zh" else
-                      f"tier as given in the file's '{self.header}' column; the rules now give {now_label}")
+            now_label = segs[now].label.get(lang) if now >= 0 else tr(lang, "no tier")
+            own[i] = tr(lang, "tier as given in the file's '{column}' column; the rules now give {tier}",
+                        column=self.header, tier=now_label)
         return own
 
     def explain(self, row: int, lang: str = "en") -> str:
@@ -134,5 +138,13 @@ def with_given_tiers(result: Classification, ids: Sequence[Any], *, header: str,
     return GivenTiers(tier_index=tier, collected=None, computed=result, header=header, **fields)
 
 
-__all__ = ["ALL_GENERIC", "GivenTiers", "TierColumns", "tier_columns", "tier_headers",
-           "tier_id_header", "with_given_tiers", "without_tier_columns"]
+__all__ = [
+    "GivenTiers",
+    "TierColumns",
+    "all_generic",
+    "tier_columns",
+    "tier_headers",
+    "tier_id_header",
+    "with_given_tiers",
+    "without_tier_columns",
+]
