@@ -3,8 +3,9 @@
 The static check enumerates a grid of test points built from the literals each condition compares
 against (every cut-point, the values between and beyond them, one unseen text value, and a blank) and
 evaluates the rules on it with the compiled backend.  When every condition compares single columns with
-constants, the grid decides exactly: a segment that matches at no point where an earlier one does not is
-unreachable under ``first``; a point no segment matches is a gap.
+constants, the grid decides exactly which segments the hit policy never chooses (``HitPolicy.shadowed``) and
+which points no segment matches (gaps).  :func:`gaps_and_overlaps` does the same on data, for ``--data`` and
+the add-in's check sheet.
 """
 
 from __future__ import annotations
