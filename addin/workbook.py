@@ -308,27 +308,15 @@ def apply(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
 
 def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:
     """Gap/overlap report: rows no segment matches, rows several segments match (DMN-style)."""
-    import dataclasses
-
     run = prepare(book, rule_set, lang)
     rs, st, zh = run.ruleset, run.table, run.lang == "zh"
-    loose = dataclasses.replace(rs, hit_policy="first") if rs.hit_policy == "unique" else rs
-    res = core.classify(loose, st.table, run.as_of)
-    conditional = [s for s in rs.segments if not s.default]
-    n = res.n
-    hits = (
-        sum((res.matches[s.id].astype(int) for s in conditional), start=0 * res.matches[conditional[0].id])
-        if conditional
-        else None
-    )
-    gap_rows = [st.row_of(i) for i in range(n) if hits is None or hits[i] == 0]
-    over_rows = [st.row_of(i) for i in range(n) if hits is not None and hits[i] > 1]
-    err_rows = {s.id: int(res.errors[s.id].sum()) for s in conditional if s.id in res.errors}
+    found = app.gaps_and_overlaps(rs, st.table.frame, as_of=run.as_of)
+    gap_rows = [st.row_of(int(i)) for i in found.gaps]
+    over_rows = [st.row_of(int(i)) for i in found.overlaps]
 
     def sample(rows: list[int]) -> str:
         return ", ".join(str(r) for r in rows[:20]) + (" ..." if len(rows) > 20 else "")
 
-    default = next((s for s in rs.segments if s.default), None)
     per_seg: Rows = [
         [
             "层级" if zh else "Segment",
@@ -338,57 +326,23 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
         ]
     ]
     for s in rs.segments:
-        matched = (
-            int(res.matches[s.id].sum())
-            if s.id in res.matches
-            else int((res.tier_index == rs.segments.index(s)).sum())
-        )
-        per_seg.append(
-            [s.label.get(run.lang), "default" if s.default else s.when, matched, err_rows.get(s.id, 0)]
-        )
+        blank_rows = len(found.blank.get(s.id, ()))
+        per_seg.append([s.label.get(run.lang), "default" if s.default else s.when, found.matched[s.id], blank_rows])
+    default = rs.default_segment
+    gap = ("无任何条件命中（缺口）" if zh else "no condition matches (gap)") + (f" → {default.id}" if default else "")
+    overlap = "多个条件同时命中（重叠）" if zh else "several conditions match (overlap)"
     findings: Rows = [
-        ["检查项" if zh else "Check", "行数" if zh else "Rows", "行号（Excel）" if zh else "Excel rows"]
+        ["检查项" if zh else "Check", "行数" if zh else "Rows", "行号（Excel）" if zh else "Excel rows"],
+        [gap, len(gap_rows), sample(gap_rows)],
+        [overlap + rs.policy.overlap_note(run.lang), len(over_rows), sample(over_rows)],
     ]
-    gap_note = f" → {default.id}" if default else ""
-    findings.append(
-        [
-            ("无任何条件命中（缺口）" if zh else "no condition matches (gap)") + gap_note,
-            len(gap_rows),
-            sample(gap_rows),
-        ]
-    )
-    resolved = (
-        ""
-        if rs.hit_policy == "unique"
-        else (f"（按 {rs.hit_policy} 策略取其一）" if zh else f" (resolved by hit policy {rs.hit_policy})")
-    )
-    findings.append(
-        [
-            ("多个条件同时命中（重叠）" if zh else "several conditions match (overlap)") + resolved,
-            len(over_rows),
-            sample(over_rows),
-        ]
-    )
-    verdict = []
-    if gap_rows and default is None:
-        verdict.append(
-            "gaps: add a default segment or widen the conditions"
-            if not zh
-            else "存在缺口：请添加默认层级或放宽条件"
-        )
-    if over_rows and rs.hit_policy == "unique":
-        verdict.append(
-            "overlaps under hit_policy unique: make the conditions exclusive"
-            if not zh
-            else "unique 命中策略下存在重叠：请使条件互斥"
-        )
-    title = (
-        f"规则检查 {rs.name}（{rs.hit_policy}）— {st.sheet.name}，{n} 行"
-        if zh
-        else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {n} rows"
-    )
     static = app.check_static(rs)
-    verdict.extend(f.message for f in static.problems)
+    verdict = found.problems(run.lang) + [f.message for f in static.problems]
+    title = (
+        f"规则检查 {rs.name}（{rs.hit_policy}）— {st.sheet.name}，{found.n} 行"
+        if zh
+        else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {found.n} rows"
+    )
     static_rows: Rows = [[f.level, f.message] for f in static.findings] or [["ok", "no problems found"]]
     status = "; ".join(verdict) or ("未发现问题" if zh else "no problems found")
     sheet = fresh_sheet(book, CHECK_SHEET)
@@ -404,7 +358,7 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
     )
     return {
         "rule_set": rs.name,
-        "rows": n,
+        "rows": found.n,
         "gaps": len(gap_rows),
         "overlaps": len(over_rows),
         "problems": len(verdict),

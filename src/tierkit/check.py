@@ -3,8 +3,9 @@
 The static check enumerates a grid of test points built from the literals each condition compares
 against (every cut-point, the values between and beyond them, one unseen text value, and a blank) and
 evaluates the rules on it with the compiled backend.  When every condition compares single columns with
-constants, the grid decides exactly: a segment that matches at no point where an earlier one does not is
-unreachable under ``first``; a point no segment matches is a gap.
+constants, the grid decides exactly which segments the hit policy never chooses (``HitPolicy.shadowed``) and
+which points no segment matches (gaps).  :func:`gaps_and_overlaps` does the same on data, for ``--data`` and
+the add-in's check sheet.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .bind import TableSource
 from .compile.context import as_of_datetime, parse_rule
 from .compile.describe import describe_when, fmt_value
 from .compile.pandas_backend import PandasCompiler
+from .hitpolicy import Shadow, conditional, hit_matrix
 from .ruleset.loader import declared_types
 from .ruleset.model import RuleSet
 
@@ -65,7 +67,8 @@ class CheckReport:
 # -- static -------------------------------------------------------------------------------------
 def check_static(rs: RuleSet) -> CheckReport:
     report = CheckReport(rs)
-    if rs.default_segment is None and rs.hit_policy != "collect":
+    policy = rs.policy
+    if rs.default_segment is None and not policy.collects:
         report.add("info", "no default segment: rows that match nothing get an empty tier "
                            "(add a segment with 'default: true' to catch them)")
     now = as_of_datetime(None)
@@ -82,34 +85,25 @@ def check_static(rs: RuleSet) -> CheckReport:
     vectors = {name: column_vec(frame[name], kinds[name]) for name in frame.columns}
     for pname, value in rs.params.items():
         vectors[pname] = column_vec(pd.Series(np.full(len(frame), value)), "float")
-    matches = {}
+    matches, errors = {}, {}
     for sid, rule in rules.items():
-        matches[sid], _ = PandasCompiler(vectors, len(frame), rule.context).truth(rule.statement)
-    taken = np.zeros(len(frame), dtype=bool)
-    order = [s for s in rs.segments if not s.default]
-    if rs.hit_policy == "priority":
-        order.sort(key=lambda s: s.priority)
-    for seg in order:
-        m = matches[seg.id]
-        if rs.hit_policy in ("first", "priority") and not (m & ~taken).any():
-            earlier = [o.id for o in order[:order.index(seg)] if (matches[o.id] & m).any()]
-            if m.any():
-                report.add("warning", f"segment '{seg.id}' (line {seg.line}) can never match: earlier segments "
-                                      f"{', '.join(earlier)} take every case it covers")
-            else:
-                report.add("warning", f"segment '{seg.id}' (line {seg.line}) matches no value at all")
-        taken |= m
-    if rs.hit_policy == "unique":
-        count = sum(matches[s.id].astype(int) for s in order) if order else np.zeros(len(frame), int)
-        over = np.flatnonzero(count > 1)
-        if len(over):
-            which = [s.id for s in order if matches[s.id][over[0]]]
-            report.add("error", f"under 'unique' {', '.join(which)} overlap, e.g. for "
-                                f"{_point(frame, over[0])}")
-    gaps = np.flatnonzero(~taken)
-    if len(gaps) and rs.default_segment is None:
-        non_blank = [int(g) for g in gaps if not frame.iloc[g].isna().any()]
-        example = non_blank[0] if non_blank else int(gaps[0])
+        matches[sid], errors[sid] = PandasCompiler(vectors, len(frame), rule.context).truth(rule.statement)
+    found = GapOverlap.from_masks(rs, matches, errors, len(frame))
+    segs = rs.segments
+    for shadow in found.shadowed:
+        seg = segs[shadow.segment]
+        if shadow.by:
+            report.add("warning", f"segment '{seg.id}' (line {seg.line}) can never match: earlier segments "
+                                  f"{', '.join(segs[k].id for k in shadow.by)} take every case it covers")
+        else:
+            report.add("warning", f"segment '{seg.id}' (line {seg.line}) matches no value at all")
+    if policy.overlap_is_error and len(found.overlaps):
+        first = int(found.overlaps[0])
+        report.add("error", f"under '{policy.name}' {', '.join(found.matching(first))} overlap, e.g. for "
+                            f"{_point(frame, first)}")
+    if len(found.gaps) and rs.default_segment is None:
+        non_blank = [int(g) for g in found.gaps if not frame.iloc[g].isna().any()]
+        example = non_blank[0] if non_blank else int(found.gaps[0])
         level = "warning" if non_blank else "info"
         report.add(level, f"gap: no segment matches {_point(frame, example)}"
                           + ("" if non_blank else " (only rows with blanks fall through)"))
@@ -246,58 +240,121 @@ def _add(points: dict[str, list[Any]], kinds: dict[str, str], name: str, values:
     return True
 
 
-# -- with data ----------------------------------------------------------------------------------
-def check_data(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None = None,
-               source: TableSource | None = None) -> CheckReport:
+# -- gaps and overlaps -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GapOverlap:
+    """DMN-style completeness of a rule set on some rows, under its hit policy.
+
+    ``gaps``: rows no condition matches (they go to the default segment, if any); ``overlaps``: rows that
+    several conditions match (an error when ``ruleset.policy.overlap_is_error``); ``matched``: rows per
+    segment id (the default segment's are the gaps); ``blank``: per conditional segment, the rows its
+    condition could not be evaluated on (a blank or invalid value); ``shadowed``: the segments the policy
+    never chooses (``by`` empty: they match no row).  Row numbers are 0-based positions in the table.
+    """
+
+    ruleset: RuleSet
+    n: int
+    gaps: np.ndarray
+    overlaps: np.ndarray
+    matched: dict[str, int]
+    blank: dict[str, np.ndarray]
+    shadowed: tuple[Shadow, ...]
+    matches: dict[str, np.ndarray] = field(repr=False)
+
+    @classmethod
+    def from_masks(cls, rs: RuleSet, matches: dict[str, np.ndarray], errors: dict[str, np.ndarray],
+                   n: int) -> GapOverlap:
+        """From the engine's per-segment ``matches`` and ``errors`` masks."""
+        segs = rs.segments
+        hits = hit_matrix(segs, matches, n, errors)
+        count = hits.sum(axis=1)
+        gaps = np.flatnonzero(count == 0)
+        own = {segs[k].id: hits[:, j] for j, k in enumerate(conditional(segs))}
+        matched = {s.id: int(own[s.id].sum()) if s.id in own else len(gaps) for s in segs}
+        blank = {sid: np.flatnonzero(errors[sid]) if sid in errors else np.zeros(0, dtype=np.intp) for sid in own}
+        return cls(ruleset=rs, n=n, gaps=gaps, overlaps=np.flatnonzero(count > 1), matched=matched, blank=blank,
+                   shadowed=tuple(rs.policy.shadowed(segs, own)), matches=own)
+
+    def matching(self, row: int) -> list[str]:
+        """The ids of the conditional segments that match ``row``."""
+        return [sid for sid, m in self.matches.items() if m[row]]
+
+    @property
+    def taken_over(self) -> list[Shadow]:
+        """Segments that match rows, all of which segments tried before them take."""
+        return [s for s in self.shadowed if s.by]
+
+    def problems(self, lang: str = "en") -> list[str]:
+        """What needs fixing: gaps without a default, overlaps the policy forbids, segments taken over."""
+        zh = lang == "zh"
+        rs, out = self.ruleset, []
+        if len(self.gaps) and rs.default_segment is None:
+            out.append("存在缺口：请添加默认层级或放宽条件" if zh
+                       else "gaps: add a default segment or widen the conditions")
+        if len(self.overlaps) and rs.policy.overlap_is_error:
+            name = rs.policy.name
+            out.append(f"{name} 命中策略下存在重叠：请使条件互斥" if zh
+                       else f"overlaps under hit_policy {name}: make the conditions exclusive")
+        return out + self.taken_over_texts(lang)
+
+    def taken_over_texts(self, lang: str = "en") -> list[str]:
+        out = []
+        for shadow in self.taken_over:
+            sid = self.ruleset.segments[shadow.segment].id
+            count = self.matched[sid]
+            out.append(f"层级 '{sid}' 命中 {count:,} 行，但都被前面的层级取走" if lang == "zh"
+                       else f"segment '{sid}' matches {count:,} rows but earlier segments take all of them")
+        return out
+
+
+def gaps_and_overlaps(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None = None,
+                      source: TableSource | None = None) -> GapOverlap:
+    """Evaluate ``rs`` on ``frame`` and report its gaps and overlaps.  Nothing is resolved, so a ``unique``
+    rule set with overlaps gives its overlapping rows here where :func:`tierkit.classify` raises."""
     from .bind import bind
     from .oracle import evaluate_compiled
 
-    report = CheckReport(rs)
     binding = bind(rs, frame, as_of=as_of, source=source)
     matches, errors = evaluate_compiled(binding)
-    n = binding.n
-    conditional = [s for s in rs.segments if not s.default]
-    count = np.zeros(n, dtype=np.int32)
-    for s in conditional:
-        count += matches[s.id]
+    return GapOverlap.from_masks(rs, matches, errors, binding.n)
+
+
+# -- with data ----------------------------------------------------------------------------------
+def check_data(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None = None,
+               source: TableSource | None = None) -> CheckReport:
+    report = CheckReport(rs)
+    found = gaps_and_overlaps(rs, frame, as_of=as_of, source=source)
     rownum = _row_numbers(frame, source)
 
     def examples(idx: np.ndarray) -> str:
         shown = ", ".join(rownum(i) for i in idx[:8])
         return shown + (", ..." if len(idx) > 8 else "")
 
-    report.add("info", f"{n:,} rows checked")
-    for s in conditional:
-        hits = int(matches[s.id].sum())
-        errs = np.flatnonzero(errors[s.id])
-        msg = f"segment '{s.id}' ({s.label.en}): {hits:,} rows match"
+    report.add("info", f"{found.n:,} rows checked")
+    for s in rs.segments:
+        if s.id not in found.blank:
+            continue
+        msg = f"segment '{s.id}' ({s.label.en}): {found.matched[s.id]:,} rows match"
+        errs = found.blank[s.id]
         if len(errs):
             msg += f"; {len(errs):,} rows could not be evaluated (blank or invalid values), e.g. rows {examples(errs)}"
         report.add("info", msg)
-    gaps = np.flatnonzero(count == 0)
+    gaps = found.gaps
     if len(gaps):
         if rs.default_segment is not None:
             report.add("info", f"{len(gaps):,} rows match no condition and go to the default "
                                f"'{rs.default_segment.id}', e.g. rows {examples(gaps)}")
         else:
             report.add("warning", f"gap: {len(gaps):,} rows match no segment, e.g. rows {examples(gaps)}")
-    over = np.flatnonzero(count > 1)
+    over = found.overlaps
     if len(over):
-        first = over[0]
-        which = [s.id for s in conditional if matches[s.id][first]]
-        level = "error" if rs.hit_policy == "unique" else "info"
-        tail = "" if rs.hit_policy == "unique" else f" (hit policy {rs.hit_policy} decides)"
-        report.add(level, f"overlap: {len(over):,} rows match several segments, e.g. rows {examples(over)}; "
-                          f"row {rownum(first)} matches {', '.join(which)}{tail}")
-    for s in conditional:
-        if rs.hit_policy == "first":
-            earlier = [o for o in conditional[:conditional.index(s)]]
-            won = matches[s.id].copy()
-            for o in earlier:
-                won &= ~matches[o.id]
-            if matches[s.id].any() and not won.any():
-                report.add("warning", f"segment '{s.id}' matches {int(matches[s.id].sum()):,} rows but earlier "
-                                      "segments take all of them")
+        first = int(over[0])
+        policy = rs.policy
+        report.add("error" if policy.overlap_is_error else "info",
+                   f"overlap: {len(over):,} rows match several segments, e.g. rows {examples(over)}; "
+                   f"row {rownum(first)} matches {', '.join(found.matching(first))}{policy.overlap_note()}")
+    for text in found.taken_over_texts():
+        report.add("warning", text)
     return report
 
 

@@ -1,4 +1,4 @@
-"""Segmentation: hit policies, one tier and one reason per row, summaries and explanations."""
+"""Segmentation: one tier and one reason per row (the hit policy decides, see hitpolicy), summaries, explanations."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 
 from .bind import Binding, TableSource, bind, measure_values
 from .compile.describe import fmt_value
-from .errors import OverlapError, Where
+from .errors import Where
 from .reasons import to_py
 from .ruleset.model import RuleSet, Segment
 
@@ -185,8 +185,6 @@ class Classification:
         return pd.DataFrame(rows)
 
 
-
-
 def _blank_names(binding: Binding, seg_id: str, row: int) -> list[str]:
     from .compile.describe import referenced
 
@@ -198,50 +196,6 @@ def _blank_names(binding: Binding, seg_id: str, row: int) -> list[str]:
     return out
 
 
-def resolve_hits(rs: RuleSet, matches: dict[str, np.ndarray], n: int, *, strict_unique: bool = True,
-                 source: TableSource | None = None) -> tuple[np.ndarray, list[list[int]] | None]:
-    """Apply the hit policy: the index of each row's segment (-1 none), or all hits under ``collect``."""
-    segs = rs.segments
-    order = list(range(len(segs)))
-    if rs.hit_policy == "priority":
-        order.sort(key=lambda k: (segs[k].priority, k))
-    tier = np.full(n, -1, dtype=np.int32)
-    default_idx = next((k for k, s in enumerate(segs) if s.default), None)
-    if rs.hit_policy == "collect":
-        hit_matrix = np.column_stack([matches[s.id] for s in segs if not s.default]) if rs.conditional_segments \
-            else np.zeros((n, 0), dtype=bool)
-        ids = [k for k, s in enumerate(segs) if not s.default]
-        collected = [[ids[j] for j in np.flatnonzero(r)] for r in hit_matrix]
-        if default_idx is not None:
-            collected = [c or [default_idx] for c in collected]
-        for i, c in enumerate(collected):
-            tier[i] = c[0] if c else -1
-        return tier, collected
-    if rs.hit_policy == "unique" and strict_unique:
-        count = np.zeros(n, dtype=np.int32)
-        for s in rs.conditional_segments:
-            count += matches[s.id]
-        over = np.flatnonzero(count > 1)
-        if len(over):
-            first = over[0]
-            which = [s.id for s in rs.conditional_segments if matches[s.id][first]]
-            rows = ", ".join(str(r + 1) for r in over[:10])
-            raise OverlapError(
-                f"{len(over)} rows match more than one segment under hit_policy 'unique' "
-                f"(rows {rows}{'...' if len(over) > 10 else ''}; row {first + 1} matches {', '.join(which)})",
-                where=Where(file=rs.display_path),
-                hint="make the conditions exclusive, or use hit_policy: first; run 'tierkit rules check --data' "
-                     "for the full list")
-    for k in reversed(order):
-        seg = segs[k]
-        if seg.default:
-            continue
-        tier[matches[seg.id]] = k
-    if default_idx is not None:
-        tier[tier < 0] = default_idx
-    return tier, None
-
-
 def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
              engine: str = "compiled", source: TableSource | None = None) -> Classification:
     """Apply ``rs`` to ``frame``: one tier per row (``engine='oracle'`` evaluates row by row with rule-engine)."""
@@ -251,6 +205,6 @@ def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime |
     binding = bind(rs, frame, as_of=as_of, source=source)
     evaluate = evaluate_oracle if engine == "oracle" else evaluate_compiled
     matches, errors = evaluate(binding)
-    tier, collected = resolve_hits(rs, matches, binding.n, source=source)
-    return Classification(binding=binding, tier_index=tier, matches=matches, errors=errors, collected=collected,
-                          source=source)
+    hits = rs.policy.resolve(rs.segments, matches, binding.n, errors=errors, where=Where(file=rs.display_path))
+    return Classification(binding=binding, tier_index=hits.tier, matches=matches, errors=errors,
+                          collected=hits.collected, source=source)

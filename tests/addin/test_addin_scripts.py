@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from .helpers import MINI, book_json, run_script, serial
 
@@ -169,3 +172,50 @@ def test_check_rules_reports_unreachable_segments(tmp_path) -> None:
     text = [str(v) for a in by_func(out["actions"], "setValues") for row in a["values"] for v in row]
     assert any("segment 'bigger'" in t and "can never match" in t for t in text)
     assert book._tierkit_result["problems"] >= 1
+
+
+def check_sheet_rows(book: Any) -> list[list[Any]]:
+    return [row for a in by_func(book.json()["actions"], "setValues") for row in a["values"]]
+
+
+@pytest.mark.parametrize("policy", ["first", "unique", "priority", "collect"])
+@pytest.mark.parametrize("default", [True, False])
+def test_check_rules_agrees_with_rules_check_data(tmp_path, policy: str, default: bool) -> None:
+    """The add-in's gap/overlap sheet and `tierkit rules check --data` report the same Excel rows."""
+    import re
+
+    import xlwings as xw
+    from tierkit_addin import workbook
+
+    from tierkit import TableSource, load_ruleset
+    from tierkit.check import check_data, check_static
+
+    text = Path(MINI).read_text(encoding="utf-8").replace("hit_policy: first", f"hit_policy: {policy}")
+    rules = tmp_path / "mini.yaml"
+    rules.write_text(text if default else text.split("  - id: regular")[0], encoding="utf-8")
+    rows = [
+        *ROWS,
+        ["", "", "", "", ""],  # a blank line inside the table: Excel rows and table rows part ways
+        ["C006", 50, 1, serial("2023-01-01"), "lapsed and small"],
+        ["C007", 20000, 9, serial("2022-01-01"), "vip and lapsed"],
+        ["C008", "", "", "", "all blank"],
+    ]
+    book = xw.Book(json=customers(rows))
+    result = workbook.check(book, str(rules), "en")
+    sheet = check_sheet_rows(book)
+    gap = next(r for r in sheet if str(r[0]).startswith("no condition matches"))
+    over = next(r for r in sheet if str(r[0]).startswith("several conditions match"))
+
+    st = workbook.read_table(book.sheets["Customers"])
+    rs = load_ruleset(str(rules))
+    report = check_data(rs, st.table.frame, source=TableSource(cell_ref=lambda i, col: f"A{st.row_of(i)}"))
+
+    def engine_rows(prefix: str) -> str:
+        found = [f.message for f in report.findings if re.match(prefix, f.message)]
+        return re.search(r"e\.g\. rows ([\d, ]+)", found[0]).group(1) if found else ""
+
+    assert gap[1] == result["gaps"] and gap[2] == engine_rows(r"gap:|\d+ rows match no condition")
+    assert over[1] == result["overlaps"] and over[2] == engine_rows(r"overlap:")
+    assert gap[2] == "7, 12" and over[2] == "10, 11"  # C004 and C008; C006 and C007 (row 9 is blank)
+    assert result["problems"] == len(report.problems) + len(check_static(rs).problems)
+    assert ("overlaps under hit_policy unique" in str(sheet)) == (policy == "unique")

@@ -14,7 +14,7 @@ import-linter contract in CI keeps it so).
 
 from __future__ import annotations
 
-from ..check import check_data, check_static, show_ruleset
+from ..check import GapOverlap, check_data, check_static, gaps_and_overlaps, show_ruleset
 from ..io import RawTable, column_index, column_letter
 from ..values import parse_date, parse_number
 from .apply import (
@@ -61,6 +61,7 @@ from .tables import (
 __all__ = [
     "NOT_DATA_SHEETS",
     "ApplyResult",
+    "GapOverlap",
     "GivenTiers",
     "RawTable",
     "TierColumns",
@@ -76,6 +77,7 @@ __all__ = [
     "crosstab_table",
     "customer_table",
     "default_output",
+    "gaps_and_overlaps",
     "load_named",
     "load_rules",
     "open_table",

@@ -64,7 +64,7 @@ class ApplyResult:
         return "\n".join(lines)
 
 
-def _width(text: str) -> int:
+def _width(text: object) -> int:
     """Columns a text takes in a terminal: CJK characters take two."""
     import unicodedata
 

@@ -12,7 +12,8 @@ import yaml
 
 from ..compile.context import as_of_datetime, parse_rule
 from ..errors import RuleFileError, Where, did_you_mean, display_path
-from .model import FIELD_TYPES, HIT_POLICIES, Field, RuleSet, Segment, Text
+from ..hitpolicy import get_policy
+from .model import FIELD_TYPES, Field, RuleSet, Segment, Text
 from .yaml_lines import LineDict, LineList, line_of, load_yaml
 
 TOP_KEYS = ("name", "title", "description", "hit_policy", "fields", "segments", "measure", "column",
@@ -138,10 +139,10 @@ class _Builder:
         title = self.text(data.get("title", rs_name), line_of(data, "title"), "title")
         description = (self.text(data["description"], line_of(data, "description"), "description")
                        if data.get("description") else None)
-        hit_policy = str(data.get("hit_policy", "first")).lower()
-        if hit_policy not in HIT_POLICIES:
-            raise self.error(f"unknown hit_policy '{hit_policy}'", line_of(data, "hit_policy"),
-                             hint=did_you_mean(hit_policy, HIT_POLICIES) or f"use one of {', '.join(HIT_POLICIES)}")
+        try:
+            hit_policy = get_policy(str(data.get("hit_policy", "first")).lower()).name
+        except RuleFileError as err:
+            raise self.error(err.message, line_of(data, "hit_policy"), hint=err.hint) from None
         fields = self.fields(data.get("fields") or {}, line_of(data, "fields"))
         params = self.params(data.get("params") or {}, line_of(data, "params"))
         features = data.get("features") or []

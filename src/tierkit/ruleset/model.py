@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-HitPolicy = Literal["first", "unique", "priority", "collect"]
-HIT_POLICIES: tuple[str, ...] = ("first", "unique", "priority", "collect")
+from ..hitpolicy import HitPolicy, HitPolicyName, get_policy
+
 FIELD_TYPES: tuple[str, ...] = ("string", "int", "float", "date", "datetime", "bool")
 LANGS: tuple[str, ...] = ("en", "zh")
 
@@ -70,7 +70,7 @@ class RuleSet:
     name: str
     title: Text
     segments: tuple[Segment, ...]
-    hit_policy: str = "first"
+    hit_policy: HitPolicyName = "first"  # the name, as written in the file and shown in messages
     fields: dict[str, Field] = field(default_factory=dict)
     measure: str | None = None
     description: Text | None = None
@@ -96,6 +96,11 @@ class RuleSet:
             if seg.id == segment_id:
                 return seg
         raise KeyError(segment_id)
+
+    @property
+    def policy(self) -> HitPolicy:
+        """The hit policy object (``resolve``, ``shadowed``, ``overlap_is_error``) named by ``hit_policy``."""
+        return get_policy(self.hit_policy)
 
     @property
     def default_segment(self) -> Segment | None:
