@@ -114,7 +114,7 @@ def unsupported(path: str | Path, purpose: Purpose = "any") -> InputFileError:
     fmt = lookup(path)
     what = {"read": "input", "write": "output", "any": "file"}[purpose]
     shown = path.suffix or path.name
-    found = f"{fmt.label} ('{shown}')" if fmt is not None else f"'{shown}'"
+    found = f"'{shown}': {fmt.label} is not a table format" if fmt is not None else f"'{shown}'"
     hint = {"read": f"give a {supported(purpose)} file", "write": f"name the output {supported(purpose)}",
             "any": f"use a {supported(purpose)} file"}[purpose]
     return InputFileError(f"unsupported {what} type {found}", where=Where(file=display_path(path)), hint=hint)
