@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -69,6 +70,20 @@ def test_temp_file_removed_and_old_file_kept_on_error(tmp_path: Path, error: Bas
             raise error
     assert dst.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_disk_full_is_a_tierkit_error(tmp_path: Path) -> None:
+    dst = tmp_path / "out.xlsx"
+    with pytest.raises(TierkitError, match="cannot write the output: No space left on device") as info:
+        with atomic_write(dst) as fh:
+            fh.write(b"part")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert isinstance(info.value.__cause__, OSError)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(FileNotFoundError):   # any other OSError (e.g. reading an input) is left alone
+        with atomic_write(dst) as fh:
+            raise FileNotFoundError(errno.ENOENT, "gone", "in.xlsx")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_force(tmp_path: Path) -> None:

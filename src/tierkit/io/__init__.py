@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .atomic import atomic_write, same_file
 from .flat import escape_formula
-from .formats import FORMATS, Format, default_output, format_of
+from .formats import FORMATS, Format, default_output, format_of, supported
 from .read import list_sheets, read_table
 from .table import SUMMARY_SHEET, NewColumn, RawTable, SummaryTable, column_index, column_letter
 from .write import write_output
@@ -25,5 +25,6 @@ __all__ = [
     "list_sheets",
     "read_table",
     "same_file",
+    "supported",
     "write_output",
 ]

@@ -10,6 +10,7 @@ would give it; the input is never overwritten; and a folder tierkit cannot write
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ from typing import BinaryIO
 
 from tierkit.errors import InputFileError, OutputExistsError, TierkitError, Where, display_path
 
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -61,7 +63,7 @@ def atomic_write(dst: str | Path, *, force: bool = False, inputs: Iterable[str |
     (compared by identity, so a symlink or hard link to an input is refused too).
 
     >>> with atomic_write("out.csv", force=True) as fh:
-    ...     fh.write(b"id,tier\\r\\n")
+    ...     _ = fh.write(b"id,tier\\r\\n")
     """
     dst = check_output(dst, force=force, inputs=inputs)
     tmp, fd = _create_temp(dst)
@@ -77,9 +79,11 @@ def atomic_write(dst: str | Path, *, force: bool = False, inputs: Iterable[str |
             os.replace(tmp, dst)
         except OSError as err:
             raise _write_error(dst, err) from err
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and not isinstance(err, TierkitError) and err.errno in _DISK_FULL:
+            raise _write_error(dst, err) from err  # only writing fails so: the disk or quota is full
         raise
     _sync_folder(dst.parent)
 

@@ -98,7 +98,7 @@ def _check_macro_suffix(src: Path, dst: Path) -> None:
     with zipfile.ZipFile(src) as zf:
         ct = zf.read("[Content_Types].xml")
     macro = b"macroEnabled" in ct
-    want = next(f for f in (format_named("xlsx"), format_named("xlsm")) if f.macros == macro).suffix
+    want = format_named("xlsm" if macro else "xlsx").suffix
     rule = format_of(dst).macros
     have = dst.suffix.lower()
     if rule is not None and rule != macro:
