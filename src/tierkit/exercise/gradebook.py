@@ -3,16 +3,15 @@ most common mistakes, and every file that could not be graded, by name."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import xlsxwriter
 
 from ..errors import OutputExistsError, TierkitError, display_path
+from ..io.atomic import atomic_write
 from .answers import answer_map
 from .grade import DUPLICATE, OK, Submission, counted
 from .keybook import AnswerKey
@@ -98,18 +97,12 @@ def write_grades(subs: list[Submission], key: AnswerKey, path: str | Path, *, la
         raise OutputExistsError(f"output exists: {display_path(path)}", hint="use --force to overwrite it")
     if not path.parent.is_dir():
         raise TierkitError(f"output folder not found: {display_path(path.parent)}", hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        _write(subs, key, tmp, lang)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, force=True) as fh:
+        _write(subs, key, fh, lang)
     return path
 
 
-def _write(subs: list[Submission], key: AnswerKey, target: str, lang: str) -> None:
+def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) -> None:
     wb = xlsxwriter.Workbook(target)
     bold = wb.add_format({"bold": True, "bg_color": "#E3F2FD", "text_wrap": True, "valign": "top"})
     pct = wb.add_format({"num_format": "0%"})

@@ -12,6 +12,7 @@ from openpyxl.styles import Font, PatternFill
 
 from .. import __version__
 from ..errors import InputFileError, Where, display_path
+from ..io.atomic import atomic_write
 from .answers import answer_map
 from .build import ClassExercise
 from .methods import AS_OF, METHOD_SPECS
@@ -104,7 +105,8 @@ def write_key(cls: ClassExercise, path: str | Path) -> Path:
             for cell in (row[6], row[7], row[10]):
                 cell.number_format = "yyyy-mm-dd"
     path = Path(path)
-    wb.save(path)
+    with atomic_write(path, force=True) as fh:
+        wb.save(fh)
     return path
 
 
@@ -116,7 +118,8 @@ def write_roster(cls: ClassExercise, path: str | Path) -> Path:
     _table(ws, ["student", "file", "seed", "lang", "exercise_id"],
            [[s.student, s.file, s.seed, s.lang, cls.exercise_id] for s in cls.students], [24, 28, 18, 6, 26])
     path = Path(path)
-    wb.save(path)
+    with atomic_write(path, force=True) as fh:
+        wb.save(fh)
     return path
 
 

@@ -22,6 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..io.atomic import atomic_write
 from .answers import answer_map
 from .build import ClassExercise
 from .methods import AS_OF
@@ -226,7 +227,8 @@ def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path) ->
     wb.properties.creator = "tierkit"
     wb.active = 0
     path = Path(path)
-    wb.save(path)
+    with atomic_write(path, force=True) as fh:
+        wb.save(fh)
     return path
 
 

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from .read import SUMMARY_SHEET, list_sheets, read_table
-from .table import NewColumn, RawTable, SummaryTable, column_index, column_letter
-from .write import escape_formula, write_output
+from .atomic import atomic_write, same_file
+from .flat import escape_formula
+from .formats import FORMATS, Format, default_output, format_of, supported
+from .read import list_sheets, read_table
+from .table import SUMMARY_SHEET, NewColumn, RawTable, SummaryTable, column_index, column_letter
+from .write import write_output
 
 __all__ = [
+    "FORMATS",
     "SUMMARY_SHEET",
+    "Format",
     "NewColumn",
     "RawTable",
     "SummaryTable",
+    "atomic_write",
     "column_index",
     "column_letter",
+    "default_output",
     "escape_formula",
+    "format_of",
     "list_sheets",
     "read_table",
+    "same_file",
+    "supported",
     "write_output",
 ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 from .table import column_letter
 
 SCAN_ROWS = 30
+_UNIQUE_SUFFIX = re.compile(r" \(\d+\)$")
 
 
 def _blank(v: object) -> bool:
@@ -76,3 +78,15 @@ def unique_names(names: Sequence[str]) -> list[str]:
         taken.add(candidate)
         out.append(candidate)
     return out
+
+
+def header_key(name: object) -> str:
+    """The key under which a writer recognises a tier column it replaces: the header text
+    without surrounding spaces and without the `` (2)`` that :func:`unique_names` gives a
+    repeated header, case-folded.
+
+    Deliberately stricter than ``tierkit.bind.normalise_header`` (which maps punctuation to
+    ``_`` and drops letters outside a-z and CJK): a match here overwrites the column, so a
+    user's ``Tier_ID`` or ``Ранг`` must never be taken for tierkit's ``Tier ID``.
+    """
+    return _UNIQUE_SUFFIX.sub("", str(name).strip()).casefold()

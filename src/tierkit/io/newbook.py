@@ -12,14 +12,13 @@ import pandas as pd
 
 from tierkit.errors import DataError, Where, display_path
 
+from .flat import output_frame
 from .table import MAX_COLS, MAX_ROWS, NewColumn, RawTable, SummaryTable
 
 
 def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], *,
                    summary: Sequence[SummaryTable], summary_sheet: str, replace_headers: Iterable[str]) -> None:
     import xlsxwriter
-
-    from .write import output_frame
 
     frame = output_frame(table, columns, replace_headers)
     where = Where(file=display_path(table.path))

@@ -8,7 +8,7 @@ import itertools
 import re
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +17,11 @@ import pandas as pd
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 
 from . import ooxml
+from .formats import lookup
 from .header import SCAN_ROWS, detect_header, make_headers, unique_names
 from .sniff import corrupt, file_error, open_zip, sniff
-from .table import RawTable, column_index, column_letter
+from .table import SUMMARY_SHEET, RawTable, column_index, column_letter
 from .zipio import iter_member
-
-SUMMARY_SHEET = "Tier summary"
 
 
 def list_sheets(path: str | Path) -> list[str]:
@@ -49,11 +48,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, header_row: 
     if header_row is not None and header_row < 1:
         raise InputFileError(f"header row must be 1 or more, got {header_row}",
                              where=Where(file=display_path(path)), hint="rows are numbered from 1 as in Excel")
-    if kind == "xlsx":
-        return _read_xlsx(path, sheet, header_row)
-    if kind == "csv":
-        return _read_csv(path, header_row)
-    return _read_parquet(path)
+    return READERS[kind](path, sheet, header_row)
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -264,10 +259,11 @@ def decode_text(path: Path, raw: bytes) -> str:
     return raw.decode("cp1252", errors="replace")
 
 
-def _sniff_delimiter(text: str, suffix: str) -> str:
+def _sniff_delimiter(text: str, path: Path) -> str:
     sample = text[: 1 << 16]
-    if suffix == ".tsv":
-        return "\t"
+    fmt = lookup(path)
+    if fmt is not None and fmt.delimiter is not None:
+        return fmt.delimiter
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -277,7 +273,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_csv(path: Path, header_row: int | None) -> RawTable:
+def _read_csv(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
     where = Where(file=display_path(path))
     try:
         raw = path.read_bytes()
@@ -287,7 +283,7 @@ def _read_csv(path: Path, header_row: int | None) -> RawTable:
         raise file_error(path, "is not a text (CSV) file", "export the table as CSV (comma-separated) or .xlsx")
     text = decode_text(path, raw)
     del raw
-    delim = _sniff_delimiter(text, path.suffix.lower())
+    delim = _sniff_delimiter(text, path)
     try:
         rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
     except csv.Error as err:
@@ -304,7 +300,7 @@ def _read_csv(path: Path, header_row: int | None) -> RawTable:
 
 # --------------------------------------------------------------------------- parquet
 
-def _read_parquet(path: Path) -> RawTable:
+def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
     try:
         frame = pd.read_parquet(path)
     except Exception as err:
@@ -318,3 +314,10 @@ def _read_parquet(path: Path) -> RawTable:
     return RawTable(frame=frame, path=path, sheet=None, header_row=1,
                     row_numbers=np.arange(2, n + 2, dtype=np.int64),
                     column_letters=[column_letter(i + 1) for i in range(frame.shape[1])])
+
+
+Reader = Callable[[Path, str | int | None, int | None], RawTable]
+
+READERS: dict[str, Reader] = {"xlsx": _read_xlsx, "csv": _read_csv, "parquet": _read_parquet}
+"""The reader of each format kind (:attr:`~tierkit.io.formats.Format.kind`); csv ignores ``sheet``,
+parquet also ``header_row`` (its column names are its header)."""

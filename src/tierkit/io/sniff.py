@@ -9,14 +9,13 @@ from typing import Literal
 
 from tierkit.errors import InputFileError, Where, display_path
 
-Kind = Literal["xlsx", "csv", "parquet"]
+from .formats import lookup, unsupported
+
+Kind = Literal["xlsx", "csv", "parquet"]  # what sniff finds: the kinds tierkit reads
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
-XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
-CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
 SAVE_AS_XLSX = "open it in Excel and use File > Save As > Excel Workbook (*.xlsx), then run again on the .xlsx"
 
 
@@ -54,6 +53,7 @@ def sniff(path: Path) -> Kind:
     if path.is_dir():
         raise file_error(path, "is a folder, not a file", "give the path of the workbook or CSV file itself")
     suffix = path.suffix.lower()
+    claimed = lookup(path)
     try:
         head = _read_head(path, 8)
     except OSError as err:
@@ -75,17 +75,16 @@ def sniff(path: Path) -> Kind:
     if suffix in {".xls", ".xlt"} and not head.startswith(ZIP_MAGIC):
         raise file_error(path, "is not an Excel workbook (it has an .xls name but not the .xls format)",
                          "open it in Excel or a text editor to see what it is; save it as .xlsx or .csv")
-    if suffix in PARQUET_SUFFIXES or head.startswith(PARQUET_MAGIC):
+    if (claimed is not None and claimed.kind == "parquet") or head.startswith(PARQUET_MAGIC):
         return "parquet"
     if head.startswith((ZIP_MAGIC, b"PK\x05\x06")):
         return "xlsx"
-    if suffix in XLSX_SUFFIXES or suffix == ".xls":
+    if (claimed is not None and claimed.kind == "xlsx") or suffix == ".xls":
         raise file_error(path, "is not an Excel workbook (it is not a zip package)",
                          "if it is a CSV or text export, rename it to .csv; otherwise re-save it as .xlsx")
-    if suffix in CSV_SUFFIXES:
+    if claimed is not None and claimed.kind == "csv":
         return "csv"
-    raise file_error(path, f"unsupported file type '{suffix or path.name}'",
-                     "give a .xlsx, .xlsm, .csv or .parquet file")
+    raise unsupported(path, "read")
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+SUMMARY_SHEET = "Tier summary"
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 

@@ -25,6 +25,7 @@ import pandas as pd
 from tierkit.errors import DataError, InputFileError, Where, display_path
 
 from . import ooxml, parts
+from .header import header_key
 from .sheetpatch import NewCells, SheetPatcher, render_column
 from .sniff import corrupt, open_zip
 from .table import MAX_COLS, NewColumn, RawTable, SummaryTable, column_index, column_letter
@@ -32,13 +33,6 @@ from .zipio import LEVEL, ZipOut, iter_member
 
 BLOCK = 4 << 20
 FIRST_BLOCK = 64 << 10
-_DUP_SUFFIX = re.compile(r" \(\d+\)$")
-
-
-def _norm(h: str) -> str:
-    return _DUP_SUFFIX.sub("", h.strip()).casefold()
-
-
 def _width(header: str, values: Sequence[object]) -> float:
     def w(s: str) -> int:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
@@ -106,10 +100,10 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
 
         # --- where the new columns go
         n = len(table.frame)
-        replace = {_norm(h) for h in replace_headers}
+        replace = {header_key(h) for h in replace_headers}
         replaced = [column_index(letter) for name, letter in zip(table.frame.columns, table.column_letters,
                                                                  strict=True)
-                    if replace and _norm(str(name)) in replace]
+                    if replace and header_key(name) in replace]
         last = max([column_index(x) for x in table.column_letters] + [_dimension_last_col(head)])
         k = len(columns)
         targets = sorted(replaced)[:k]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 from .. import Classification, OutputExistsError, TierkitError
 from ..errors import Where, display_path
+from ..io.atomic import atomic_write
 from .assets import AssetFetcher
 from .build import build_pack
 from .context import PackContext
@@ -46,14 +45,8 @@ def write_document(document: Any, path: str | Path) -> Path:
     if not path.parent.exists():
         raise TierkitError(f"output folder not found: {display_path(path.parent)}",
                            where=Where(file=display_path(path)))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            document.write_pdf(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, force=True) as handle:
+        document.write_pdf(handle)
     return path
 
 

@@ -1,0 +1,80 @@
+"""Writing a table as CSV/TSV text or parquet: the input columns (earlier tier columns left out)
+plus the new ones."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from .header import header_key
+from .table import NewColumn, RawTable
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?\s*")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula (OWASP CSV injection).
+
+    Text starting with ``= + - @`` (or tab/CR) gets a leading single quote, except plain
+    numbers such as ``-12.5`` which stay numbers.
+    """
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def output_frame(table: RawTable, columns: Sequence[NewColumn], replace_headers: Iterable[str] = ()) -> pd.DataFrame:
+    """The input frame without earlier tier columns, plus the new columns."""
+    drop = {header_key(h) for h in replace_headers} | {header_key(c.header) for c in columns}
+    keep = [c for c in table.frame.columns if header_key(c) not in drop]
+    frame = table.frame[keep].copy()
+    for nc in columns:
+        frame[nc.header] = pd.Series(list(nc.values), index=frame.index, dtype=object)
+    return frame
+
+
+def _csv_cell(v: object) -> object:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT or v is pd.NA:
+        return ""
+    if isinstance(v, str):
+        return escape_formula(v)
+    if isinstance(v, bool | np.bool_):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    return v
+
+
+def write_csv(frame: pd.DataFrame, fh: BinaryIO, sep: str = ",") -> None:
+    """UTF-8 with a BOM (Excel then opens it right), CRLF, text that could run as a formula escaped."""
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="", write_through=False)
+    w = csv.writer(text, delimiter=sep, lineterminator="\r\n")
+    w.writerow([escape_formula(str(c)) for c in frame.columns])
+    cols = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    for row in zip(*cols, strict=True):
+        w.writerow([_csv_cell(v) for v in row])
+    text.flush()
+    text.detach()
+
+
+def write_parquet(frame: pd.DataFrame, fh: BinaryIO) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = {}
+    for c in frame.columns:
+        s = frame[c]
+        try:
+            arrays[str(c)] = pa.array(s, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):   # mixed types: keep the text of each cell
+            arrays[str(c)] = pa.array([None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                                       for v in s], type=pa.string())
+    pq.write_table(pa.table(arrays), fh)
