@@ -15,7 +15,7 @@ import-linter contract in CI keeps it so).
 from __future__ import annotations
 
 from ..check import GapOverlap, check_data, check_static, gaps_and_overlaps, show_ruleset
-from ..io import RawTable, column_index, column_letter
+from ..io import RawTable, column_index, column_letter, default_output
 from ..values import parse_date, parse_number
 from .apply import (
     ApplyResult,
@@ -23,7 +23,6 @@ from .apply import (
     apply_rulesets,
     crosstab_table,
     customer_table,
-    default_output,
     summary_tables,
 )
 from .columns import (

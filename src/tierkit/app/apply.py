@@ -20,15 +20,6 @@ from .columns import tier_columns, tier_headers
 from .inputs import SheetRows, resolve_rules, workbook_sheet_rows
 
 
-def default_output(path: Path) -> Path:
-    suffix = path.suffix.lower()
-    if suffix == ".xlsm":
-        return path.with_name(f"{path.stem}.tiered.xlsm")
-    if suffix in (".csv", ".parquet", ".xlsx"):
-        return path.with_name(f"{path.stem}.tiered{suffix}")
-    return path.with_name(f"{path.stem}.tiered.xlsx")
-
-
 @dataclass
 class ApplyResult:
     output: Path
@@ -84,9 +75,9 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                    engine: str = "compiled", source: TableSource | None = None,
                    sheet_rows: SheetRows | None = None) -> ApplyResult:
     """Classify ``table`` with every rule set and write the copy to ``dst``."""
-    from ..io import NewColumn, write_output
+    from ..io import NewColumn, format_of, same_file, write_output
 
-    if Path(dst).resolve() == Path(table.path).resolve():
+    if same_file(dst, table.path):
         raise TierkitError("the output would overwrite the input", where=Where(file=display_path(table.path)),
                            hint="tierkit never modifies the input; choose another -o")
     rulesets = resolve_rules(list(rules), params=params, workbook=display_path(table.path),
@@ -101,7 +92,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     if lengths and lengths.pop() != len(table.frame):
         # the input held orders and the features made one row per customer: write that table instead
         table = customer_table(table, results[0].binding.frame)
-        if Path(dst).suffix.lower() in (".xlsx", ".xlsm"):
+        if format_of(dst).kind == "xlsx":
             dst = Path(dst).with_suffix(".xlsx")
         notes.append(tr(lang, "the input holds orders; the output is a new table with one row per customer "
                               "({n} rows)", n=f"{table.frame.shape[0]:,}"))

@@ -164,10 +164,8 @@ def workbook_sheet_rows(path: Path) -> SheetRows:
     from ..io import list_sheets, read_table
 
     def rows(name: str) -> Rows | None:
-        if path.suffix.lower() not in (".xlsx", ".xlsm"):
-            return None
         try:
-            names = list_sheets(path)
+            names = list_sheets(path)  # [] for csv and parquet
         except InputFileError:
             return None
         if not any(n.strip().casefold() == name.strip().casefold() for n in names):

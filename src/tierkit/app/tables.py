@@ -14,13 +14,13 @@ import pandas as pd
 
 from ..bind import TableSource
 from ..errors import InputFileError, TierkitError, Where, display_path
-from ..io import RawTable, list_sheets, read_table
+from ..io import RawTable, list_sheets, read_table, supported
 from ..io.read import table_from_block
 
 #: sheets that hold notes or tierkit's own output, never the customer table (compared case-folded)
 NOT_DATA_SHEETS = frozenset({"readme", "read me", "说明", "instructions", "notes", "about", "使用说明",
                              "tier summary", "tier check", "tierkit", "rules", "规则"})
-READABLE = "tierkit reads .xlsx, .xlsm, .csv and .parquet"
+READABLE = f"tierkit reads {supported('read')}"
 
 
 def sheet_arg(sheet: str | int | None) -> str | int | None:
@@ -34,9 +34,7 @@ def choose_sheet(path: Path, sheet: str | int | None) -> str | int | None:
     """The sheet to read: the one given, else the first that is not a notes or summary sheet."""
     if sheet is not None:
         return sheet_arg(sheet)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return None
-    for name in list_sheets(path):
+    for name in list_sheets(path):  # [] for csv and parquet
         if name.strip().casefold() not in NOT_DATA_SHEETS:
             return name
     return None

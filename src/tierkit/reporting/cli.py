@@ -70,7 +70,7 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                               sheet_rows=app.workbook_sheet_rows(path))
     stamp = app.parse_as_of(as_of)
     result, source_name, data = classify_table(raw, rs, as_of=stamp)
-    out = Path(output) if output else path.with_name(f"{_stem(path)}.briefs.pdf")
+    out = Path(output) if output else app.default_output(path, "briefs", fmt="pdf")
     return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
                        as_of=stamp, source_name=source_name, force=force, data=data)
 
@@ -88,11 +88,3 @@ def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None) -> tuple[
         result = app.with_given_tiers(result, frame[id_col], header=str(id_col), file=display_path(raw.path))
     name = display_path(raw.path) + (f" / {raw.sheet}" if raw.sheet else "")
     return result, name, frame
-
-
-def _stem(path: Path) -> str:
-    name = path.name
-    for suffix in (".tiered.xlsx", ".tiered.xlsm", ".tiered.csv", ".tiered.parquet"):
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem
