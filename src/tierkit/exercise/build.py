@@ -113,7 +113,7 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
         raise TierkitError(f"--level {level}: choose 1, 2 or 3")
     if seed is None:
         seed = secrets.randbelow(10**6)
-    source = str(rules) if rules else method
+    source = str(Path(rules).resolve()) if rules and Path(rules).is_file() else str(rules or method)
     rs = exercise_ruleset(method, source, dict(params or {}))
     names = [name for name, _ in students]
     columns = shown_columns(rs, spec, level)
