@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,10 +19,11 @@ import pandas as pd
 import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import RawTable
-from tierkit.features import pareto_share as _pareto_share
-from tierkit.features import quantile_score
 
 _parse_number = app.parse_number
+_pareto_share = app.pareto_share
+apply_features = app.apply_features
+load_named = app.load_named  # built-in names and YAML files, parsed once until the file changes
 
 log = logging.getLogger("tierkit_addin")
 
@@ -197,6 +197,9 @@ def _split_header(cols: list[list[Any]]) -> tuple[bool, list[list[Any]]]:
 
 
 def rfm_scores(recency: Any, frequency: Any, monetary: Any) -> Rows:
+    """R, F and M scores as a 3-digit number per row, by the rfm rule set's own ``quantile_score`` features
+    (bins, direction, customers with no orders left unscored).  Rows with a blank cell are not scored and
+    do not count in the quantiles."""
     cols = [as_column(recency), as_column(frequency), as_column(monetary)]
     if len({len(c) for c in cols}) != 1:
         raise TierkitError(
@@ -207,18 +210,17 @@ def rfm_scores(recency: Any, frequency: Any, monetary: Any) -> Rows:
     r, f, m = (numbers(c, name) for c, name in zip(cols, ("recency", "frequency", "monetary"), strict=True))
     present = r.notna() & f.notna() & m.notna()
     # Recency is days since the last order (fewer is better).  Values that all look like Excel date
-    # serials (> 10000, i.e. after 1927) are last-order dates instead: later is better.
-    dates = bool(r[present].size) and bool((r[present] > 10000).all())
-    scores = []
-    for series, reverse in ((r, not dates), (f, False), (m, False)):
-        s, _ = quantile_score(series.where(present), bins=5, reverse=reverse)
-        scores.append(s)
-    out: list[Any] = []
-    for i in range(len(r)):
-        if not present.iloc[i]:
-            out.append("")
-        else:
-            out.append(int(scores[0].iloc[i]) * 100 + int(scores[1].iloc[i]) * 10 + int(scores[2].iloc[i]))
+    # serials (> 10000, i.e. after 1927) are last-order dates instead: days before the latest of them.
+    if present.any() and bool((r[present] > 10000).all()):
+        r = r[present].max() - r
+    rs = load_named("rfm")
+    frame = pd.DataFrame({"recency_days": r, "frequency": f, "revenue": m})
+    frame.loc[~present] = np.nan
+    scored, _ = apply_features(frame, rs.features, fields=rs.fields, source=rs.display_path)
+    parts = scored[["r_score", "f_score", "m_score"]]
+    ok = parts.notna().all(axis=1).to_numpy()
+    code = (parts["r_score"] * 100 + parts["f_score"] * 10 + parts["m_score"]).fillna(0).to_numpy(dtype="int64")
+    out: list[Any] = [int(c) if k else "" for c, k in zip(code, ok, strict=True)]
     return column((["RFM"] if header else []) + out)
 
 
@@ -229,22 +231,30 @@ def pareto_shares(values: Any) -> tuple[bool, pd.Series]:
 
 def pareto_column(values: Any) -> Rows:
     header, shares = pareto_shares(values)
-    out = ["" if math.isnan(v) else float(v) for v in shares]
+    out: list[Any] = shares.astype(object).where(shares.notna(), "").tolist()
     return column((["Pareto share"] if header else []) + out)
 
 
-def abc_column(values: Any, a_share: Any = 0.8, b_share: Any = 0.95) -> Rows:
-    # A blank cell given for a share (or one Office.js sent as 0) means "use the default".
-    a = number(scalar(a_share)) or 0.8
-    b = number(scalar(b_share)) or 0.95
+def abc_column(values: Any, a_share: Any = None, b_share: Any = None) -> Rows:
+    """A/B/C per row: the abc rule set classifies the values, its cut-offs overridden by the arguments."""
+    rs = load_named("abc")
+    # A blank cell given for a share (or one Office.js sent as 0) means the rule file's cut-off.
+    a = number(scalar(a_share)) or float(rs.params["a_cutoff"])
+    b = number(scalar(b_share)) or float(rs.params["b_cutoff"])
     if not 0 < a < b <= 1:
         raise TierkitError(
             f"a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1",
             hint="b_share is cumulative: 0.95 = A and B together bring 95%",
         )
-    header, shares = pareto_shares(values)
-    out = ["" if math.isnan(v) else ("A" if v < a else "B" if v < b else "C") for v in shares]
-    return column((["ABC"] if header else []) + out)
+    header, (col,) = _split_header([as_column(values)])
+    measure = numbers(col, "values")
+    present = measure.notna().to_numpy()
+    out = np.full(len(measure), "", dtype=object)
+    if present.any():
+        frame = pd.DataFrame({rs.measure or "revenue": measure[present].to_numpy()})
+        res = tierkit.classify(rs.with_params({"a_cutoff": a, "b_cutoff": b}), frame)
+        out[present] = res.tier_ids()
+    return column((["ABC"] if header else []) + out.tolist())
 
 
 def rules_table(rule_set: Any, lang: Any = None) -> Rows:

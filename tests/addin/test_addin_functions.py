@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import inspect
 
+import pandas as pd
 import pytest
 import tierkit_addin
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tierkit
 
@@ -169,3 +172,79 @@ def test_every_function_and_script_is_documented_with_an_example() -> None:
         assert doc, name
     for name in tierkit_addin.FUNCTIONS:
         assert "Example: =TIERKIT." in inspect.getdoc(getattr(tierkit_addin, name)), name
+
+
+# --------------------------------------------------------------------------- ABC / RFM through the rule sets
+
+
+def test_abc_class_default_shares_come_from_the_abc_rule_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tierkit_addin import core
+
+    values = ["Revenue", 100, 50, "", "30", 10, 0]
+    edited = tierkit.load_ruleset("abc", params={"a_cutoff": 0.5, "b_cutoff": 0.8})
+    monkeypatch.setattr(core, "load_named", lambda name: edited if name == "abc" else tierkit.load_ruleset(name))
+    assert flat(call("abc_class", values, "", "")) == ["ABC", "A", "B", "", "B", "C", "C"]
+    # an argument overrides the rule file's cut-off
+    assert flat(call("abc_class", values, 0.8, 0.95)) == ["ABC", "A", "A", "", "A", "B", "C"]
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-5, 1000)), min_size=1, max_size=40),
+       st.sampled_from([(0.8, 0.95), (0.5, 0.8), (0.7, 0.9)]))
+@settings(max_examples=40, deadline=None)
+def test_abc_class_agrees_with_the_engine(values: list[int | None], shares: tuple[float, float]) -> None:
+    from tierkit_addin import core
+
+    a, b = shares
+    got = [r[0] for r in core.abc_column([[v] for v in values], a, b)]
+    present = [v for v in values if v is not None]
+    if present:
+        rs = tierkit.load_ruleset("abc", params={"a_cutoff": a, "b_cutoff": b})
+        tiers = iter(tierkit.classify(rs, pd.DataFrame({"revenue": [float(v) for v in present]})).tier_ids())
+    expected = ["" if v is None else next(tiers) for v in values]
+    assert got == expected
+
+
+def _rfm_engine(recency: list[float], frequency: list[float], monetary: list[float]) -> list[int | str]:
+    """The RFM codes the rfm rule set gives a customer table (tierkit apply --rules rfm)."""
+    frame = pd.DataFrame({"customer_id": [f"c{i}" for i in range(len(recency))], "recency_days": recency,
+                          "frequency": frequency, "revenue": monetary})
+    res = tierkit.classify(tierkit.load_ruleset("rfm"), frame)
+    scores = res.binding.frame[["r_score", "f_score", "m_score"]]
+    return ["" if row.isna().any() else int(row.iloc[0]) * 100 + int(row.iloc[1]) * 10 + int(row.iloc[2])
+            for _, row in scores.iterrows()]
+
+
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 30), st.integers(0, 5000)), min_size=1, max_size=40))
+@settings(max_examples=25, deadline=None)
+def test_rfm_score_agrees_with_the_rfm_rule_set(rows: list[tuple[int, int, int]]) -> None:
+    from tierkit_addin import core
+
+    r, f, m = (list(col) for col in zip(*rows, strict=True))
+    got = [c[0] for c in core.rfm_scores(r, f, m)]
+    assert got == _rfm_engine(r, f, m)
+
+
+def test_rfm_score_customers_with_no_orders_are_not_scored() -> None:
+    scores = flat(call("rfm_score", [10, 20, 30, 40], [3, 0, 2, 1], [300, 100, 200, 50]))
+    assert scores[1] == "" and all(isinstance(s, int) for s in scores[:1] + scores[2:])
+
+
+def test_rfm_score_dates_score_like_days_before_the_latest() -> None:
+    days = [0, 12, 45, 45, 200, 365, 30]
+    dates = [serial("2024-12-31") - d for d in days]
+    freq, money = [5, 4, 3, 2, 1, 6, 2], [900, 800, 700, 600, 500, 400, 300]
+    assert flat(call("rfm_score", dates, freq, money)) == flat(call("rfm_score", days, freq, money))
+
+
+def test_rfm_score_is_vectorised() -> None:
+    import time
+
+    from tierkit_addin import core
+
+    n = 50_000
+    r = [i % 700 for i in range(n)]
+    f = [1 + i % 17 for i in range(n)]
+    m = [100 + (i * 37) % 9000 for i in range(n)]
+    start = time.perf_counter()
+    out = core.rfm_scores(r, f, m)
+    assert len(out) == n and time.perf_counter() - start < 10

@@ -15,6 +15,7 @@ import-linter contract in CI keeps it so).
 from __future__ import annotations
 
 from ..check import GapOverlap, check_data, check_static, gaps_and_overlaps, show_ruleset
+from ..features import apply_features, pareto_share
 from ..io import RawTable, column_index, column_letter, default_output
 from ..values import parse_date, parse_number
 from .apply import (
@@ -66,6 +67,7 @@ __all__ = [
     "TierColumns",
     "about_table",
     "all_generic",
+    "apply_features",
     "apply_rulesets",
     "blank",
     "check_data",
@@ -80,6 +82,7 @@ __all__ = [
     "load_named",
     "load_rules",
     "open_table",
+    "pareto_share",
     "parse_as_of",
     "parse_date",
     "parse_number",

@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..ruleset.model import RuleSet, Segment
+from .plugin import exercise_methods
 
-#: the methods an exercise can teach (built-in rule sets)
-METHODS: tuple[str, ...] = ("abc", "rfm", "value", "lifecycle", "fit")
+#: the methods an exercise can teach: the built-in rule sets that have an exercise plugin
+METHODS: tuple[str, ...] = exercise_methods()
 
 _DROP = re.compile(r"[\s\u00b7\u30fb\u2022·.,;:_\-/\\'\"`’‘“”()（）【】\[\]{}]+")
 _SPLIT = re.compile(r"\s*[\u00b7\u30fb\u2022·/|]\s*")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,8 +55,12 @@ class GradeRun:
 
 def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: int | Sequence[str] | None = None,
                  roster: str | Path | None = None, seed: int | None = None, lang: str = "en",
-                 self_check: bool = False, force: bool = False) -> NewRun:
-    """Write ``DIR/students/<name>.xlsx`` (one per student), ``DIR/answer_key.xlsx`` and ``DIR/roster.xlsx``."""
+                 self_check: bool = False, force: bool = False, rules: str | Path | None = None,
+                 params: Mapping[str, float] | None = None) -> NewRun:
+    """Write ``DIR/students/<name>.xlsx`` (one per student), ``DIR/answer_key.xlsx`` and ``DIR/roster.xlsx``.
+
+    ``rules`` is a rule file for the method (a trainer's copy of the built-in one); ``params`` override its
+    cut-offs (``{"a_cutoff": 0.7}``).  The instructions, the answer key and the grading all use them."""
     if roster is not None:
         names = read_roster(roster)
     elif isinstance(students, int) or students is None:
@@ -68,7 +72,8 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     if key_path.exists() and not force:
         raise OutputExistsError(f"an exercise already exists in {display_path(folder)}",
                                 hint="use --force to replace it, or choose another -o folder")
-    cls = build_class(method, level, names, seed=seed, lang=lang, self_check=self_check)
+    cls = build_class(method, level, names, seed=seed, lang=lang, self_check=self_check,
+                      rules=str(rules) if rules is not None else None, params=params)
     (folder / STUDENTS_DIR).mkdir(parents=True, exist_ok=True)
     files = [write_exercise(cls, ex, folder / STUDENTS_DIR / ex.file) for ex in cls.students]
     write_key(cls, key_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,31 +12,24 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, TierkitError, Where, display_path
-from ..ruleset import load_ruleset
 from ..segment import Classification
-from .answers import METHODS
-from .methods import METHOD_SPECS, Method, draw_exercise
-from .model import LEVELS, StudentExercise, format_value, row_hash, student_seed
+from .model import LEVELS, ExerciseSettings, StudentExercise, exercise_ruleset, format_value, row_hash, student_seed
+from .plugin import ExercisePlugin, draw_exercise, get_plugin, shown_columns
 
 _NAME_HEADERS = ("student", "name", "student name", "姓名", "学生", "学员", "学生姓名", "名字")
 _LANG_HEADERS = ("lang", "language", "语言")
 
 
 @dataclass
-class ClassExercise:
+class ClassExercise(ExerciseSettings):
     """Everything ``exercise new`` makes: the exercise's settings and every student's exercise."""
 
-    exercise_id: str
-    method: str
-    level: int
-    seed: int
-    lang: str
-    self_check: bool
     students: list[StudentExercise]
 
 
-def exercise_id(method: str, level: int, seed: int, names: Sequence[str]) -> str:
-    digest = hashlib.sha256("\x1f".join([method, str(level), str(seed), *names]).encode()).hexdigest()
+def exercise_id(method: str, level: int, seed: int, names: Sequence[str], params: Mapping[str, float]) -> str:
+    cut_offs = ",".join(f"{k}={v:g}" for k, v in sorted(params.items()))
+    digest = hashlib.sha256("\x1f".join([method, str(level), str(seed), cut_offs, *names]).encode()).hexdigest()
     return f"{method}-L{level}-{digest[:10]}"
 
 
@@ -91,7 +84,7 @@ def read_roster(path: str | Path) -> list[tuple[str, str | None]]:
     return out
 
 
-def _reasons(res: Classification, frame: pd.DataFrame, spec: Method, lang: str) -> list[str]:
+def _reasons(res: Classification, frame: pd.DataFrame, spec: ExercisePlugin, lang: str) -> list[str]:
     """The engine's reasons; a row that fell to the default tier also shows the values that decided it."""
     reasons = res.reasons(lang)
     default = res.ruleset.default_segment
@@ -109,30 +102,33 @@ def _reasons(res: Classification, frame: pd.DataFrame, spec: Method, lang: str) 
 
 
 def build_class(method: str, level: int, students: Sequence[tuple[str, str | None]], *, seed: int | None = None,
-                lang: str = "en", self_check: bool = False) -> ClassExercise:
-    """Draw every student's data and the answer key (the built-in rule set classifies it)."""
-    if method not in METHODS:
-        raise TierkitError(f"unknown method '{method}'", hint=f"choose one of {', '.join(METHODS)}")
+                lang: str = "en", self_check: bool = False, rules: str | None = None,
+                params: Mapping[str, float] | None = None) -> ClassExercise:
+    """Draw every student's data and the answer key (the method's rule set classifies it).
+
+    ``rules``: a rule file for the method (e.g. a trainer's copy of ``abc.yaml``), default the built-in;
+    ``params``: cut-offs overriding the rule file's (``{"a_cutoff": 0.7}``)."""
+    spec = get_plugin(method)
     if level not in LEVELS:
         raise TierkitError(f"--level {level}: choose 1, 2 or 3")
     if seed is None:
         seed = secrets.randbelow(10**6)
-    rs = load_ruleset(method)
+    source = str(Path(rules).resolve()) if rules and Path(rules).is_file() else str(rules or method)
+    rs = exercise_ruleset(method, source, dict(params or {}))
     names = [name for name, _ in students]
-    spec = METHOD_SPECS[method]
+    columns = shown_columns(rs, spec, level)
     out: list[StudentExercise] = []
     used: set[str] = set()
     for name, student_lang in students:
         s_lang = student_lang or lang
         s_seed = student_seed(seed, name)
-        frame, res = draw_exercise(rs, method, level, np.random.default_rng(s_seed), s_lang)
+        frame, res = draw_exercise(rs, spec, level, np.random.default_rng(s_seed), s_lang)
         frame = frame.assign(_tier=res.tier_ids(), _reason_en=_reasons(res, frame, spec, "en"),
                              _reason_zh=_reasons(res, frame, spec, "zh"))
         if level == 1 and spec.sort_by:
             frame = frame.sort_values(spec.sort_by, ascending=False, kind="mergesort")
         frame = frame.reset_index(drop=True)
-        columns = spec.columns(level)
-        thresholds = tuple(spec.thresholds(frame, list(frame["_tier"]))) if level == 3 else ()
+        thresholds = tuple(spec.thresholds(rs, frame, list(frame["_tier"]))) if level == 3 else ()
         shown = frame[[c.name for c in columns]].copy()
         for c in columns:
             if c.kind == "share":
@@ -148,4 +144,7 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
             student=name, seed=s_seed, lang=s_lang, file=f"{file}.xlsx", frame=shown, columns=columns,
             expected=list(frame["_tier"]), reasons={"en": list(frame["_reason_en"]), "zh": list(frame["_reason_zh"])},
             thresholds=thresholds, row_hashes=hashes))
-    return ClassExercise(exercise_id(method, level, seed, names), method, level, seed, lang, self_check, out)
+    exercise = ClassExercise(exercise_id(method, level, seed, names, rs.params), method, level, seed, lang,
+                             self_check, source, dict(rs.params), out)
+    exercise.__dict__["ruleset"] = rs  # the cached property, filled: no second load of the rule file
+    return exercise

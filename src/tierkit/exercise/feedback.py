@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import answer_map
 from .grade import Submission, counted
 from .keybook import AnswerKey
 from .model import format_value
-from .texts import TITLES
 
 TEMPLATE = "feedback.html.j2"
 
@@ -77,7 +75,7 @@ def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
     student = sub.student
     lang = student.lang if student.lang in FEEDBACK_WORDS else "en"
     words = FEEDBACK_WORDS[lang]
-    amap = answer_map(key.method)
+    amap = key.answers
     wrong = tuple(
         WrongRow(r.no, r.customer_id, words["none"] if r.status == "blank" else str(r.answer),
                  amap.label(r.expected, lang), student.reasons[lang][r.no - 1])
@@ -88,7 +86,7 @@ def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
                       t.threshold.range_text(lang), t.right)
         for t in sub.thresholds)
     return FeedbackContext(
-        lang=lang, title=f"{words['title']} · {TITLES[key.method][lang]}", student=student.student, file=sub.name,
+        lang=lang, title=f"{words['title']} · {key.ruleset.title.get(lang)}", student=student.student, file=sub.name,
         exercise_id=key.exercise_id, score_pct=round(100 * sub.score), correct=sub.correct, total=sub.total,
         blank=sum(r.status == "blank" for r in sub.rows), wrong=wrong, thresholds=thresholds, words=words,
         note=sub.problem)

@@ -3,6 +3,7 @@ every file ends up as a :class:`Submission` with a status and, when something is
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from ..errors import display_path
-from .answers import answer_map, is_blank
+from .answers import is_blank
 from .keybook import AnswerKey, KeyStudent
 from .model import Column, Threshold, data_fingerprint, row_hash, to_serial
 from .texts import WORDS
@@ -113,6 +114,19 @@ def _find_table(wb: Any, meta: dict[str, Any], columns: tuple[Column, ...]) -> t
     return fallback
 
 
+def _column_at(headers: dict[str, int], column: Column, meta: dict[str, Any]) -> int | None:
+    """Where a key column is: by its label in either language, else by the header the workbook was written
+    with (its metadata lists them), so a rule file's relabelled field still finds older workbooks' columns."""
+    try:
+        written = {str(c[0]): str(c[2]) for c in json.loads(str(meta.get("columns") or "[]"))}
+    except (ValueError, TypeError, IndexError):
+        written = {}
+    for text in (column.label.en, column.label.zh, written.get(column.name)):
+        if text and _norm(text) in headers:
+            return headers[_norm(text)]
+    return None
+
+
 def _answer_col(headers: dict[str, int]) -> int | None:
     for lang in ("en", "zh"):
         col = headers.get(_norm(WORDS["answer"][lang]))
@@ -185,7 +199,7 @@ def _grade_book(p: Path, wb: Any, key: AnswerKey) -> Submission:
             return Submission(p, TAMPERED, "the Data sheet is missing", student)
         return Submission(p, UNKNOWN, "no tierkit exercise data found in this workbook")
     ws, header_row, headers = table
-    col_index = [headers.get(_norm(c.label.en), headers.get(_norm(c.label.zh))) for c in columns]
+    col_index = [_column_at(headers, c, meta) for c in columns]
     answer_col = _answer_col(headers)
     data: dict[str, tuple[str, Any]] = {}
     for row in ws.iter_rows(min_row=header_row + 1, values_only=True):
@@ -214,7 +228,7 @@ def _grade_book(p: Path, wb: Any, key: AnswerKey) -> Submission:
     changed = [cid for cid, h in zip(student.ids, student.row_hashes, strict=True)
                if cid not in data or data[cid][0] != h]
     extra = [cid for cid in data if cid not in set(student.ids)]
-    amap = answer_map(key.method)
+    amap = key.answers
     rows = []
     for i, (cid, expected) in enumerate(zip(student.ids, student.expected, strict=True), start=1):
         answer = data.get(cid, ("", None))[1]

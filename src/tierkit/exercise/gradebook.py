@@ -12,7 +12,6 @@ import xlsxwriter
 
 from ..errors import OutputExistsError, TierkitError, display_path
 from ..io.atomic import atomic_write
-from .answers import answer_map
 from .grade import DUPLICATE, OK, Submission, counted
 from .keybook import AnswerKey
 from .model import format_value
@@ -49,7 +48,7 @@ def status(value: str, lang: str) -> str:
 
 def confusion(subs: list[Submission], key: AnswerKey) -> pd.DataFrame:
     """Right tier (rows) x answered tier (columns, plus blank / not a tier), over the untampered files."""
-    order = [s.id for s in answer_map(key.method).ruleset.segments]
+    order = [s.id for s in key.ruleset.segments]
     counts: Counter[tuple[str, str]] = Counter()
     for sub in counted(subs):
         if sub.status != OK:
@@ -63,7 +62,7 @@ def confusion(subs: list[Submission], key: AnswerKey) -> pd.DataFrame:
 
 def mistakes(matrix: pd.DataFrame, key: AnswerKey, lang: str = "en") -> list[tuple[int, str]]:
     """``(62, "put 62 B · Main customer customers into A · Key account")``, most frequent first."""
-    amap = answer_map(key.method)
+    amap = key.answers
     out: list[tuple[int, str]] = []
     for exp in matrix.index:
         for ans in matrix.columns:
@@ -110,7 +109,7 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     bad = wb.add_format({"font_color": "#B71C1C", "bg_color": "#FFEBEE", "align": "center"})
     diag = wb.add_format({"bg_color": "#E8F5E9"})
     warn = wb.add_format({"font_color": "#B71C1C"})
-    amap = answer_map(key.method)
+    amap = key.answers
     graded = counted(subs)
     n_q = max((len(s.rows) for s in graded), default=max((len(s.expected) for s in key.students.values()), default=0))
     t_keys = list(dict.fromkeys(t.key for s in key.students.values() for t in s.thresholds))
@@ -161,35 +160,18 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     for k, (n, text) in enumerate(mistakes(matrix, key, lang)[:20], start=top + 1):
         cw.write_row(k, 0, [text, n])
 
-    aw = wb.add_worksheet("Answers")
-    aw.write_row(0, 0, [h("student", lang), h("no", lang), h("customer", lang), h("answer", lang),
-                        h("right_tier", lang), h("result", lang)], bold)
-    aw.set_column(0, 0, 20)
-    aw.set_column(3, 4, 24)
-    k = 1
-    for sub in graded:
-        assert sub.student is not None
-        for r in sub.rows:
-            answer = "" if r.answer is None else str(r.answer)
-            aw.write_row(k, 0, [sub.student.student, r.no, r.customer_id, answer, amap.label(r.expected, lang),
-                                status(r.status, lang)])
-            k += 1
-
+    answers = [[sub.student.student, r.no, r.customer_id, "" if r.answer is None else str(r.answer),
+                amap.label(r.expected, lang), status(r.status, lang)]
+               for sub in graded if sub.student is not None for r in sub.rows]
+    _sheet(wb, "Answers", [h(k, lang) for k in ("student", "no", "customer", "answer", "right_tier", "result")],
+           bold, {(0, 0): 20, (3, 4): 24}, answers)
     if t_keys:
-        tw = wb.add_worksheet("Thresholds")
-        tw.write_row(0, 0, [h("student", lang), h("threshold", lang), h("answer", lang), h("accepted", lang),
-                            h("result", lang)], bold)
-        tw.set_column(0, 0, 20)
-        tw.set_column(1, 1, 50)
-        tw.set_column(2, 3, 28)
-        k = 1
-        for sub in graded:
-            assert sub.student is not None
-            for t in sub.thresholds:
-                shown = "" if t.value is None else format_value(t.value, t.threshold.kind, lang)
-                tw.write_row(k, 0, [sub.student.student, t.threshold.label.get(lang), shown,
-                                    t.threshold.range_text(lang), "right" if t.right else "wrong"])
-                k += 1
+        cut_offs = [[sub.student.student, t.threshold.label.get(lang),
+                     "" if t.value is None else format_value(t.value, t.threshold.kind, lang),
+                     t.threshold.range_text(lang), status("right" if t.right else "wrong", lang)]
+                    for sub in graded if sub.student is not None for t in sub.thresholds]
+        _sheet(wb, "Thresholds", [h(k, lang) for k in ("student", "threshold", "answer", "accepted", "result")],
+               bold, {(0, 0): 20, (1, 1): 50, (2, 3): 28}, cut_offs)
 
     pw = wb.add_worksheet("Problems")
     pw.write_row(0, 0, [h("file", lang), h("status", lang), h("student", lang), h("problem", lang)], bold)
@@ -207,6 +189,18 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
         pw.write_row(k, 0, [key.students[name].file, status("missing", lang), name, h("missing", lang)], warn)
         k += 1
     wb.close()
+
+
+def _sheet(wb: Any, name: str, headers: list[str], head: Any, widths: dict[tuple[int, int], int],
+           rows: list[list[Any]]) -> Any:
+    """A sheet with a header row, column widths (``{(first, last): width}``) and the rows below."""
+    ws = wb.add_worksheet(name)
+    ws.write_row(0, 0, headers, head)
+    for (first, last), width in widths.items():
+        ws.set_column(first, last, width)
+    for k, row in enumerate(rows, start=1):
+        ws.write_row(k, 0, row)
+    return ws
 
 
 def _label(amap: Any, column: str, lang: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,12 +12,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from .. import __version__
-from ..errors import InputFileError, Where, display_path
+from ..errors import InputFileError, TierkitError, Where, display_path
 from ..io.atomic import atomic_write
-from .answers import answer_map
 from .build import ClassExercise
-from .methods import AS_OF, METHOD_SPECS
-from .model import FORMAT, Column, Threshold, data_fingerprint, format_value
+from .model import FORMAT, ExerciseSettings, Threshold, data_fingerprint
+from .plugin import AS_OF, get_plugin
 from .workbook import threshold_cell_value
 
 KEY_SHEETS = ("Exercise", "Students", "Answers", "Thresholds")
@@ -39,18 +39,11 @@ class KeyStudent:
 
 
 @dataclass
-class AnswerKey:
-    exercise_id: str
-    method: str
-    level: int
-    seed: int
-    lang: str
-    self_check: bool
+class AnswerKey(ExerciseSettings):
+    """The exercise's settings (its rule file and cut-offs too) and every student's right answers."""
+
     students: dict[str, KeyStudent]
     path: Path | None = None
-
-    def columns(self) -> tuple[Column, ...]:
-        return METHOD_SPECS[self.method].columns(self.level)
 
     def by_fingerprint(self, fingerprint: str) -> KeyStudent | None:
         return next((s for s in self.students.values() if s.fingerprint == fingerprint), None)
@@ -68,7 +61,7 @@ def _table(ws: Any, headers: list[str], rows: list[list[Any]], widths: list[int]
 
 
 def write_key(cls: ClassExercise, path: str | Path) -> Path:
-    amap = answer_map(cls.method)
+    amap = cls.answers
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -76,7 +69,8 @@ def write_key(cls: ClassExercise, path: str | Path) -> Path:
     settings: list[list[Any]] = [
         ["format", FORMAT], ["exercise_id", cls.exercise_id], ["method", cls.method], ["level", cls.level],
         ["seed", cls.seed], ["lang", cls.lang], ["self_check", cls.self_check], ["as_of", AS_OF.isoformat()],
-        ["students", len(cls.students)], ["tierkit", __version__],
+        ["students", len(cls.students)], ["tierkit", __version__], ["rules", cls.rules],
+        ["params", json.dumps(cls.params, sort_keys=True)],
     ]
     _table(ws, ["setting", "value"], settings, [16, 40])
     ws.cell(len(settings) + 3, 1, "Keep this file: it grades the class (tierkit exercise grade DIR --key THIS_FILE). "
@@ -158,8 +152,11 @@ def read_key(path: str | Path) -> AnswerKey:
                                  hint="pass the answer_key.xlsx that 'tierkit exercise new' wrote")
         settings = {str(r["setting"]): r["value"] for r in _rows(wb["Exercise"])}
         method = str(settings.get("method", ""))
-        if method not in METHOD_SPECS:
-            raise InputFileError(f"the answer key names an unknown method {method!r}", where=where)
+        try:
+            get_plugin(method)
+        except TierkitError:
+            raise InputFileError(f"the answer key names an unknown method {method!r}", where=where) from None
+        params = {str(k): float(v) for k, v in json.loads(str(settings.get("params") or "{}")).items()}
         students: dict[str, KeyStudent] = {}
         for r in _rows(wb["Students"]):
             name = str(r["student"])
@@ -193,9 +190,6 @@ def read_key(path: str | Path) -> AnswerKey:
             raise InputFileError(f"the answer key was edited (student '{s.student}')", where=where,
                                  hint="regenerate it with the same --seed and roster")
     return AnswerKey(str(settings["exercise_id"]), method, int(settings["level"]), int(settings["seed"]),
-                     str(settings.get("lang") or "en"), bool(settings.get("self_check")), students, p)
+                     str(settings.get("lang") or "en"), bool(settings.get("self_check")),
+                     str(settings.get("rules") or method), params, students, p)
 
-
-def describe_threshold(t: Threshold, lang: str) -> str:
-    """``A · lowest revenue ...: 34,200 .. 54,400`` for the grades and the feedback."""
-    return f"{t.label.get(lang)}: {t.range_text(lang)} ({format_value(t.example, t.kind, lang)})"

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..ruleset.model import Text
+from ..ruleset.model import RuleSet, Text
+
+if TYPE_CHECKING:
+    from .answers import AnswerMap
+    from .plugin import ExercisePlugin
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 LEVELS: tuple[int, ...] = (1, 2, 3)
@@ -69,6 +74,60 @@ class Threshold:
         if math.isinf(self.hi):
             return f"{left} {lo}"
         return f"{left} {lo} {right} {hi}"
+
+
+def exercise_ruleset(method: str, rules: str | None = None, params: dict[str, float] | None = None) -> RuleSet:
+    """The rule set an exercise teaches: ``rules`` (a rule file, e.g. a trainer's copy) or the built-in
+    ``method``, with ``params`` overriding its cut-offs.  A key whose rule file is gone falls back to
+    the built-in with the key's params (the labels are what grading needs from it)."""
+    from ..errors import RuleFileError
+    from ..ruleset import load_ruleset
+
+    params = dict(params or {})
+    if rules and rules != method:
+        try:
+            return load_ruleset(rules, params=params)
+        except RuleFileError:
+            builtin = load_ruleset(method)
+            return load_ruleset(method, params={k: v for k, v in params.items() if k in builtin.params})
+    return load_ruleset(method, params=params)
+
+
+@dataclass
+class ExerciseSettings:
+    """What an exercise is made with; shared by the class exercise (``new``) and the answer key (``grade``)."""
+
+    exercise_id: str
+    method: str  #: the exercise plugin, and the built-in rule set when ``rules`` names no other file
+    level: int
+    seed: int
+    lang: str
+    self_check: bool
+    rules: str  #: the rule file the answers come from: a built-in name or a path
+    params: dict[str, float]  #: the rule set's params as used (file values and overrides)
+
+    @functools.cached_property
+    def ruleset(self) -> RuleSet:
+        return exercise_ruleset(self.method, self.rules, self.params)
+
+    @functools.cached_property
+    def answers(self) -> AnswerMap:
+        """Every accepted spelling of the rule set's tiers."""
+        from .answers import AnswerMap
+
+        return AnswerMap.of(self.ruleset)
+
+    @property
+    def plugin(self) -> ExercisePlugin:
+        from .plugin import get_plugin
+
+        return get_plugin(self.method)
+
+    def columns(self) -> tuple[Column, ...]:
+        """The Data sheet's columns, headed by the rule set's field labels."""
+        from .plugin import shown_columns
+
+        return shown_columns(self.ruleset, self.plugin, self.level)
 
 
 @dataclass

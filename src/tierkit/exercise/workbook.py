@@ -23,11 +23,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..io.atomic import atomic_write
-from .answers import answer_map
 from .build import ClassExercise
-from .methods import AS_OF
 from .model import FORMAT, StudentExercise, answer_token, from_serial
-from .texts import LEVEL_TEXT, METHOD_TEXT, TITLES, as_of_text, task_text, word
+from .plugin import AS_OF
+from .texts import LEVEL_TEXT, as_of_text, task_text, word
 
 META_SHEET = "_tierkit"
 CHOICES_COL = "H"
@@ -60,23 +59,24 @@ def _protect(ws: Worksheet) -> None:
 
 def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> None:
     lang = ex.lang
-    rs_map = answer_map(cls.method)
+    rs = cls.ruleset
+    title = rs.title.get(lang)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 60
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws["A1"] = TITLES[cls.method][lang]
+    ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
     rows: list[tuple[str, str]] = [
         (word("student", lang), ex.student),
         (word("exercise", lang), cls.exercise_id),
         (word("as_of", lang), AS_OF.isoformat()),
         ("", ""),
-        (task_text(cls.method, lang, len(ex.frame)), ""),
+        (task_text(title, lang, len(ex.frame)), ""),
         (LEVEL_TEXT[cls.level][lang], ""),
-        (METHOD_TEXT[cls.method][lang], ""),
+        (cls.plugin.text(rs, lang), ""),
     ]
-    if cls.method in ("rfm", "value", "lifecycle"):
+    if cls.plugin.dated:
         rows.append((as_of_text(lang), ""))
     if cls.level == 3:
         rows.append(("在“阈值”表的黄色单元格中填写各分界值。" if lang == "zh" else
@@ -96,7 +96,7 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
     for col, text in enumerate(("Tier (English)", "层级（中文）", "accepted / 可填写"), 1):
         cell = ws.cell(r, col, text)
         cell.font, cell.fill = BOLD, HEAD_FILL
-    for seg in rs_map.ruleset.segments:
+    for seg in rs.segments:
         r += 1
         ws.cell(r, 1, seg.label.en)
         ws.cell(r, 2, seg.label.zh)
@@ -203,7 +203,7 @@ def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path) ->
     for i, (key, value) in enumerate(meta.items(), start=1):
         meta_ws.cell(i, 1, key)
         meta_ws.cell(i, 2, value)
-    choices = answer_map(cls.method).choices()
+    choices = cls.answers.choices()
     meta_ws[f"{CHOICES_COL}1"] = "choices"
     for i, choice in enumerate(choices, start=2):
         meta_ws[f"{CHOICES_COL}{i}"] = choice
@@ -223,7 +223,7 @@ def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path) ->
     wb.defined_names["TIERKIT_EXERCISE"] = DefinedName("TIERKIT_EXERCISE", attr_text=f'"{cls.exercise_id}"')
     for name in ("exercise_id", "student", "fingerprint", "method"):
         wb.custom_doc_props.append(StringProperty(name=f"tierkit_{name}", value=str(meta[name])))
-    wb.properties.title = f"{TITLES[cls.method][ex.lang]} · {ex.student}"
+    wb.properties.title = f"{cls.ruleset.title.get(ex.lang)} · {ex.student}"
     wb.properties.creator = "tierkit"
     wb.active = 0
     path = Path(path)
