@@ -9,6 +9,8 @@ from typing import Any
 
 from rule_engine import ast
 
+from .context import iter_symbols
+
 SYMBOLS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq_fzm": "=~",
            "eq_fzs": "=~~", "ne_fzm": "!~", "ne_fzs": "!~~", "add": "+", "sub": "-", "mul": "*",
            "tdiv": "/", "fdiv": "//", "mod": "%", "pow": "**", "and": "and", "or": "or"}
@@ -153,8 +155,6 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
 
 
 def referenced(node: Any) -> list[str]:
-    from ..ruleset.loader import iter_symbols
-
     seen: dict[str, None] = {}
     for sym in iter_symbols(node):
         seen.setdefault(sym, None)
