@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tierkit.features.apply import KINDS, apply_features, feature_outputs, find_column
+from tierkit.features.apply import KINDS, apply_features, feature_outputs
 from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
 from tierkit.features.scores import (
     pareto_share,
@@ -17,6 +17,7 @@ from tierkit.features.scores import (
     score_from_cut_points,
     share_of_total,
 )
+from tierkit.names import find_column
 
 __all__ = [
     "FEATURE_COLUMNS",
