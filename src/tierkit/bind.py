@@ -265,7 +265,3 @@ def measure_values(binding: Binding) -> np.ndarray | None:
         raise DataError(f"the measure '{binding.measure}' is not numeric",
                         where=Where(column=binding.headers.get(binding.measure)))
     return series.to_numpy(dtype="float64")
-
-
-def params_from_mapping(values: Mapping[str, Any]) -> dict[str, float]:
-    return {k: float(v) for k, v in values.items()}
