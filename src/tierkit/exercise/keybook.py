@@ -15,7 +15,7 @@ from ..errors import InputFileError, Where, display_path
 from .answers import answer_map
 from .build import ClassExercise
 from .methods import AS_OF, METHOD_SPECS
-from .model import FORMAT, Column, Threshold, data_fingerprint, format_value
+from .model import FORMAT, Column, Threshold, data_fingerprint
 from .workbook import threshold_cell_value
 
 KEY_SHEETS = ("Exercise", "Students", "Answers", "Thresholds")
@@ -191,8 +191,3 @@ def read_key(path: str | Path) -> AnswerKey:
                                  hint="regenerate it with the same --seed and roster")
     return AnswerKey(str(settings["exercise_id"]), method, int(settings["level"]), int(settings["seed"]),
                      str(settings.get("lang") or "en"), bool(settings.get("self_check")), students, p)
-
-
-def describe_threshold(t: Threshold, lang: str) -> str:
-    """``A · lowest revenue ...: 34,200 .. 54,400`` for the grades and the feedback."""
-    return f"{t.label.get(lang)}: {t.range_text(lang)} ({format_value(t.example, t.kind, lang)})"
