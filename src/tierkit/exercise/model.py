@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..numfmt import fmt_amount
 from ..ruleset.model import Text
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -126,8 +127,7 @@ def format_value(value: Any, kind: str, lang: str = "en") -> str:
     if kind == "share":
         return f"{float(value):.4f}"
     if kind in ("money", "int", "score"):
-        number = float(value)
-        return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
+        return fmt_amount(float(value))
     return str(value)
 
 
