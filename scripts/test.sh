@@ -11,4 +11,5 @@ bash scripts/setup.sh libreoffice-calc-nogui chromium
 export XLWINGS_LICENSE_KEY="${XLWINGS_LICENSE_KEY:-noncommercial}"
 .venv/bin/ruff check src addin tests bench sample_workbooks
 .venv/bin/mypy
+.venv/bin/lint-imports
 .venv/bin/python -m pytest "$@"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,19 +11,13 @@ import numpy as np
 import pandas as pd
 import rule_engine
 
-from .compile.context import as_of_datetime, parse_rule
+from .compile.context import as_of_datetime, iter_symbols, parse_rule
 from .compile.vector import StrData, Vec
 from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean
-from .ruleset.loader import iter_symbols, rule_error
+from .names import HeaderIndex, find_column, normalise_header
+from .ruleset.loader import rule_error
 from .ruleset.model import RuleSet
 from .values import coerce_column, infer_type
-
-_NORM_RE = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
-
-
-def normalise_header(text: object) -> str:
-    """``"Customer ID"`` -> ``customer_id``; Chinese kept as is."""
-    return _NORM_RE.sub("_", str(text).strip().lower()).strip("_")
 
 
 @dataclass
@@ -58,6 +51,10 @@ class Binding:
     @property
     def n(self) -> int:
         return len(self.frame)
+
+    def column_of(self, name: str) -> Any:
+        """The column of :attr:`frame` for ``name``: itself or one of its field's aliases (:mod:`tierkit.names`)."""
+        return find_column(self.frame, name, self.ruleset.fields)
 
     def vectors(self) -> dict[str, Vec]:
         return {name: column_vec(self.typed[name], self.types[name]) for name in self.typed.columns}
@@ -99,23 +96,6 @@ def column_vec(series: pd.Series, kind: str) -> Vec:
     return Vec("str", StrData(codes, np.asarray(cats, dtype=object)), null=codes < 0)
 
 
-def _header_index(frame: pd.DataFrame) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for col in frame.columns:
-        for key in (str(col), str(col).strip().casefold(), normalise_header(col)):
-            index.setdefault(key, col)
-    return index
-
-
-def find_header(frame: pd.DataFrame, candidates: list[str], index: dict[str, str] | None = None) -> str | None:
-    index = index if index is not None else _header_index(frame)
-    for cand in candidates:
-        for key in (cand, cand.strip().casefold(), normalise_header(cand)):
-            if key in index:
-                return index[key]
-    return None
-
-
 def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
          source: TableSource | None = None) -> Binding:
     """Resolve, type and derive every name the rule set uses; raise one clear error on the first problem."""
@@ -139,11 +119,11 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         rule_symbols.extend((sym, seg.id) for sym in iter_symbols(parse_rule(seg.when, {}, now).statement))
     used = {sym for sym, _ in rule_symbols} | {rs.measure}
     feature_inputs = _strings(list(rs.features))
-    index = _header_index(work)
+    index = HeaderIndex(work.columns)
     for name, fdef in rs.fields.items():
         if name not in used and name not in feature_inputs:
             continue
-        header = find_header(work, [name, *fdef.aliases], index)
+        header = index.find([name, *fdef.aliases])
         if header is None:
             continue
         if name not in used and fdef.type == "string":
@@ -173,7 +153,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
                                                 fields={k: v for k, v in rs.fields.items()}, source=file)
         except TierkitError as err:
             raise _with_table(err, rs, source) from None
-        index = _header_index(work)
+        index = HeaderIndex(work.columns)
         # names the features (re)computed are typed again from their new values; an orders table turned
         # into one row per customer invalidates every column typed before
         redo = set(typed) if len(work) != n_before else set(feature_outputs(list(rs.features))) & set(typed)
@@ -188,8 +168,8 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     n = len(work)
     notes: list[str] = []
     measure = rs.measure
-    if measure and measure not in typed and find_header(work, [measure, *(
-            rs.fields[measure].aliases if measure in rs.fields else ())], index) is None:
+    if measure and measure not in typed and index.find([measure, *(
+            rs.fields[measure].aliases if measure in rs.fields else ())]) is None:
         notes.append(f"no '{measure}' column: the summary shows counts only")
         measure = None
     if measure:
@@ -203,7 +183,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             headers[sym] = sym
             continue
         sym_field = rs.fields.get(sym)
-        header = find_header(work, [sym, *(sym_field.aliases if sym_field else ())], index)
+        header = index.find([sym, *(sym_field.aliases if sym_field else ())])
         if header is None and sym_field is not None and sym_field.optional:
             typed[sym] = _blank_column(sym_field.type, work.index)
             types[sym] = sym_field.type
@@ -285,7 +265,3 @@ def measure_values(binding: Binding) -> np.ndarray | None:
         raise DataError(f"the measure '{binding.measure}' is not numeric",
                         where=Where(column=binding.headers.get(binding.measure)))
     return series.to_numpy(dtype="float64")
-
-
-def params_from_mapping(values: Mapping[str, Any]) -> dict[str, float]:
-    return {k: float(v) for k, v in values.items()}

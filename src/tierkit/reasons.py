@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from rule_engine import ast
 
-from .compile.describe import fmt_value, reason_template
+from .compile.describe import reason_template
+from .numfmt import display_round, fmt_value
 
 if TYPE_CHECKING:
     from .bind import Binding
@@ -107,21 +108,6 @@ def _flatten(node: Any, kind: str) -> list[Any]:
     if isinstance(node, ast.LogicExpression) and node.type == kind:
         return _flatten(node.left, kind) + _flatten(node.right, kind)
     return [node]
-
-
-def display_round(values: np.ndarray) -> np.ndarray:
-    """Round numbers as they are shown (2 decimals from 1,000, else 4 significant digits)."""
-    out = values.copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.abs(values)
-        frac = ~np.isnan(values) & (values != np.floor(values))
-        big = frac & (mag >= 1000)
-        out[big] = np.round(values[big], 2)
-        small = frac & (mag < 1000) & (mag > 0)
-        digits = 3 - np.floor(np.log10(mag[small]))
-        scale = 10.0 ** digits
-        out[small] = np.round(values[small] * scale) / scale
-    return out
 
 
 def to_py(value: Any, kind: str) -> Any:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import rule_engine
+from rule_engine import ast
 from rule_engine import builtins as re_builtins
 from rule_engine.types import DataType
 
@@ -67,3 +68,20 @@ def _parse_cached(text: str, types_key: tuple[tuple[str, str], ...], now: dt.dat
 def parse_rule(text: str, types: Mapping[str, str], now: dt.datetime) -> rule_engine.Rule:
     """Parse ``text`` with rule-engine's own parser under a typed context (cached)."""
     return _parse_cached(text, tuple(sorted(types.items())), now)
+
+
+def iter_symbols(node: Any) -> Iterable[str]:
+    """Names of the columns/params a parsed rule-engine expression refers to."""
+    if isinstance(node, ast.SymbolExpression):
+        if node.scope is None:
+            yield node.name
+        return
+    for attr in ("expression", "left", "right", "condition", "case_true", "case_false", "container", "member",
+                 "object", "item", "start", "stop"):
+        child = getattr(node, attr, None)
+        if isinstance(child, ast.ASTNodeBase):
+            yield from iter_symbols(child)
+    if isinstance(node, ast.ArrayExpression | ast.SetExpression) and isinstance(node.value, list | tuple):
+        for child in node.value:
+            if isinstance(child, ast.ASTNodeBase):
+                yield from iter_symbols(child)

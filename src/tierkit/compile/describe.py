@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from rule_engine import ast
+
+from ..numfmt import BLANK, fmt_value
+from .context import iter_symbols
 
 SYMBOLS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq_fzm": "=~",
            "eq_fzs": "=~~", "ne_fzm": "!~", "ne_fzs": "!~~", "add": "+", "sub": "-", "mul": "*",
            "tdiv": "/", "fdiv": "//", "mod": "%", "pow": "**", "and": "and", "or": "or"}
 PRETTY = {"ge": "≥", "le": "≤", "ne": "≠", "eq": "=", "gt": ">", "lt": "<"}
 WORDS = {
-    "en": {"and": "and", "or": "or", "not": "not", "in": "is", "one_of": " or ", "blank": "blank",
+    "en": {"and": "and", "or": "or", "not": "not", "in": "is", "one_of": " or ", "blank": BLANK["en"],
            "matches": "matches", "contains": "contains", "is": "is", "else": "otherwise",
            "default": "every customer no other tier took", "today": "today", "now": "now"},
-    "zh": {"and": "且", "or": "或", "not": "非", "in": "为", "one_of": "或", "blank": "空白",
+    "zh": {"and": "且", "or": "或", "not": "非", "in": "为", "one_of": "或", "blank": BLANK["zh"],
            "matches": "匹配", "contains": "包含", "is": "为", "else": "否则",
            "default": "未被其他层级选中的所有客户", "today": "今天", "now": "现在"},
 }
-
-
-def fmt_number(value: float | decimal.Decimal | int, lang: str = "en") -> str:
-    number = float(value)
-    if number != number:
-        return "NaN"
-    if abs(number) >= 1000 or number == int(number):
-        if number == int(number):
-            return f"{int(number):,}" if abs(number) >= 10000 else str(int(number))
-        return f"{number:,.2f}"
-    return f"{number:.4g}"
-
-
-def fmt_value(value: Any, lang: str = "en") -> str:
-    if value is None:
-        return WORDS[lang]["blank"]
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float | int | decimal.Decimal):
-        return fmt_number(value, lang)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.timedelta):
-        return f"{value.days} days" if lang == "en" else f"{value.days}天"
-    return str(value)
 
 
 def to_source(node: Any) -> str:
@@ -153,8 +129,6 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
 
 
 def referenced(node: Any) -> list[str]:
-    from ..ruleset.loader import iter_symbols
-
     seen: dict[str, None] = {}
     for sym in iter_symbols(node):
         seen.setdefault(sym, None)

@@ -1,4 +1,4 @@
-"""Comparison, containment, arithmetic and attribute kernels for :mod:`.pandas_backend`."""
+"""Truth, literal, comparison, containment and arithmetic kernels for :mod:`.pandas_backend`."""
 
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import rule_engine
 
 from ..errors import UnsupportedExpression
 from .vector import (
-    EPOCH,
     EPS,
-    NS_PER_US,
     TINY,
     StrData,
     Vec,
@@ -29,13 +25,14 @@ from .vector import (
     m_any,
     m_not,
     m_or,
+    str_objects,
     td_to_ns,
+    to_strdata,
 )
 
 _ORDER_OPS: dict[str, Callable[[Any, Any], Any]] = {
     "gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le,
 }
-_RESOLVER = rule_engine.Context()
 
 
 def _both_null(left: Vec, right: Vec) -> Any:
@@ -93,6 +90,66 @@ def _float_cmp(op: Callable[[Any, Any], Any], left: Vec, right: Vec, n: int, *, 
     return res, err
 
 
+# -- truth and literals ----------------------------------------------------------------------------
+def truthy(vec: Vec, n: int) -> Any:
+    """Row-wise truth of a value as rule-engine sees it (a blank is False)."""
+    kind, v = vec.kind, vec.value
+    if kind == "null":
+        return False
+    if kind == "bool":
+        out = v
+    elif kind == "float":
+        out = v != 0
+    elif kind == "str":
+        if isinstance(v, StrData):
+            out, _ = v.map_cats(lambda s: len(s) > 0, bool)
+        else:
+            out = len(v) > 0
+    elif kind == "datetime":
+        out = True
+    elif kind == "timedelta":
+        out = v != 0
+    elif kind == "array":
+        out = len(v) > 0
+    else:  # pragma: no cover - kinds are closed
+        raise UnsupportedExpression(f"truth value of {kind}")
+    if kind == "float" and vec.tol is not None:
+        # a computed number near zero: decide with the exact value
+        near = as_array(m_and(np.abs(v) <= vec.tol, m_not(vec.null)), n)
+        if m_any(near):
+            out = as_array(out, n).copy()
+            idx = idx_of(near, n)
+            out[idx] = [bool(x) if x is not None else False for x in vec.py(idx)]
+    return m_and(out, m_not(vec.null))
+
+
+def literal(value: Any) -> Vec:
+    """A constant as a vec; a Decimal float cannot hold exactly keeps its exact value for re-checks."""
+    if value is None:
+        return Vec("null", None, null=True)
+    if isinstance(value, bool):
+        return Vec("bool", value)
+    if isinstance(value, decimal.Decimal):
+        if is_nice_decimal(value):
+            return Vec("float", float(value))
+        exact_value = value
+
+        def exact(idx: np.ndarray) -> list[Any]:
+            return [exact_value] * len(idx)
+
+        return Vec("float", float(value), tol=abs(float(value)) * EPS + TINY, exact=exact)
+    if isinstance(value, str):
+        return Vec("str", value)
+    if isinstance(value, dt.datetime):
+        return Vec("datetime", np.int64(dt_to_ns(value)))
+    if isinstance(value, dt.timedelta):
+        return Vec("timedelta", np.int64(td_to_ns(value)))
+    if isinstance(value, tuple | list):
+        return Vec("array", tuple(value))
+    raise UnsupportedExpression(f"literal of type {type(value).__name__}")
+
+
+# -- comparisons ------------------------------------------------------------------------------------
 def compare_eq(left: Vec, right: Vec, n: int) -> tuple[Any, Any]:
     """rule-engine ``==``: False when the Python types differ, so blank == blank."""
     err = m_or(left.err, right.err)
@@ -221,13 +278,11 @@ def arithmetic(op: str, left: Vec, right: Vec, n: int) -> Vec:
 
 
 def _str_concat(left: Vec, right: Vec, n: int) -> StrData:
-    from .pandas_backend import _str_objects, _to_strdata
-
-    a, b = _str_objects(left, n), _str_objects(right, n)
+    a, b = str_objects(left, n), str_objects(right, n)
     valid = as_array(_valid(left, right), n)
     out = np.full(n, None, dtype=object)
     out[valid] = a[valid] + b[valid]
-    return _to_strdata(out)
+    return to_strdata(out)
 
 
 def _float_arith(op: str, left: Vec, right: Vec, n: int, err: Any) -> Vec:
@@ -304,111 +359,4 @@ def _exact_everywhere(exact: Callable[[np.ndarray], list[Any]], left: Vec, right
                exact=lambda rows: [exact_vals.get(int(r)) for r in rows])
 
 
-# -- attributes -------------------------------------------------------------------------------------
-def attribute(obj: Vec, name: str, n: int) -> Vec:
-    from .pandas_backend import DATETIME_ATTRS, FLOAT_ATTRS, STRING_ATTRS, TIMEDELTA_ATTRS
-
-    err = m_or(obj.err, obj.null)
-    kind = obj.kind
-    allowed = {"str": STRING_ATTRS, "float": FLOAT_ATTRS, "datetime": DATETIME_ATTRS,
-               "timedelta": TIMEDELTA_ATTRS}.get(kind, ())
-    if name not in allowed or (kind == "float" and name == "to_str"):
-        usable = ", ".join(a for a in allowed if not (kind == "float" and a == "to_str")) or "none"
-        raise UnsupportedExpression(f"attribute '.{name}' on {kind} values is not supported",
-                                    hint=f"supported on {kind}: {usable}")
-    if kind == "str":
-        return _str_attr(obj, name, n, err)
-    if kind == "float":
-        return _float_attr(obj, name, n, err)
-    if kind == "datetime":
-        return _datetime_attr(obj, name, n, err)
-    return _timedelta_attr(obj, name, n, err)
-
-
-def _resolve(value: Any, name: str) -> Any:
-    return _RESOLVER.resolve_attribute(None, value, name)
-
-
-def _str_attr(obj: Vec, name: str, n: int, err: Any) -> Vec:
-    from .pandas_backend import _to_strdata
-
-    sd = obj.value if isinstance(obj.value, StrData) else StrData(np.zeros(1, dtype=np.intp),
-                                                                   np.array([obj.value], dtype=object))
-    if name in ("as_lower", "as_upper", "to_str"):
-        values, ok = sd.map_cats(lambda s: _resolve(s, name), object)
-        out: Any = _to_strdata(values if isinstance(obj.value, StrData) else np.full(n, values[0], dtype=object))
-        return Vec("str", out, null=obj.null, err=err)
-    if name == "is_empty":
-        values, ok = sd.map_cats(lambda s: len(s) == 0, bool)
-        return Vec("bool", _bcast(values, obj, n), null=obj.null, err=err)
-    if name == "length":
-        values, ok = sd.map_cats(len, float)
-        return Vec("float", _bcast(values, obj, n), null=obj.null, err=err)
-    # to_flt / to_int: rule-engine's own parser on each distinct text, so the semantics are identical
-    decs, ok = sd.map_cats(lambda s: _resolve(s, name), object)
-    decs = _bcast(decs, obj, n)
-    ok = _bcast(ok, obj, n)
-    floats = np.array([float(d) if isinstance(d, decimal.Decimal) else 0.0 for d in decs])
-    return Vec("float", floats, null=obj.null, err=m_or(err, ~ok), tol=np.abs(floats) * EPS,
-               exact=lambda idx: [decs[i] for i in idx])
-
-
-def _bcast(values: np.ndarray, obj: Vec, n: int) -> np.ndarray:
-    return values if isinstance(obj.value, StrData) else np.full(n, values[0], dtype=values.dtype)
-
-
-def _float_attr(obj: Vec, name: str, n: int, err: Any) -> Vec:
-    v = np.asarray(obj.value, dtype=float)
-    if name == "to_flt":
-        return obj
-    near_int = np.abs(v - np.round(v)) <= float_tol(obj) if obj.tol is not None else np.zeros(np.shape(v), bool)
-    if name == "to_int":
-        not_int = v != np.round(v)
-        if m_any(near_int):
-            not_int = as_array(not_int, n).copy()
-            idx = idx_of(m_and(near_int, m_not(err)), n)
-            for i, d in zip(idx, obj.py(idx), strict=True):
-                not_int[i] = d is None or d != d.to_integral_value()
-        return Vec("float", v, null=obj.null, err=m_or(err, m_and(not_int, np.isfinite(v))), tol=obj.tol,
-                   exact=obj.exact)
-    fn = np.floor if name == "floor" else np.ceil
-    tol = np.where(near_int, np.inf, 0.0) if obj.tol is not None else None
-    dfn = (lambda d: d.to_integral_value(rounding=decimal.ROUND_FLOOR)) if name == "floor" else (
-        lambda d: d.to_integral_value(rounding=decimal.ROUND_CEILING))
-    exact = None
-    if obj.tol is not None:
-        exact = lambda idx: [None if d is None else (dfn(d) if d.is_finite() else d)  # noqa: E731
-                             for d in obj.py(idx)]
-    return Vec("float", fn(v), null=obj.null, err=err, tol=tol, exact=exact)
-
-
-def _datetime_attr(obj: Vec, name: str, n: int, err: Any) -> Vec:
-    ns = np.broadcast_to(np.asarray(obj.value, dtype=np.int64), (n,))
-    idx = pd.DatetimeIndex(ns.view("datetime64[ns]"))
-    if name == "date":
-        return Vec("datetime", ns - ns % (86400 * 10**9), null=obj.null, err=err)
-    if name == "weekday":
-        from .pandas_backend import _to_strdata
-
-        names = np.array(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-                         dtype=object)
-        return Vec("str", _to_strdata(names[idx.day_of_week.to_numpy()]), null=obj.null, err=err)
-    if name == "to_epoch":
-        us = ns // NS_PER_US
-        return Vec("float", us.astype(float) / 1e6, null=obj.null, err=err)
-    values = getattr(idx, name).to_numpy().astype(float)
-    return Vec("float", values, null=obj.null, err=err)
-
-
-def _timedelta_attr(obj: Vec, name: str, n: int, err: Any) -> Vec:
-    us = np.asarray(obj.value, dtype=np.int64) // NS_PER_US
-    if name == "days":
-        values = np.floor_divide(us, 86400 * 10**6).astype(float)
-    elif name == "seconds":
-        values = (np.mod(us, 86400 * 10**6) // 10**6).astype(float)
-    else:
-        values = us.astype(float) / 1e6
-    return Vec("float", values, null=obj.null, err=err)
-
-
-__all__ = ["EPOCH", "arithmetic", "attribute", "compare_eq", "compare_order", "contains"]
+__all__ = ["arithmetic", "compare_eq", "compare_order", "contains", "literal", "truthy"]

@@ -14,8 +14,6 @@ fallback.  Semantics follow rule-engine 5.x exactly (the oracle in :mod:`tierkit
 
 from __future__ import annotations
 
-import decimal
-import math
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -25,21 +23,9 @@ import rule_engine
 from rule_engine import ast
 
 from ..errors import UnsupportedExpression
-from .vector import (
-    EPS,
-    StrData,
-    Vec,
-    as_array,
-    dt_to_ns,
-    float_tol,
-    idx_of,
-    is_nice_decimal,
-    m_and,
-    m_any,
-    m_not,
-    m_or,
-    td_to_ns,
-)
+from .attrs import attribute
+from .ops import arithmetic, compare_eq, compare_order, contains, literal, truthy
+from .vector import StrData, Vec, as_array, float_tol, m_and, m_not, m_or, str_objects, to_strdata
 
 _NOT_SUPPORTED: dict[str, str] = {
     "BitwiseExpression": "bitwise operators (&, |, ^)",
@@ -53,11 +39,6 @@ _NOT_SUPPORTED: dict[str, str] = {
     "MappingExpression": "mapping literals ({...})",
     "SetExpression": "set literals",
 }
-
-STRING_ATTRS = ("as_lower", "as_upper", "length", "is_empty", "to_flt", "to_int", "to_str")
-DATETIME_ATTRS = ("date", "year", "month", "day", "hour", "minute", "second", "weekday", "to_epoch")
-TIMEDELTA_ATTRS = ("days", "seconds", "total_seconds")
-FLOAT_ATTRS = ("ceiling", "floor", "to_flt", "to_int", "to_str")
 
 
 class PandasCompiler:
@@ -96,60 +77,10 @@ class PandasCompiler:
 
     # -- helpers --------------------------------------------------------------------------------------
     def truthy(self, vec: Vec) -> Any:
-        kind, v = vec.kind, vec.value
-        if kind == "null":
-            return False
-        if kind == "bool":
-            out = v
-        elif kind == "float":
-            out = v != 0
-        elif kind == "str":
-            if isinstance(v, StrData):
-                out, _ = v.map_cats(lambda s: len(s) > 0, bool)
-            else:
-                out = len(v) > 0
-        elif kind == "datetime":
-            out = True
-        elif kind == "timedelta":
-            out = v != 0
-        elif kind == "array":
-            out = len(v) > 0
-        else:  # pragma: no cover - kinds are closed
-            raise UnsupportedExpression(f"truth value of {kind}")
-        if kind == "float" and vec.tol is not None:
-            # a computed number near zero: decide with the exact value
-            near = as_array(m_and(np.abs(v) <= vec.tol, m_not(vec.null)), self.n)
-            if m_any(near):
-                out = as_array(out, self.n).copy()
-                idx = idx_of(near, self.n)
-                out[idx] = [bool(x) if x is not None else False for x in vec.py(idx)]
-        return m_and(out, m_not(vec.null))
+        return truthy(vec, self.n)
 
     def literal(self, value: Any) -> Vec:
-        if value is None:
-            return Vec("null", None, null=True)
-        if isinstance(value, bool):
-            return Vec("bool", value)
-        if isinstance(value, decimal.Decimal):
-            if is_nice_decimal(value):
-                return Vec("float", float(value))
-            exact_value = value
-
-            def exact(idx: np.ndarray) -> list[Any]:
-                return [exact_value] * len(idx)
-
-            return Vec("float", float(value), tol=abs(float(value)) * EPS + 1e-300, exact=exact)
-        if isinstance(value, str):
-            return Vec("str", value)
-        import datetime as dt
-
-        if isinstance(value, dt.datetime):
-            return Vec("datetime", np.int64(dt_to_ns(value)))
-        if isinstance(value, dt.timedelta):
-            return Vec("timedelta", np.int64(td_to_ns(value)))
-        if isinstance(value, tuple | list):
-            return Vec("array", tuple(value))
-        raise UnsupportedExpression(f"literal of type {type(value).__name__}")
+        return literal(value)
 
     # -- literals and symbols -----------------------------------------------------------------------
     def visit_Statement(self, node: ast.Statement) -> Vec:
@@ -240,9 +171,9 @@ class PandasCompiler:
         err = m_or(cond_err, branch_err) if err_from_cond_only else np.where(
             as_array(cond_err, n), True, branch_err)
         if a.kind == "str":
-            av = _str_objects(a, n)
-            bv = _str_objects(b, n)
-            value: Any = _to_strdata(np.where(cm, av, bv))
+            av = str_objects(a, n)
+            bv = str_objects(b, n)
+            value: Any = to_strdata(np.where(cm, av, bv))
             return Vec("str", value, null=null, err=err)
         av = np.broadcast_to(np.asarray(a.value), (n,))
         bv = np.broadcast_to(np.asarray(b.value), (n,))
@@ -258,8 +189,6 @@ class PandasCompiler:
 
     # -- comparisons ---------------------------------------------------------------------------------
     def visit_ComparisonExpression(self, node: Any) -> Vec:
-        from .ops import compare_eq
-
         left, right = self.visit(node.left), self.visit(node.right)
         eq, err = compare_eq(left, right, self.n)
         if node.type == "ne":
@@ -267,8 +196,6 @@ class PandasCompiler:
         return Vec("bool", eq, err=err)
 
     def visit_ArithmeticComparisonExpression(self, node: Any) -> Vec:
-        from .ops import compare_order
-
         left, right = self.visit(node.left), self.visit(node.right)
         value, err = compare_order(node.type, left, right, self.n)
         return Vec("bool", value, err=err)
@@ -301,31 +228,21 @@ class PandasCompiler:
         return Vec("bool", m_not(hit) if negate else hit, err=err)
 
     def visit_ContainsExpression(self, node: Any) -> Vec:
-        from .ops import contains
-
         container, member = self.visit(node.container), self.visit(node.member)
         value, err = contains(container, member, self.n)
         return Vec("bool", value, err=err)
 
     # -- arithmetic ----------------------------------------------------------------------------------
     def visit_AddExpression(self, node: Any) -> Vec:
-        from .ops import arithmetic
-
         return arithmetic("add", self.visit(node.left), self.visit(node.right), self.n)
 
     def visit_SubtractExpression(self, node: Any) -> Vec:
-        from .ops import arithmetic
-
         return arithmetic("sub", self.visit(node.left), self.visit(node.right), self.n)
 
     def visit_ArithmeticExpression(self, node: Any) -> Vec:
-        from .ops import arithmetic
-
         return arithmetic(node.type, self.visit(node.left), self.visit(node.right), self.n)
 
     def visit_GetAttributeExpression(self, node: Any) -> Vec:
-        from .ops import attribute
-
         if node.safe:
             raise UnsupportedExpression("safe navigation (&.) is not supported", hint="use ?? to handle blanks")
         return attribute(self.visit(node.object), node.name, self.n)
@@ -336,17 +253,4 @@ def _null_like(vec: Vec) -> Any:
         vec.kind, None)
 
 
-def _str_objects(vec: Vec, n: int) -> np.ndarray:
-    if isinstance(vec.value, StrData):
-        return vec.value.values()
-    return np.full(n, vec.value, dtype=object)
-
-
-def _to_strdata(values: np.ndarray) -> StrData:
-    import pandas as pd
-
-    codes, cats = pd.factorize(values, use_na_sentinel=True)
-    return StrData(codes=codes.astype(np.intp), cats=np.asarray(cats, dtype=object))
-
-
-__all__ = ["FLOAT_ATTRS", "STRING_ATTRS", "PandasCompiler", "math"]
+__all__ = ["PandasCompiler"]

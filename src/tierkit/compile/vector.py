@@ -63,12 +63,6 @@ class Vec:
     tol: np.ndarray | float | None = None  # None = value is exactly the oracle's Decimal
     exact: ExactFn | None = None
 
-    @property
-    def is_scalar(self) -> bool:
-        if self.kind == "str":
-            return not isinstance(self.value, StrData)
-        return not isinstance(self.value, np.ndarray)
-
     def py(self, idx: np.ndarray) -> list[Any]:
         """The oracle's (rule-engine coerced) values for rows ``idx``; None where null."""
         n = len(idx)
@@ -145,10 +139,6 @@ def float_tol(vec: Vec) -> np.ndarray | float:
     return np.abs(vec.value) * EPS + TINY
 
 
-def decimal_of(vec: Vec, idx: np.ndarray) -> list[Any]:
-    return vec.py(idx)
-
-
 def dt_to_ns(value: dt.datetime) -> int:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
@@ -168,3 +158,18 @@ def is_nice_decimal(value: decimal.Decimal) -> bool:
         return decimal.Decimal(repr(float(value))) == value
     except (OverflowError, ValueError):
         return False
+
+
+def str_objects(vec: Vec, n: int) -> np.ndarray:
+    """A text vec as an object array of ``n`` values (None where null)."""
+    if isinstance(vec.value, StrData):
+        return vec.value.values()
+    return np.full(n, vec.value, dtype=object)
+
+
+def to_strdata(values: np.ndarray) -> StrData:
+    """Category codes over the distinct values of an object array (None -> code -1)."""
+    import pandas as pd
+
+    codes, cats = pd.factorize(values, use_na_sentinel=True)
+    return StrData(codes=codes.astype(np.intp), cats=np.asarray(cats, dtype=object))

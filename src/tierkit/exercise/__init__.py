@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+from . import methods as _methods  # noqa: F401  (registers the built-in exercise plugins)
 from .answers import METHODS, AnswerMap, answer_map, grade_answer, normalise
 from .api import GradeRun, NewRun, grade_exercise, new_exercise
 from .build import ClassExercise, build_class, read_roster

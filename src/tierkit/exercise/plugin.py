@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import TierkitError, did_you_mean
 from ..ruleset.model import RuleSet, Text
 from ..segment import Classification
-from .model import Column, Threshold, to_serial
+from .cells import Column, Threshold, to_serial
 
 AS_OF = dt.date(2024, 12, 31)
 SIZES = {1: 12, 2: 20, 3: 30}
@@ -57,9 +57,7 @@ def register(plugin: ExercisePlugin) -> ExercisePlugin:
 
 
 def _registered() -> dict[str, ExercisePlugin]:
-    from . import methods  # noqa: F401  (registers the built-in plugins)
-
-    return PLUGINS
+    return PLUGINS  # the built-in plugins register when the package is imported (exercise/__init__.py)
 
 
 def exercise_methods() -> tuple[str, ...]:

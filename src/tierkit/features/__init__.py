@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tierkit.features.apply import KINDS, apply_features, feature_outputs, find_column
+from tierkit.features.apply import KINDS, apply_features, feature_outputs
 from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
 from tierkit.features.scores import (
     pareto_share,
@@ -17,6 +17,8 @@ from tierkit.features.scores import (
     score_from_cut_points,
     share_of_total,
 )
+from tierkit.names import find_column
+from tierkit.numfmt import fmt_cut_point
 
 __all__ = [
     "FEATURE_COLUMNS",
@@ -33,14 +35,6 @@ __all__ = [
     "score_from_cut_points",
     "share_of_total",
 ]
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
 
 
 def describe_metadata(meta: dict[str, Any]) -> list[str]:
@@ -61,9 +55,9 @@ def describe_metadata(meta: dict[str, Any]) -> list[str]:
             cuts = item.get("cut_points")
             rev = ", reversed: lower is better" if item.get("reverse") else ""
             if isinstance(cuts, dict):
-                text = "; ".join(f"{g}: {', '.join(_fmt(c) for c in cs)}" for g, cs in cuts.items())
+                text = "; ".join(f"{g}: {', '.join(fmt_cut_point(c) for c in cs)}" for g, cs in cuts.items())
             else:
-                text = ", ".join(_fmt(c) for c in cuts or [])
+                text = ", ".join(fmt_cut_point(c) for c in cuts or [])
             lines.append(
                 f"{out}: {item.get('bins')} {item.get('method')} of {inputs}{rev}; cut points {text}"
             )

@@ -12,6 +12,7 @@ import pandas as pd
 from tierkit.errors import DataError, RuleFileError, Where, did_you_mean
 from tierkit.features import scores
 from tierkit.features.orders import customer_features, join_customers
+from tierkit.names import find_column
 
 __all__ = ["KINDS", "SheetSource", "apply_features", "feature_outputs", "find_column"]
 
@@ -37,29 +38,6 @@ _DEFAULT_LEVELS = ("high", "高", "yes", "y", "是", "true", "1", "x", "✓")
 
 def _norm(name: object) -> str:
     return "".join(str(name).split()).replace("_", "").casefold()
-
-
-def find_column(
-    frame: pd.DataFrame, names: str | Sequence[str], fields: Mapping[str, Any] | None = None
-) -> str | None:
-    """The column of ``frame`` called one of ``names`` (or one of their ``fields`` aliases).
-
-    Exact names win; then a match ignoring case, spaces and underscores.
-    """
-    wanted: list[str] = []
-    for name in [names] if isinstance(names, str) else list(names):
-        wanted.append(str(name))
-        spec = (fields or {}).get(name)
-        aliases = spec.get("aliases") if isinstance(spec, Mapping) else getattr(spec, "aliases", None)
-        wanted.extend(str(a) for a in aliases or [])
-    for name in wanted:
-        if name in frame.columns:
-            return name
-    normalised = {_norm(c): c for c in frame.columns}
-    for name in wanted:
-        if _norm(name) in normalised:
-            return str(normalised[_norm(name)])
-    return None
 
 
 def _split(spec: Any, index: int, source: str | None) -> tuple[str, Any, dict[str, Any]]:

@@ -86,18 +86,8 @@ class _Builder:
         return None
 
     def _column(self, name: str) -> Any:
-        """The input column for a name: itself, or a declared field's alias (case and spaces ignored)."""
-        frame = self.res.binding.frame
-        field = self.rs.fields.get(name)
-        candidates = [name, *(field.aliases if field is not None else ())]
-        for cand in candidates:
-            if cand in frame.columns:
-                return cand
-        folded = {str(c).strip().casefold(): c for c in frame.columns}
-        for cand in candidates:
-            if cand.strip().casefold() in folded:
-                return folded[cand.strip().casefold()]
-        return None
+        """The input column for a name: itself, or a declared field's alias (see :meth:`Binding.column_of`)."""
+        return self.res.binding.column_of(name)
 
     def _label_of(self, name: str) -> str:
         f = self.rs.fields.get(name)

@@ -1,17 +1,8 @@
-"""Numbers, dates and the fixed words of the reports in English and Chinese (Babel for the formats)."""
+"""The fixed words of the reports in English and Chinese; numbers and dates come from :mod:`tierkit.numfmt`."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from typing import Any
-
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_compact_decimal, format_decimal, format_percent
-
-from ..errors import TierkitError
-
-LOCALES = {"en": "en", "zh": "zh_CN"}
+from ..numfmt import LOCALES, Formatter, check_lang
 
 #: Every fixed word on a report, per language.  Templates read them as ``pack.words.<key>``.
 WORDS: dict[str, dict[str, str]] = {
@@ -126,72 +117,4 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LOCALES:
-        raise TierkitError(f"unknown language '{lang}'", hint="use en or zh")
-    return lang
-
-
-class Formatter:
-    """Number, percent and date formats for one language (Babel locale ``en`` or ``zh_CN``)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = check_lang(lang)
-        self.locale = LOCALES[lang]
-
-    def number(self, value: Any, digits: int = 0) -> str:
-        """``1,234,568``; ``digits`` decimals; blanks and NaN print as ``–``."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
-
-    def auto(self, value: Any) -> str:
-        """A number with the decimals it needs: integers plain, small numbers with up to 2 decimals."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        number = float(value)
-        if number == int(number) or abs(number) >= 1000:
-            return self.number(number)
-        return format_decimal(number, format="#,##0.##", locale=self.locale)
-
-    def percent(self, value: Any, digits: int = 1) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        return format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%",
-                              locale=self.locale)
-
-    def compact(self, value: float) -> str:
-        """Short numbers for chart labels: ``174.8M`` / ``1.7亿``."""
-        if abs(value) < 10_000:
-            return self.number(value)
-        return format_compact_decimal(value, locale=self.locale, fraction_digits=1)
-
-    def date(self, value: dt.date | dt.datetime | None) -> str:
-        if value is None:
-            return "–"
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        return format_date(value, format="long", locale=self.locale)
-
-    def datetime(self, value: dt.datetime) -> str:
-        return format_datetime(value, format="medium", locale=self.locale)
-
-    def cell(self, value: Any) -> str:
-        """Any table cell: numbers and dates localised, blanks as ``–``, everything else as text."""
-        import numpy as np
-        import pandas as pd
-
-        if value is None or value is pd.NA or value is pd.NaT:
-            return "–"
-        if isinstance(value, np.generic):
-            value = value.item()
-        if isinstance(value, bool):
-            return str(value)
-        if isinstance(value, int | float):
-            return self.auto(value)
-        if isinstance(value, pd.Timestamp | dt.datetime):
-            return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return str(value)
+__all__ = ["LOCALES", "WORDS", "Formatter", "check_lang"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import rule_engine
 import yaml
 
 from ..compile.context import as_of_datetime, parse_rule
+from ..compile.context import iter_symbols as iter_symbols  # re-exported: it used to live here
 from ..errors import RuleFileError, Where, did_you_mean, display_path
 from ..hitpolicy import get_policy
 from .model import FIELD_TYPES, Field, RuleSet, Segment, Text
@@ -388,21 +389,3 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
     text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
     return parse_ruleset(text, name=name)
 
-
-def iter_symbols(node: Any) -> Iterable[str]:
-    """Names of the columns/params a parsed rule-engine expression refers to."""
-    from rule_engine import ast
-
-    if isinstance(node, ast.SymbolExpression):
-        if node.scope is None:
-            yield node.name
-        return
-    for attr in ("expression", "left", "right", "condition", "case_true", "case_false", "container", "member",
-                 "object", "item", "start", "stop"):
-        child = getattr(node, attr, None)
-        if isinstance(child, ast.ASTNodeBase):
-            yield from iter_symbols(child)
-    if isinstance(node, ast.ArrayExpression | ast.SetExpression) and isinstance(node.value, list | tuple):
-        for child in node.value:
-            if isinstance(child, ast.ASTNodeBase):
-                yield from iter_symbols(child)
