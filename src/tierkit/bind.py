@@ -15,6 +15,7 @@ import rule_engine
 from .compile.context import as_of_datetime, parse_rule
 from .compile.vector import StrData, Vec
 from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean
+from .features import feature_texts
 from .ruleset.loader import iter_symbols, rule_error
 from .ruleset.model import RuleSet
 from .values import coerce_column, infer_type
@@ -138,7 +139,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         assert seg.when is not None
         rule_symbols.extend((sym, seg.id) for sym in iter_symbols(parse_rule(seg.when, {}, now).statement))
     used = {sym for sym, _ in rule_symbols} | {rs.measure}
-    feature_inputs = _strings(list(rs.features))
+    feature_inputs = feature_texts(rs.features)
     index = _header_index(work)
     for name, fdef in rs.fields.items():
         if name not in used and name not in feature_inputs:
@@ -248,17 +249,6 @@ def _blank_column(kind: str, index: pd.Index) -> pd.Series:
     if kind in ("date", "datetime"):
         return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     return pd.Series([None] * len(index), index=index, dtype=object)
-
-
-def _strings(value: Any) -> set[str]:
-    """Every text inside a features spec (to know which declared fields the features read)."""
-    if isinstance(value, str):
-        return {value}
-    if isinstance(value, Mapping):
-        return set().union(*(_strings(k) | _strings(v) for k, v in value.items())) if value else set()
-    if isinstance(value, list | tuple):
-        return set().union(*(_strings(v) for v in value)) if value else set()
-    return set()
 
 
 def _unknown_column(rs: RuleSet, sym: str, seg_id: str | None, frame: pd.DataFrame,
