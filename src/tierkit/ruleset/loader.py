@@ -1,4 +1,4 @@
-"""Load and validate rule sets from YAML files, built-in names, or a rules table (a Rules sheet/range)."""
+"""Load rule sets from YAML files and built-in names (the schema: schema.py; a rules table: rows.py)."""
 
 from __future__ import annotations
 
