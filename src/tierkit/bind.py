@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ import rule_engine
 from .compile.context import as_of_datetime, iter_symbols, parse_rule
 from .compile.vector import StrData, Vec
 from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean
+from .features import feature_texts
 from .names import HeaderIndex, find_column, normalise_header
 from .ruleset.loader import rule_error
 from .ruleset.model import RuleSet
@@ -118,7 +119,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         assert seg.when is not None
         rule_symbols.extend((sym, seg.id) for sym in iter_symbols(parse_rule(seg.when, {}, now).statement))
     used = {sym for sym, _ in rule_symbols} | {rs.measure}
-    feature_inputs = _strings(list(rs.features))
+    feature_inputs = feature_texts(rs.features)
     index = HeaderIndex(work.columns)
     for name, fdef in rs.fields.items():
         if name not in used and name not in feature_inputs:
@@ -228,17 +229,6 @@ def _blank_column(kind: str, index: pd.Index) -> pd.Series:
     if kind in ("date", "datetime"):
         return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     return pd.Series([None] * len(index), index=index, dtype=object)
-
-
-def _strings(value: Any) -> set[str]:
-    """Every text inside a features spec (to know which declared fields the features read)."""
-    if isinstance(value, str):
-        return {value}
-    if isinstance(value, Mapping):
-        return set().union(*(_strings(k) | _strings(v) for k, v in value.items())) if value else set()
-    if isinstance(value, list | tuple):
-        return set().union(*(_strings(v) for v in value)) if value else set()
-    return set()
 
 
 def _unknown_column(rs: RuleSet, sym: str, seg_id: str | None, frame: pd.DataFrame,

@@ -32,8 +32,13 @@ def _folded(text: str) -> str:
     return text.strip().casefold()
 
 
-def _compact(text: str) -> str:
+def compact_key(text: object) -> str:
+    """The loosest level: the normalised text without its ``_`` (``CustomerID`` ~ ``customer_id``); also how
+    sheet names and flag words are compared."""
     return normalise_header(text).replace("_", "")
+
+
+_compact = compact_key
 
 
 #: the matching levels, strongest first
@@ -86,4 +91,4 @@ def find_column(frame: Any, names: str | Iterable[str], fields: Mapping[str, Any
     return find_header(frame.columns, with_aliases(names, fields))
 
 
-__all__ = ["LEVELS", "HeaderIndex", "find_column", "find_header", "normalise_header", "with_aliases"]
+__all__ = ["LEVELS", "HeaderIndex", "compact_key", "find_column", "find_header", "normalise_header", "with_aliases"]

@@ -11,6 +11,7 @@ import rule_engine
 
 import tierkit
 from tierkit.features.apply import feature_outputs
+from tierkit.features.kinds import Flags
 from tierkit.ruleset import iter_symbols
 
 from .helpers import RULES, load, on_sample, workbook
@@ -123,7 +124,7 @@ NOT_NUMERIC_FEATURES = {"first_purchase", "last_purchase", "main_channel"}
 def _numeric_names(rs: tierkit.RuleSet) -> set[str]:
     """Numeric fields a rule set declares (int/float) or derives in its features (undeclared ones)."""
     declared = {name for name, f in rs.fields.items() if f.type in ("int", "float")}
-    text = {str(spec.get("as")) for spec in rs.features if isinstance(spec, dict) and "flags" in spec}
+    text = {spec.output for spec in rs.features if isinstance(spec, Flags)}
     derived = set(feature_outputs(rs.features)) - NOT_NUMERIC_FEATURES - text - set(rs.fields)
     return declared | derived
 
@@ -135,21 +136,21 @@ def test_every_segment_has_its_actions_and_sound_key_fields(name: str) -> None:
     result = on_sample(name, "distributor")  # the sample holds every column these rule sets use
     frame = result.binding.frame
     for seg in rs.segments:
-        actions = seg.extra.get("actions")
-        assert isinstance(actions, list) and 2 <= len(actions) <= 4, seg.id
+        actions = seg.actions
+        assert isinstance(actions, tuple) and 2 <= len(actions) <= 4, seg.id
         ens = []
         for action in actions:
-            assert isinstance(action, dict) and set(action) == {"en", "zh"}, (seg.id, action)
-            en, zh = action["en"], action["zh"]
+            assert isinstance(action, tierkit.Text), (seg.id, action)
+            en, zh = action.en, action.zh
             assert isinstance(en, str) and isinstance(zh, str), (seg.id, action)
-            assert en.strip() and zh.strip() and en != zh, (seg.id, action)
+            assert en.strip() and zh.strip() and en != zh, (seg.id, action)  # both given (one text fills both)
             assert len(en) <= 80 and len(zh) <= 40, (seg.id, action)  # one checklist line
             ens.append(en)
         assert len(set(ens)) == len(ens), seg.id
-        keys = seg.extra.get("key_fields")
-        if keys is None:
+        keys = seg.key_fields
+        if not keys:
             continue
-        assert isinstance(keys, list) and keys and len(set(keys)) == len(keys), seg.id
+        assert isinstance(keys, tuple) and len(set(keys)) == len(keys), seg.id
         for key in keys:
             assert key in numeric, (seg.id, key)
             assert key in frame.columns, (seg.id, key)

@@ -66,7 +66,7 @@ def test_fit_avoid_carries_the_risk_reason() -> None:
     ]  # fmt: skip
     assert result.binding.frame["avoid_reason"].iloc[0] == "credit risk 信用风险, political risk 政治风险"
     assert "credit risk 信用风险" in result.reasons()[0]
-    assert load("fit").segment("avoid").extra["risk_reason"] == "avoid_reason"
+    assert load("fit").segment("avoid").risk_reason == "avoid_reason"
 
 
 def test_profit_boundaries() -> None:

@@ -189,7 +189,7 @@ def crosstab_table(a: Classification, b: Classification, lang: str) -> tuple[Any
 
 
 def _conflict(sa: Any, sb: Any) -> bool:
-    signals = {str(sa.extra.get("signal", "")).lower(), str(sb.extra.get("signal", "")).lower()}
+    signals = {sa.signal, sb.signal}
     return signals == {"value", "risk"}
 
 

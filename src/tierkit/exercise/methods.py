@@ -71,8 +71,10 @@ def _abc_text(rs: RuleSet, lang: str) -> str:
 # ---------------------------------------------------------------- RFM
 
 def _rfm_bins(rs: RuleSet) -> int:
-    spec = next((f for f in rs.features if "quantile_score" in f and f.get("as") == "r_score"), {})
-    return int(spec.get("bins", 5))
+    from ..features.kinds import QuantileScore
+
+    spec = next((f for f in rs.features if isinstance(f, QuantileScore) and f.output == "r_score"), None)
+    return spec.bins if spec is not None else 5
 
 
 def _rfm_draw(rs: RuleSet, rng: np.random.Generator, n: int, lang: str) -> pd.DataFrame:

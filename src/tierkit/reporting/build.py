@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -193,7 +193,7 @@ class _Builder:
                                     "; ".join(f"{d.label}: {self.fmt.auto(d.tier)} / {self.fmt.auto(d.rest)}"
                                               for d in diffs))
         columns, kinds, accounts = self.accounts(mask)
-        actions = _texts(seg.extra.get("actions"), lang) or self.default_actions(count)
+        actions = tuple(a.get(lang) for a in seg.actions) or self.default_actions(count)
         return TierBrief(
             id=seg.id, label=seg.label.get(lang), color=color, text_color=_text_color(color),
             definition=definition, description=seg.description.get(lang) if seg.description else "",
@@ -234,7 +234,7 @@ class _Builder:
         """The fields a tier's chart compares: the rule file's ``key_fields``, else the rule's own fields,
         then the measure and the usual order features (recency, frequency, average order value)."""
         b = self.res.binding
-        listed = seg.extra.get("key_fields")
+        listed = seg.key_fields
         used = [t for t in _WORD_RE.findall(seg.when or "") if t in b.typed.columns and t not in self.rs.params]
         defaults = [*used, *([self.measure_name] if self.measure_name else []), *RAW_FEATURES]
         names = [str(x) for x in (listed if isinstance(listed, list | tuple) else [listed])] if listed else []
@@ -312,22 +312,6 @@ def _source_text(res: Classification) -> str:
     if src.file:
         return f"{src.file} / {src.sheet}" if src.sheet else str(src.file)
     return "–"
-
-
-def _texts(raw: Any, lang: str) -> tuple[str, ...]:
-    """A rule file's list of texts (strings or {en, zh} mappings) in ``lang``."""
-    if not raw:
-        return ()
-    items = raw if isinstance(raw, list | tuple) else [raw]
-    out = []
-    for item in items:
-        if isinstance(item, Mapping):
-            text = item.get(lang) or item.get("en") or item.get("zh")
-            if text:
-                out.append(str(text))
-        elif item is not None:
-            out.append(str(item))
-    return tuple(out)
 
 
 def safe_color(color: Any) -> str:

@@ -11,11 +11,14 @@ from .loader import (
     list_builtin,
     load_ruleset,
     parse_ruleset,
-    ruleset_from_rows,
 )
 from .model import Field, RuleSet, Segment, Text
+from .rows import ruleset_from_rows
+from .schema import CURRENT_VERSION, MIGRATIONS
 
 __all__ = [
+    "CURRENT_VERSION",
+    "MIGRATIONS",
     "Field",
     "RuleSet",
     "Segment",

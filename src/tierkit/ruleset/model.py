@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
 
 from ..hitpolicy import HitPolicy, HitPolicyName, get_policy
+
+if TYPE_CHECKING:
+    from ..features.specs import FeatureSpec
 
 FIELD_TYPES: tuple[str, ...] = ("string", "int", "float", "date", "datetime", "bool")
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -29,15 +33,22 @@ class Text:
         return self.get("en")
 
 
+Signal = Literal["value", "risk", "neutral"]
+SIGNALS: tuple[str, ...] = ("value", "risk", "neutral")
+#: field metadata of an attribute the loader sets that is not a key of the rule file
+#: (the keys a rule file may write are read from the dataclass fields, see ``ruleset/schema.py``)
+NOT_A_KEY = MappingProxyType({"key": False})
+
+
 @dataclass(frozen=True)
 class Field:
     """A declared input column: its type and the header texts it may appear under."""
 
-    name: str
+    name: str = field(metadata=NOT_A_KEY)  # the key of its entry under ``fields:``
     type: str = "string"
     aliases: tuple[str, ...] = ()
     label: Text | None = None
-    line: int | None = None
+    line: int | None = field(default=None, metadata=NOT_A_KEY)
     optional: bool = False  # absent from the table: every row reads as blank
 
     def display(self, lang: str = "en") -> str:
@@ -48,7 +59,10 @@ class Field:
 
 @dataclass(frozen=True)
 class Segment:
-    """One tier.  ``when`` is a rule-engine expression; a default segment has none."""
+    """One tier.  ``when`` is a rule-engine expression; a default segment has none.
+
+    ``actions``, ``key_fields``, ``risk_reason`` and ``signal`` are for the briefs and the cross-tab.
+    """
 
     id: str
     label: Text
@@ -58,9 +72,12 @@ class Segment:
     strategies: tuple[Text, ...] = ()
     description: Text | None = None
     priority: int = 0
-    line: int | None = None
-    when_line: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    actions: tuple[Text, ...] = ()  # the brief's "actions this month" checklist
+    key_fields: tuple[str, ...] = ()  # fields the brief's chart compares between this tier and the rest
+    risk_reason: str | None = None  # a column whose text says why
+    signal: Signal | None = None  # value/risk: a row that is value in one rule set and risk in another is flagged
+    line: int | None = field(default=None, metadata=NOT_A_KEY)  # YAML line, or the row of a rules table
+    when_line: int | None = field(default=None, metadata=NOT_A_KEY)
 
 
 @dataclass(frozen=True)
@@ -76,9 +93,9 @@ class RuleSet:
     description: Text | None = None
     column: str | None = None
     params: dict[str, float] = field(default_factory=dict)
-    features: tuple[dict[str, Any], ...] = ()
-    path: Path | None = None
-    source: str = ""
+    features: tuple[FeatureSpec, ...] = ()
+    path: Path | None = field(default=None, metadata=NOT_A_KEY)
+    source: str = field(default="", metadata=NOT_A_KEY)  # the text it was read from (YAML, or the rows)
 
     @property
     def display_path(self) -> str:

@@ -1,4 +1,8 @@
-"""YAML loading that remembers the line of every mapping key and list item."""
+"""YAML loading that remembers the line of every mapping key and list item.
+
+A position (:data:`Pos`) is a 1-based line of a YAML file, or the cell (``"D3"``) a rules table
+gave the value: the schema reads both kinds of document alike and names the place in errors.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,46 @@ from typing import Any
 
 import yaml
 
+#: a line of a YAML file, or a cell address of a rules table
+Pos = int | str
+
 
 class LineDict(dict[str, Any]):
     """A dict from YAML that knows the 1-based line of each key (``lines``) and of itself (``line``)."""
 
-    line: int = 0
-    lines: dict[str, int]
+    line: Pos = 0
+    lines: dict[str, Pos]
 
 
 class LineList(list[Any]):
-    line: int = 0
-    lines: list[int]
+    line: Pos = 0
+    lines: list[Pos]
+
+
+def located(mapping: dict[str, Any], at: Pos, keys: dict[str, Pos] | None = None) -> LineDict:
+    """A :class:`LineDict` built in memory (from a rules table): ``at`` for itself, ``keys`` for its keys."""
+    out = LineDict(mapping)
+    out.line = at
+    out.lines = {key: (keys or {}).get(key, at) for key in mapping}
+    return out
+
+
+def located_list(items: list[Any], at: Pos, positions: list[Pos]) -> LineList:
+    out = LineList(items)
+    out.line = at
+    out.lines = list(positions)
+    return out
+
+
+def rename_key(obj: LineDict, old: str, new: str) -> None:
+    """Rename a key in place, keeping its position (for migrations); an existing ``new`` wins."""
+    if old not in obj:
+        return
+    value = obj.pop(old)
+    pos = obj.lines.pop(old, obj.line)
+    if new not in obj:
+        obj[new] = value
+        obj.lines[new] = pos
 
 
 class _Loader(yaml.SafeLoader):
@@ -51,7 +84,7 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)
 
 
-def line_of(obj: Any, key: str | int | None = None) -> int | None:
+def line_of(obj: Any, key: str | int | None = None) -> Pos | None:
     if key is None:
         return getattr(obj, "line", None)
     if isinstance(obj, LineDict) and isinstance(key, str):

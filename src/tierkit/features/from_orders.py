@@ -1,0 +1,154 @@
+"""The ``from_orders`` feature kind: one row of customer features per customer, from an orders table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from tierkit.errors import DataError, did_you_mean
+from tierkit.features.columns import find_column, norm
+from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
+from tierkit.features.specs import ARG, Fail, FeatureContext, FeatureSpec, Names, SheetSource, names, shown
+
+__all__ = ["FromOrders"]
+
+ORDER_COLUMNS = ("customer", "date", "amount", "margin", "product", "channel", "order")
+REQUIRED = ("customer", "date", "amount")
+
+
+@dataclass(frozen=True)
+class OrderColumns:
+    """The columns of the orders table (each a name or candidates) and how to find and join it."""
+
+    customer: Names
+    date: Names
+    amount: Names
+    margin: Names | None = None
+    product: Names | None = None
+    channel: Names | None = None
+    order: Names | None = None
+    sheet: Names = "Orders"
+    join_on: Names | None = None  # default: the customer candidates
+    names: tuple[tuple[str, str], ...] = ()  # output renames
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True, kw_only=True)
+class FromOrders(FeatureSpec):
+    """Customer features (recency, frequency, monetary, ...) from an orders table or sheet."""
+
+    kind: ClassVar[str] = "from_orders"
+    orders: OrderColumns = field(metadata=ARG)
+
+    @classmethod
+    def parse_arg(cls, value: Any, fail: Fail) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise fail(": from_orders takes a mapping of columns")
+        keys = OrderColumns.keys()
+        for key in value:
+            if key not in (*keys, "optional"):
+                raise fail(f" (from_orders): unknown key '{key}'", hint=did_you_mean(str(key), keys))
+        for key in REQUIRED:
+            if key not in value:
+                raise fail(f" (from_orders): '{key}' is required")
+        conf: dict[str, Any] = {}
+        for key in keys:
+            if key not in value:
+                continue
+            raw = value[key]
+            if key == "names":
+                if not isinstance(raw, Mapping):
+                    raise fail(" (from_orders): 'names' must be a mapping like {monetary: revenue}")
+                conf[key] = tuple((str(k), str(v)) for k, v in raw.items())
+                continue
+            try:
+                conf[key] = names(raw)
+            except ValueError as err:
+                raise fail(f" (from_orders): '{key}' must be {err}") from None
+        out: dict[str, Any] = {"orders": OrderColumns(**conf)}
+        if value.get("optional"):
+            out["optional"] = True
+        return out
+
+    def outputs(self) -> list[str]:
+        renames = dict(self.orders.names)
+        return [renames.get(c, c) for c in FEATURE_COLUMNS]
+
+    def compute(self, frame: pd.DataFrame, ctx: FeatureContext) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+        conf = self.orders
+
+        def cols(table: pd.DataFrame) -> dict[str, str | None]:
+            return {k: None if getattr(conf, k) is None else find_column(table, getattr(conf, k))
+                    for k in ORDER_COLUMNS}
+
+        found = cols(frame)
+        mode = "orders table"
+        orders: pd.DataFrame | None = frame
+        if not (found["customer"] and found["date"] and found["amount"]):
+            orders = _sheet(ctx.sheets, conf.sheet)
+            if orders is None:
+                if self.optional:
+                    return None
+                raise DataError(f"no orders sheet '{shown(conf.sheet)}' for from_orders",
+                                hint="open the workbook that holds it, or name it with sheet:")
+            found = cols(orders)
+            mode = "joined"
+        assert orders is not None
+        for key in REQUIRED:
+            if found[key] is None:
+                wanted = getattr(conf, key)
+                cands = [wanted] if isinstance(wanted, str) else list(wanted)
+                raise DataError(
+                    f"from_orders: no column {' / '.join(map(str, cands))} for '{key}' in the orders table",
+                    hint=did_you_mean(str(cands[0]), [str(c) for c in orders.columns]),
+                )
+        feats = customer_features(orders, as_of=ctx.as_of, **found)  # type: ignore[arg-type]
+        key_col = str(found["customer"])
+        feats = feats.rename(columns={k: v for k, v in conf.names if k != key_col})
+        if mode == "joined":
+            join_on = conf.join_on if conf.join_on is not None else conf.customer
+            on = ctx.column(frame, join_on)
+            if on is None:
+                first = join_on if isinstance(join_on, str) else join_on[0]
+                raise DataError(f"from_orders: the customer table has no column {shown(join_on)!r} to join on",
+                                hint=did_you_mean(str(first), map(str, frame.columns)))
+            out = join_customers(frame, feats, on=on, features_on=key_col)
+        else:
+            out = feats
+        as_of = feats.attrs.get("as_of")
+        if ctx.as_of is None and as_of is not None:
+            ctx.as_of = as_of
+        meta = {"kind": self.kind, "output": "customer features", "mode": mode,
+                "columns": {k: v for k, v in found.items() if v}, "customers": len(feats), "as_of": as_of}
+        return out, meta
+
+    @staticmethod
+    def describe(meta: Mapping[str, Any]) -> str:
+        cols = ", ".join(f"{k}={v}" for k, v in meta.get("columns", {}).items())
+        return f"customer features from orders ({meta.get('mode')}; {cols}): {meta.get('customers')} customers"
+
+
+def _sheet(sheets: SheetSource | None, name: Names) -> pd.DataFrame | None:
+    if sheets is None:
+        return None
+    candidates: Sequence[str] = [name] if isinstance(name, str) else list(name)
+    if callable(sheets):
+        for cand in candidates:
+            frame = sheets(cand)
+            if frame is not None:
+                return frame
+        return None
+    for cand in candidates:
+        if cand in sheets:
+            return sheets[cand]
+    lowered = {norm(k): v for k, v in sheets.items()}
+    for cand in candidates:
+        if norm(cand) in lowered:
+            return lowered[norm(cand)]
+    return None

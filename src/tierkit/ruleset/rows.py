@@ -1,0 +1,107 @@
+"""A rule set from a rules table (a ``Rules`` sheet, or an Excel range in the add-in).
+
+The table is read into the same document the YAML loader reads, each value knowing its cell, and
+checked by the same :class:`~tierkit.ruleset.schema.SchemaReader`: errors name the cell.  Cells are
+counted from the table's top-left cell: the header row is row 1, its first column A.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import RuleFileError, Where
+from .loader import validate_expressions
+from .model import RuleSet, Text
+from .schema import SchemaReader
+from .yaml_lines import Pos, located, located_list
+
+_DEFAULT_WORDS = ("default", "else", "otherwise", "其他")
+_TRUE_WORDS = ("true", "yes", "1", "y", "是")
+
+
+def column_letter(index: int) -> str:
+    """``0`` -> ``A``, ``26`` -> ``AA``."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def _clean(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules",
+                      source_label: str = "Rules sheet") -> RuleSet:
+    """Build a rule set from a table: a header row with id / label / when (+ color, strategy, default).
+
+    Columns may also be ``label_en``/``label_zh`` and ``strategy_en``/``strategy_zh``; several rows with the
+    same id add strategies to that segment.  Used for a ``Rules`` sheet and for Excel ranges in the add-in.
+    ``RuleSet.source`` is the table as tab-separated text (so the digest follows the cells).
+    """
+    if not rows:
+        raise RuleFileError("the rules table is empty", where=Where(file=source_label),
+                            hint="add a header row: id | label | when | strategy")
+    header = [_clean(h).lower() for h in rows[0]]
+    for col in ("id", "when"):
+        if col not in header:
+            raise RuleFileError(f"the rules table has no '{col}' column", where=Where(file=source_label),
+                                hint="header row must hold: id | label | when | strategy (| color | default)")
+    idx = {h: i for i, h in enumerate(header) if h}
+
+    def cell(row: Sequence[Any], rownum: int, *keys: str) -> tuple[str | None, Pos | None]:
+        """The first non-blank of the columns ``keys`` in ``row`` (table row ``rownum``), and its cell."""
+        for key in keys:
+            i = idx.get(key)
+            if i is not None and i < len(row) and _clean(row[i]):
+                return _clean(row[i]), f"{column_letter(i)}{rownum}"
+        return None, None
+
+    segments: dict[str, dict[str, Any]] = {}  # id -> the segment's values, positions and strategies
+    for rownum, row in enumerate(rows[1:], start=2):
+        sid, id_at = cell(row, rownum, "id")
+        if not sid or id_at is None:
+            continue
+        seg = segments.setdefault(sid, {"values": {"id": sid}, "at": {"id": id_at}, "strategies": [],
+                                        "strategy_at": []})
+        values, at = seg["values"], seg["at"]
+        label_en, en_at = cell(row, rownum, "label_en", "label")
+        label_zh, zh_at = cell(row, rownum, "label_zh")
+        if label_en or label_zh:
+            values["label"] = {"en": label_en or label_zh, "zh": label_zh or label_en}
+            at["label"] = en_at or zh_at
+        when, when_at = cell(row, rownum, "when")
+        flag, flag_at = cell(row, rownum, "default")
+        if when and when.lower() in _DEFAULT_WORDS:
+            values["default"], at["default"] = True, when_at
+        elif when:
+            values["when"], at["when"] = when, when_at
+        if flag and flag.lower() in _TRUE_WORDS:
+            values["default"], at["default"] = True, flag_at
+        color, color_at = cell(row, rownum, "color", "colour")
+        if color:
+            values["color"], at["color"] = color, color_at
+        s_en, s_en_at = cell(row, rownum, "strategy_en", "strategy")
+        s_zh, s_zh_at = cell(row, rownum, "strategy_zh")
+        if s_en or s_zh:
+            seg["strategies"].append({"en": s_en or s_zh, "zh": s_zh or s_en})
+            seg["strategy_at"].append(s_en_at or s_zh_at)
+    if not segments:
+        raise RuleFileError("the rules table has no segment rows", where=Where(file=source_label),
+                            hint="fill at least one row with an id and a when")
+    items = []
+    for seg in segments.values():
+        values, at = seg["values"], seg["at"]
+        if seg["strategies"]:
+            values["strategies"] = located_list(seg["strategies"], at["id"], seg["strategy_at"])
+        items.append(located(values, at["id"], at))
+    reader = SchemaReader(source_label)
+    parsed = reader.segments(located_list(items, "A1", [item.line for item in items]), "A1")
+    source = "\n".join("\t".join(_clean(v) for v in row) for row in rows)
+    rs = RuleSet(name=name, title=Text(en=name, zh=name), segments=parsed, source=source)
+    validate_expressions(rs, file=source_label,
+                         cells={sid: str(seg["at"]["when"]) for sid, seg in segments.items() if "when" in seg["at"]})
+    return rs

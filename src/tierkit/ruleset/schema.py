@@ -1,0 +1,271 @@
+"""The rule-file schema: the keys come from the model's dataclass fields; versions and migrations.
+
+:class:`SchemaReader` turns a parsed document (YAML, or a rules table built in memory) into the
+typed model, naming the file and line (or cell) of the first problem.  A rule file says which
+format ``version`` it is written in; :func:`migrate` brings an older one up to
+:data:`CURRENT_VERSION` through :data:`MIGRATIONS` before it is read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+from ..errors import RuleFileError, Where, did_you_mean
+from .model import FIELD_TYPES, SIGNALS, Field, RuleSet, Segment, Signal, Text
+from .yaml_lines import LineDict, LineList, Pos, line_of, rename_key
+
+#: the rule-file format this tierkit writes and reads; older files are migrated on load
+CURRENT_VERSION = 1
+#: a file without ``version`` was written before versions existed
+UNVERSIONED = 0
+#: a step from one version to the next, on the parsed YAML mapping (positions kept)
+Migration = Callable[[LineDict], LineDict]
+#: version N -> the step that turns a version-N document into a version-N+1 one
+MIGRATIONS: dict[int, Migration] = {}
+
+_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-.]*$")
+_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+_SYMBOL_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_TYPE_NAMES = {"str": "string", "text": "string", "number": "float", "integer": "int", "boolean": "bool"}
+
+
+def keys_of(cls: type) -> tuple[str, ...]:
+    """The keys a rule file may write for a model class: its fields, less those the loader sets."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("key", True))
+
+
+TOP_KEYS = keys_of(RuleSet)
+SEGMENT_KEYS = keys_of(Segment)
+FIELD_KEYS = keys_of(Field)
+
+
+def migration(version: int) -> Callable[[Migration], Migration]:
+    """Register the step from ``version`` to ``version + 1``."""
+    def register(step: Migration) -> Migration:
+        MIGRATIONS[version] = step
+        return step
+    return register
+
+
+@migration(0)
+def _colour_and_format(data: LineDict) -> LineDict:
+    """Version 0 (no ``version`` key) also spelt a segment's ``color`` as ``colour`` (``color`` won when a
+    segment had both), and accepted a field's ``format``, which nothing read."""
+    for seg in data.get("segments") or []:
+        if isinstance(seg, LineDict):
+            rename_key(seg, "colour", "color")
+    fields = data.get("fields")
+    if isinstance(fields, Mapping):
+        for spec in fields.values():
+            if isinstance(spec, LineDict):
+                spec.pop("format", None)
+    return data
+
+
+def migrate(data: LineDict, file: str) -> LineDict:
+    """Bring a rule file to :data:`CURRENT_VERSION` (removing its ``version`` key)."""
+    at = line_of(data, "version")
+    version = data.pop("version", UNVERSIONED)
+    where = Where(file=file, line=at if isinstance(at, int) else None)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+        raise RuleFileError(f"'version' must be a whole number (this tierkit reads up to {CURRENT_VERSION})",
+                            where=where, hint=f"write version: {CURRENT_VERSION}")
+    if version > CURRENT_VERSION:
+        raise RuleFileError(
+            f"rule file version {version} is made for a newer tierkit (this one reads up to version "
+            f"{CURRENT_VERSION})", where=where, hint="upgrade tierkit: pip install --upgrade tierkit")
+    while version < CURRENT_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise RuleFileError(f"rule file version {version} can no longer be read", where=where,
+                                hint=f"rewrite it for version {CURRENT_VERSION} (see rules/README.md)")
+        data = step(data)
+        version += 1
+    return data
+
+
+def _row(at: Pos | None) -> int | None:
+    """The line of a position (for a cell, its row)."""
+    if isinstance(at, str):
+        return int(re.sub(r"^[A-Z]+", "", at) or 0) or None
+    return at
+
+
+class SchemaReader:
+    """Reads the parts of a rule set from a parsed document whose values know their position."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def error(self, message: str, line: Pos | None, *, segment: str | None = None,
+              hint: str | None = None) -> RuleFileError:
+        if segment:
+            message = f"{message} in segment '{segment}'"
+        where = Where(file=self.file, line=line if isinstance(line, int) else None,
+                      cell=line if isinstance(line, str) else None, segment=segment)
+        return RuleFileError(message, where=where, hint=hint)
+
+    def check_keys(self, obj: LineDict, allowed: Sequence[str], what: str, segment: str | None = None) -> None:
+        for key in obj:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+                message = f"unknown key '{key}'" if segment else f"unknown key '{key}' in {what}"
+                raise self.error(message, line_of(obj, key), segment=segment, hint=hint)
+
+    def text(self, value: Any, line: Pos | None, what: str, segment: str | None = None) -> Text:
+        if isinstance(value, str):
+            return Text(en=value, zh=value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return Text(en=str(value), zh=str(value))
+        if isinstance(value, Mapping):
+            bad = [k for k in value if k not in ("en", "zh")]
+            if bad:
+                raise self.error(f"{what} has unknown language '{bad[0]}'", line, segment=segment,
+                                 hint="use {en: ..., zh: ...}")
+            en, zh = value.get("en"), value.get("zh")
+            if not en and not zh:
+                raise self.error(f"{what} is empty", line, segment=segment)
+            return Text(en=str(en or zh), zh=str(zh or en))
+        raise self.error(f"{what} must be a text or {{en: ..., zh: ...}}", line, segment=segment)
+
+    def texts(self, raw: Any, line: Pos | None, what: str, segment: str) -> tuple[Text, ...]:
+        """A list of texts (one text alone counts as a list of one)."""
+        items = raw if isinstance(raw, list) else [raw]
+        return tuple(self.text(item, line_of(items, i) or line, what, segment) for i, item in enumerate(items))
+
+    def fields(self, raw: Any, line: Pos | None) -> dict[str, Field]:
+        if not isinstance(raw, Mapping):
+            raise self.error("'fields' must be a mapping of field name to {type, aliases}", line)
+        out: dict[str, Field] = {}
+        for fname, spec in raw.items():
+            fline = line_of(raw, fname)
+            if not _SYMBOL_RE.match(fname):
+                raise self.error(f"field name '{fname}' must be lower_snake_case ASCII", fline,
+                                 hint="put the header text (e.g. Chinese) under 'aliases'")
+            if isinstance(spec, str):
+                spec = {"type": spec}
+            if spec is None:
+                spec = {}
+            if not isinstance(spec, LineDict | dict):
+                raise self.error(f"field '{fname}' must be a mapping like {{type: float}}", fline)
+            if isinstance(spec, LineDict):
+                self.check_keys(spec, FIELD_KEYS, f"field '{fname}'")
+            ftype = str(spec.get("type", "string")).lower()
+            ftype = _TYPE_NAMES.get(ftype, ftype)
+            if ftype not in FIELD_TYPES:
+                raise self.error(f"unknown type '{ftype}' for field '{fname}'", fline,
+                                 hint=did_you_mean(ftype, FIELD_TYPES) or f"use one of {', '.join(FIELD_TYPES)}")
+            aliases = spec.get("aliases") or []
+            if isinstance(aliases, str):
+                aliases = [aliases]
+            label = self.text(spec["label"], fline, f"label of field '{fname}'") if spec.get("label") else None
+            out[fname] = Field(name=fname, type=ftype, aliases=tuple(str(a) for a in aliases), label=label,
+                               line=_row(fline), optional=bool(spec.get("optional", False)))
+        return out
+
+    def params(self, raw: Any, line: Pos | None) -> dict[str, float]:
+        if not isinstance(raw, Mapping):
+            raise self.error("'params' must be a mapping of name to number", line)
+        out: dict[str, float] = {}
+        for key, value in raw.items():
+            if isinstance(value, Mapping):
+                value = value.get("default")
+            if not _SYMBOL_RE.match(str(key)) or isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise self.error(f"parameter '{key}' must be a lower_snake_case name with a number",
+                                 line_of(raw, key))
+            out[str(key)] = float(value)
+        return out
+
+    def segments(self, raw: Any, line: Pos | None) -> tuple[Segment, ...]:
+        if not isinstance(raw, LineList) or not raw:
+            raise self.error("a rule file needs a non-empty 'segments' list", line)
+        out: list[Segment] = []
+        seen: dict[str, Pos | None] = {}
+        for index, item in enumerate(raw):
+            sline = line_of(raw, index)
+            if not isinstance(item, LineDict):
+                raise self.error(f"segment #{index + 1} must be a mapping with id, label and when", sline)
+            sid = item.get("id")
+            if sid is None or not _ID_RE.match(str(sid)):
+                raise self.error(f"segment #{index + 1} needs an 'id' (letters, digits, _ - .)", sline)
+            sid = str(sid)
+            self.check_keys(item, SEGMENT_KEYS, "segment", segment=sid)
+            if sid in seen:
+                raise self.error(f"duplicate segment id '{sid}' (first at line {seen[sid]})", sline)
+            seen[sid] = sline
+            out.append(self.segment(item, sid, index, sline))
+        defaults = [i for i, s in enumerate(out) if s.default]
+        if len(defaults) > 1:
+            raise self.error(f"more than one default segment ({', '.join(out[i].id for i in defaults)})",
+                             line_of(raw, defaults[1]), hint="keep 'default: true' on one segment")
+        return tuple(out)
+
+    def segment(self, item: LineDict, sid: str, index: int, sline: Pos | None) -> Segment:
+        label = self.text(item.get("label", sid), line_of(item, "label"), "label", sid)
+        default = bool(item.get("default", False))
+        when = item.get("when")
+        if isinstance(when, bool):
+            when = "true" if when else "false"
+        if when is not None and not isinstance(when, str):
+            when = str(when)
+        if when is not None and not when.strip():
+            when = None
+        if when is None and not default:
+            raise self.error("missing 'when' (or 'default: true')", sline, segment=sid)
+        if when is not None and default:
+            raise self.error("a default segment takes no 'when'", line_of(item, "when"), segment=sid,
+                             hint="remove 'when' or 'default: true'")
+        color = item.get("color")
+        if color is not None and not _COLOR_RE.match(str(color)):
+            raise self.error(f"colour '{color}' is not #RRGGBB", line_of(item, "color"), segment=sid,
+                             hint='write it quoted, e.g. color: "#1b5e20"' if isinstance(sline, int) else None)
+        strategies_raw = item.get("strategies") or []
+        if not isinstance(strategies_raw, list):
+            raise self.error("'strategies' must be a list", line_of(item, "strategies"), segment=sid)
+        desc = item.get("description")
+        priority = item.get("priority", index)
+        if isinstance(priority, bool) or not isinstance(priority, int):
+            raise self.error("'priority' must be an integer", line_of(item, "priority"), segment=sid)
+        return Segment(
+            id=sid, label=label, when=when.strip() if when else None, default=default,
+            color=_normalise_color(color), strategies=self.texts(strategies_raw, None, "strategy", sid),
+            description=self.text(desc, line_of(item, "description"), "description", sid) if desc else None,
+            priority=priority, line=_row(sline), when_line=_row(line_of(item, "when")),
+            **self.presentation(item, sid),
+        )
+
+    def presentation(self, item: LineDict, sid: str) -> dict[str, Any]:
+        """``actions``, ``key_fields``, ``risk_reason`` and ``signal`` of a segment, checked."""
+        out: dict[str, Any] = {}
+        if "actions" in item:  # each a text or {en, zh}, like strategies
+            out["actions"] = self.texts(item["actions"], line_of(item, "actions"), "action", sid)
+        if "key_fields" in item:
+            keys = item["key_fields"]
+            if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+                raise self.error("'key_fields' must be a list of field names", line_of(item, "key_fields"),
+                                 segment=sid, hint="e.g. key_fields: [revenue, frequency]")
+            out["key_fields"] = tuple(keys)
+        if item.get("risk_reason") is not None:
+            if not isinstance(item["risk_reason"], str):
+                raise self.error("'risk_reason' must be a column name", line_of(item, "risk_reason"), segment=sid,
+                                 hint="e.g. risk_reason: avoid_reason")
+            out["risk_reason"] = item["risk_reason"]
+        if item.get("signal") is not None:
+            signal = str(item["signal"]).lower()
+            if signal not in SIGNALS:
+                raise self.error(f"signal '{item['signal']}' must be value, risk or neutral",
+                                 line_of(item, "signal"), segment=sid)
+            out["signal"] = cast(Signal, signal)
+        return out
+
+
+def _normalise_color(color: Any) -> str | None:
+    if color is None:
+        return None
+    text = str(color)
+    if len(text) == 4:
+        text = "#" + "".join(ch * 2 for ch in text[1:])
+    return text.lower()
