@@ -19,6 +19,7 @@ import pandas as pd
 import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import RawTable
+from tierkit.i18n import tr, trc
 
 _parse_number = app.parse_number
 _pareto_share = app.pareto_share
@@ -28,7 +29,6 @@ load_named = app.load_named  # built-in names and YAML files, parsed once until 
 log = logging.getLogger("tierkit_addin")
 
 Rows = list[list[Any]]
-LANGS = ("en", "zh")
 SETTINGS_SHEET = "tierkit"
 SUMMARY_SHEET = "Tier summary"
 CHECK_SHEET = "Tier check"
@@ -100,11 +100,7 @@ def numbers(values: Sequence[Any], what: str) -> pd.Series:
 
 def lang_of(value: Any) -> str:
     text = "" if blank(scalar(value)) else str(scalar(value)).strip().lower()
-    if text in ("", "en", "english", "英文"):
-        return "en"
-    if text in ("zh", "cn", "zh-cn", "chinese", "中文"):
-        return "zh"
-    raise TierkitError(f"unknown language '{text}'", hint="use en or zh")
+    return app.language(text)
 
 
 @dataclass
@@ -260,11 +256,11 @@ def abc_column(values: Any, a_share: Any = None, b_share: Any = None) -> Rows:
 def rules_table(rule_set: Any, lang: Any = None) -> Rows:
     rs = resolve_ruleset(rule_set)
     code = lang_of(lang)
-    zh = code == "zh"
-    rows: Rows = [["编号", "层级", "条件", "策略"] if zh else ["id", "label", "when", "strategy"]]
+    rows: Rows = [[trc(code, "rules table", "id"), trc(code, "rules table", "label"), trc(code, "rules table", "when"),
+                   trc(code, "rules table", "strategy")]]
     for seg in rs.segments:
         if seg.default:
-            when = "其他（默认）" if zh else "otherwise (default)"
+            when = tr(code, "otherwise (default)")
         else:
             when = describe(rs, seg.when or "", code)
         strategies = "; ".join(s.get(code) for s in seg.strategies)

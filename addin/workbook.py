@@ -21,7 +21,7 @@ import numpy as np
 import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import column_index
-from tierkit.i18n import tr
+from tierkit.i18n import tr, trc
 
 from . import core
 from .core import CHECK_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, Rows, blank
@@ -309,7 +309,7 @@ def apply(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
 def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:
     """Gap/overlap report: rows no segment matches, rows several segments match (DMN-style)."""
     run = prepare(book, rule_set, lang)
-    rs, st, zh = run.ruleset, run.table, run.lang == "zh"
+    rs, st, lang = run.ruleset, run.table, run.lang
     found = app.gaps_and_overlaps(rs, st.table.frame, as_of=run.as_of)
     gap_rows = [st.row_of(int(i)) for i in found.gaps]
     over_rows = [st.row_of(int(i)) for i in found.overlaps]
@@ -317,43 +317,37 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
     def sample(rows: list[int]) -> str:
         return ", ".join(str(r) for r in rows[:20]) + (" ..." if len(rows) > 20 else "")
 
-    per_seg: Rows = [
-        [
-            "层级" if zh else "Segment",
-            "条件" if zh else "When",
-            "命中行数" if zh else "Rows matching",
-            "因空值无法判断" if zh else "Rows not evaluable (blank)",
-        ]
-    ]
+    per_seg: Rows = [[trc(lang, "check sheet", "Segment"), trc(lang, "check sheet", "When"),
+                      trc(lang, "check sheet", "Rows matching"),
+                      trc(lang, "check sheet", "Rows not evaluable (blank)")]]
     for s in rs.segments:
         blank_rows = len(found.blank.get(s.id, ()))
-        per_seg.append([s.label.get(run.lang), "default" if s.default else s.when, found.matched[s.id], blank_rows])
+        when = trc(lang, "check sheet", "default") if s.default else s.when
+        per_seg.append([s.label.get(lang), when, found.matched[s.id], blank_rows])
     default = rs.default_segment
-    gap = ("无任何条件命中（缺口）" if zh else "no condition matches (gap)") + (f" → {default.id}" if default else "")
-    overlap = "多个条件同时命中（重叠）" if zh else "several conditions match (overlap)"
+    gap = trc(lang, "check sheet", "no condition matches (gap)") + (f" → {default.id}" if default else "")
+    overlap = trc(lang, "check sheet", "several conditions match (overlap)")
     findings: Rows = [
-        ["检查项" if zh else "Check", "行数" if zh else "Rows", "行号（Excel）" if zh else "Excel rows"],
+        [trc(lang, "check sheet", "Check"), trc(lang, "check sheet", "Rows"), trc(lang, "check sheet", "Excel rows")],
         [gap, len(gap_rows), sample(gap_rows)],
-        [overlap + rs.policy.overlap_note(run.lang), len(over_rows), sample(over_rows)],
+        [overlap + rs.policy.overlap_note(lang), len(over_rows), sample(over_rows)],
     ]
     static = app.check_static(rs)
-    verdict = found.problems(run.lang) + [f.message for f in static.problems]
-    title = (
-        f"规则检查 {rs.name}（{rs.hit_policy}）— {st.sheet.name}，{found.n} 行"
-        if zh
-        else f"Rule check {rs.name} (hit policy {rs.hit_policy}) — sheet {st.sheet.name}, {found.n} rows"
-    )
-    static_rows: Rows = [[f.level, f.message] for f in static.findings] or [["ok", "no problems found"]]
-    status = "; ".join(verdict) or ("未发现问题" if zh else "no problems found")
+    verdict = found.problems(lang) + [f.message for f in static.problems]
+    title = tr(lang, "Rule check {name} (hit policy {policy}) — sheet {sheet}, {n} rows", name=rs.name,
+               policy=rs.hit_policy, sheet=st.sheet.name, n=found.n)
+    ok = trc(lang, "check sheet", "no problems found")
+    static_rows: Rows = [[f.level, f.message] for f in static.findings] or [["ok", ok]]
+    status = "; ".join(verdict) or ok
     sheet = fresh_sheet(book, CHECK_SHEET)
     write_tables(
         sheet,
         [
             (title, findings[0], findings[1:], None),
-            ("结论" if zh else "Verdict", [""], [[status]], None),
-            ("各层级" if zh else "Segments", per_seg[0], per_seg[1:], None),
-            ("规则本身的检查（不可达层级、缺口）" if zh else "Rule checks (unreachable segments, gaps)",
-             ["级别" if zh else "Level", "说明" if zh else "Finding"], static_rows, None),
+            (trc(lang, "check sheet", "Verdict"), [""], [[status]], None),
+            (trc(lang, "check sheet", "Segments"), per_seg[0], per_seg[1:], None),
+            (trc(lang, "check sheet", "Rule checks (unreachable segments, gaps)"),
+             [trc(lang, "check sheet", "Level"), trc(lang, "check sheet", "Finding")], static_rows, None),
         ],
     )
     return {
@@ -426,10 +420,10 @@ def self_check(book: Any, lang: str | None = None) -> str:
     meta = {str(r[0]): r[1] for r in meta_rows if r and len(r) > 1 and r[0] is not None}
     data_sheet = find_sheet(book, str(meta.get("data_sheet") or "Data")) or book.sheets.active
     result = check_my_answers(meta_rows, sheet_values(data_sheet))
-    language = (lang or str(meta.get("lang") or "en")).lower()
+    language = core.lang_of(lang or meta.get("lang"))
     wrong = [str(result.first_row + i + 1) for i, m in enumerate(result.marks) if m == "✗"]
-    text = result.summary("zh" if language == "zh" else "en")
+    text = result.summary(language)
     if wrong:
         rows = ", ".join(wrong[:20]) + (" ..." if len(wrong) > 20 else "")
-        text += ("；请再看第 " + rows + " 行" if language == "zh" else f"; look again at rows {rows}")
+        text += tr(language, "; look again at rows {rows}", rows=rows)
     return text

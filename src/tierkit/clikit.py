@@ -17,9 +17,11 @@ from typing import Any, TypeVar
 import click
 
 from .errors import TierkitError
+from .i18n import languages
 
 F = TypeVar("F", bound=Callable[..., Any])
-LANGS = click.Choice(["en", "zh"])
+#: English and every language with a message catalogue (tierkit/locale/<lang>)
+LANGS = click.Choice(list(languages()))
 
 RULES_HELP = ("Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules table "
               "id|label|when|strategy on a sheet of the input workbook)")

@@ -37,6 +37,7 @@ from .columns import (
     without_tier_columns,
 )
 from .inputs import (
+    language,
     load_named,
     load_rules,
     parse_as_of,
@@ -79,6 +80,7 @@ __all__ = [
     "customer_table",
     "default_output",
     "gaps_and_overlaps",
+    "language",
     "load_named",
     "load_rules",
     "open_table",

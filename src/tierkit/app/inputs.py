@@ -41,6 +41,27 @@ def parse_as_of(value: Any, *, what: str = "--as-of") -> dt.date | None:
     return parsed.date()
 
 
+#: what users write for a language, besides its code
+LANGUAGE_NAMES = {"english": "en", "英文": "en", "英语": "en", "chinese": "zh", "中文": "zh", "cn": "zh",
+                  "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "简体中文": "zh"}
+
+
+def language(value: Any) -> str:
+    """A language as a user gives it (``zh``, ``中文``, ``English``; blank: English) -> a language code tierkit
+    speaks (English, or one with a catalogue: :func:`tierkit.i18n.languages`)."""
+    from ..i18n import SOURCE_LANG, languages
+
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return SOURCE_LANG
+    key = text.casefold()
+    code = LANGUAGE_NAMES.get(key, key)
+    known = languages()
+    if code in known:
+        return code
+    raise TierkitError(f"unknown language '{text}'", hint=did_you_mean(code, known) or f"use {', '.join(known)}")
+
+
 def parse_params(items: Iterable[str] | Mapping[str, Any], *, what: str = "--param") -> dict[str, float]:
     """``name=value`` items (or a mapping) -> numbers; ``70%`` is 0.7, ``1,200`` is 1200."""
     pairs: list[tuple[str, Any, str]] = []
