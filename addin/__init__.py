@@ -128,10 +128,10 @@ def rfm_score(recency, frequency, monetary):
 
 @xw.func
 @xw.arg("values", "raw", doc="Revenue (or any measure) per customer")
-@xw.arg("a_share", "raw", doc="Optional: cumulative share for A (default 0.8)")
-@xw.arg("b_share", "raw", doc="Optional: cumulative share for A and B together (default 0.95)")
+@xw.arg("a_share", "raw", doc="Optional: cumulative share for A (default: a_cutoff of the abc rule set, 0.8)")
+@xw.arg("b_share", "raw", doc="Optional: cumulative share for A and B together (default: b_cutoff, 0.95)")
 @_cell
-def abc_class(values, a_share=0.8, b_share=0.95):
+def abc_class(values, a_share=None, b_share=None):
     """A/B/C by cumulative share of the total, largest first, spilled.  Example: =TIERKIT.ABC_CLASS(C2:C500)"""
     return core.abc_column(values, a_share, b_share)
 

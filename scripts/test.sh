@@ -9,7 +9,7 @@ bash scripts/setup.sh libreoffice-calc-nogui chromium
 .venv/bin/python -m pip install -q -e '.[test]'
 
 export XLWINGS_LICENSE_KEY="${XLWINGS_LICENSE_KEY:-noncommercial}"
-.venv/bin/ruff check src addin tests bench sample_workbooks
+.venv/bin/ruff check src addin tests bench sample_workbooks scripts
 .venv/bin/mypy
 .venv/bin/lint-imports
 .venv/bin/python -m pytest "$@"
