@@ -115,10 +115,6 @@ class Table:
     def frame(self) -> pd.DataFrame:
         return self.raw.frame
 
-    def position(self, frame_row: int) -> int:
-        """0-based position among the data rows of the range of a frame row."""
-        return int(self.raw.row_numbers[frame_row]) - self.first_row
-
 
 def table_from_rows(rows: Rows, what: str = "table", *, header_row: int | None = 1, first_row: int = 1,
                     name: str = "range", sheet: str | None = None) -> Table:

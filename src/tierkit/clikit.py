@@ -37,7 +37,7 @@ def run_safely(fn: F) -> F:
             return fn(*args, **kwargs)
         except TierkitError as err:
             click.echo(f"error: {err}", err=True)
-            sys.exit(2)
+            sys.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:

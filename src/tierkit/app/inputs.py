@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import TierkitError, did_you_mean, display_path
+from ..errors import TierkitError, did_you_mean
 from ..ruleset import builtin_names, load_ruleset, ruleset_from_rows
 from ..ruleset.loader import apply_param_overrides
 from ..ruleset.model import RuleSet
@@ -196,10 +196,6 @@ def workbook_sheet_rows(path: Path) -> SheetRows:
         return [list(frame.columns), *frame.astype(object).where(frame.notna(), None).values.tolist()]
 
     return rows
-
-
-def workbook_label(path: Path) -> str:
-    return display_path(path)
 
 
 def trim(rows: Rows) -> list[list[Any]]:

@@ -58,13 +58,6 @@ class RawTable:
             raise KeyError(column)
         return f"{self.column_letters[pos]}{int(self.row_numbers[row_index])}"
 
-    def column_ref(self, column: str) -> str:
-        """Letter of a frame column, e.g. ``"C"``."""
-        pos = self.frame.columns.get_loc(column)
-        if not isinstance(pos, int):
-            raise KeyError(column)
-        return self.column_letters[pos]
-
     def __len__(self) -> int:
         return len(self.frame)
 
