@@ -97,12 +97,7 @@ class ZipOut:
     def copy_raw(self, src: BinaryIO, info: zipfile.ZipInfo) -> None:
         """Copy a member of another zip without decompressing it."""
         e = self._entry_from(info)
-        src.seek(info.header_offset)
-        head = src.read(30)
-        if head[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-        nlen, xlen = struct.unpack("<HH", head[26:30])
-        src.seek(info.header_offset + 30 + nlen + xlen)
+        seek_data(src, info)
         e.offset = self.fh.tell()
         self.fh.write(self._local_header(e, e.usize >= _U32 or e.csize >= _U32))
         left = info.compress_size
@@ -236,15 +231,20 @@ class StreamMember:
         self.zo.entries.append(e)
 
 
+def seek_data(fh: BinaryIO, info: zipfile.ZipInfo) -> None:
+    """Position ``fh`` at the (compressed) data of member ``info``, past its local header."""
+    fh.seek(info.header_offset)
+    head = fh.read(30)
+    if head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    nlen, xlen = struct.unpack("<HH", head[26:30])
+    fh.seek(info.header_offset + 30 + nlen + xlen)
+
+
 def iter_member(path: str | os.PathLike[str], info: zipfile.ZipInfo, step: int = 1 << 20) -> Iterator[bytes]:
     """Decompressed blocks of one member, inflated with ISA-L straight from the file."""
     with open(path, "rb") as fh:
-        fh.seek(info.header_offset)
-        head = fh.read(30)
-        if head[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
-        nlen, xlen = struct.unpack("<HH", head[26:30])
-        fh.seek(info.header_offset + 30 + nlen + xlen)
+        seek_data(fh, info)
         left = info.compress_size
         if info.compress_type == zipfile.ZIP_STORED:
             d = None
