@@ -56,27 +56,31 @@ class OneColumn(ColumnFeature):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ParetoShare(OneColumn):
-    """Cumulative share of the rows ranked above (ABC / 80-20)."""
+class _ShareOf(OneColumn):
+    """A share of a column's total, optionally within groups (``by``)."""
 
-    kind: ClassVar[str] = "pareto_share"
+    share: ClassVar[str]  #: the function of :mod:`tierkit.features.scores` that computes it
     by: Names | None = field(default=None, metadata=option(names))
 
     def series(self, frame: pd.DataFrame, cols: Mapping[str, str | None], by: str | None, ctx: FeatureContext,
                meta: dict[str, Any]) -> pd.Series:
-        return _grouped(frame, by, scores.pareto_share, str(cols[self.column]))
+        return _grouped(frame, by, getattr(scores, self.share), str(cols[self.column]))
 
 
 @dataclass(frozen=True, kw_only=True)
-class Share(OneColumn):
+class ParetoShare(_ShareOf):
+    """Cumulative share of the rows ranked above (ABC / 80-20)."""
+
+    kind: ClassVar[str] = "pareto_share"
+    share: ClassVar[str] = "pareto_share"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Share(_ShareOf):
     """Value / the total of positive values."""
 
     kind: ClassVar[str] = "share"
-    by: Names | None = field(default=None, metadata=option(names))
-
-    def series(self, frame: pd.DataFrame, cols: Mapping[str, str | None], by: str | None, ctx: FeatureContext,
-               meta: dict[str, Any]) -> pd.Series:
-        return _grouped(frame, by, scores.share_of_total, str(cols[self.column]))
+    share: ClassVar[str] = "share_of_total"
 
 
 @dataclass(frozen=True, kw_only=True)
