@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .. import Classification, Segment, TierkitError, describe_when
+from ..i18n import mark, trc
 from . import charts as ch
 from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
-from ..i18n import mark, trc
 from .fmt import Formatter, check_lang, html_lang, words
 
 DEFAULT_COLOR = "#90a4ae"

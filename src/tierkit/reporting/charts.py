@@ -91,7 +91,8 @@ def _rc(fmt: Formatter, texts: Sequence[str] = ()) -> Any:
     shows simplified-Chinese glyph forms (WeasyPrint takes the first family of an SVG text)."""
     import matplotlib
 
-    cjk = str(fmt.locale).split("_")[0] in CJK_LANGS or any(unicodedata.east_asian_width(ch) in "WF" for t in texts for ch in t)
+    cjk = str(fmt.locale).split("_")[0] in CJK_LANGS
+    cjk = cjk or any(unicodedata.east_asian_width(ch) in "WF" for t in texts for ch in t)
     settings: Any = {**RC, "font.family": CJK_FAMILIES if cjk else RC["font.family"]}
     return matplotlib.rc_context(settings)
 

@@ -18,7 +18,7 @@ from ..numfmt import LOCALES
 #: the context of every fixed word of a report in the catalogue
 CONTEXT = "brief"
 #: the running footer's page numbers: one sentence, split into ``page`` / ``of`` / ``page_end`` around
-#: the page counters (see :func:`words`)
+#: the page counters (see :func:`words`); a translation keeps ``{page}`` before ``{pages}``
 PAGE_OF = mark("brief", "Page {page} of {pages}")
 
 #: Every fixed word on a report: its key and its English text (the message id).
@@ -81,8 +81,10 @@ PAGE_KEYS = ("page", "of", "page_end")
 def _words(lang: str) -> tuple[tuple[str, str], ...]:
     out = {key: trc(lang, CONTEXT, english) for key, english in WORDS.items()}  # i18n: marked
     sentence = trc(lang, CONTEXT, PAGE_OF, page="\0", pages="\1")  # i18n: marked
-    page, rest = sentence.split("\0", 1) if "\0" in sentence else ("", sentence)
-    of, end = rest.split("\1", 1) if "\1" in rest else (rest, "")
+    page, sep, rest = sentence.partition("\0")
+    of, sep2, end = rest.partition("\1")
+    if not (sep and sep2):  # the footer counts the page before the pages: else it shows "3 / 12"
+        page, of, end = "", "/", ""
     out.update(zip(PAGE_KEYS, (page.strip(), of.strip(), end.strip()), strict=True))
     return tuple(out.items())
 
