@@ -122,7 +122,7 @@ class _Builder:
         title = rs.title.get(self.lang)
         return PackContext(
             lang=self.lang, html_lang=html_lang(self.lang),
-            title=f"{title} · {w['pack_title']}", words=dict(w),
+            title=trc(self.lang, "brief", "{title} · Tier briefs", title=title), words=dict(w),
             cover=self.cover(as_of, source_name, generated_at), tiers=tiers, footer=self.footer())
 
     def footer(self) -> Footer:
