@@ -127,7 +127,7 @@ def japanese(monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], str]:
     ja = gettext.GNUTranslations(buf)
     real = tierkit.i18n.catalogue
     monkeypatch.setattr(tierkit.i18n, "catalogue", lambda lang: ja if lang == "ja" else real(lang))
-    monkeypatch.setattr(fmt, "languages", lambda: (*languages(), "ja"))
+    monkeypatch.setattr("tierkit.numfmt.languages", lambda: (*languages(), "ja"))
     fmt._words.cache_clear()
     yield texts
     fmt._words.cache_clear()

@@ -3,17 +3,15 @@
 A report's words are :data:`WORDS` (key -> English, marked for the catalogue with the context ``brief``)
 translated by :func:`words`; templates read them as ``pack.words.<key>``.  A new report language is a
 catalogue (``tierkit/locale/<lang>/LC_MESSAGES/tierkit.po``) plus Babel's locale data for its number and
-date formats (:func:`babel_locale`), not code.
+date formats (:func:`tierkit.numfmt.babel_locale`), not code.
 """
 
 from __future__ import annotations
 
 import functools
 
-from .. import numfmt
-from ..errors import TierkitError
-from ..i18n import join, languages, mark, trc
-from ..numfmt import LOCALES
+from ..i18n import mark, trc
+from ..numfmt import LOCALES, Formatter, babel_locale, check_lang
 
 #: the context of every fixed word of a report in the catalogue
 CONTEXT = "brief"
@@ -95,44 +93,9 @@ def words(lang: str) -> dict[str, str]:
     return dict(_words(check_lang(lang)))
 
 
-@functools.cache
-def babel_locale(lang: str) -> str:
-    """The Babel locale of a report language: :data:`tierkit.numfmt.LOCALES` where it names one
-    (``zh`` -> ``zh_CN``), else the language code itself when Babel knows it (``ja`` -> ``ja``,
-    ``pt-BR`` -> ``pt_BR``)."""
-    if lang in LOCALES:
-        return LOCALES[lang]
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return str(Locale.parse(lang.replace("-", "_")))
-    except (UnknownLocaleError, ValueError, TypeError) as exc:
-        raise _unknown(lang) from exc
-
-
 def html_lang(lang: str) -> str:
     """The value of ``<html lang>``: the Babel locale as a BCP 47 tag (``en``, ``zh-CN``, ``ja``)."""
     return babel_locale(lang).replace("_", "-")
-
-
-def check_lang(lang: str) -> str:
-    """``lang`` when the reports speak it: English, or a language with a catalogue and Babel locale data."""
-    if not isinstance(lang, str) or lang not in languages():
-        raise _unknown(lang)
-    babel_locale(lang)
-    return lang
-
-
-def _unknown(lang: object) -> TierkitError:
-    return TierkitError(f"unknown language '{lang}'", hint=f"use {join('en', languages())}")
-
-
-class Formatter(numfmt.Formatter):
-    """:class:`tierkit.numfmt.Formatter` for any report language (its Babel locale: :func:`babel_locale`)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = check_lang(lang)
-        self.locale = babel_locale(lang)
 
 
 __all__ = ["CONTEXT", "LOCALES", "PAGE_KEYS", "PAGE_OF", "WORDS", "Formatter", "babel_locale", "check_lang",
