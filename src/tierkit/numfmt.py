@@ -7,19 +7,22 @@ Each style has one job, and its output is pinned by golden files and tests:
   whole column the same way, so equal texts are formatted once.
 * :func:`fmt_amount`: trainer-kit sheets and feedback: grouped, no decimals for whole numbers, else two.
 * :func:`fmt_cut_point`: feature metadata lines (cut points): 4 significant digits below 1,000, else grouped.
-* :class:`Formatter`: the briefs, localised with Babel (``en`` / ``zh_CN``): numbers, percents, dates.
+* :class:`Formatter`: the briefs, localised with Babel (``en`` / ``zh_CN`` / any language's locale):
+  numbers, percents, dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import math
 from typing import Any
 
 import numpy as np
 
 from .errors import TierkitError
+from .i18n import join, languages
 
 LOCALES = {"en": "en", "zh": "zh_CN"}
 #: how a blank value reads in rules and reasons
@@ -94,17 +97,37 @@ def fmt_cut_point(value: Any) -> str:
 
 # -- the briefs (localised) --------------------------------------------------------------------------------
 def check_lang(lang: str) -> str:
-    if lang not in LOCALES:
-        raise TierkitError(f"unknown language '{lang}'", hint="use en or zh")
+    """``lang`` when tierkit speaks it (English, or a language with a catalogue) and Babel has its formats."""
+    if not isinstance(lang, str) or lang not in languages():
+        raise _unknown(lang)
+    babel_locale(lang)
     return lang
 
 
+@functools.cache
+def babel_locale(lang: str) -> str:
+    """The Babel locale of a language: :data:`LOCALES` where it names one (``zh`` -> ``zh_CN``), else the
+    language code itself when Babel knows it (``ja`` -> ``ja``, ``pt-BR`` -> ``pt_BR``)."""
+    if lang in LOCALES:
+        return LOCALES[lang]
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(lang.replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise _unknown(lang) from exc
+
+
+def _unknown(lang: object) -> TierkitError:
+    return TierkitError(f"unknown language '{lang}'", hint=f"use {join('en', languages())}")
+
+
 class Formatter:
-    """Number, percent and date formats for one language (Babel locale ``en`` or ``zh_CN``)."""
+    """Number, percent and date formats for one language (its Babel locale: ``en``, ``zh_CN``, ...)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = check_lang(lang)
-        self.locale = LOCALES[lang]
+        self.locale = babel_locale(lang)
 
     def number(self, value: Any, digits: int = 0) -> str:
         """``1,234,568``; ``digits`` decimals; blanks and NaN print as ``–``."""
@@ -175,5 +198,5 @@ class Formatter:
         return str(value)
 
 
-__all__ = ["BLANK", "LOCALES", "Formatter", "check_lang", "display_round", "fmt_amount", "fmt_cut_point",
-           "fmt_number", "fmt_value"]
+__all__ = ["BLANK", "LOCALES", "Formatter", "babel_locale", "check_lang", "display_round", "fmt_amount",
+           "fmt_cut_point", "fmt_number", "fmt_value"]

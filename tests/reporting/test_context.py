@@ -12,7 +12,7 @@ import pytest
 import tierkit
 from tierkit.reporting import PackContext, build_pack, context, render_html
 from tierkit.reporting.build import data_digest, identity_columns
-from tierkit.reporting.fmt import WORDS, Formatter
+from tierkit.reporting.fmt import Formatter, words
 
 from .conftest import AS_OF, CHINESE_NAME, GENERATED, GOLDEN, TEMPLATE_NAME, XSS_NAME, customers
 
@@ -82,7 +82,7 @@ def test_empty_tier_and_default_actions(tiny_result: tierkit.Classification) -> 
     vip = pack.tiers[1]
     assert vip.empty and vip.accounts == () and vip.chart is None
     main = pack.tiers[2]
-    assert main.actions[0] == WORDS["zh"]["action_top"].format(n=5)
+    assert main.actions[0] == words("zh")["action_top"].format(n=5)
     assert main.label == "主要客户" and main.strategies == ("针对性优惠，挖掘潜力",)
 
 
@@ -113,8 +113,11 @@ def test_cover_totals_and_footer(tiny_result: tierkit.Classification) -> None:
     assert pack.footer.rules_hash == tiny_result.ruleset.digest
     assert pack.footer.data_hash == data_digest(customers())
     assert build_pack(tiny_result, charts=False).footer.data_hash == data_digest(tiny_result.binding.frame)
-    assert pack.footer.text == f"tiny · rules {tiny_result.ruleset.digest} · 数据 {pack.footer.data_hash}"
-    assert pack_for(tiny_result, "en").footer.data_hash == pack.footer.data_hash
+    # the zh footer said "rules" in English until the footer became one catalogue message
+    assert pack.footer.text == f"tiny · 规则 {tiny_result.ruleset.digest} · 数据 {pack.footer.data_hash}"
+    en = pack_for(tiny_result, "en").footer
+    assert en.data_hash == pack.footer.data_hash
+    assert en.text == f"tiny · rules {tiny_result.ruleset.digest} · data {en.data_hash}"
 
 
 def test_data_digest_follows_the_data() -> None:

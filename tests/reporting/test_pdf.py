@@ -73,12 +73,12 @@ def test_each_brief_is_one_page_after_the_cover(packs: dict[str, Path], tiny_res
 
 def test_footer_on_every_page(packs: dict[str, Path], tiny_result: tierkit.Classification) -> None:
     n = 1 + len(tiny_result.ruleset.segments)
-    for lang, pattern in (("en", "Page {i} of {n}"), ("zh", "第 {i} 页，共 {n} 页")):
+    for lang, pattern, rules in (("en", "Page {i} of {n}", "rules"), ("zh", "第 {i} 页，共 {n} 页", "规则")):
         pages = [p for p in pdf_text(packs[lang]).split("\f") if p.strip()]
         assert len(pages) == n
         for i, page in enumerate(pages, start=1):
             assert pattern.format(i=i, n=n) in flat(page)
-            assert f"rules {tiny_result.ruleset.digest}" in page
+            assert f"{rules} {tiny_result.ruleset.digest}" in page
 
 
 def test_fonts_are_embedded(packs: dict[str, Path]) -> None:

@@ -12,22 +12,26 @@ import numpy as np
 import pandas as pd
 
 from .. import Classification, Segment, TierkitError, describe_when
+from ..i18n import mark, trc
 from . import charts as ch
 from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
-from .fmt import WORDS, Formatter, check_lang
+from .fmt import Formatter, check_lang, html_lang, words
 
 DEFAULT_COLOR = "#90a4ae"
-DEFAULT_WHEN = {"en": "Every customer no other tier took", "zh": "未被其他层级选中的所有客户"}
+#: the definition of a tier without a rule (the catch-all)
+DEFAULT_WHEN = mark("brief", "Every customer no other tier took")
 RAW_FEATURES = ("recency_days", "frequency", "avg_order_value")
 #: names for the columns the order features add, when the rule file does not label them
 FEATURE_LABELS = {
-    "recency_days": {"en": "Days since last order", "zh": "距最近下单天数"},
-    "frequency": {"en": "Orders", "zh": "订单数"},
-    "monetary": {"en": "Revenue", "zh": "销售额"},
-    "avg_order_value": {"en": "Average order value", "zh": "平均订单金额"},
-    "gross_profit": {"en": "Gross profit", "zh": "毛利"},
-    "tenure_days": {"en": "Days as a customer", "zh": "客户时长（天）"},
+    "recency_days": mark("feature", "Days since last order"),
+    "frequency": mark("feature", "Orders"),
+    "monetary": mark("feature", "Revenue"),
+    "avg_order_value": mark("feature", "Average order value"),
+    "gross_profit": mark("feature", "Gross profit"),
+    "tenure_days": mark("feature", "Days as a customer"),
 }
+#: the running footer: rule set, rules hash and data hash
+FOOTER = mark("brief", "{ruleset} · rules {rules_hash} · data {data_hash}")
 MAX_KEY_FIELDS = 6
 _ID_RE = re.compile(r"(^|[\s_])(id|no\.?|code|number)$|编号|代码|^id$", re.I)
 _NAME_RE = re.compile(r"name|名称|姓名|^customer$|^member$|^客户$|^会员$", re.I)
@@ -59,7 +63,7 @@ class _Builder:
         self.res, self.lang, self.top, self.charts = res, lang, top, charts
         self.rs = res.ruleset
         self.fmt = Formatter(lang)
-        self.words = WORDS[lang]
+        self.words = words(lang)
         self.summary = res.summary(lang)
         self.has_measure = "measure_sum" in self.summary.columns
         #: the measure the engine summed (None when the rule set has none or the table lacks it)
@@ -94,7 +98,7 @@ class _Builder:
         if f is not None and f.label is not None:
             return f.display(self.lang)
         if name in FEATURE_LABELS and name not in self.res.binding.headers:
-            return FEATURE_LABELS[name][self.lang]
+            return trc(self.lang, "feature", FEATURE_LABELS[name])  # i18n: marked
         return self.res.binding.headers.get(name, name)
 
     def mask(self, k: int | None) -> np.ndarray:
@@ -117,15 +121,16 @@ class _Builder:
         tiers = tuple(self.tier(k, seg) for k, seg in enumerate(rs.segments))
         title = rs.title.get(self.lang)
         return PackContext(
-            lang=self.lang, html_lang="zh-CN" if self.lang == "zh" else "en",
-            title=f"{title} · {w['pack_title']}", words=dict(w),
+            lang=self.lang, html_lang=html_lang(self.lang),
+            title=trc(self.lang, "brief", "{title} · Tier briefs", title=title), words=dict(w),
             cover=self.cover(as_of, source_name, generated_at), tiers=tiers, footer=self.footer())
 
     def footer(self) -> Footer:
         data = data_digest(self.data if self.data is not None else self.res.binding.frame)
         rs = self.rs
         return Footer(ruleset=rs.name, rules_hash=rs.digest, data_hash=data,
-                      text=f"{rs.name} · rules {rs.digest} · {self.words['data']} {data}")
+                      text=trc(self.lang, "brief", FOOTER, ruleset=rs.name, rules_hash=rs.digest,  # i18n: marked
+                               data_hash=data))
 
     def cover(self, as_of: Any, source_name: str | None, generated_at: dt.datetime | None) -> CoverContext:
         res, rs, fmt, w = self.res, self.rs, self.fmt, self.words
@@ -178,7 +183,7 @@ class _Builder:
         count = int(mask.sum())
         color = safe_color(seg.color)
         if seg.when is None:
-            definition = DEFAULT_WHEN[lang]
+            definition = trc(lang, "brief", DEFAULT_WHEN)  # i18n: marked
         else:
             labels = {name: self._label_of(name) for name in self.res.binding.types}
             # a parameter reads as its value: "share ranked above < 0.8", not "< a_cutoff"

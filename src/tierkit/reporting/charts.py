@@ -37,6 +37,8 @@ RC: dict[str, Any] = {
     "axes.spines.right": False,
 }
 CJK_FAMILIES = ["Noto Sans CJK SC", "DejaVu Sans"]
+#: languages (of a Babel locale) whose charts are CJK text, whatever their labels
+CJK_LANGS = ("zh", "ja", "ko")
 _HEAD = re.compile(r"^.*?(?=<svg)", re.S)
 CM = 1 / 2.54
 
@@ -85,11 +87,12 @@ def _figure(width_cm: float, height_cm: float, labels: Sequence[str], *, bottom_
 
 
 def _rc(fmt: Formatter, texts: Sequence[str] = ()) -> Any:
-    """matplotlib settings; CJK text (zh, or Chinese labels) gets Noto Sans CJK SC first, so that the PDF
+    """matplotlib settings; CJK text (zh/ja/ko, or CJK labels) gets Noto Sans CJK SC first, so that the PDF
     shows simplified-Chinese glyph forms (WeasyPrint takes the first family of an SVG text)."""
     import matplotlib
 
-    cjk = fmt.lang == "zh" or any(unicodedata.east_asian_width(ch) in "WF" for t in texts for ch in t)
+    cjk = str(fmt.locale).split("_")[0] in CJK_LANGS
+    cjk = cjk or any(unicodedata.east_asian_width(ch) in "WF" for t in texts for ch in t)
     settings: Any = {**RC, "font.family": CJK_FAMILIES if cjk else RC["font.family"]}
     return matplotlib.rc_context(settings)
 

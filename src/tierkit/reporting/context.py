@@ -114,10 +114,10 @@ class Footer:
 class PackContext:
     """The whole document (``pack.html.j2``): a cover and one brief per tier."""
 
-    lang: str  #: ``en`` or ``zh``
-    html_lang: str  #: value of ``<html lang>``: ``en`` or ``zh-CN``
+    lang: str  #: the report language: ``en``, ``zh`` or any language with a catalogue
+    html_lang: str  #: value of ``<html lang>``: ``en``, ``zh-CN`` (see :func:`fmt.html_lang`)
     title: str  #: document title (rule set title + "Tier briefs")
-    words: dict[str, str]  #: the fixed words of the report in :attr:`lang` (see ``fmt.WORDS``)
+    words: dict[str, str]  #: the fixed words of the report in :attr:`lang` (see :func:`fmt.words`)
     cover: CoverContext  #: the cover page
     tiers: tuple[TierBrief, ...]  #: one brief per tier, in rule-file order
     footer: Footer  #: page footer

@@ -1,120 +1,102 @@
-"""The fixed words of the reports in English and Chinese; numbers and dates come from :mod:`tierkit.numfmt`."""
+"""The fixed words of the reports, from the message catalogue; numbers and dates from :mod:`tierkit.numfmt`.
+
+A report's words are :data:`WORDS` (key -> English, marked for the catalogue with the context ``brief``)
+translated by :func:`words`; templates read them as ``pack.words.<key>``.  A new report language is a
+catalogue (``tierkit/locale/<lang>/LC_MESSAGES/tierkit.po``) plus Babel's locale data for its number and
+date formats (:func:`tierkit.numfmt.babel_locale`), not code.
+"""
 
 from __future__ import annotations
 
-from ..numfmt import LOCALES, Formatter, check_lang
+import functools
 
-#: Every fixed word on a report, per language.  Templates read them as ``pack.words.<key>``.
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "pack_title": "Tier briefs",
-        "source": "Data source",
-        "as_of": "Data as of",
-        "generated": "Generated",
-        "rules": "Rule set",
-        "customers": "Customers",
-        "value": "Value",
-        "total_value": "Total value",
-        "tiers": "Tiers",
-        "tier": "Tier",
-        "count": "Customers",
-        "share": "Share of customers",
-        "value_share": "Share of value",
-        "tier_sizes": "Tier sizes and value shares",
-        "pareto": "Pareto curve",
-        "pareto_note": "{top} of customers bring 80% of the value",
-        "definition": "Who is in this tier",
-        "kpis": "Key figures",
-        "this_tier": "This tier",
-        "overall": "All customers",
-        "differs": "How this tier differs from the rest",
-        "top_accounts": "Top {n} accounts",
-        "strategies": "Recommended strategies",
-        "actions": "Actions this month",
-        "rank": "#",
-        "reason": "Why",
-        "empty_tier": "No customer is in this tier in this data.",
-        "no_strategies": "The rule file lists no strategy for this tier.",
-        "unmatched": "(no tier)",
-        "page": "Page",
-        "of": "of",
-        "page_end": "",
-        "data": "data",
-        "kpi_count": "Customers",
-        "kpi_share": "Share of customers",
-        "kpi_value": "Value ({measure})",
-        "kpi_value_share": "Share of value",
-        "kpi_avg_value": "Average value per customer",
-        "kpi_aov": "Average order value",
-        "kpi_recency": "Median days since last order",
-        "kpi_frequency": "Median number of orders",
-        "chart_tier": "this tier",
-        "chart_rest": "all other customers",
-        "chart_customers": "customers",
-        "chart_value": "value",
-        "chart_cum_customers": "share of customers (ranked by value)",
-        "chart_cum_value": "cumulative share of value",
-        "no_chart": "No chart: this tier has no customers or no numeric key fields.",
-        "action_top": "Review the top {n} accounts below and give each an owner",
-        "action_contact": "Plan follow-up visits or personalised messages for this tier",
-        "action_service": "Check open after-sales issues and answer each customer",
-        "action_review": "Re-evaluate the tier at month end: customers move between tiers",
-    },
-    "zh": {
-        "pack_title": "客户分层简报",
-        "source": "数据来源",
-        "as_of": "数据基准日",
-        "generated": "生成时间",
-        "rules": "规则集",
-        "customers": "客户数",
-        "value": "价值",
-        "total_value": "总价值",
-        "tiers": "层级",
-        "tier": "层级",
-        "count": "客户数",
-        "share": "客户占比",
-        "value_share": "价值占比",
-        "tier_sizes": "各层级客户数与价值占比",
-        "pareto": "帕累托曲线",
-        "pareto_note": "{top}的客户贡献了80%的价值",
-        "definition": "本层级包括哪些客户",
-        "kpis": "关键指标",
-        "this_tier": "本层级",
-        "overall": "全部客户",
-        "differs": "本层级与其他客户的差异",
-        "top_accounts": "前 {n} 名客户",
-        "strategies": "建议策略",
-        "actions": "本月行动清单",
-        "rank": "序号",
-        "reason": "原因",
-        "empty_tier": "本数据中没有客户属于该层级。",
-        "no_strategies": "规则文件未列出该层级的策略。",
-        "unmatched": "（未分层）",
-        "page": "第",
-        "of": "页，共",
-        "page_end": "页",
-        "data": "数据",
-        "kpi_count": "客户数",
-        "kpi_share": "客户占比",
-        "kpi_value": "价值（{measure}）",
-        "kpi_value_share": "价值占比",
-        "kpi_avg_value": "客户平均价值",
-        "kpi_aov": "平均订单金额",
-        "kpi_recency": "距最近下单天数（中位数）",
-        "kpi_frequency": "订单数（中位数）",
-        "chart_tier": "本层级",
-        "chart_rest": "其他客户",
-        "chart_customers": "客户数",
-        "chart_value": "价值",
-        "chart_cum_customers": "客户占比（按价值排序）",
-        "chart_cum_value": "累计价值占比",
-        "no_chart": "无图表：该层级没有客户或没有数值型关键字段。",
-        "action_top": "逐一查看下列前 {n} 名客户，并为每位指定负责人",
-        "action_contact": "为本层级安排回访或个性化沟通",
-        "action_service": "检查未结的售后问题并逐一答复",
-        "action_review": "月底重新评估层级：客户会在层级之间流动",
-    },
+from ..i18n import mark, trc
+from ..numfmt import LOCALES, Formatter, babel_locale, check_lang
+
+#: the context of every fixed word of a report in the catalogue
+CONTEXT = "brief"
+#: the running footer's page numbers: one sentence, split into ``page`` / ``of`` / ``page_end`` around
+#: the page counters (see :func:`words`); a translation keeps ``{page}`` before ``{pages}``
+PAGE_OF = mark("brief", "Page {page} of {pages}")
+
+#: Every fixed word on a report: its key and its English text (the message id).
+WORDS: dict[str, str] = {
+    "pack_title": mark("brief", "Tier briefs"),
+    "source": mark("brief", "Data source"),
+    "as_of": mark("brief", "Data as of"),
+    "generated": mark("brief", "Generated"),
+    "rules": mark("brief", "Rule set"),
+    "customers": mark("brief", "Customers"),
+    "value": mark("brief", "Value"),
+    "total_value": mark("brief", "Total value"),
+    "tiers": mark("brief", "Tiers"),
+    "tier": mark("brief", "Tier"),
+    "count": mark("brief", "Customers"),
+    "share": mark("brief", "Share of customers"),
+    "value_share": mark("brief", "Share of value"),
+    "tier_sizes": mark("brief", "Tier sizes and value shares"),
+    "pareto": mark("brief", "Pareto curve"),
+    "pareto_note": mark("brief", "{top} of customers bring 80% of the value"),
+    "definition": mark("brief", "Who is in this tier"),
+    "kpis": mark("brief", "Key figures"),
+    "this_tier": mark("brief", "This tier"),
+    "overall": mark("brief", "All customers"),
+    "differs": mark("brief", "How this tier differs from the rest"),
+    "top_accounts": mark("brief", "Top {n} accounts"),
+    "strategies": mark("brief", "Recommended strategies"),
+    "actions": mark("brief", "Actions this month"),
+    "rank": mark("brief", "#"),
+    "reason": mark("brief", "Why"),
+    "empty_tier": mark("brief", "No customer is in this tier in this data."),
+    "no_strategies": mark("brief", "The rule file lists no strategy for this tier."),
+    "unmatched": mark("brief", "(no tier)"),
+    "data": mark("brief", "data"),
+    "kpi_count": mark("brief", "Customers"),
+    "kpi_share": mark("brief", "Share of customers"),
+    "kpi_value": mark("brief", "Value ({measure})"),
+    "kpi_value_share": mark("brief", "Share of value"),
+    "kpi_avg_value": mark("brief", "Average value per customer"),
+    "kpi_aov": mark("brief", "Average order value"),
+    "kpi_recency": mark("brief", "Median days since last order"),
+    "kpi_frequency": mark("brief", "Median number of orders"),
+    "chart_tier": mark("brief", "this tier"),
+    "chart_rest": mark("brief", "all other customers"),
+    "chart_customers": mark("brief", "customers"),
+    "chart_value": mark("brief", "value"),
+    "chart_cum_customers": mark("brief", "share of customers (ranked by value)"),
+    "chart_cum_value": mark("brief", "cumulative share of value"),
+    "no_chart": mark("brief", "No chart: this tier has no customers or no numeric key fields."),
+    "action_top": mark("brief", "Review the top {n} accounts below and give each an owner"),
+    "action_contact": mark("brief", "Plan follow-up visits or personalised messages for this tier"),
+    "action_service": mark("brief", "Check open after-sales issues and answer each customer"),
+    "action_review": mark("brief", "Re-evaluate the tier at month end: customers move between tiers"),
 }
+#: the keys :func:`words` derives from :data:`PAGE_OF`
+PAGE_KEYS = ("page", "of", "page_end")
 
 
-__all__ = ["LOCALES", "WORDS", "Formatter", "check_lang"]
+@functools.cache
+def _words(lang: str) -> tuple[tuple[str, str], ...]:
+    out = {key: trc(lang, CONTEXT, english) for key, english in WORDS.items()}  # i18n: marked
+    sentence = trc(lang, CONTEXT, PAGE_OF, page="\0", pages="\1")  # i18n: marked
+    page, sep, rest = sentence.partition("\0")
+    of, sep2, end = rest.partition("\1")
+    if not (sep and sep2):  # the footer counts the page before the pages: else it shows "3 / 12"
+        page, of, end = "", "/", ""
+    out.update(zip(PAGE_KEYS, (page.strip(), of.strip(), end.strip()), strict=True))
+    return tuple(out.items())
+
+
+def words(lang: str) -> dict[str, str]:
+    """Every fixed word of a report in ``lang``: :data:`WORDS`' keys plus ``page`` / ``of`` / ``page_end``
+    (``Page`` 3 ``of`` 12 / ``第`` 3 ``页，共`` 12 ``页``), the running footer's words around the counters."""
+    return dict(_words(check_lang(lang)))
+
+
+def html_lang(lang: str) -> str:
+    """The value of ``<html lang>``: the Babel locale as a BCP 47 tag (``en``, ``zh-CN``, ``ja``)."""
+    return babel_locale(lang).replace("_", "-")
+
+
+__all__ = ["CONTEXT", "LOCALES", "PAGE_KEYS", "PAGE_OF", "WORDS", "Formatter", "babel_locale", "check_lang",
+           "html_lang", "words"]
