@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from .errors import TierkitError
+from .i18n import languages, tr, trc
 
+#: Babel locales of the languages whose code is not a Babel locale by itself (any other: the code)
 LOCALES = {"en": "en", "zh": "zh_CN"}
-#: how a blank value reads in rules and reasons
-BLANK = {"en": "blank", "zh": "空白"}
 DASH = "–"
 
 
@@ -47,7 +47,7 @@ def fmt_number(value: float | decimal.Decimal | int) -> str:
 def fmt_value(value: Any, lang: str = "en") -> str:
     """Any rule-engine value as rules and reasons show it (blank, TRUE/FALSE, numbers, dates, durations)."""
     if value is None:
-        return BLANK[lang]
+        return blank_word(lang)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | int | decimal.Decimal):
@@ -55,8 +55,13 @@ def fmt_value(value: Any, lang: str = "en") -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.timedelta):
-        return f"{value.days} days" if lang == "en" else f"{value.days}天"
+        return tr(lang, "{n} days", n=value.days)
     return str(value)
+
+
+def blank_word(lang: str = "en") -> str:
+    """How a blank value reads in rules and reasons."""
+    return trc(lang, "value", "blank")
 
 
 def display_round(values: np.ndarray) -> np.ndarray:
@@ -94,8 +99,8 @@ def fmt_cut_point(value: Any) -> str:
 
 # -- the briefs (localised) --------------------------------------------------------------------------------
 def check_lang(lang: str) -> str:
-    if lang not in LOCALES:
-        raise TierkitError(f"unknown language '{lang}'", hint="use en or zh")
+    if lang not in languages():
+        raise TierkitError(f"unknown language '{lang}'", hint=f"use one of {', '.join(languages())}")
     return lang
 
 
@@ -104,7 +109,7 @@ class Formatter:
 
     def __init__(self, lang: str) -> None:
         self.lang = check_lang(lang)
-        self.locale = LOCALES[lang]
+        self.locale = LOCALES.get(lang, lang)
 
     def number(self, value: Any, digits: int = 0) -> str:
         """``1,234,568``; ``digits`` decimals; blanks and NaN print as ``–``."""
@@ -175,5 +180,5 @@ class Formatter:
         return str(value)
 
 
-__all__ = ["BLANK", "LOCALES", "Formatter", "check_lang", "display_round", "fmt_amount", "fmt_cut_point",
+__all__ = ["LOCALES", "Formatter", "blank_word", "check_lang", "display_round", "fmt_amount", "fmt_cut_point",
            "fmt_number", "fmt_value"]
