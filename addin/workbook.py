@@ -336,7 +336,7 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
         [gap, len(gap_rows), sample(gap_rows)],
         [overlap + rs.policy.overlap_note(run.lang), len(over_rows), sample(over_rows)],
     ]
-    static = app.check_static(rs)
+    static = app.check_static(rs, run.lang)
     verdict = found.problems(run.lang) + [f.message for f in static.problems]
     title = (
         f"规则检查 {rs.name}（{rs.hit_policy}）— {st.sheet.name}，{found.n} 行"

@@ -69,12 +69,19 @@ class CheckReport:
                     name=rs.name, n=len(rs.segments), policy=rs.hit_policy)]
         for f in self.findings:
             level = trc(lang, "check level", LEVELS[f.level]) if f.level in LEVELS else f.level.upper()  # i18n: marked
-            lines.append(f"  {level:<7} {f.message}")
+            lines.append(f"  {level}{' ' * max(8 - _width(level), 1)}{f.message}")
         n_err = sum(f.level == "error" for f in self.findings)
         n_warn = sum(f.level == "warning" for f in self.findings)
         lines.append("  " + (tr(lang, "OK: no problems found") if not self.problems else
                              tr(lang, "{errors} errors, {warnings} warnings", errors=n_err, warnings=n_warn)))
         return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # -- static -------------------------------------------------------------------------------------
