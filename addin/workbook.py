@@ -332,7 +332,7 @@ def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
         [gap, len(gap_rows), sample(gap_rows)],
         [overlap + rs.policy.overlap_note(lang), len(over_rows), sample(over_rows)],
     ]
-    static = app.check_static(rs)
+    static = app.check_static(rs, lang)
     verdict = found.problems(lang) + [f.message for f in static.problems]
     title = tr(lang, "Rule check {name} (hit policy {policy}) — sheet {sheet}, {n} rows", name=rs.name,
                policy=rs.hit_policy, sheet=st.sheet.name, n=found.n)

@@ -15,6 +15,7 @@ from .compile.context import as_of_datetime, iter_symbols, parse_rule
 from .compile.vector import StrData, Vec
 from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean
 from .features import feature_texts
+from .i18n import mark, trc
 from .names import HeaderIndex, find_column, normalise_header
 from .ruleset.loader import rule_error
 from .ruleset.model import RuleSet
@@ -34,6 +35,21 @@ class TableSource:
         return Where(file=self.file, sheet=self.sheet)
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something a run should tell the user about the binding (a missing optional column), in any language:
+    ``msgid`` is marked with ``mark("binding note", ...)``, ``values`` fill its placeholders."""
+
+    msgid: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        return trc(lang, "binding note", self.msgid, **dict(self.values))  # i18n: marked
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 @dataclass
 class Binding:
     """A rule set bound to one table: typed columns per name and rules parsed with the full types."""
@@ -47,7 +63,7 @@ class Binding:
     now: dt.datetime
     feature_meta: dict[str, Any] = field(default_factory=dict)
     measure: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -167,11 +183,12 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     # 3. every other name the rules use
     symbols = list(rule_symbols)
     n = len(work)
-    notes: list[str] = []
+    notes: list[Note] = []
     measure = rs.measure
     if measure and measure not in typed and index.find([measure, *(
             rs.fields[measure].aliases if measure in rs.fields else ())]) is None:
-        notes.append(f"no '{measure}' column: the summary shows counts only")
+        notes.append(Note(mark("binding note", "no '{measure}' column: the summary shows counts only"),
+                          (("measure", measure),)))
         measure = None
     if measure:
         symbols.append((measure, None))
@@ -189,7 +206,8 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             typed[sym] = _blank_column(sym_field.type, work.index)
             types[sym] = sym_field.type
             headers[sym] = sym
-            notes.append(f"no '{sym}' column: read as blank (optional field)")
+            notes.append(Note(mark("binding note", "no '{name}' column: read as blank (optional field)"),
+                              (("name", sym),)))
             continue
         if header is None:
             raise _unknown_column(rs, sym, seg_id, work, source)

@@ -25,10 +25,20 @@ from .compile.context import as_of_datetime, parse_rule
 from .compile.describe import describe_when, fmt_value
 from .compile.pandas_backend import PandasCompiler
 from .hitpolicy import Shadow, conditional, hit_matrix
+from .i18n import join, mark, tr, trc
 from .ruleset.loader import declared_types
 from .ruleset.model import RuleSet
 
 GRID_LIMIT = 200_000
+#: the grid's stand-in for any text no condition names (shown translated, see :func:`_point`)
+OTHER_TEXT = "\u2063other"
+#: a finding's level as reports show it
+LEVELS = {"error": mark("check level", "ERROR"), "warning": mark("check level", "WARNING"),
+          "info": mark("check level", "INFO")}
+#: field types as ``rules show`` names them
+FIELD_TYPES = {"string": mark("field type", "string"), "int": mark("field type", "int"),
+               "float": mark("field type", "float"), "date": mark("field type", "date"),
+               "datetime": mark("field type", "datetime"), "bool": mark("field type", "bool")}
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Finding:
 class CheckReport:
     ruleset: RuleSet
     findings: list[Finding] = field(default_factory=list)
+    lang: str = "en"  #: the language of the messages and of :meth:`render`
 
     @property
     def problems(self) -> list[Finding]:
@@ -50,34 +61,45 @@ class CheckReport:
         self.findings.append(Finding(level, message))
 
     def __add__(self, other: CheckReport) -> CheckReport:
-        return CheckReport(self.ruleset, self.findings + other.findings)
+        return CheckReport(self.ruleset, self.findings + other.findings, self.lang)
 
     def render(self) -> str:
-        rs = self.ruleset
-        head = f"{rs.display_path}: rule set '{rs.name}', {len(rs.segments)} segments, hit policy {rs.hit_policy}"
-        lines = [head]
+        rs, lang = self.ruleset, self.lang
+        lines = [tr(lang, "{path}: rule set '{name}', {n} segments, hit policy {policy}", path=rs.display_path,
+                    name=rs.name, n=len(rs.segments), policy=rs.hit_policy)]
         for f in self.findings:
-            lines.append(f"  {f.level.upper():<7} {f.message}")
+            level = trc(lang, "check level", LEVELS[f.level]) if f.level in LEVELS else f.level.upper()  # i18n: marked
+            lines.append(f"  {level}{' ' * max(8 - _width(level), 1)}{f.message}")
         n_err = sum(f.level == "error" for f in self.findings)
         n_warn = sum(f.level == "warning" for f in self.findings)
-        lines.append("  OK: no problems found" if not self.problems else f"  {n_err} errors, {n_warn} warnings")
+        lines.append("  " + (tr(lang, "OK: no problems found") if not self.problems else
+                             tr(lang, "{errors} errors, {warnings} warnings", errors=n_err, warnings=n_warn)))
         return "\n".join(lines)
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 # -- static -------------------------------------------------------------------------------------
-def check_static(rs: RuleSet) -> CheckReport:
-    report = CheckReport(rs)
+def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
+    """What the rules alone show: a missing default, segments the hit policy never chooses, overlaps the
+    policy forbids and gaps, on a grid of test points (messages in ``lang``)."""
+    report = CheckReport(rs, lang=lang)
     policy = rs.policy
     if rs.default_segment is None and not policy.collects:
-        report.add("info", "no default segment: rows that match nothing get an empty tier "
-                           "(add a segment with 'default: true' to catch them)")
+        report.add("info", tr(lang, "no default segment: rows that match nothing get an empty tier (add a segment "
+                                    "with '{flag}' to catch them)", flag="default: true"))
     now = as_of_datetime(None)
     types = declared_types(rs)
     rules = {s.id: parse_rule(s.when, types, now) for s in rs.conditional_segments if s.when}
     grid = _grid(rs, rules, now)
     if grid is None:
-        report.add("info", "conditions use arithmetic or compare columns with each other: the completeness "
-                           "check needs data (--data)")
+        report.add("info", tr(lang, "conditions use arithmetic or compare columns with each other: the "
+                                    "completeness check needs data ({option})", option="--data"))
         return report
     frame, kinds = grid
     from .bind import column_vec
@@ -93,26 +115,33 @@ def check_static(rs: RuleSet) -> CheckReport:
     for shadow in found.shadowed:
         seg = segs[shadow.segment]
         if shadow.by:
-            report.add("warning", f"segment '{seg.id}' (line {seg.line}) can never match: earlier segments "
-                                  f"{', '.join(segs[k].id for k in shadow.by)} take every case it covers")
+            report.add("warning", tr(lang, "segment '{id}' (line {line}) can never match: earlier segments "
+                                           "{segments} take every case it covers", id=seg.id, line=seg.line,
+                                     segments=join(lang, (segs[k].id for k in shadow.by))))
         else:
-            report.add("warning", f"segment '{seg.id}' (line {seg.line}) matches no value at all")
+            report.add("warning", tr(lang, "segment '{id}' (line {line}) matches no value at all", id=seg.id,
+                                     line=seg.line))
     if policy.overlap_is_error and len(found.overlaps):
         first = int(found.overlaps[0])
-        report.add("error", f"under '{policy.name}' {', '.join(found.matching(first))} overlap, e.g. for "
-                            f"{_point(frame, first)}")
+        report.add("error", tr(lang, "under '{policy}' {segments} overlap, e.g. for {point}", policy=policy.name,
+                               segments=join(lang, found.matching(first)), point=_point(frame, first, lang)))
     if len(found.gaps) and rs.default_segment is None:
         non_blank = [int(g) for g in found.gaps if not frame.iloc[g].isna().any()]
         example = non_blank[0] if non_blank else int(found.gaps[0])
         level = "warning" if non_blank else "info"
-        report.add(level, f"gap: no segment matches {_point(frame, example)}"
-                          + ("" if non_blank else " (only rows with blanks fall through)"))
+        point = _point(frame, example, lang)
+        report.add(level, tr(lang, "gap: no segment matches {point}", point=point) if non_blank else
+                   tr(lang, "gap: no segment matches {point} (only rows with blanks fall through)", point=point))
     return report
 
 
-def _point(frame: pd.DataFrame, i: int) -> str:
-    row = frame.iloc[i]
-    return ", ".join(f"{k}={fmt_value(None if pd.isna(v) else v)}" for k, v in row.items())
+def _point(frame: pd.DataFrame, i: int, lang: str = "en") -> str:
+    def shown(v: Any) -> str:
+        if isinstance(v, str) and v == OTHER_TEXT:
+            return "\u2063" + trc(lang, "check: any other text", "other")
+        return fmt_value(None if pd.isna(v) else v, lang)
+
+    return ", ".join(f"{k}={shown(v)}" for k, v in frame.iloc[i].items())
 
 
 def _grid(rs: RuleSet, rules: dict[str, Any], now: dt.datetime) -> tuple[pd.DataFrame, dict[str, str]] | None:
@@ -164,7 +193,7 @@ def _axis(values: list[Any], kind: str) -> list[Any]:
         return [*sorted(set(out)), None]
     if kind == "bool":
         return [True, False, None]
-    return [*uniq, "\u2063other", None]
+    return [*uniq, OTHER_TEXT, None]
 
 
 def _const(node: Any, context: Any, params: dict[str, float]) -> Any:
@@ -286,15 +315,11 @@ class GapOverlap:
 
     def problems(self, lang: str = "en") -> list[str]:
         """What needs fixing: gaps without a default, overlaps the policy forbids, segments taken over."""
-        zh = lang == "zh"
         rs, out = self.ruleset, []
         if len(self.gaps) and rs.default_segment is None:
-            out.append("存在缺口：请添加默认层级或放宽条件" if zh
-                       else "gaps: add a default segment or widen the conditions")
+            out.append(tr(lang, "gaps: add a default segment or widen the conditions"))
         if len(self.overlaps) and rs.policy.overlap_is_error:
-            name = rs.policy.name
-            out.append(f"{name} 命中策略下存在重叠：请使条件互斥" if zh
-                       else f"overlaps under hit_policy {name}: make the conditions exclusive")
+            out.append(tr(lang, "overlaps under hit_policy {name}: make the conditions exclusive", name=rs.policy.name))
         return out + self.taken_over_texts(lang)
 
     def taken_over_texts(self, lang: str = "en") -> list[str]:
@@ -302,8 +327,8 @@ class GapOverlap:
         for shadow in self.taken_over:
             sid = self.ruleset.segments[shadow.segment].id
             count = self.matched[sid]
-            out.append(f"层级 '{sid}' 命中 {count:,} 行，但都被前面的层级取走" if lang == "zh"
-                       else f"segment '{sid}' matches {count:,} rows but earlier segments take all of them")
+            out.append(tr(lang, "segment '{id}' matches {n} rows but earlier segments take all of them", id=sid,
+                          n=f"{count:,}"))
         return out
 
 
@@ -321,8 +346,9 @@ def gaps_and_overlaps(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None
 
 # -- with data ----------------------------------------------------------------------------------
 def check_data(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None = None,
-               source: TableSource | None = None) -> CheckReport:
-    report = CheckReport(rs)
+               source: TableSource | None = None, lang: str = "en") -> CheckReport:
+    """Gaps, overlaps and blanks of ``rs`` on the rows of ``frame`` (messages in ``lang``)."""
+    report = CheckReport(rs, lang=lang)
     found = gaps_and_overlaps(rs, frame, as_of=as_of, source=source)
     rownum = _row_numbers(frame, source)
 
@@ -330,30 +356,34 @@ def check_data(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None = None
         shown = ", ".join(rownum(i) for i in idx[:8])
         return shown + (", ..." if len(idx) > 8 else "")
 
-    report.add("info", f"{found.n:,} rows checked")
+    report.add("info", tr(lang, "{n} rows checked", n=f"{found.n:,}"))
     for s in rs.segments:
         if s.id not in found.blank:
             continue
-        msg = f"segment '{s.id}' ({s.label.en}): {found.matched[s.id]:,} rows match"
-        errs = found.blank[s.id]
+        errs, label, matched = found.blank[s.id], s.label.get(lang), f"{found.matched[s.id]:,}"
         if len(errs):
-            msg += f"; {len(errs):,} rows could not be evaluated (blank or invalid values), e.g. rows {examples(errs)}"
-        report.add("info", msg)
+            report.add("info", tr(lang, "segment '{id}' ({label}): {n} rows match; {blank} rows could not be "
+                                        "evaluated (blank or invalid values), e.g. rows {rows}", id=s.id, label=label,
+                                  n=matched, blank=f"{len(errs):,}", rows=examples(errs)))
+        else:
+            report.add("info", tr(lang, "segment '{id}' ({label}): {n} rows match", id=s.id, label=label, n=matched))
     gaps = found.gaps
     if len(gaps):
         if rs.default_segment is not None:
-            report.add("info", f"{len(gaps):,} rows match no condition and go to the default "
-                               f"'{rs.default_segment.id}', e.g. rows {examples(gaps)}")
+            report.add("info", tr(lang, "{n} rows match no condition and go to the default '{id}', e.g. rows {rows}",
+                                  n=f"{len(gaps):,}", id=rs.default_segment.id, rows=examples(gaps)))
         else:
-            report.add("warning", f"gap: {len(gaps):,} rows match no segment, e.g. rows {examples(gaps)}")
+            report.add("warning", tr(lang, "gap: {n} rows match no segment, e.g. rows {rows}", n=f"{len(gaps):,}",
+                                     rows=examples(gaps)))
     over = found.overlaps
     if len(over):
         first = int(over[0])
         policy = rs.policy
         report.add("error" if policy.overlap_is_error else "info",
-                   f"overlap: {len(over):,} rows match several segments, e.g. rows {examples(over)}; "
-                   f"row {rownum(first)} matches {', '.join(found.matching(first))}{policy.overlap_note()}")
-    for text in found.taken_over_texts():
+                   tr(lang, "overlap: {n} rows match several segments, e.g. rows {rows}; row {row} matches "
+                            "{segments}{note}", n=f"{len(over):,}", rows=examples(over), row=rownum(first),
+                      segments=join(lang, found.matching(first)), note=policy.overlap_note(lang)))
+    for text in found.taken_over_texts(lang):
         report.add("warning", text)
     return report
 
@@ -375,29 +405,36 @@ def show_ruleset(rs: RuleSet, lang: str = "en") -> str:
     now = as_of_datetime(None)
     types = declared_types(rs)
     labels = {name: f.display(lang) for name, f in rs.fields.items()}
-    lines = [f"{rs.title.get(lang)}  ({rs.name}; {rs.display_path}; hit policy {rs.hit_policy})"]
+    lines = [tr(lang, "{title}  ({name}; {path}; hit policy {policy})", title=rs.title.get(lang), name=rs.name,
+                path=rs.display_path, policy=rs.hit_policy)]
     if rs.description:
         lines.append(f"  {rs.description.get(lang)}")
     if rs.measure:
-        lines.append(f"  measure: {rs.measure}")
+        lines.append("  " + tr(lang, "measure: {measure}", measure=rs.measure))
     if rs.params:
-        lines.append("  params: " + ", ".join(f"{k}={v:g}" for k, v in rs.params.items()))
+        lines.append("  " + tr(lang, "params: {params}", params=", ".join(f"{k}={v:g}" for k, v in rs.params.items())))
     if rs.fields:
-        lines.append("  fields: " + "; ".join(
-            f"{f.name} ({f.type}{': ' + ', '.join(f.aliases) if f.aliases else ''})" for f in rs.fields.values()))
+        lines.append("  " + tr(lang, "fields: {fields}", fields="; ".join(_field(f, lang) for f in rs.fields.values())))
     if rs.features:
-        lines.append(f"  features: {len(rs.features)} derived (see the rule file)")
+        lines.append("  " + tr(lang, "features: {n} derived (see the rule file)", n=len(rs.features)))
     for seg in rs.segments:
         lines.append("")
         colour = f"  {seg.color}" if seg.color else ""
         lines.append(f"[{seg.id}] {seg.label.get(lang)}{colour}")
         if seg.default:
-            rest = "every row no other segment matched" if lang == "en" else "未命中其他层级的所有行"
-            lines.append(f"  when: {rest}")
+            lines.append("  " + tr(lang, "when: {condition}", condition=tr(lang, "every row no other segment matched")))
         else:
             assert seg.when is not None
-            lines.append(f"  when: {seg.when}")
+            lines.append("  " + tr(lang, "when: {condition}", condition=seg.when))
             lines.append(f"        {describe_when(parse_rule(seg.when, types, now).statement, lang, labels)}")
         for strategy in seg.strategies:
             lines.append(f"  - {strategy.get(lang)}")
     return "\n".join(lines)
+
+
+def _field(f: Any, lang: str) -> str:
+    """``revenue (float: 销售额, Sales)``: a declared field, its type and aliases."""
+    kind = trc(lang, "field type", FIELD_TYPES[f.type]) if f.type in FIELD_TYPES else f.type  # i18n: marked
+    if not f.aliases:
+        return f"{f.name} ({kind})"
+    return tr(lang, "{name} ({type}: {aliases})", name=f.name, type=kind, aliases=", ".join(f.aliases))

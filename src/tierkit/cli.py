@@ -195,9 +195,10 @@ def rules_show(name: str, lang: str) -> None:
 @table_options
 @click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31.")
 @click.option("--param", "params", multiple=True, help="Override a rule-set parameter: name=value.")
+@lang_option()
 @run_safely
 def rules_check(file: str, data: str | None, sheet: str | None, header_row: int | None, as_of: str | None,
-                params: tuple[str, ...]) -> None:
+                params: tuple[str, ...], lang: str) -> None:
     """Check a rule file: syntax, types, duplicate ids, missing default, unreachable segments;
     with --data, which rows match no segment or several (DMN-style gap/overlap report).
 
@@ -213,10 +214,11 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
     sheet_rows = app.workbook_sheet_rows(Path(data)) if data else None
     (rs,) = app.resolve_rules([file], params=app.parse_params(params), sheet_rows=sheet_rows,
                               workbook=display_path(data) if data else "the workbook")
-    report = app.check_static(rs)
+    report = app.check_static(rs, lang)
     if data:
         raw = app.open_table(data, sheet=sheet, header_row=header_row)
-        report = report + app.check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw))
+        report = report + app.check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
+                                         lang=lang)
     click.echo(report.render())
     if report.problems:
         sys.exit(2)

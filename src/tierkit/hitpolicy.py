@@ -24,6 +24,7 @@ from typing import ClassVar, Literal, Protocol, get_args
 import numpy as np
 
 from .errors import OverlapError, RuleFileError, Where, did_you_mean
+from .i18n import mark, trc
 
 HitPolicyName = Literal["first", "unique", "priority", "collect"]
 
@@ -90,7 +91,8 @@ class HitPolicy(ABC):
     name: ClassVar[HitPolicyName]
     overlap_is_error: ClassVar[bool] = False
     collects: ClassVar[bool] = False  # a row gets every matching segment, not one
-    _note: ClassVar[dict[str, str]] = {}
+    #: what reports add after a count of rows several segments match (``mark("overlap note", ...)``)
+    _note: ClassVar[str] = ""
 
     def order(self, segments: Sequence[SegmentLike]) -> list[int]:
         """The conditional segments in the order the policy tries them."""
@@ -107,8 +109,7 @@ class HitPolicy(ABC):
 
     def overlap_note(self, lang: str = "en") -> str:
         """What a report adds after a count of rows that several segments match (empty: they are errors)."""
-        text = self._note.get(lang) or self._note.get("en", "")
-        return text.format(name=self.name)
+        return trc(lang, "overlap note", self._note, name=self.name) if self._note else ""  # i18n: marked
 
     def __repr__(self) -> str:
         return f"<hit policy {self.name}>"
@@ -130,7 +131,7 @@ class First(HitPolicy):
     """The first matching segment in file order wins."""
 
     name: ClassVar[HitPolicyName] = "first"
-    _note: ClassVar[dict[str, str]] = {"en": " (resolved by hit policy {name})", "zh": "（按 {name} 策略取其一）"}
+    _note: ClassVar[str] = mark("overlap note", " (resolved by hit policy {name})")
 
     def resolve(self, segments: Sequence[SegmentLike], matches: Masks, n: int, *, errors: Masks | None = None,
                 where: Where | None = None) -> Resolution:
@@ -191,7 +192,7 @@ class Collect(HitPolicy):
 
     name: ClassVar[HitPolicyName] = "collect"
     collects = True
-    _note: ClassVar[dict[str, str]] = {"en": " (hit policy {name} keeps them all)", "zh": "（按 {name} 策略全部保留）"}
+    _note: ClassVar[str] = mark("overlap note", " (hit policy {name} keeps them all)")
 
     def resolve(self, segments: Sequence[SegmentLike], matches: Masks, n: int, *, errors: Masks | None = None,
                 where: Where | None = None) -> Resolution:

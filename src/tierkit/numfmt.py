@@ -22,11 +22,10 @@ from typing import Any
 import numpy as np
 
 from .errors import TierkitError
-from .i18n import join, languages
+from .i18n import languages, tr, trc
 
+#: Babel locales of the languages whose code is not a Babel locale by itself (any other: the code)
 LOCALES = {"en": "en", "zh": "zh_CN"}
-#: how a blank value reads in rules and reasons
-BLANK = {"en": "blank", "zh": "空白"}
 DASH = "–"
 
 
@@ -50,7 +49,7 @@ def fmt_number(value: float | decimal.Decimal | int) -> str:
 def fmt_value(value: Any, lang: str = "en") -> str:
     """Any rule-engine value as rules and reasons show it (blank, TRUE/FALSE, numbers, dates, durations)."""
     if value is None:
-        return BLANK[lang]
+        return blank_word(lang)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | int | decimal.Decimal):
@@ -58,8 +57,13 @@ def fmt_value(value: Any, lang: str = "en") -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.timedelta):
-        return f"{value.days} days" if lang == "en" else f"{value.days}天"
+        return tr(lang, "{n} days", n=value.days)
     return str(value)
+
+
+def blank_word(lang: str = "en") -> str:
+    """How a blank value reads in rules and reasons."""
+    return trc(lang, "value", "blank")
 
 
 def display_round(values: np.ndarray) -> np.ndarray:
@@ -119,7 +123,7 @@ def babel_locale(lang: str) -> str:
 
 
 def _unknown(lang: object) -> TierkitError:
-    return TierkitError(f"unknown language '{lang}'", hint=f"use {join('en', languages())}")
+    return TierkitError(f"unknown language '{lang}'", hint=f"use {', '.join(languages())}")
 
 
 class Formatter:
@@ -198,5 +202,5 @@ class Formatter:
         return str(value)
 
 
-__all__ = ["BLANK", "LOCALES", "Formatter", "babel_locale", "check_lang", "display_round", "fmt_amount",
+__all__ = ["LOCALES", "Formatter", "babel_locale", "blank_word", "check_lang", "display_round", "fmt_amount",
            "fmt_cut_point", "fmt_number", "fmt_value"]

@@ -12,10 +12,15 @@ import pandas as pd
 from .bind import Binding, TableSource, bind, measure_values
 from .compile.describe import fmt_value
 from .errors import Where
+from .i18n import join, mark, tr, trc
 from .reasons import to_py
 from .ruleset.model import RuleSet, Segment
 
 UNMATCHED = ""
+#: how ``explain`` shows whether each segment's condition holds for the row
+STATES = {"default": mark("explain: segment state", "default"),
+          "error": mark("explain: segment state", "cannot tell"),
+          "yes": mark("explain: segment state", "matches"), "no": mark("explain: segment state", "no")}
 
 
 @dataclass
@@ -70,8 +75,7 @@ class Classification:
 
     def _segment_reasons(self, seg: Segment, rows: np.ndarray, lang: str) -> np.ndarray:
         if seg.default:
-            text = "no other segment matched" if lang == "en" else "未命中其他层级"
-            out = np.full(len(rows), text, dtype=object)
+            out = np.full(len(rows), tr(lang, "no other segment matched"), dtype=object)
             any_error = np.zeros(self.n, dtype=bool)
             for e in self.errors.values():
                 any_error |= e
@@ -81,7 +85,7 @@ class Classification:
                 failed = [s for s, e in self.errors.items() if e[r]]
                 names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
                 if names:
-                    out[i] = text + (f" (blank {', '.join(names)})" if lang == "en" else f"（{'、'.join(names)} 为空）")
+                    out[i] = tr(lang, "no other segment matched (blank {names})", names=join(lang, names))
             return out
         return self._writer(lang).for_segment(seg.id, rows)
 
@@ -98,11 +102,11 @@ class Classification:
             failed = [seg_id for seg_id, e in self.errors.items() if e[r]]
             if failed:
                 names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
-                blank = ", ".join(names) if names else "a value"
-                out.append(f"no segment matched; blank {blank} in segment {', '.join(failed)}" if lang == "en"
-                           else f"未命中任何层级；{blank} 为空（{', '.join(failed)}）")
+                blank = join(lang, names) if names else tr(lang, "a value")
+                out.append(tr(lang, "no segment matched; blank {blank} in segment {segments}", blank=blank,
+                              segments=join(lang, failed)))
             else:
-                out.append("no segment matched" if lang == "en" else "未命中任何层级")
+                out.append(tr(lang, "no segment matched"))
         return np.asarray(out, dtype=object)
 
     def explain(self, row: int, lang: str = "en") -> str:
@@ -110,20 +114,18 @@ class Classification:
         from .compile.describe import plain_words
 
         rs = self.ruleset
-        zh = lang == "zh"
         tier = self.tier_index[row]
-        label = rs.segments[tier].label.get(lang) if tier >= 0 else ("（无）" if zh else "(none)")
-        lines = [f"{'第' if zh else 'row '}{row + 1}{'行' if zh else ''}: {label}  [{rs.name}, "
-                 f"{'命中策略' if zh else 'hit policy'} {rs.hit_policy}]",
-                 f"  {'原因' if zh else 'reason'}: {self._row_reason(row, lang)}"]
+        label = rs.segments[tier].label.get(lang) if tier >= 0 else tr(lang, "(none)")
+        lines = [tr(lang, "row {row}: {label}  [{name}, hit policy {policy}]", row=row + 1, label=label, name=rs.name,
+                    policy=rs.hit_policy),
+                 "  " + tr(lang, "reason: {reason}", reason=self._row_reason(row, lang))]
         names = {n: f.display(lang) for n, f in rs.fields.items()}
 
         def namer(sym: str) -> str:
             return fmt_value(rs.params[sym], lang) if sym in rs.params else names.get(sym, sym)
 
         width = max(len(s.id) for s in rs.segments)
-        states = {"default": "默认" if zh else "default", "error": "无法判断" if zh else "cannot tell",
-                  "yes": "命中" if zh else "matches", "no": "否" if zh else "no"}
+        states = {key: trc(lang, "explain: segment state", word) for key, word in STATES.items()}  # i18n: marked
         for seg in rs.segments:
             if seg.default:
                 state = states["default"]
@@ -132,19 +134,18 @@ class Classification:
             else:
                 state = states["yes"] if self.matches[seg.id][row] else states["no"]
             when = plain_words(self.binding.rules[seg.id].statement, lang, namer) if seg.when else "-"
-            mark = "→" if tier >= 0 and rs.segments[tier].id == seg.id else " "
-            lines.append(f"  {mark} {seg.id:<{width}}  {state:<11} {when}")
+            arrow = "→" if tier >= 0 and rs.segments[tier].id == seg.id else " "
+            lines.append(f"  {arrow} {seg.id:<{width}}  {state:<11} {when}")
         def shown(k: str) -> str:
             header = self.binding.headers.get(k, k)
             return header if header != k else names.get(k, k)
 
         values = ", ".join(f"{shown(k)}={fmt_value(to_py(self.binding.typed[k].iloc[row], t), lang)}"
                            for k, t in self.binding.types.items() if k not in rs.params)
-        lines.append(f"  {'取值' if zh else 'values'}: {values}")
+        lines.append("  " + tr(lang, "values: {values}", values=values))
         if any(self.errors[s.id][row] for s in rs.conditional_segments):
-            note = ("“无法判断”：条件用到的列为空或无效，该层级不匹配此行" if zh else
-                    "'cannot tell': a column the condition uses is blank or invalid, so it does not match")
-            lines.append(f"  {note}")
+            lines.append("  " + tr(lang, "'cannot tell': a column the condition uses is blank or invalid, so it does "
+                                         "not match"))
         return "\n".join(lines)
 
     def _row_reason(self, row: int, lang: str) -> str:
@@ -172,7 +173,7 @@ class Classification:
                 continue
             row: dict[str, Any] = {
                 "id": seg.id if seg else "",
-                "label": seg.label.get(lang) if seg else ("(no segment)" if lang == "en" else "（未分层）"),
+                "label": seg.label.get(lang) if seg else tr(lang, "(no segment)"),
                 "count": count,
                 "share": count / self.n if self.n else 0.0,
                 "color": seg.color if seg else None,

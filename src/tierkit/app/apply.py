@@ -84,7 +84,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                              sheet_rows=sheet_rows or workbook_sheet_rows(Path(table.path)))
     several = len(rulesets) > 1
     results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source) for rs in rulesets]
-    notes = [f"{res.ruleset.name}: {note}" for res in results for note in res.binding.notes]
+    notes = [f"{res.ruleset.name}: {note.text(lang)}" for res in results for note in res.binding.notes]
     lengths = {res.n for res in results}
     if len(lengths) > 1:
         raise TierkitError("these rule sets make tables of different lengths (one works per order, one per "
@@ -156,7 +156,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         if meta and meta.get("features"):
             from ..features import describe_metadata
 
-            lines = describe_metadata(meta)
+            lines = describe_metadata(meta, lang)
             tables.append(SummaryTable(title=tr(lang, "Features and cut-points ({name})", name=rs.name),
                                        header=[tr(lang, "Detail")], rows=[[line] for line in lines]))
     return tables

@@ -7,21 +7,16 @@ from typing import Any
 
 from rule_engine import ast
 
-from ..numfmt import BLANK, fmt_value
+from ..i18n import mark, tr, trc
+from ..numfmt import fmt_value
 from .context import iter_symbols
 
 SYMBOLS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq_fzm": "=~",
            "eq_fzs": "=~~", "ne_fzm": "!~", "ne_fzs": "!~~", "add": "+", "sub": "-", "mul": "*",
            "tdiv": "/", "fdiv": "//", "mod": "%", "pow": "**", "and": "and", "or": "or"}
 PRETTY = {"ge": "≥", "le": "≤", "ne": "≠", "eq": "=", "gt": ">", "lt": "<"}
-WORDS = {
-    "en": {"and": "and", "or": "or", "not": "not", "in": "is", "one_of": " or ", "blank": BLANK["en"],
-           "matches": "matches", "contains": "contains", "is": "is", "else": "otherwise",
-           "default": "every customer no other tier took", "today": "today", "now": "now"},
-    "zh": {"and": "且", "or": "或", "not": "非", "in": "为", "one_of": "或", "blank": BLANK["zh"],
-           "matches": "匹配", "contains": "包含", "is": "为", "else": "否则",
-           "default": "未被其他层级选中的所有客户", "today": "今天", "now": "现在"},
-}
+#: built-in symbols (``$today``) as conditions read them, translated with trc(lang, "condition", ...)
+BUILTINS = {"today": mark("condition", "today"), "now": mark("condition", "now")}
 
 
 def to_source(node: Any) -> str:
@@ -82,41 +77,46 @@ Namer = Callable[[str], str]
 def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
     """``Revenue ≥ 100,000 and region is North or East``: a rule as a manager reads it."""
     namer = namer or (lambda s: s)
-    w = WORDS[lang]
     if isinstance(node, ast.Statement):
         node = node.expression
     if isinstance(node, ast.LogicExpression):
-        sep = f" {w[node.type]} " if lang == "en" else w[node.type]
         parts = [plain_words(x, lang, namer) for x in (node.left, node.right)]
-        parts = [f"({p})" if isinstance(x, ast.LogicExpression) and x.type != node.type else p
-                 for p, x in zip(parts, (node.left, node.right), strict=True)]
-        return sep.join(parts)
+        left, right = [f"({p})" if isinstance(x, ast.LogicExpression) and x.type != node.type else p
+                       for p, x in zip(parts, (node.left, node.right), strict=True)]
+        if node.type == "and":
+            return trc(lang, "condition", "{left} and {right}", left=left, right=right)
+        return trc(lang, "condition", "{left} or {right}", left=left, right=right)
     if isinstance(node, ast.SymbolExpression):
         if node.scope == "built-in":
-            return w.get(node.name, node.name)
+            return trc(lang, "condition", BUILTINS[node.name]) if node.name in BUILTINS else node.name  # i18n: marked
         return namer(node.name)
     if isinstance(node, ast.LiteralExpressionBase) and not isinstance(node, ast.ArrayExpression):
         return fmt_value(node.value, lang)
     if isinstance(node, ast.ArrayExpression):
-        return w["one_of"].join(plain_words(v, lang, namer) for v in node.value)
+        return trc(lang, "condition: between alternatives", " or ").join(plain_words(v, lang, namer)
+                                                                        for v in node.value)
     if isinstance(node, ast.ContainsExpression):
+        member, container = plain_words(node.member, lang, namer), plain_words(node.container, lang, namer)
         if isinstance(node.container, ast.ArrayExpression):
-            return f"{plain_words(node.member, lang, namer)} {w['in']} {plain_words(node.container, lang, namer)}"
-        return f"{plain_words(node.container, lang, namer)} {w['contains']} {plain_words(node.member, lang, namer)}"
+            return trc(lang, "condition", "{member} is {options}", member=member, options=container)
+        return trc(lang, "condition", "{container} contains {member}", container=container, member=member)
     if isinstance(node, ast.UnaryExpression):
         inner = plain_words(node.right, lang, namer)
-        return f"{w['not']} ({inner})" if node.type == "not" else f"-{inner}"
+        return trc(lang, "condition", "not ({inner})", inner=inner) if node.type == "not" else f"-{inner}"
     if isinstance(node, ast.ComparisonExpression):
         left, right = plain_words(node.left, lang, namer), plain_words(node.right, lang, namer)
         if node.type.endswith(("fzm", "fzs")):
-            neg = f"{w['not']} " if node.type.startswith("ne") else ""
-            return f"{left} {neg}{w['matches']} {right}"
+            if node.type.startswith("ne"):
+                return trc(lang, "condition", "{left} not matches {right}", left=left, right=right)
+            return trc(lang, "condition", "{left} matches {right}", left=left, right=right)
         if isinstance(node.right, ast.NullExpression):
-            return f"{left} {w['is']} {w['blank']}" if node.type == "eq" else f"{left} ≠ {w['blank']}"
+            if node.type == "eq":
+                return trc(lang, "condition", "{left} is blank", left=left)
+            return trc(lang, "condition", "{left} ≠ blank", left=left)
         return f"{left} {PRETTY.get(node.type, node.type)} {right}"
     if isinstance(node, ast.CoalesceExpression):
-        blank = "if blank" if lang == "en" else "若为空"
-        return f"{plain_words(node.left, lang, namer)} ({blank} {plain_words(node.right, lang, namer)})"
+        return trc(lang, "condition", "{value} (if blank {fallback})", value=plain_words(node.left, lang, namer),
+                   fallback=plain_words(node.right, lang, namer))
     if hasattr(node, "left") and hasattr(node, "type"):
         sides = []
         for side in (node.left, node.right):
@@ -181,8 +181,7 @@ def reason_template(node: Any, lang: str = "en", namer: Namer | None = None,
             and isinstance(node.container, ast.ArrayExpression):
         name = node.member.name
         items = ", ".join(_escape(plain_words(v, lang, namer)) for v in node.container.value)
-        word = "in" if lang == "en" else "属于"
-        return f"{namer(name)} {{{name}}} {word} [{items}]", [name]
+        return tr(lang, "{field} {value} in [{items}]", field=namer(name), value=f"{{{name}}}", items=items), [name]
     names = [n for n in referenced(node) if n not in params]
     text = _escape(plain_words(node, lang, namer))
     if names:

@@ -28,6 +28,7 @@ from tierkit.features.scores import (
     share_of_total,
 )
 from tierkit.features.specs import FeatureSpec
+from tierkit.i18n import tr
 from tierkit.names import find_column
 
 __all__ = [
@@ -52,12 +53,12 @@ __all__ = [
 ]
 
 
-def describe_metadata(meta: dict[str, Any]) -> list[str]:
-    """One line per feature, for the summary sheet (so a result can be reproduced by hand)."""
+def describe_metadata(meta: dict[str, Any], lang: str = "en") -> list[str]:
+    """One line per feature, for the summary sheet (so a result can be reproduced by hand), in ``lang``."""
     lines: list[str] = []
     if meta.get("as_of") is not None:
-        lines.append(f"as of {meta['as_of']}")
-    lines.extend(describe_feature(item) for item in meta.get("features", []))
+        lines.append(tr(lang, "as of {date}", date=meta["as_of"]))
+    lines.extend(describe_feature(item, lang) for item in meta.get("features", []))
     for name in meta.get("skipped", []):
-        lines.append(f"{name}: skipped (its columns are not in this table)")
+        lines.append(tr(lang, "{name}: skipped (its columns are not in this table)", name=name))
     return lines

@@ -12,11 +12,17 @@ from tierkit.errors import DataError, did_you_mean
 from tierkit.features.columns import find_column, norm
 from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
 from tierkit.features.specs import ARG, Fail, FeatureContext, FeatureSpec, Names, SheetSource, names, shown
+from tierkit.i18n import mark, tr, trc
 
 __all__ = ["FromOrders"]
 
 ORDER_COLUMNS = ("customer", "date", "amount", "margin", "product", "channel", "order")
 REQUIRED = ("customer", "date", "amount")
+#: the columns of an orders table as the summary sheet names them
+ROLE_WORDS = {"customer": mark("orders column", "customer"), "date": mark("orders column", "date"),
+              "amount": mark("orders column", "amount"), "margin": mark("orders column", "margin"),
+              "product": mark("orders column", "product"), "channel": mark("orders column", "channel"),
+              "order": mark("orders column", "order")}
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ class FromOrders(FeatureSpec):
                     for k in ORDER_COLUMNS}
 
         found = cols(frame)
-        mode = "orders table"
+        mode = mark("orders mode", "orders table")
         orders: pd.DataFrame | None = frame
         if not (found["customer"] and found["date"] and found["amount"]):
             orders = _sheet(ctx.sheets, conf.sheet)
@@ -98,7 +104,7 @@ class FromOrders(FeatureSpec):
                 raise DataError(f"no orders sheet '{shown(conf.sheet)}' for from_orders",
                                 hint="open the workbook that holds it, or name it with sheet:")
             found = cols(orders)
-            mode = "joined"
+            mode = mark("orders mode", "joined")
         assert orders is not None
         for key in REQUIRED:
             if found[key] is None:
@@ -128,10 +134,16 @@ class FromOrders(FeatureSpec):
                 "columns": {k: v for k, v in found.items() if v}, "customers": len(feats), "as_of": as_of}
         return out, meta
 
-    @staticmethod
-    def describe(meta: Mapping[str, Any]) -> str:
-        cols = ", ".join(f"{k}={v}" for k, v in meta.get("columns", {}).items())
-        return f"customer features from orders ({meta.get('mode')}; {cols}): {meta.get('customers')} customers"
+    @classmethod
+    def describe(cls, meta: Mapping[str, Any], lang: str = "en") -> str:
+        cols = ", ".join(f"{_role(k, lang)}={v}" for k, v in meta.get("columns", {}).items())
+        mode = trc(lang, "orders mode", str(meta.get("mode")))  # i18n: marked
+        return tr(lang, "customer features from orders ({mode}; {columns}): {n} customers", mode=mode, columns=cols,
+                  n=meta.get("customers"))
+
+
+def _role(key: str, lang: str) -> str:
+    return trc(lang, "orders column", ROLE_WORDS[key]) if key in ROLE_WORDS else key  # i18n: marked
 
 
 def _sheet(sheets: SheetSource | None, name: Names) -> pd.DataFrame | None:

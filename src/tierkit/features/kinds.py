@@ -25,6 +25,7 @@ from tierkit.features.specs import (
     texts,
     whole,
 )
+from tierkit.i18n import join, mark, tr, trc
 from tierkit.numfmt import fmt_cut_point
 
 __all__ = ["DaysSince", "Difference", "Flags", "ParetoShare", "PercentRank", "QuantileScore", "Ratio", "Share", "Sum"]
@@ -72,6 +73,7 @@ class ParetoShare(_ShareOf):
     """Cumulative share of the rows ranked above (ABC / 80-20)."""
 
     kind: ClassVar[str] = "pareto_share"
+    title: ClassVar[str] = mark("feature kind", "pareto_share")
     share: ClassVar[str] = "pareto_share"
 
 
@@ -80,6 +82,7 @@ class Share(_ShareOf):
     """Value / the total of positive values."""
 
     kind: ClassVar[str] = "share"
+    title: ClassVar[str] = mark("feature kind", "share")
     share: ClassVar[str] = "share_of_total"
 
 
@@ -98,7 +101,8 @@ class QuantileScore(OneColumn):
                meta: dict[str, Any]) -> pd.Series:
         edges = list(self.edges) if self.edges is not None else None
         meta.update(bins=len(edges) + 1 if edges else self.bins, reverse=self.reverse,
-                    method="fixed edges" if edges else "quantiles (mid-rank)", skip_zero=self.skip_zero)
+                    method=mark("feature method", "fixed edges") if edges else
+                    mark("feature method", "quantiles (mid-rank)"), skip_zero=self.skip_zero)
         groups = [(None, frame)] if by is None else list(frame.groupby(by, sort=False, dropna=False))
         parts, cuts = [], {}
         for key, group in groups:
@@ -114,16 +118,20 @@ class QuantileScore(OneColumn):
         meta["counts"] = {int(k): int(v) for k, v in counts.items()}  # type: ignore[call-overload]
         return out
 
-    @staticmethod
-    def describe(meta: Mapping[str, Any]) -> str:
-        inputs = ", ".join(map(str, meta.get("inputs", [])))
+    @classmethod
+    def describe(cls, meta: Mapping[str, Any], lang: str = "en") -> str:
         cuts = meta.get("cut_points")
-        rev = ", reversed: lower is better" if meta.get("reverse") else ""
         if isinstance(cuts, dict):
             shown = "; ".join(f"{g}: {', '.join(fmt_cut_point(c) for c in cs)}" for g, cs in cuts.items())
         else:
             shown = ", ".join(fmt_cut_point(c) for c in cuts or [])
-        return f"{meta.get('output')}: {meta.get('bins')} {meta.get('method')} of {inputs}{rev}; cut points {shown}"
+        method = str(meta.get("method"))
+        words = dict(output=meta.get("output"), bins=meta.get("bins"), inputs=join(lang, meta.get("inputs", [])),
+                     method=trc(lang, "feature method", method), cuts=shown)  # i18n: marked
+        if meta.get("reverse"):
+            return tr(lang, "{output}: {bins} {method} of {inputs}, reversed: lower is better; cut points {cuts}",
+                      **words)
+        return tr(lang, "{output}: {bins} {method} of {inputs}; cut points {cuts}", **words)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,6 +139,7 @@ class PercentRank(OneColumn):
     """SQL PERCENT_RANK, 0 (smallest) .. 1 (largest)."""
 
     kind: ClassVar[str] = "percent_rank"
+    title: ClassVar[str] = mark("feature kind", "percent_rank")
     by: Names | None = field(default=None, metadata=option(names))
     reverse: bool = field(default=False, metadata=option(boolean))
 
@@ -147,6 +156,7 @@ class DaysSince(OneColumn):
     """Whole days from a date column to the as-of day."""
 
     kind: ClassVar[str] = "days_since"
+    title: ClassVar[str] = mark("feature kind", "days_since")
 
     def series(self, frame: pd.DataFrame, cols: Mapping[str, str | None], by: str | None, ctx: FeatureContext,
                meta: dict[str, Any]) -> pd.Series:
@@ -187,6 +197,7 @@ class Arithmetic(ColumnFeature):
 @dataclass(frozen=True, kw_only=True)
 class Sum(Arithmetic):
     kind: ClassVar[str] = "sum"
+    title: ClassVar[str] = mark("feature kind", "sum")
     count: ClassVar[int | None] = None
 
     def combine(self, values: list[pd.Series], raw: list[pd.Series]) -> pd.Series:
@@ -200,6 +211,7 @@ class Sum(Arithmetic):
 @dataclass(frozen=True, kw_only=True)
 class Difference(Arithmetic):
     kind: ClassVar[str] = "difference"
+    title: ClassVar[str] = mark("feature kind", "difference")
 
     def combine(self, values: list[pd.Series], raw: list[pd.Series]) -> pd.Series:
         return values[0] - values[1]
@@ -208,6 +220,7 @@ class Difference(Arithmetic):
 @dataclass(frozen=True, kw_only=True)
 class Ratio(Arithmetic):
     kind: ClassVar[str] = "ratio"
+    title: ClassVar[str] = mark("feature kind", "ratio")
 
     def combine(self, values: list[pd.Series], raw: list[pd.Series]) -> pd.Series:
         return values[0] / values[1].where(values[1] != 0)
@@ -251,9 +264,9 @@ class Flags(ColumnFeature):
         meta["flagged"] = int(out.notna().sum())
         return out
 
-    @staticmethod
-    def describe(meta: Mapping[str, Any]) -> str:
-        inputs = ", ".join(map(str, meta.get("inputs", [])))
-        if not inputs:
-            return f"{meta.get('output')}: no flag columns in this table (nothing flagged)"
-        return f"{meta.get('output')}: flags from {inputs} ({meta.get('flagged')} rows flagged)"
+    @classmethod
+    def describe(cls, meta: Mapping[str, Any], lang: str = "en") -> str:
+        if not meta.get("inputs"):
+            return tr(lang, "{output}: no flag columns in this table (nothing flagged)", output=meta.get("output"))
+        return tr(lang, "{output}: flags from {inputs} ({n} rows flagged)", output=meta.get("output"),
+                  inputs=join(lang, meta.get("inputs", [])), n=meta.get("flagged"))

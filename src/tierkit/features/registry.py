@@ -72,7 +72,7 @@ def feature_texts(specs: Iterable[FeatureSpec | Mapping[str, Any]] | None) -> se
     return set().union(*(spec.texts() for spec in as_specs(specs)))
 
 
-def describe_feature(meta: Mapping[str, Any]) -> str:
-    """The summary-sheet line of one feature's metadata (by its kind)."""
+def describe_feature(meta: Mapping[str, Any], lang: str = "en") -> str:
+    """The summary-sheet line of one feature's metadata (by its kind), in ``lang``."""
     cls = KINDS.get(str(meta.get("kind")), FeatureSpec)
-    return cls.describe(meta)
+    return cls.describe(meta, lang)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from tierkit.errors import DataError, RuleFileError, did_you_mean
 from tierkit.features.columns import find_column
+from tierkit.i18n import join, tr, trc
 
 __all__ = ["ARG", "ColumnFeature", "FeatureContext", "FeatureSpec", "Names", "SheetSource", "option"]
 
@@ -106,6 +107,8 @@ class FeatureSpec:
     """One entry of a rule file's ``features:`` list."""
 
     kind: ClassVar[str]
+    #: the kind as the summary sheet names it (``mark("feature kind", ...)``; empty: the kind key)
+    title: ClassVar[str] = ""
     optional: bool = field(default=False, metadata=option(boolean))
     line: int | None = field(default=None, compare=False, metadata={"key": False})
 
@@ -157,11 +160,12 @@ class FeatureSpec:
         """Add this feature to ``frame`` (which it may change); None when an optional input is missing."""
         raise NotImplementedError
 
-    @staticmethod
-    def describe(meta: Mapping[str, Any]) -> str:
-        """One line of the summary sheet from the metadata ``compute`` returned."""
-        inputs = ", ".join(map(str, meta.get("inputs", [])))
-        return f"{meta.get('output')}: {meta.get('kind')} of {inputs}"
+    @classmethod
+    def describe(cls, meta: Mapping[str, Any], lang: str = "en") -> str:
+        """One line of the summary sheet from the metadata ``compute`` returned, in ``lang``."""
+        kind = trc(lang, "feature kind", cls.title) if cls.title else str(meta.get("kind"))  # i18n: marked
+        return tr(lang, "{output}: {kind} of {inputs}", output=meta.get("output"), kind=kind,
+                  inputs=join(lang, meta.get("inputs", [])))
 
     def texts(self) -> set[str]:
         """Every text in the spec (to know which declared fields the features read)."""
