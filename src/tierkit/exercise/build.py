@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, TierkitError, Where, display_path
+from ..i18n import languages, tr, trc
 from ..segment import Classification
 from .model import LEVELS, ExerciseSettings, StudentExercise, exercise_ruleset, format_value, row_hash, student_seed
 from .plugin import ExercisePlugin, draw_exercise, get_plugin, shown_columns
@@ -44,8 +45,29 @@ def student_names(count: int | None, lang: str) -> list[str]:
     if n < 1 or n > 2000:
         raise TierkitError(f"--students {n}: give a number from 1 to 2000")
     width = max(2, len(str(n)))
-    prefix = "学生" if lang == "zh" else "student"
-    return [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+    return [trc(lang, "student file name", "student{number}", number=f"{i:0{width}d}") for i in range(1, n + 1)]
+
+
+def roster_lang(value: object) -> str | None:
+    """The language a roster's lang cell names: a code (``zh``, ``zh-CN``, ``en``), a country (``cn``) or a
+    language's name in any language tierkit speaks (``中文``, ``Chinese``, ``英文``); None if it names none."""
+    text = str(value).strip().lower().replace("-", "_") if isinstance(value, str) else ""
+    if not text:
+        return None
+    from .texts import language_name
+
+    for lang in languages():
+        names = {language_name(lang, other).lower() for other in languages()}
+        if text.split("_")[0] == lang or text in names or any(n[:1] == text[:1] and not n[:1].isascii()
+                                                              for n in names):
+            return lang
+    try:  # a country: cn -> zh
+        from babel.core import get_global
+
+        likely = str(get_global("likely_subtags").get(f"und_{text.upper()}", "")).split("_")[0]
+    except (ImportError, LookupError, ValueError):
+        likely = ""
+    return likely if likely in languages() else None
 
 
 def read_roster(path: str | Path) -> list[tuple[str, str | None]]:
@@ -74,11 +96,7 @@ def read_roster(path: str | Path) -> list[tuple[str, str | None]]:
             raise InputFileError(f"student '{name}' is listed twice in the roster", where=Where(file=display_path(p)),
                                  hint="give every student a unique name (add a class or number)")
         seen.add(name)
-        lang = None
-        if lang_col is not None and isinstance(row[lang_col], str):
-            text = row[lang_col].strip().lower()
-            lang = "zh" if text.startswith(("zh", "中", "cn")) else "en" if text.startswith(("en", "英")) else None
-        out.append((name, lang))
+        out.append((name, roster_lang(row[lang_col]) if lang_col is not None else None))
     if not out:
         raise InputFileError("the roster has no students", where=Where(file=display_path(p)))
     return out
@@ -94,9 +112,11 @@ def _reasons(res: Classification, frame: pd.DataFrame, spec: ExercisePlugin, lan
     out = []
     for reason, tier, (_, row) in zip(reasons, res.tier_ids(), frame.iterrows(), strict=True):
         if tier == default.id:
-            values = [f"{fields[n].display(lang) if n in fields else n} {format_value(row[n], kind, lang)}"
+            values = [tr(lang, "{field} {value}", field=fields[n].display(lang) if n in fields else n,
+                         value=format_value(row[n], kind, lang))
                       for n, kind in spec.deciding if n in row.index]
-            reason = f"{reason}: {', '.join(values)}" if lang == "en" else f"{reason}：{'，'.join(values)}"
+            reason = tr(lang, "{reason}: {values}", reason=reason,
+                        values=trc(lang, "list of values", ", ").join(values))
         out.append(reason)
     return out
 
@@ -123,8 +143,8 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
         s_lang = student_lang or lang
         s_seed = student_seed(seed, name)
         frame, res = draw_exercise(rs, spec, level, np.random.default_rng(s_seed), s_lang)
-        frame = frame.assign(_tier=res.tier_ids(), _reason_en=_reasons(res, frame, spec, "en"),
-                             _reason_zh=_reasons(res, frame, spec, "zh"))
+        reasons = {code: _reasons(res, frame, spec, code) for code in languages()}
+        frame = frame.assign(_tier=res.tier_ids(), **{f"_reason_{code}": reasons[code] for code in reasons})
         if level == 1 and spec.sort_by:
             frame = frame.sort_values(spec.sort_by, ascending=False, kind="mergesort")
         frame = frame.reset_index(drop=True)
@@ -142,7 +162,7 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
         used.add(file.lower())
         out.append(StudentExercise(
             student=name, seed=s_seed, lang=s_lang, file=f"{file}.xlsx", frame=shown, columns=columns,
-            expected=list(frame["_tier"]), reasons={"en": list(frame["_reason_en"]), "zh": list(frame["_reason_zh"])},
+            expected=list(frame["_tier"]), reasons={code: list(frame[f"_reason_{code}"]) for code in reasons},
             thresholds=thresholds, row_hashes=hashes))
     exercise = ClassExercise(exercise_id(method, level, seed, names, rs.params), method, level, seed, lang,
                              self_check, source, dict(rs.params), out)

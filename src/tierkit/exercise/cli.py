@@ -42,18 +42,15 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
       tierkit exercise new --method abc --level 2 --students 25 --seed 7 --lang zh -o class1
       -> class1/students/学生01.xlsx ... (hand these out), class1/answer_key.xlsx, class1/roster.xlsx
     """
-    from ..errors import TierkitError, display_path
+    from ..errors import TierkitError
     from .api import new_exercise
 
     if roster and students is not None:
         raise TierkitError("give either --students or --roster, not both")
     run = new_exercise(method, out_dir, level=level, students=students, roster=roster, seed=seed, lang=lang,
                        self_check=self_check, force=force)
-    cls = run.exercise
-    click.echo(f"exercise {cls.exercise_id}: {len(run.files)} workbooks in "
-               f"{display_path(run.files[0].parent) if run.files else display_path(Path(out_dir))} (seed {cls.seed})")
-    click.echo(f"answer key: {display_path(run.key)}  (keep it; do not hand it out)")
-    click.echo(f"roster: {display_path(run.roster)}")
+    for line in run.lines(lang):
+        click.echo(line)
 
 
 @exercise.command("grade")
@@ -84,5 +81,5 @@ def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str
         if not Path(item).exists():
             raise InputFileError(f"not found: {item}", hint="give the folder (or files) of the returned workbooks")
     run = grade_exercise(list(inputs), key, out, feedback_dir=feedback_dir, lang=lang, force=force)
-    for line in run.lines():
+    for line in run.lines(lang):
         click.echo(line)
