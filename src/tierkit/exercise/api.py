@@ -78,7 +78,7 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     ``rules`` is a rule file for the method (a trainer's copy of the built-in one); ``params`` override its
     cut-offs (``{"a_cutoff": 0.7}``).  The instructions, the answer key and the grading all use them."""
     if roster is not None:
-        names = read_roster(roster)
+        names = read_roster(roster, lang)
     elif isinstance(students, int) or students is None:
         names = [(s, None) for s in student_names(students, lang)]
     else:
@@ -86,8 +86,9 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     folder = Path(out_dir)
     key_path, roster_path = folder / KEY_NAME, folder / ROSTER_NAME
     if key_path.exists() and not force:
-        raise OutputExistsError(f"an exercise already exists in {display_path(folder)}",
-                                hint="use --force to replace it, or choose another -o folder")
+        raise OutputExistsError(tr(lang, "an exercise already exists in {folder}", folder=display_path(folder)),
+                                hint=tr(lang, "use {force} to replace it, or choose another {output} folder",
+                                        force="--force", output="-o"))
     cls = build_class(method, level, names, seed=seed, lang=lang, self_check=self_check,
                       rules=str(rules) if rules is not None else None, params=params)
     (folder / STUDENTS_DIR).mkdir(parents=True, exist_ok=True)
@@ -108,7 +109,8 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
         fb = Path(feedback_dir).resolve()
         subs = [s for s in subs if not s.path.resolve().is_relative_to(fb)]
     if out_path.exists() and not force:
-        raise OutputExistsError(f"output exists: {display_path(out_path)}", hint="use --force to overwrite it")
+        raise OutputExistsError(tr(lang or answer_key.lang, "output exists: {path}", path=display_path(out_path)),
+                                hint=tr(lang or answer_key.lang, "use {force} to overwrite it", force="--force"))
     grades = write_grades(subs, answer_key, out_path, lang=lang)
     pdfs: list[Path] = []
     if feedback_dir is not None:

@@ -102,9 +102,11 @@ def write_grades(subs: list[Submission], key: AnswerKey, path: str | Path, *, la
     lang = lang or key.lang
     path = Path(path)
     if path.exists() and not force:
-        raise OutputExistsError(f"output exists: {display_path(path)}", hint="use --force to overwrite it")
+        raise OutputExistsError(tr(lang, "output exists: {path}", path=display_path(path)),
+                                hint=tr(lang, "use {force} to overwrite it", force="--force"))
     if not path.parent.is_dir():
-        raise TierkitError(f"output folder not found: {display_path(path.parent)}", hint="create it first")
+        raise TierkitError(tr(lang, "output folder not found: {path}", path=display_path(path.parent)),
+                           hint=tr(lang, "create it first"))
     with atomic_write(path, force=True) as fh:
         _write(subs, key, fh, lang)
     return path
