@@ -415,15 +415,9 @@ def self_check(book: Any, lang: str | None = None) -> str:
 
     meta_sheet = find_sheet(book, "_tierkit")
     if meta_sheet is None:
-        raise tierkit.TierkitError("this workbook is not a tierkit exercise (no _tierkit sheet)")
+        raise tierkit.TierkitError(tr(core.lang_of(lang), "this workbook is not a tierkit exercise"))
     meta_rows = sheet_values(meta_sheet)
     meta = {str(r[0]): r[1] for r in meta_rows if r and len(r) > 1 and r[0] is not None}
     data_sheet = find_sheet(book, str(meta.get("data_sheet") or "Data")) or book.sheets.active
-    result = check_my_answers(meta_rows, sheet_values(data_sheet))
     language = core.lang_of(lang or meta.get("lang"))
-    wrong = [str(result.first_row + i + 1) for i, m in enumerate(result.marks) if m == "✗"]
-    text = result.summary(language)
-    if wrong:
-        rows = ", ".join(wrong[:20]) + (" ..." if len(wrong) > 20 else "")
-        text += tr(language, "; look again at rows {rows}", rows=rows)
-    return text
+    return check_my_answers(meta_rows, sheet_values(data_sheet), language).report(language)

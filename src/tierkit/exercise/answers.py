@@ -1,4 +1,5 @@
-"""Answers as students type them: tier ids or names in either language, any case, extra spaces.
+"""Answers as students type them: tier ids or names in any language tierkit speaks (and any language the rule
+set's labels have), any case, extra spaces.
 
 >>> grade_answer("a类 · 关键客户", "A")
 True
@@ -16,7 +17,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..ruleset.model import RuleSet, Segment
+from ..i18n import languages, mark, trc
+from ..ruleset.model import RuleSet, Segment, Text
 from .plugin import exercise_methods
 
 #: the methods an exercise can teach: the built-in rule sets that have an exercise plugin
@@ -36,21 +38,41 @@ def normalise(text: object) -> str:
     return _DROP.sub("", value)
 
 
+#: a word a tier name may leave out at its end (忠诚客户 -> 忠诚), in each language
+_TAIL = mark("a word an answer may leave out at the end of a tier name", "customer")
+#: a word after a tier's letter or number that an answer may leave out (A类 -> A), in each language
+_CLASS = mark("a word after a tier letter that an answer may leave out", "class")
+
+
+def label_languages(text: Text) -> list[str]:
+    """The languages a label is read in: every language tierkit speaks and every language the label has."""
+    own = list(text.keys()) if hasattr(text, "keys") else [f for f in vars(text) if not f.startswith("_")]
+    return list(dict.fromkeys([*languages(), *own]))
+
+
+def _labels(seg: Segment) -> list[tuple[str, str]]:
+    """``(language, label)`` of a tier in every language (a language without its own label falls back)."""
+    return [(lang, seg.label.get(lang)) for lang in label_languages(seg.label)]
+
+
 def _variants(seg: Segment) -> set[str]:
-    names = {seg.id, seg.label.en, seg.label.zh}
+    labels = _labels(seg)
     out: set[str] = set()
-    for name in names:
+    for name in (seg.id, *(name for _, name in labels)):
         if not name:
             continue
         out.add(normalise(name))
         parts = [p for p in _SPLIT.split(name) if p.strip()]
         if len(parts) > 1:  # "A · Key account": "A" and "Key account" alone are accepted too
             out.update(normalise(p) for p in parts)
-    zh = seg.label.zh
-    if zh.endswith("客户") and len(zh) > 2:  # 忠诚客户 -> 忠诚
-        out.add(normalise(zh[:-2]))
-    if zh.endswith("类") and len(zh) <= 3:
-        out.add(normalise(zh[:-1]))
+    for lang, name in labels:
+        tail = normalise(trc(lang, "a word an answer may leave out at the end of a tier name", _TAIL))  # i18n: marked
+        word = normalise(trc(lang, "a word after a tier letter that an answer may leave out", _CLASS))  # i18n: marked
+        value = normalise(name)
+        if tail and value.endswith(tail) and len(value) > len(tail):  # 忠诚客户 -> 忠诚
+            out.add(value[:-len(tail)])
+        if word and value.endswith(word) and 0 < len(value) - len(word) <= 2:  # A类 -> A
+            out.add(value[:-len(word)])
     out.discard("")
     return out
 
@@ -84,10 +106,10 @@ class AnswerMap:
             return tier_id
 
     def choices(self) -> list[str]:
-        """The names a data-validation list offers: short ids (A, B, C), English and Chinese labels."""
+        """The names a data-validation list offers: short ids (A, B, C), then the labels in every language."""
         out: list[str] = []
         for seg in self.ruleset.segments:
-            for name in (seg.id if len(seg.id) <= 2 else "", seg.label.en, seg.label.zh):
+            for name in (seg.id if len(seg.id) <= 2 else "", *(name for _, name in _labels(seg))):
                 if name and name not in out:
                     out.append(name)
         return out
@@ -107,7 +129,7 @@ def is_blank(answer: object) -> bool:
 
 def grade_answer(answer: object, expected: object, method: str | None = None,
                  methods: Iterable[str] = METHODS) -> bool:
-    """True when ``answer`` names the same tier as ``expected`` (an id or a label, either language).
+    """True when ``answer`` names the same tier as ``expected`` (an id or a label, in any language).
 
     With ``method`` (``abc``, ``rfm``, ...) names are looked up in that rule set; without it, in the
     first exercise method whose tiers include ``expected``.  A blank answer is always wrong.

@@ -7,13 +7,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OutputExistsError, display_path
+from ..i18n import join, tr
 from .build import ClassExercise, build_class, read_roster, student_names
-from .grade import OK, Submission, counted, grade_files
+from .grade import OK, Submission, counted, grade_files, status_text
 from .gradebook import write_grades
 from .keybook import AnswerKey, read_key, write_key, write_roster
 from .workbook import write_exercise
 
 KEY_NAME, ROSTER_NAME, STUDENTS_DIR = "answer_key.xlsx", "roster.xlsx", "students"
+
+
+@dataclass
+class GradeRun:
+    key: AnswerKey
+    submissions: list[Submission]
+    grades: Path
+    feedback: list[Path] = field(default_factory=list)
+
+    def lines(self, lang: str | None = None) -> list[str]:
+        """What the CLI prints, in ``lang`` (default the exercise's): the class average and each file that needs
+        the trainer's eye."""
+        lang = lang or self.key.lang
+        graded = counted(self.submissions)
+        out = []
+        if graded:
+            mean = sum(s.score for s in graded) / len(graded)
+            out.append(tr(lang, "graded {n} of {total} students; class average {mean}", n=len(graded),
+                          total=len(self.key.students), mean=f"{mean:.0%}"))
+        else:
+            out.append(tr(lang, "graded 0 of {total} students", total=len(self.key.students)))
+        for sub in self.submissions:
+            if sub.status != OK:
+                out.append("  " + tr(lang, "{file}: {status}: {problem}", file=sub.name,
+                                     status=status_text(sub.status, lang), problem=sub.problem_text(lang)))
+        missing = set(self.key.students) - {s.student.student for s in graded if s.student}
+        if missing:
+            out.append("  " + tr(lang, "missing: {students}", students=join(lang, sorted(missing))))
+        out.append(tr(lang, "wrote {path}", path=display_path(self.grades)))
+        if self.feedback:
+            out.append(tr(lang, "wrote {n} feedback PDFs in {folder}", n=len(self.feedback),
+                          folder=display_path(self.feedback[0].parent)))
+        return out
 
 
 @dataclass
@@ -24,33 +58,15 @@ class NewRun:
     roster: Path
     files: list[Path] = field(default_factory=list)
 
-
-@dataclass
-class GradeRun:
-    key: AnswerKey
-    submissions: list[Submission]
-    grades: Path
-    feedback: list[Path] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        """What the CLI prints: the class average and each file that needs the trainer's eye."""
-        graded = counted(self.submissions)
-        out = []
-        if graded:
-            mean = sum(s.score for s in graded) / len(graded)
-            out.append(f"graded {len(graded)} of {len(self.key.students)} students; class average {mean:.0%}")
-        else:
-            out.append(f"graded 0 of {len(self.key.students)} students")
-        for sub in self.submissions:
-            if sub.status != OK:
-                out.append(f"  {sub.name}: {sub.status}: {sub.problem}")
-        missing = set(self.key.students) - {s.student.student for s in graded if s.student}
-        if missing:
-            out.append(f"  missing: {', '.join(sorted(missing))}")
-        out.append(f"wrote {display_path(self.grades)}")
-        if self.feedback:
-            out.append(f"wrote {len(self.feedback)} feedback PDFs in {display_path(self.feedback[0].parent)}")
-        return out
+    def lines(self, lang: str | None = None) -> list[str]:
+        """What the CLI prints, in ``lang`` (default the exercise's): where the workbooks, key and roster are."""
+        lang = lang or self.exercise.lang
+        cls = self.exercise
+        folder = self.files[0].parent if self.files else self.folder / STUDENTS_DIR
+        return [tr(lang, "exercise {exercise}: {n} workbooks in {folder} (seed {seed})", exercise=cls.exercise_id,
+                   n=len(self.files), folder=display_path(folder), seed=cls.seed),
+                tr(lang, "answer key: {path}  (keep it; do not hand it out)", path=display_path(self.key)),
+                tr(lang, "roster: {path}", path=display_path(self.roster))]
 
 
 def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: int | Sequence[str] | None = None,
@@ -62,7 +78,7 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     ``rules`` is a rule file for the method (a trainer's copy of the built-in one); ``params`` override its
     cut-offs (``{"a_cutoff": 0.7}``).  The instructions, the answer key and the grading all use them."""
     if roster is not None:
-        names = read_roster(roster)
+        names = read_roster(roster, lang)
     elif isinstance(students, int) or students is None:
         names = [(s, None) for s in student_names(students, lang)]
     else:
@@ -70,8 +86,9 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     folder = Path(out_dir)
     key_path, roster_path = folder / KEY_NAME, folder / ROSTER_NAME
     if key_path.exists() and not force:
-        raise OutputExistsError(f"an exercise already exists in {display_path(folder)}",
-                                hint="use --force to replace it, or choose another -o folder")
+        raise OutputExistsError(tr(lang, "an exercise already exists in {folder}", folder=display_path(folder)),
+                                hint=tr(lang, "use {force} to replace it, or choose another {output} folder",
+                                        force="--force", output="-o"))
     cls = build_class(method, level, names, seed=seed, lang=lang, self_check=self_check,
                       rules=str(rules) if rules is not None else None, params=params)
     (folder / STUDENTS_DIR).mkdir(parents=True, exist_ok=True)
@@ -92,7 +109,8 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
         fb = Path(feedback_dir).resolve()
         subs = [s for s in subs if not s.path.resolve().is_relative_to(fb)]
     if out_path.exists() and not force:
-        raise OutputExistsError(f"output exists: {display_path(out_path)}", hint="use --force to overwrite it")
+        raise OutputExistsError(tr(lang or answer_key.lang, "output exists: {path}", path=display_path(out_path)),
+                                hint=tr(lang or answer_key.lang, "use {force} to overwrite it", force="--force"))
     grades = write_grades(subs, answer_key, out_path, lang=lang)
     pdfs: list[Path] = []
     if feedback_dir is not None:

@@ -12,12 +12,21 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, TierkitError, Where, display_path
+from ..i18n import languages, mark, tr, trc
 from ..segment import Classification
 from .model import LEVELS, ExerciseSettings, StudentExercise, exercise_ruleset, format_value, row_hash, student_seed
 from .plugin import ExercisePlugin, draw_exercise, get_plugin, shown_columns
 
-_NAME_HEADERS = ("student", "name", "student name", "姓名", "学生", "学员", "学生姓名", "名字")
-_LANG_HEADERS = ("lang", "language", "语言")
+#: the headers of a roster's name and language columns, ``|`` between the words, in every language
+# i18n: the headers a roster's column of names may have, separated by | (the English ones are understood too)
+_NAME_HEADERS = mark("roster header", "student|name|student name")
+# i18n: the headers a roster's column of languages may have, separated by | (the English ones are understood too)
+_LANG_HEADERS = mark("roster header", "lang|language")
+
+
+def _roster_headers(words: str) -> list[str]:
+    found = [trc(lang, "roster header", words) for lang in languages()]  # i18n: marked
+    return list(dict.fromkeys(w.strip().lower() for text in found for w in text.split("|") if w.strip()))
 
 
 @dataclass
@@ -42,27 +51,51 @@ def safe_stem(name: str) -> str:
 def student_names(count: int | None, lang: str) -> list[str]:
     n = 20 if count is None else count
     if n < 1 or n > 2000:
-        raise TierkitError(f"--students {n}: give a number from 1 to 2000")
+        raise TierkitError(tr(lang, "{option} {n}: give a number from 1 to 2000", option="--students", n=n))
     width = max(2, len(str(n)))
-    prefix = "学生" if lang == "zh" else "student"
-    return [f"{prefix}{i:0{width}d}" for i in range(1, n + 1)]
+    return [trc(lang, "student file name", "student{number}", number=f"{i:0{width}d}") for i in range(1, n + 1)]
 
 
-def read_roster(path: str | Path) -> list[tuple[str, str | None]]:
+def roster_lang(value: object) -> str | None:
+    """The language a roster's lang cell names: a code (``zh``, ``zh-CN``, ``en``), a country (``cn``) or a
+    language's name in any language tierkit speaks (``中文``, ``Chinese``, ``英文``); None if it names none."""
+    text = str(value).strip().lower().replace("-", "_") if isinstance(value, str) else ""
+    if not text:
+        return None
+    from .texts import language_name
+
+    for lang in languages():
+        names = {language_name(lang, other).lower() for other in languages()}
+        if text.split("_")[0] == lang or text in names or any(n[:1] == text[:1] and not n[:1].isascii()
+                                                              for n in names):
+            return lang
+    try:  # a country: cn -> zh
+        from babel.core import get_global
+
+        likely = str(get_global("likely_subtags").get(f"und_{text.upper()}", "")).split("_")[0]
+    except (ImportError, LookupError, ValueError):
+        likely = ""
+    return likely if likely in languages() else None
+
+
+def read_roster(path: str | Path, lang: str = "en") -> list[tuple[str, str | None]]:
     """Students (and optionally their language) from a roster workbook or CSV: a column named student /
-    name / 姓名 / 学生 (else the first column) and an optional lang / language / 语言 column (en or zh)."""
+    name / 姓名 / 学生 (else the first column) and an optional lang / language / 语言 column (en, zh, 中文 ...).
+    Messages are in ``lang``."""
     from ..io import read_table
 
     p = Path(path)
     if not p.exists():
-        raise InputFileError(f"roster not found: {display_path(p)}", where=Where(file=display_path(p)))
+        raise InputFileError(tr(lang, "roster not found: {path}", path=display_path(p)),
+                             where=Where(file=display_path(p)))
     frame = read_table(p).frame
     if frame.empty:
-        raise InputFileError("the roster has no students", where=Where(file=display_path(p)),
-                             hint="put one student name per row under a 'student' header")
+        raise InputFileError(tr(lang, "the roster has no students"), where=Where(file=display_path(p)),
+                             hint=tr(lang, "put one student name per row under a '{header}' header",
+                                     header=trc(lang, "roster header", "student")))
     headers = {str(c).strip().lower(): c for c in frame.columns}
-    name_col = next((headers[h] for h in _NAME_HEADERS if h in headers), frame.columns[0])
-    lang_col = next((headers[h] for h in _LANG_HEADERS if h in headers), None)
+    name_col = next((headers[h] for h in _roster_headers(_NAME_HEADERS) if h in headers), frame.columns[0])
+    lang_col = next((headers[h] for h in _roster_headers(_LANG_HEADERS) if h in headers), None)
     out: list[tuple[str, str | None]] = []
     seen: set[str] = set()
     for _, row in frame.iterrows():
@@ -71,16 +104,13 @@ def read_roster(path: str | Path) -> list[tuple[str, str | None]]:
             continue
         name = str(value).strip()
         if name in seen:
-            raise InputFileError(f"student '{name}' is listed twice in the roster", where=Where(file=display_path(p)),
-                                 hint="give every student a unique name (add a class or number)")
+            raise InputFileError(tr(lang, "student '{name}' is listed twice in the roster", name=name),
+                                 where=Where(file=display_path(p)),
+                                 hint=tr(lang, "give every student a unique name (add a class or number)"))
         seen.add(name)
-        lang = None
-        if lang_col is not None and isinstance(row[lang_col], str):
-            text = row[lang_col].strip().lower()
-            lang = "zh" if text.startswith(("zh", "中", "cn")) else "en" if text.startswith(("en", "英")) else None
-        out.append((name, lang))
+        out.append((name, roster_lang(row[lang_col]) if lang_col is not None else None))
     if not out:
-        raise InputFileError("the roster has no students", where=Where(file=display_path(p)))
+        raise InputFileError(tr(lang, "the roster has no students"), where=Where(file=display_path(p)))
     return out
 
 
@@ -94,9 +124,11 @@ def _reasons(res: Classification, frame: pd.DataFrame, spec: ExercisePlugin, lan
     out = []
     for reason, tier, (_, row) in zip(reasons, res.tier_ids(), frame.iterrows(), strict=True):
         if tier == default.id:
-            values = [f"{fields[n].display(lang) if n in fields else n} {format_value(row[n], kind, lang)}"
+            values = [tr(lang, "{field} {value}", field=fields[n].display(lang) if n in fields else n,
+                         value=format_value(row[n], kind, lang))
                       for n, kind in spec.deciding if n in row.index]
-            reason = f"{reason}: {', '.join(values)}" if lang == "en" else f"{reason}：{'，'.join(values)}"
+            reason = tr(lang, "{reason}: {values}", reason=reason,
+                        values=trc(lang, "list of values", ", ").join(values))
         out.append(reason)
     return out
 
@@ -110,7 +142,7 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
     ``params``: cut-offs overriding the rule file's (``{"a_cutoff": 0.7}``)."""
     spec = get_plugin(method)
     if level not in LEVELS:
-        raise TierkitError(f"--level {level}: choose 1, 2 or 3")
+        raise TierkitError(tr(lang, "{option} {level}: choose 1, 2 or 3", option="--level", level=level))
     if seed is None:
         seed = secrets.randbelow(10**6)
     source = str(Path(rules).resolve()) if rules and Path(rules).is_file() else str(rules or method)
@@ -123,8 +155,8 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
         s_lang = student_lang or lang
         s_seed = student_seed(seed, name)
         frame, res = draw_exercise(rs, spec, level, np.random.default_rng(s_seed), s_lang)
-        frame = frame.assign(_tier=res.tier_ids(), _reason_en=_reasons(res, frame, spec, "en"),
-                             _reason_zh=_reasons(res, frame, spec, "zh"))
+        reasons = {code: _reasons(res, frame, spec, code) for code in languages()}
+        frame = frame.assign(_tier=res.tier_ids(), **{f"_reason_{code}": reasons[code] for code in reasons})
         if level == 1 and spec.sort_by:
             frame = frame.sort_values(spec.sort_by, ascending=False, kind="mergesort")
         frame = frame.reset_index(drop=True)
@@ -142,7 +174,7 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
         used.add(file.lower())
         out.append(StudentExercise(
             student=name, seed=s_seed, lang=s_lang, file=f"{file}.xlsx", frame=shown, columns=columns,
-            expected=list(frame["_tier"]), reasons={"en": list(frame["_reason_en"]), "zh": list(frame["_reason_zh"])},
+            expected=list(frame["_tier"]), reasons={code: list(frame[f"_reason_{code}"]) for code in reasons},
             thresholds=thresholds, row_hashes=hashes))
     exercise = ClassExercise(exercise_id(method, level, seed, names, rs.params), method, level, seed, lang,
                              self_check, source, dict(rs.params), out)

@@ -3,15 +3,33 @@ value is shown (dates as Excel serials)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from ..i18n import mark, trc
 from ..numfmt import fmt_amount
 from ..ruleset.model import Text
+
+#: the accepted range of a cut-off: ``(lower end included, upper end included or None for no upper end)``
+RANGES: dict[tuple[bool, bool | None], str] = {
+    (True, None): mark("accepted range", "from {lo}"),
+    (False, None): mark("accepted range", "above {lo}"),
+    (True, True): mark("accepted range", "from {lo} up to {hi}"),
+    (True, False): mark("accepted range", "from {lo} below {hi}"),
+    (False, True): mark("accepted range", "above {lo} up to {hi}"),
+    (False, False): mark("accepted range", "above {lo} below {hi}"),
+}
+
+
+def text_of(by_lang: Mapping[str, str]) -> Text:
+    """A rule-set :class:`Text` from texts by language (the languages a ``Text`` holds)."""
+    return Text(**{f.name: by_lang.get(f.name, "") for f in dataclasses.fields(Text)})
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -57,17 +75,8 @@ class Threshold:
 
     def range_text(self, lang: str = "en") -> str:
         lo, hi = self.show(self.lo, lang), self.show(self.hi, lang)
-        if lang == "zh":
-            left = "≥" if self.lo_closed else ">"
-            right = "≤" if self.hi_closed else "<"
-            if math.isinf(self.hi):
-                return f"{left} {lo}"
-            return f"{left} {lo} 且 {right} {hi}"
-        left = "from" if self.lo_closed else "above"
-        right = "up to" if self.hi_closed else "below"
-        if math.isinf(self.hi):
-            return f"{left} {lo}"
-        return f"{left} {lo} {right} {hi}"
+        text = RANGES[(self.lo_closed, None if math.isinf(self.hi) else self.hi_closed)]
+        return trc(lang, "accepted range", text, lo=lo, hi=hi)  # i18n: marked
 
 
 def to_serial(value: Any) -> float | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..clikit import force_option, lang_option, run_safely
+from ..i18n import tr
 from .answers import METHODS
 
 
@@ -42,18 +43,15 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
       tierkit exercise new --method abc --level 2 --students 25 --seed 7 --lang zh -o class1
       -> class1/students/学生01.xlsx ... (hand these out), class1/answer_key.xlsx, class1/roster.xlsx
     """
-    from ..errors import TierkitError, display_path
+    from ..errors import TierkitError
     from .api import new_exercise
 
     if roster and students is not None:
-        raise TierkitError("give either --students or --roster, not both")
+        raise TierkitError(tr(lang, "give either {a} or {b}, not both", a="--students", b="--roster"))
     run = new_exercise(method, out_dir, level=level, students=students, roster=roster, seed=seed, lang=lang,
                        self_check=self_check, force=force)
-    cls = run.exercise
-    click.echo(f"exercise {cls.exercise_id}: {len(run.files)} workbooks in "
-               f"{display_path(run.files[0].parent) if run.files else display_path(Path(out_dir))} (seed {cls.seed})")
-    click.echo(f"answer key: {display_path(run.key)}  (keep it; do not hand it out)")
-    click.echo(f"roster: {display_path(run.roster)}")
+    for line in run.lines(lang):
+        click.echo(line)
 
 
 @exercise.command("grade")
@@ -82,7 +80,8 @@ def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str
 
     for item in inputs:
         if not Path(item).exists():
-            raise InputFileError(f"not found: {item}", hint="give the folder (or files) of the returned workbooks")
+            raise InputFileError(tr(lang or "en", "not found: {path}", path=item),
+                                 hint=tr(lang or "en", "give the folder (or files) of the returned workbooks"))
     run = grade_exercise(list(inputs), key, out, feedback_dir=feedback_dir, lang=lang, force=force)
-    for line in run.lines():
+    for line in run.lines(lang):
         click.echo(line)

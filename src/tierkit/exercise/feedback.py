@@ -5,25 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .grade import Submission, counted
+from ..i18n import SOURCE_LANG, languages, tr, trc
+from .grade import BLANK, Submission, counted
 from .keybook import AnswerKey
 from .model import format_value
 
 TEMPLATE = "feedback.html.j2"
+#: ``<html lang>`` of a language whose tag is not its code
+_HTML_LANG = {"zh": "zh-Hans"}
 
-FEEDBACK_WORDS: dict[str, dict[str, str]] = {
-    "en": {"title": "Feedback", "score": "Score", "right": "right", "of": "of", "blank": "blank",
-           "wrong_rows": "Rows to look at again", "no": "No.", "customer": "Customer", "answer": "Your answer",
-           "right_tier": "Right tier", "reason": "Why", "thresholds": "Thresholds", "threshold": "Threshold",
-           "accepted": "Accepted", "result": "Result", "ok": "right", "bad": "wrong",
-           "all_right": "All answers are right.",
-           "exercise": "Exercise", "file": "File", "note": "Note", "none": "(blank)"},
-    "zh": {"title": "练习反馈", "score": "得分", "right": "正确", "of": "共", "blank": "未填",
-           "wrong_rows": "需要复习的行", "no": "序号", "customer": "客户", "answer": "你的答案",
-           "right_tier": "正确层级", "reason": "原因", "thresholds": "阈值", "threshold": "阈值",
-           "accepted": "可接受范围", "result": "结果", "ok": "正确", "bad": "错误", "all_right": "全部答对。",
-           "exercise": "练习", "file": "文件", "note": "备注", "none": "（未填）"},
-}
+
+def feedback_words(lang: str) -> dict[str, str]:
+    """The fixed words of a feedback PDF in ``lang``."""
+    return {
+        "wrong_rows": tr(lang, "Rows to look at again"), "no": trc(lang, "feedback header", "No."),
+        "customer": trc(lang, "feedback header", "Customer"), "answer": trc(lang, "feedback header", "Your answer"),
+        "right_tier": trc(lang, "feedback header", "Right tier"), "reason": trc(lang, "feedback header", "Why"),
+        "thresholds": trc(lang, "feedback header", "Thresholds"),
+        "threshold": trc(lang, "feedback header", "Threshold"),
+        "accepted": trc(lang, "feedback header", "Accepted"), "result": trc(lang, "feedback header", "Result"),
+        "ok": trc(lang, "feedback result", "right"), "bad": trc(lang, "feedback result", "wrong"),
+        "all_right": tr(lang, "All answers are right."), "none": tr(lang, "(blank)"),
+    }
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ class ThresholdLine:
 
 @dataclass(frozen=True)
 class FeedbackContext:
-    """Everything ``feedback.html.j2`` shows.  ``words`` holds the fixed texts in the student's language."""
+    """Everything ``feedback.html.j2`` shows.  ``words`` holds the fixed texts in the student's language; the
+    lines that hold values (title, kicker, score) are whole sentences from the catalogue."""
 
     lang: str
     title: str
@@ -67,18 +71,36 @@ class FeedbackContext:
 
     @property
     def html_lang(self) -> str:
-        return "zh-Hans" if self.lang == "zh" else "en"
+        return _HTML_LANG.get(self.lang, self.lang)
+
+    @property
+    def kicker(self) -> str:
+        return tr(self.lang, "Exercise {exercise} · File {file}", exercise=self.exercise_id, file=self.file)
+
+    @property
+    def score_text(self) -> str:
+        return tr(self.lang, "Score {pct}%", pct=self.score_pct)
+
+    @property
+    def score_line(self) -> str:
+        return tr(self.lang, "{correct} right · of {total} · blank {blank}", correct=self.correct, total=self.total,
+                  blank=self.blank)
+
+    @property
+    def note_text(self) -> str:
+        return tr(self.lang, "Note: {note}", note=self.note) if self.note else ""
 
 
 def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
     assert sub.student is not None
     student = sub.student
-    lang = student.lang if student.lang in FEEDBACK_WORDS else "en"
-    words = FEEDBACK_WORDS[lang]
+    lang = student.lang if student.lang in languages() else SOURCE_LANG
+    words = feedback_words(lang)
     amap = key.answers
+    reasons = student.reasons.get(lang) or student.reasons.get(SOURCE_LANG) or []
     wrong = tuple(
-        WrongRow(r.no, r.customer_id, words["none"] if r.status == "blank" else str(r.answer),
-                 amap.label(r.expected, lang), student.reasons[lang][r.no - 1])
+        WrongRow(r.no, r.customer_id, words["none"] if r.status == BLANK else str(r.answer),
+                 amap.label(r.expected, lang), reasons[r.no - 1] if r.no <= len(reasons) else "")
         for r in sub.rows if not r.right)
     thresholds = tuple(
         ThresholdLine(t.threshold.label.get(lang),
@@ -86,10 +108,10 @@ def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
                       t.threshold.range_text(lang), t.right)
         for t in sub.thresholds)
     return FeedbackContext(
-        lang=lang, title=f"{words['title']} · {key.ruleset.title.get(lang)}", student=student.student, file=sub.name,
-        exercise_id=key.exercise_id, score_pct=round(100 * sub.score), correct=sub.correct, total=sub.total,
-        blank=sum(r.status == "blank" for r in sub.rows), wrong=wrong, thresholds=thresholds, words=words,
-        note=sub.problem)
+        lang=lang, title=tr(lang, "Feedback · {title}", title=key.ruleset.title.get(lang)), student=student.student,
+        file=sub.name, exercise_id=key.exercise_id, score_pct=round(100 * sub.score), correct=sub.correct,
+        total=sub.total, blank=sum(r.status == BLANK for r in sub.rows), wrong=wrong, thresholds=thresholds,
+        words=words, note=sub.problem_text(lang))
 
 
 def render_feedback(ctx: FeedbackContext) -> str:

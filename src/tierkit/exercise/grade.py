@@ -13,15 +13,48 @@ from typing import Any
 from openpyxl import load_workbook
 
 from ..errors import display_path
+from ..i18n import join, languages, mark, trc
 from .answers import is_blank
 from .keybook import AnswerKey, KeyStudent
 from .model import Column, Threshold, data_fingerprint, row_hash, to_serial
-from .texts import WORDS
+from .texts import word_in_every_language
 from .workbook import META_SHEET
 
+#: a file's status (``status_text`` says it in a language)
 OK, NOT_WORKBOOK, OTHER, TAMPERED, UNKNOWN, DUPLICATE = (
-    "ok", "not a workbook", "other exercise", "tampered", "not recognised", "duplicate")
+    mark("grading status", "ok"), mark("grading status", "not a workbook"), mark("grading status", "other exercise"),
+    mark("grading status", "tampered"), mark("grading status", "not recognised"), mark("grading status", "duplicate"))
+#: an answer's status, and a student's without a file
+RIGHT, WRONG, BLANK, NOT_A_TIER, MISSING = (
+    mark("grading status", "right"), mark("grading status", "wrong"), mark("grading status", "blank"),
+    mark("grading status", "not a tier"), mark("grading status", "missing"))
 _LOCK_PREFIXES = ("~$", ".~lock.")
+
+
+def status_text(value: str, lang: str) -> str:
+    """A file or answer status in ``lang``."""
+    return trc(lang, "grading status", value)  # i18n: marked
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a file needs the trainer's eye: a message marked ``mark("grading problem", ...)`` and its values."""
+
+    message: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        values = {k: _listed(v, lang) if isinstance(v, tuple) else v for k, v in self.values.items()}
+        return trc(lang, "grading problem", self.message, **values)  # i18n: marked
+
+
+def _listed(items: tuple[Any, ...], lang: str, most: int = 8) -> str:
+    """The first ``most`` items in the language's list form, `` …`` when there are more."""
+    return join(lang, items[:most]) + (" …" if len(items) > most else "")
+
+
+def _problem(message: str, **values: Any) -> list[Problem]:
+    return [Problem(message, values)]
 
 
 @dataclass
@@ -36,8 +69,8 @@ class RowResult:
     @property
     def status(self) -> str:
         if self.right:
-            return "right"
-        return "blank" if is_blank(self.answer) else ("wrong" if self.answered else "not a tier")
+            return RIGHT
+        return BLANK if is_blank(self.answer) else (WRONG if self.answered else NOT_A_TIER)
 
 
 @dataclass
@@ -52,7 +85,7 @@ class ThresholdResult:
 class Submission:
     path: Path
     status: str
-    problem: str = ""
+    problems: list[Problem] = field(default_factory=list)
     student: KeyStudent | None = None
     rows: list[RowResult] = field(default_factory=list)
     thresholds: list[ThresholdResult] = field(default_factory=list)
@@ -61,6 +94,14 @@ class Submission:
     @property
     def name(self) -> str:
         return self.path.name
+
+    def problem_text(self, lang: str = "en") -> str:
+        """Every problem of the file in one line, in ``lang`` (empty when there is none)."""
+        return trc(lang, "list of problems", "; ").join(p.text(lang) for p in self.problems)
+
+    @property
+    def problem(self) -> str:
+        return self.problem_text("en")
 
     @property
     def graded(self) -> bool:
@@ -99,7 +140,7 @@ def _norm(text: Any) -> str:
 
 def _find_table(wb: Any, meta: dict[str, Any], columns: tuple[Column, ...]) -> tuple[Any, int, dict[str, int]] | None:
     """The Data sheet (by name, else any sheet with the id and answer headers), its header row and columns."""
-    id_names = {_norm(columns[0].label.en), _norm(columns[0].label.zh), _norm(meta.get("id_header"))}
+    id_names = {*(_norm(columns[0].label.get(lang)) for lang in languages()), _norm(meta.get("id_header"))}
     sheets = [wb[meta["data_sheet"]]] if meta.get("data_sheet") in wb.sheetnames else []
     sheets += [ws for ws in wb.worksheets if ws.title != META_SHEET and ws not in sheets]
     fallback = None
@@ -121,15 +162,15 @@ def _column_at(headers: dict[str, int], column: Column, meta: dict[str, Any]) ->
         written = {str(c[0]): str(c[2]) for c in json.loads(str(meta.get("columns") or "[]"))}
     except (ValueError, TypeError, IndexError):
         written = {}
-    for text in (column.label.en, column.label.zh, written.get(column.name)):
+    for text in (*(column.label.get(lang) for lang in languages()), written.get(column.name)):
         if text and _norm(text) in headers:
             return headers[_norm(text)]
     return None
 
 
 def _answer_col(headers: dict[str, int]) -> int | None:
-    for lang in ("en", "zh"):
-        col = headers.get(_norm(WORDS["answer"][lang]))
+    for text in word_in_every_language("answer"):
+        col = headers.get(_norm(text))
         if col is not None:
             return col
     return None
@@ -176,9 +217,12 @@ def read_submission(path: str | Path, key: AnswerKey) -> Submission:
     try:
         wb = load_workbook(p, data_only=True)
     except Exception as err:
-        hint = (" (save it as an Excel workbook, .xlsx)" if p.suffix.lower() in (".xls", ".ods", ".numbers", ".csv")
-                else "")
-        return Submission(p, NOT_WORKBOOK, f"cannot be read as an .xlsx workbook: {type(err).__name__}{hint}")
+        if p.suffix.lower() in (".xls", ".ods", ".numbers", ".csv"):
+            message = mark("grading problem", "cannot be read as an .xlsx workbook: {error} (save it as an Excel "
+                                              "workbook, .xlsx)")
+        else:
+            message = mark("grading problem", "cannot be read as an .xlsx workbook: {error}")
+        return Submission(p, NOT_WORKBOOK, _problem(message, error=type(err).__name__))
     try:
         return _grade_book(p, wb, key)
     finally:
@@ -189,15 +233,17 @@ def _grade_book(p: Path, wb: Any, key: AnswerKey) -> Submission:
     meta = _meta(wb)
     ex_id = meta.get("exercise_id")
     if ex_id and str(ex_id) != key.exercise_id:
-        return Submission(p, OTHER, f"belongs to another exercise ({ex_id}, student '{meta.get('student', '?')}'); "
-                                    f"this key grades {key.exercise_id}")
+        return Submission(p, OTHER, _problem(mark("grading problem", "belongs to another exercise ({exercise}, student "
+                                                            "'{student}'); this key grades {key}"),
+                                             exercise=ex_id, student=meta.get("student", "?"), key=key.exercise_id))
     columns = key.columns()
     table = _find_table(wb, meta, columns)
     if table is None:
         if meta:
             student = key.students.get(str(meta.get("student")))
-            return Submission(p, TAMPERED, "the Data sheet is missing", student)
-        return Submission(p, UNKNOWN, "no tierkit exercise data found in this workbook")
+            return Submission(p, TAMPERED, _problem(mark("grading problem", "the Data sheet is missing")), student)
+        message = mark("grading problem", "no tierkit exercise data found in this workbook")
+        return Submission(p, UNKNOWN, _problem(message))
     ws, header_row, headers = table
     col_index = [_column_at(headers, c, meta) for c in columns]
     answer_col = _answer_col(headers)
@@ -212,19 +258,21 @@ def _grade_book(p: Path, wb: Any, key: AnswerKey) -> Submission:
         answer = row[answer_col] if answer_col is not None and answer_col < len(row) else None
         data[cid] = (row_hash(values, columns), answer)
     student = None
-    note = ""
+    note: list[Problem] = []
     if meta.get("student") is not None:
         student = key.students.get(str(meta["student"]))
         if student is None:
-            return Submission(p, OTHER, f"student '{meta['student']}' is not in this answer key")
+            message = mark("grading problem", "student '{student}' is not in this answer key")
+            return Submission(p, OTHER, _problem(message, student=meta["student"]))
     if student is None:
         student = key.by_fingerprint(data_fingerprint(list(data), [h for h, _ in data.values()]))
         if student is None:  # metadata gone: the student whose customers these are
             best = max(key.students.values(), key=lambda s: len(set(s.ids) & data.keys()), default=None)
             if best is None or len(set(best.ids) & data.keys()) < max(1, len(best.ids) // 2):
-                return Submission(p, UNKNOWN, "no tierkit exercise information and the data match no student")
+                message = mark("grading problem", "no tierkit exercise information and the data match no student")
+                return Submission(p, UNKNOWN, _problem(message))
             student = best
-        note = "exercise information was removed from the file"
+        note = _problem(mark("grading problem", "exercise information was removed from the file"))
     changed = [cid for cid, h in zip(student.ids, student.row_hashes, strict=True)
                if cid not in data or data[cid][0] != h]
     extra = [cid for cid in data if cid not in set(student.ids)]
@@ -235,17 +283,16 @@ def _grade_book(p: Path, wb: Any, key: AnswerKey) -> Submission:
         answered = amap.resolve(answer)
         rows.append(RowResult(i, cid, expected, answer, answered, answered == expected))
     thresholds = _thresholds(wb, meta, student) if student.thresholds else []
-    problems = []
+    problems: list[Problem] = []
     if answer_col is None:
-        problems.append("the answer column is missing")
+        problems += _problem(mark("grading problem", "the answer column is missing"))
     if changed:
-        problems.append(f"data changed or removed for {len(changed)} customer(s): {', '.join(changed[:8])}"
-                        + (" …" if len(changed) > 8 else ""))
+        problems += _problem(mark("grading problem", "data changed or removed for {n} customer(s): {ids}"),
+                             n=len(changed), ids=tuple(changed))
     if extra:
-        problems.append(f"{len(extra)} customer(s) added: {', '.join(extra[:8])}")
+        problems += _problem(mark("grading problem", "{n} customer(s) added: {ids}"), n=len(extra), ids=tuple(extra))
     status = TAMPERED if problems else OK
-    problem = "; ".join([*problems, note] if note else problems)
-    return Submission(p, status, problem, student, rows, thresholds, changed + extra)
+    return Submission(p, status, problems + note, student, rows, thresholds, changed + extra)
 
 
 def _files(inputs: list[str | Path], skip: set[Path]) -> list[Path]:
@@ -272,7 +319,8 @@ def grade_files(inputs: list[str | Path], key: AnswerKey, skip: tuple[Path, ...]
     subs = []
     for f in _files(inputs, skip_set):
         if not f.exists():
-            subs.append(Submission(f, NOT_WORKBOOK, f"file not found: {display_path(f)}"))
+            subs.append(Submission(f, NOT_WORKBOOK, _problem(mark("grading problem", "file not found: {path}"),
+                                                             path=display_path(f))))
         else:
             subs.append(read_submission(f, key))
     by_student: dict[str, list[Submission]] = {}
@@ -283,8 +331,10 @@ def grade_files(inputs: list[str | Path], key: AnswerKey, skip: tuple[Path, ...]
         if len(group) > 1:
             group.sort(key=lambda s: s.path.stat().st_mtime, reverse=True)
             for older in group[1:]:
-                older.problem = f"another file of '{group[0].student.student if group[0].student else ''}' " \
-                                f"is newer ({group[0].name}); this one is not counted"
+                message = mark("grading problem", "another file of '{student}' is newer ({file}); this one is not "
+                                                  "counted")
+                older.problems = _problem(message, student=group[0].student.student if group[0].student else "",
+                                          file=group[0].name)
                 older.status = DUPLICATE
     return subs
 

@@ -11,39 +11,49 @@ import pandas as pd
 import xlsxwriter
 
 from ..errors import OutputExistsError, TierkitError, display_path
+from ..i18n import mark, tr, trc
 from ..io.atomic import atomic_write
-from .grade import DUPLICATE, OK, Submission, counted
+from .grade import BLANK as BLANK_ANSWER
+from .grade import DUPLICATE, MISSING, OK, RIGHT, WRONG, Submission, counted, status_text
 from .keybook import AnswerKey
 from .model import format_value
 
-BLANK, NOT_TIER = "(blank)", "(not a tier)"
+#: the confusion matrix's columns of answers that name no tier
+BLANK, NOT_TIER = mark("confusion column", "(blank)"), mark("confusion column", "(not a tier)")
 
-H: dict[str, dict[str, str]] = {
-    "student": {"en": "Student", "zh": "学生"}, "file": {"en": "File", "zh": "文件"},
-    "status": {"en": "Status", "zh": "状态"}, "score": {"en": "Score", "zh": "得分"},
-    "correct": {"en": "Right", "zh": "正确"}, "total": {"en": "Questions", "zh": "题数"},
-    "blank": {"en": "Blank", "zh": "未填"}, "problem": {"en": "Problem", "zh": "问题"},
-    "expected": {"en": "Right tier ↓ / answered →", "zh": "正确层级 ↓ / 填写 →"},
-    "mistakes": {"en": "Most common mistakes", "zh": "最常见的错误"}, "count": {"en": "Count", "zh": "次数"},
-    "missing": {"en": "missing (no file)", "zh": "未交（没有文件）"}, "no": {"en": "No.", "zh": "序号"},
-    "customer": {"en": "Customer", "zh": "客户"}, "answer": {"en": "Answer", "zh": "填写"},
-    "right_tier": {"en": "Right tier", "zh": "正确层级"}, "result": {"en": "Result", "zh": "结果"},
-    "threshold": {"en": "Threshold", "zh": "阈值"}, "accepted": {"en": "Accepted", "zh": "可接受范围"},
+#: the grades workbook's headers, by role
+H: dict[str, str] = {
+    "student": mark("grades header", "Student"), "file": mark("grades header", "File"),
+    "status": mark("grades header", "Status"), "score": mark("grades header", "Score"),
+    "correct": mark("grades header", "Right"), "total": mark("grades header", "Questions"),
+    "blank": mark("grades header", "Blank"), "problem": mark("grades header", "Problem"),
+    "expected": mark("grades header", "Right tier ↓ / answered →"),
+    "mistakes": mark("grades header", "Most common mistakes"), "count": mark("grades header", "Count"),
+    "missing": mark("grades header", "missing (no file)"), "no": mark("grades header", "No."),
+    "customer": mark("grades header", "Customer"), "answer": mark("grades header", "Answer"),
+    "right_tier": mark("grades header", "Right tier"), "result": mark("grades header", "Result"),
+    "threshold": mark("grades header", "Threshold"), "accepted": mark("grades header", "Accepted"),
+}
+
+#: the grades workbook's sheets, by role
+SHEETS: dict[str, str] = {
+    "grades": mark("grades sheet", "Grades"), "confusion": mark("grades sheet", "Confusion"),
+    "answers": mark("grades sheet", "Answers"), "thresholds": mark("grades sheet", "Thresholds"),
+    "problems": mark("grades sheet", "Problems"),
 }
 
 
-STATUS_ZH = {"ok": "正常", "not a workbook": "不是工作簿", "other exercise": "其他练习的文件", "tampered": "数据被改动",
-             "not recognised": "无法识别", "duplicate": "重复提交（以最新为准）", "missing": "未交",
-             "blank": "未填", "right": "正确", "wrong": "错误", "not a tier": "不是层级名称"}
-
-
 def h(key: str, lang: str) -> str:
-    return H[key].get(lang, H[key]["en"])
+    return trc(lang, "grades header", H[key])  # i18n: marked
+
+
+def sheet_name(key: str, lang: str) -> str:
+    return trc(lang, "grades sheet", SHEETS[key])  # i18n: marked
 
 
 def status(value: str, lang: str) -> str:
     """A file or answer status in the grades workbook's language."""
-    return STATUS_ZH.get(value, value) if lang == "zh" else value
+    return status_text(value, lang)
 
 
 def confusion(subs: list[Submission], key: AnswerKey) -> pd.DataFrame:
@@ -54,7 +64,7 @@ def confusion(subs: list[Submission], key: AnswerKey) -> pd.DataFrame:
         if sub.status != OK:
             continue
         for r in sub.rows:
-            answered = r.answered or (BLANK if r.status == "blank" else NOT_TIER)
+            answered = r.answered or (BLANK if r.status == BLANK_ANSWER else NOT_TIER)
             counts[(r.expected, answered)] += 1
     columns = [*order, BLANK, NOT_TIER]
     return pd.DataFrame({ans: [counts[(exp, ans)] for exp in order] for ans in columns}, index=order, dtype=int)
@@ -71,13 +81,12 @@ def mistakes(matrix: pd.DataFrame, key: AnswerKey, lang: str = "en") -> list[tup
                 continue
             right = amap.label(exp, lang)
             if ans == BLANK:
-                text = f"left {n} {right} customers blank" if lang == "en" else f"有 {n} 位{right}未填写"
+                text = tr(lang, "left {n} {right} customers blank", n=n, right=right)
             elif ans == NOT_TIER:
-                text = (f"wrote something that is not a tier for {n} {right} customers" if lang == "en"
-                        else f"有 {n} 位{right}填写的不是层级名称")
+                text = tr(lang, "wrote something that is not a tier for {n} {right} customers", n=n, right=right)
             else:
-                wrong = amap.label(ans, lang)
-                text = f"put {n} {right} customers into {wrong}" if lang == "en" else f"把 {n} 位{right}归入了{wrong}"
+                text = tr(lang, "put {n} {right} customers into {wrong}", n=n, right=right,
+                          wrong=amap.label(ans, lang))
             out.append((n, text))
     out.sort(key=lambda item: -item[0])
     return out
@@ -93,9 +102,11 @@ def write_grades(subs: list[Submission], key: AnswerKey, path: str | Path, *, la
     lang = lang or key.lang
     path = Path(path)
     if path.exists() and not force:
-        raise OutputExistsError(f"output exists: {display_path(path)}", hint="use --force to overwrite it")
+        raise OutputExistsError(tr(lang, "output exists: {path}", path=display_path(path)),
+                                hint=tr(lang, "use {force} to overwrite it", force="--force"))
     if not path.parent.is_dir():
-        raise TierkitError(f"output folder not found: {display_path(path.parent)}", hint="create it first")
+        raise TierkitError(tr(lang, "output folder not found: {path}", path=display_path(path.parent)),
+                           hint=tr(lang, "create it first"))
     with atomic_write(path, force=True) as fh:
         _write(subs, key, fh, lang)
     return path
@@ -114,9 +125,10 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     n_q = max((len(s.rows) for s in graded), default=max((len(s.expected) for s in key.students.values()), default=0))
     t_keys = list(dict.fromkeys(t.key for s in key.students.values() for t in s.thresholds))
 
-    ws = wb.add_worksheet("Grades")
+    ws = wb.add_worksheet(sheet_name("grades", lang))
     headers = [h("student", lang), h("file", lang), h("status", lang), h("score", lang), h("correct", lang),
-               h("total", lang), h("blank", lang), h("problem", lang), *(f"Q{i}" for i in range(1, n_q + 1)), *t_keys]
+               h("total", lang), h("blank", lang), h("problem", lang),
+               *(tr(lang, "Q{n}", n=i) for i in range(1, n_q + 1)), *t_keys]
     ws.write_row(0, 0, headers, bold)
     ws.freeze_panes(1, 1)
     ws.set_column(0, 1, 22)
@@ -128,12 +140,13 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     for sub in sorted(graded, key=lambda s: s.student.student if s.student else ""):
         assert sub.student is not None
         seen.add(sub.student.student)
-        blanks = sum(r.status == "blank" for r in sub.rows)
+        blanks = sum(r.status == BLANK_ANSWER for r in sub.rows)
         ws.write_row(row, 0, [sub.student.student, sub.name, status(sub.status, lang)])
         ws.write_number(row, 3, sub.score, pct)
-        ws.write_row(row, 4, [sub.correct, sub.total, blanks, sub.problem], warn if sub.problem else None)
+        problem = sub.problem_text(lang)
+        ws.write_row(row, 4, [sub.correct, sub.total, blanks, problem], warn if problem else None)
         for i, r in enumerate(sub.rows):
-            ws.write(row, 8 + i, _mark(r.right, r.status == "blank"), good if r.right else bad)
+            ws.write(row, 8 + i, _mark(r.right, r.status == BLANK_ANSWER), good if r.right else bad)
         by_key = {t.threshold.key: t for t in sub.thresholds}
         for j, t_key in enumerate(t_keys):
             if t_key in by_key:
@@ -145,7 +158,7 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
         row += 1
 
     matrix = confusion(subs, key)
-    cw = wb.add_worksheet("Confusion")
+    cw = wb.add_worksheet(sheet_name("confusion", lang))
     cw.write(0, 0, h("expected", lang), bold)
     labels = [_label(amap, c, lang) for c in matrix.columns]
     cw.write_row(0, 1, labels, bold)
@@ -163,30 +176,32 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     answers = [[sub.student.student, r.no, r.customer_id, "" if r.answer is None else str(r.answer),
                 amap.label(r.expected, lang), status(r.status, lang)]
                for sub in graded if sub.student is not None for r in sub.rows]
-    _sheet(wb, "Answers", [h(k, lang) for k in ("student", "no", "customer", "answer", "right_tier", "result")],
+    _sheet(wb, sheet_name("answers", lang),
+           [h(k, lang) for k in ("student", "no", "customer", "answer", "right_tier", "result")],
            bold, {(0, 0): 20, (3, 4): 24}, answers)
     if t_keys:
         cut_offs = [[sub.student.student, t.threshold.label.get(lang),
                      "" if t.value is None else format_value(t.value, t.threshold.kind, lang),
-                     t.threshold.range_text(lang), status("right" if t.right else "wrong", lang)]
+                     t.threshold.range_text(lang), status(RIGHT if t.right else WRONG, lang)]
                     for sub in graded if sub.student is not None for t in sub.thresholds]
-        _sheet(wb, "Thresholds", [h(k, lang) for k in ("student", "threshold", "answer", "accepted", "result")],
+        _sheet(wb, sheet_name("thresholds", lang),
+               [h(k, lang) for k in ("student", "threshold", "answer", "accepted", "result")],
                bold, {(0, 0): 20, (1, 1): 50, (2, 3): 28}, cut_offs)
 
-    pw = wb.add_worksheet("Problems")
+    pw = wb.add_worksheet(sheet_name("problems", lang))
     pw.write_row(0, 0, [h("file", lang), h("status", lang), h("student", lang), h("problem", lang)], bold)
     pw.set_column(0, 0, 30)
     pw.set_column(1, 2, 18)
     pw.set_column(3, 3, 90)
     k = 1
     for sub in subs:
-        if sub.status != OK or sub.problem:
+        if sub.status != OK or sub.problems:
             pw.write_row(k, 0, [str(sub.path), status(sub.status, lang), sub.student.student if sub.student else "",
-                                sub.problem],
+                                sub.problem_text(lang)],
                          None if sub.status == DUPLICATE else warn)
             k += 1
     for name in sorted(set(key.students) - seen):
-        pw.write_row(k, 0, [key.students[name].file, status("missing", lang), name, h("missing", lang)], warn)
+        pw.write_row(k, 0, [key.students[name].file, status(MISSING, lang), name, h("missing", lang)], warn)
         k += 1
     wb.close()
 
@@ -205,5 +220,5 @@ def _sheet(wb: Any, name: str, headers: list[str], head: Any, widths: dict[tuple
 
 def _label(amap: Any, column: str, lang: str) -> str:
     if column in (BLANK, NOT_TIER):
-        return column if lang == "en" else ("（未填）" if column == BLANK else "（不是层级）")
+        return trc(lang, "confusion column", column)  # i18n: marked
     return str(amap.label(column, lang))

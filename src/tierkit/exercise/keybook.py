@@ -13,8 +13,10 @@ from openpyxl.styles import Font, PatternFill
 
 from .. import __version__
 from ..errors import InputFileError, TierkitError, Where, display_path
+from ..i18n import languages, tr
 from ..io.atomic import atomic_write
 from .build import ClassExercise
+from .cells import text_of
 from .model import FORMAT, ExerciseSettings, Threshold, data_fingerprint
 from .plugin import AS_OF, get_plugin
 from .workbook import threshold_cell_value
@@ -33,7 +35,7 @@ class KeyStudent:
     fingerprint: str
     ids: list[str] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
-    reasons: dict[str, list[str]] = field(default_factory=lambda: {"en": [], "zh": []})
+    reasons: dict[str, list[str]] = field(default_factory=dict)  #: language -> the reason of each row
     row_hashes: list[str] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
 
@@ -73,31 +75,38 @@ def write_key(cls: ClassExercise, path: str | Path) -> Path:
         ["params", json.dumps(cls.params, sort_keys=True)],
     ]
     _table(ws, ["setting", "value"], settings, [16, 40])
-    ws.cell(len(settings) + 3, 1, "Keep this file: it grades the class (tierkit exercise grade DIR --key THIS_FILE). "
-                                  "self_check TRUE lets students check themselves in the Excel add-in.")
+    ws.cell(len(settings) + 3, 1, tr(cls.lang, "Keep this file: it grades the class ({command}). {setting} TRUE lets "
+                                               "students check themselves in the Excel add-in.",
+                                     command="tierkit exercise grade DIR --key THIS_FILE", setting="self_check"))
     _table(wb.create_sheet("Students"), ["student", "file", "seed", "lang", "fingerprint", "questions", "thresholds"],
            [[s.student, s.file, s.seed, s.lang, s.fingerprint, len(s.expected), len(s.thresholds)]
             for s in cls.students], [20, 24, 18, 6, 24, 10, 10])
+    codes = languages()  # the tiers, reasons and labels in every language, one column each
     rows: list[list[Any]] = []
     for s in cls.students:
         for i, (cid, tier) in enumerate(zip(s.ids, s.expected, strict=True)):
-            rows.append([s.student, i + 1, cid, tier, amap.label(tier, "en"), amap.label(tier, "zh"),
-                         s.reasons["en"][i], s.reasons["zh"][i], s.row_hashes[i]])
-    _table(wb.create_sheet("Answers"), ["student", "no", "customer_id", "tier_id", "tier_en", "tier_zh", "reason_en",
-                                        "reason_zh", "row_hash"], rows, [20, 6, 12, 16, 24, 18, 60, 50, 18])
+            rows.append([s.student, i + 1, cid, tier, *(amap.label(tier, code) for code in codes),
+                         *(s.reasons[code][i] for code in codes), s.row_hashes[i]])
+    _table(wb.create_sheet("Answers"),
+           ["student", "no", "customer_id", "tier_id", *(f"tier_{c}" for c in codes), *(f"reason_{c}" for c in codes),
+            "row_hash"], rows, [20, 6, 12, 16, *(24 if i == 0 else 18 for i, _ in enumerate(codes)),
+                                *(60 if i == 0 else 50 for i, _ in enumerate(codes)), 18])
     trows: list[list[Any]] = []
     for s in cls.students:
         for t in s.thresholds:
-            trows.append([s.student, t.key, t.label.en, t.label.zh, t.kind, t.op,
+            trows.append([s.student, t.key, *(t.label.get(code) for code in codes), t.kind, t.op,
                           threshold_cell_value(t.lo, t.kind), threshold_cell_value(t.hi, t.kind),
                           t.lo_closed, t.hi_closed, threshold_cell_value(t.example, t.kind), t.range_text("en")])
     tws = wb.create_sheet("Thresholds")
-    _table(tws, ["student", "key", "label_en", "label_zh", "kind", "op", "lo", "hi", "lo_closed", "hi_closed",
-                 "example", "accepted"], trows, [20, 16, 40, 30, 8, 5, 12, 12, 9, 9, 12, 40])
+    headers = ["student", "key", *(f"label_{c}" for c in codes), "kind", "op", "lo", "hi", "lo_closed", "hi_closed",
+               "example", "accepted"]
+    _table(tws, headers, trows, [20, 16, *(40 if i == 0 else 30 for i, _ in enumerate(codes)),
+                                 8, 5, 12, 12, 9, 9, 12, 40])
+    kind, dates = headers.index("kind"), [headers.index(h) for h in ("lo", "hi", "example")]
     for row in tws.iter_rows(min_row=2):
-        if row[4].value == "date":
-            for cell in (row[6], row[7], row[10]):
-                cell.number_format = "yyyy-mm-dd"
+        if row[kind].value == "date":
+            for i in dates:
+                row[i].number_format = "yyyy-mm-dd"
     path = Path(path)
     with atomic_write(path, force=True) as fh:
         wb.save(fh)
@@ -123,6 +132,11 @@ def _rows(ws: Any) -> list[dict[str, Any]]:
         return []
     headers = [str(h) if h is not None else "" for h in values[0]]
     return [dict(zip(headers, row, strict=False)) for row in values[1:] if any(v is not None for v in row)]
+
+
+def _by_lang(row: dict[str, Any], prefix: str) -> list[tuple[str, str]]:
+    """``[("reason_en", "en"), ("reason_zh", "zh")]``: a key's columns that hold one text per language."""
+    return [(column, column[len(prefix):]) for column in row if column.startswith(prefix)]
 
 
 def _number(value: Any, kind: str) -> float:
@@ -166,16 +180,15 @@ def read_key(path: str | Path) -> AnswerKey:
             s = students[str(r["student"])]
             s.ids.append(str(r["customer_id"]))
             s.expected.append(str(r["tier_id"]))
-            s.reasons["en"].append(str(r["reason_en"] or ""))
-            s.reasons["zh"].append(str(r["reason_zh"] or ""))
+            for column, lang in _by_lang(r, "reason_"):
+                s.reasons.setdefault(lang, []).append(str(r[column] or ""))
             s.row_hashes.append(str(r["row_hash"]))
-        from ..ruleset.model import Text
-
         for r in _rows(wb["Thresholds"]):
             kind = str(r["kind"])
             lo, hi = _number(r["lo"], kind), _number(r["hi"], kind)
+            label = text_of({lang: str(r[column] or "") for column, lang in _by_lang(r, "label_")})
             students[str(r["student"])].thresholds.append(Threshold(
-                str(r["key"]), Text(str(r["label_en"]), str(r["label_zh"] or "")), kind, str(r["op"]),
+                str(r["key"]), label, kind, str(r["op"]),
                 -math.inf if math.isnan(lo) else lo, math.inf if math.isnan(hi) else hi,
                 bool(r["lo_closed"]), bool(r["hi_closed"]), _number(r["example"], kind)))
     except InputFileError:

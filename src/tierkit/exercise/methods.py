@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import mark, tr, trc
 from ..ruleset.model import RuleSet, Text
 from .model import Threshold
 from .plugin import (
@@ -16,6 +17,7 @@ from .plugin import (
     days,
     far,
     ids,
+    in_every_language,
     keep,
     label,
     num,
@@ -27,7 +29,13 @@ from .plugin import (
 )
 
 _RISKS = ("product_risk", "financial_risk", "credit_risk")
-_RISK_WORDS = {"en": ("low", "medium", "high"), "zh": ("低", "中", "高")}
+#: the risk levels of the fit data, in the student's language; a translation must be one of the ``levels`` the
+#: fit rule file's flags accept (high: high, 高 ...; medium: medium, 中 ...)
+_RISK_WORDS = (mark("risk level", "low"), mark("risk level", "medium"), mark("risk level", "high"))
+
+
+def _risk_word(word: str, lang: str) -> str:
+    return trc(lang, "risk level", word)  # i18n: marked
 
 
 def _labels(rs: RuleSet, lang: str, *segment_ids: str) -> list[str]:
@@ -48,11 +56,11 @@ def _abc_ok(rs: RuleSet, frame: pd.DataFrame, counts: dict[str, int], level: int
 def _abc_thresholds(rs: RuleSet, frame: pd.DataFrame, tier_ids: list[str]) -> list[Threshold]:
     tiers = pd.Series(tier_ids, index=frame.index)
     return keep([
-        cut("a_min_revenue", Text("A · lowest revenue of an A customer (A: revenue ≥ this)",
-                                  "A类：A类客户的最低销售额（销售额 ≥ 此值为A类）"),
+        cut("a_min_revenue", in_every_language(
+            lambda lang: tr(lang, "A · lowest revenue of an A customer (A: revenue ≥ this)")),
             "money", frame["revenue"], tiers == "A", ">="),
-        cut("b_min_revenue", Text("B · lowest revenue of a B customer (A or B: revenue ≥ this)",
-                                  "B类：B类客户的最低销售额（销售额 ≥ 此值为A或B类）"),
+        cut("b_min_revenue", in_every_language(
+            lambda lang: tr(lang, "B · lowest revenue of a B customer (A or B: revenue ≥ this)")),
             "money", frame["revenue"], tiers.isin(["A", "B"]), ">="),
     ])
 
@@ -60,12 +68,9 @@ def _abc_thresholds(rs: RuleSet, frame: pd.DataFrame, tier_ids: list[str]) -> li
 def _abc_text(rs: RuleSet, lang: str) -> str:
     a, b = pct(param(rs, "a_cutoff")), pct(param(rs, "b_cutoff"))
     la, lb, lc = _labels(rs, lang, "A", "B", "C")
-    if lang == "zh":
-        return ("按销售额从高到低排列客户。对每位客户，计算排在它之前的客户销售额合计占总销售额的比例（第一名为0）。"
-                f"{la}：该比例小于{a}；{lb}：小于{b}；其余为{lc}。")
-    return ("Rank the customers by revenue, largest first. For each customer take the share of total revenue "
-            f"held by the customers ranked ABOVE it (the top customer has 0). {la}: that share is below {a}. "
-            f"{lb}: below {b}. {lc}: everyone else.")
+    return tr(lang, "Rank the customers by revenue, largest first. For each customer take the share of total "
+                    "revenue held by the customers ranked ABOVE it (the top customer has 0). {la}: that share is "
+                    "below {a}. {lb}: below {b}. {lc}: everyone else.", la=la, lb=lb, lc=lc, a=a, b=b)
 
 
 # ---------------------------------------------------------------- RFM
@@ -91,17 +96,21 @@ def _rfm_ok(rs: RuleSet, frame: pd.DataFrame, counts: dict[str, int], level: int
     return len(counts) >= (4 if level == 1 else 6)
 
 
+def _rfm_label(text: str, letter: str, k: int) -> Text:
+    return in_every_language(lambda lang: trc(lang, "rfm threshold", text, letter=letter, k=k))  # i18n: marked
+
+
 def _rfm_thresholds(rs: RuleSet, frame: pd.DataFrame, tier_ids: list[str]) -> list[Threshold]:
     out: list[Threshold | None] = []
-    for score, column, op, kind, en, zh in (
-            ("r_score", "recency_days", "<=", "int", "days since last order at most", "距最近下单天数不超过"),
-            ("f_score", "frequency", ">=", "int", "orders at least", "订单数不少于"),
-            ("m_score", "revenue", ">=", "money", "revenue at least", "销售额不低于")):
+    for score, column, op, kind, text in (
+            ("r_score", "recency_days", "<=", "int", mark("rfm threshold", "{letter} score ≥ {k}: days since last "
+                                                                          "order at most")),
+            ("f_score", "frequency", ">=", "int", mark("rfm threshold", "{letter} score ≥ {k}: orders at least")),
+            ("m_score", "revenue", ">=", "money", mark("rfm threshold", "{letter} score ≥ {k}: revenue at least"))):
         letter = score[0].upper()
         scores = pd.to_numeric(frame[score], errors="coerce")
         for k in range(2, _rfm_bins(rs) + 1):
-            out.append(cut(f"{score}_{k}", Text(f"{letter} score ≥ {k}: {en}", f"{letter}分 ≥ {k}：{zh}"), kind,
-                           frame[column], scores >= k, op))
+            out.append(cut(f"{score}_{k}", _rfm_label(text, letter, k), kind, frame[column], scores >= k, op))
     return keep(out)
 
 
@@ -117,23 +126,20 @@ def _conditions(rs: RuleSet, lang: str, names: dict[str, str]) -> str:
     for seg in rs.conditional_segments:
         assert seg.when is not None
         when = describe_when(rule_engine.Rule(seg.when, context=context).statement, lang, words)
-        parts.append(f"{seg.label.get(lang)}{'：' if lang == 'zh' else ': '}{when}")
-    return ("；" if lang == "zh" else "; ").join(parts)
+        parts.append(tr(lang, "{tier}: {condition}", tier=seg.label.get(lang), condition=when))
+    return trc(lang, "list of conditions", "; ").join(parts)
 
 
 def _rfm_text(rs: RuleSet, lang: str) -> str:
     bins = _rfm_bins(rs)
     rules = _conditions(rs, lang, {"r_score": "R", "f_score": "F", "m_score": "M", "fm_score": "FM"})
-    if lang == "zh":
-        how = "五分位" if bins == 5 else f"{bins}分位"
-        return (f"按{how}给每位客户的R（距最近下单天数，天数越少分越高）、F（订单数）、M（销售额）打1-{bins}分"
-                f"（平均秩法：n位客户中平均排名为r的数值得分为 floor((r-0.5)/n×{bins})+1，数值相同得分相同）。"
-                f"令FM=F+M，取第一个符合的细分：{rules}。")
-    how = "quintile" if bins == 5 else f"{bins} equal groups"
-    return (f"Score each customer 1-{bins} on Recency (days since the last order; fewer days = higher score), "
-            f"Frequency (orders) and Monetary (revenue) by {how} (mid-rank: a value's average rank r among "
-            f"n customers gives score floor((r - 0.5) / n * {bins}) + 1; equal values share a score). Then "
-            f"FM = F + M and the segment is the first that matches: {rules}.")
+    how = tr(lang, "quintile") if bins == 5 else tr(lang, "{bins} equal groups", bins=bins)
+    # the formula and its letters are placeholders: they read the same in every language
+    return tr(lang, "Score each customer 1-{bins} on Recency (days since the last order; fewer days = higher "
+                    "score), Frequency (orders) and Monetary (revenue) by {how} (mid-rank: a value's average rank {r} "
+                    "among {n} customers gives score {formula}; equal values share a score). Then {fm} = F + M and the "
+                    "segment is the first that matches: {rules}.",
+              bins=bins, how=how, rules=rules, r="r", n="n", fm="FM", formula=f"floor((r - 0.5) / n * {bins}) + 1")
 
 
 # ---------------------------------------------------------------- value tiers
@@ -159,15 +165,17 @@ def _value_thresholds(rs: RuleSet, frame: pd.DataFrame, tier_ids: list[str]) -> 
     high, medium = param(rs, "high_pct"), param(rs, "medium_pct")
     active, lapsed = days(rs, "active_days"), days(rs, "lapsed_days")
     return keep([
-        cut("high_revenue", Text(f"Top {pct(1 - high)}: revenue at least", f"前{pct(1 - high)}：销售额不低于"),
+        cut("high_revenue", in_every_language(lambda lang: tr(lang, "Top {share}: revenue at least",
+                                                              share=pct(1 - high))),
             "money", frame["revenue"], pct_rank >= high, ">="),
-        cut("medium_revenue", Text(f"Top {pct(1 - medium)}: revenue at least", f"前{pct(1 - medium)}：销售额不低于"),
+        cut("medium_revenue", in_every_language(lambda lang: tr(lang, "Top {share}: revenue at least",
+                                                                share=pct(1 - medium))),
             "money", frame["revenue"], pct_rank >= medium, ">="),
-        cut("active_since", Text(f"Bought within {active} days: last order on or after",
-                                 f"{active}天内有购买：最近下单日期不早于"),
+        cut("active_since", in_every_language(lambda lang: tr(lang, "Bought within {days} days: last order on or after",
+                                                              days=active)),
             "date", frame["last_purchase"], recency <= active, ">=", prefer=as_of_minus(active)),
-        cut("lapsed_since", Text(f"Bought within {lapsed} days: last order on or after",
-                                 f"{lapsed}天内有购买：最近下单日期不早于"),
+        cut("lapsed_since", in_every_language(lambda lang: tr(lang, "Bought within {days} days: last order on or after",
+                                                              days=lapsed)),
             "date", frame["last_purchase"], recency <= lapsed, ">=", prefer=as_of_minus(lapsed)),
     ])
 
@@ -176,13 +184,11 @@ def _value_text(rs: RuleSet, lang: str) -> str:
     high, medium, orders = num(param(rs, "high_pct")), num(param(rs, "medium_pct")), num(param(rs, "high_min_orders"))
     active, lapsed = days(rs, "active_days"), days(rs, "lapsed_days")
     lh, lm, ll = _labels(rs, lang, "high", "medium", "low")
-    if lang == "zh":
-        return (f"销售额百分位 =（销售额更低的客户数）/（客户数-1）。{lh}：百分位≥{high}，且订单数≥{orders}，"
-                f"且{active}天内有购买。{lm}：（百分位≥{medium}且{lapsed}天内有购买）或百分位≥{high}。其余为{ll}。")
-    return (f"Revenue percent rank = (number of customers with less revenue) / (customers - 1). {lh}: "
-            f"percent rank ≥ {high} AND at least {orders} orders AND last order within {active} days. {lm}: "
-            f"(percent rank ≥ {medium} AND last order within {lapsed} days) OR percent rank ≥ {high}. "
-            f"{ll}: everyone else.")
+    return tr(lang, "Revenue percent rank = (number of customers with less revenue) / (customers - 1). {lh}: "
+                    "percent rank ≥ {high} AND at least {orders} orders AND last order within {active} days. {lm}: "
+                    "(percent rank ≥ {medium} AND last order within {lapsed} days) OR percent rank ≥ {high}. "
+                    "{ll}: everyone else.",
+              lh=lh, lm=lm, ll=ll, high=high, medium=medium, orders=orders, active=active, lapsed=lapsed)
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -226,14 +232,15 @@ def _lifecycle_thresholds(rs: RuleSet, frame: pd.DataFrame, tier_ids: list[str])
     recency = pd.to_numeric(frame["recency_days"], errors="coerce")
     tenure = pd.to_numeric(frame["tenure_days"], errors="coerce")
     churn, tenure_min, active = days(rs, "churn_days"), days(rs, "loyal_min_tenure_days"), days(rs, "loyal_active_days")
-    lc, ll = _labels(rs, "en", "churned", "loyal")
-    zc, zl = _labels(rs, "zh", "churned", "loyal")
     return keep([
-        cut("churn_before", Text(f"{lc}: last order before", f"{zc}：最近下单日期早于"), "date",
+        cut("churn_before", in_every_language(
+            lambda lang: tr(lang, "{tier}: last order before", tier=label(rs, "churned", lang))), "date",
             frame["last_purchase"], recency > churn, "<", prefer=as_of_minus(churn)),
-        cut("loyal_first_by", Text(f"{ll}: first order on or before", f"{zl}：首次下单日期不晚于"), "date",
+        cut("loyal_first_by", in_every_language(
+            lambda lang: tr(lang, "{tier}: first order on or before", tier=label(rs, "loyal", lang))), "date",
             frame["first_purchase"], tenure >= tenure_min, "<=", prefer=as_of_minus(tenure_min)),
-        cut("loyal_last_since", Text(f"{ll}: last order on or after", f"{zl}：最近下单日期不早于"), "date",
+        cut("loyal_last_since", in_every_language(
+            lambda lang: tr(lang, "{tier}: last order on or after", tier=label(rs, "loyal", lang))), "date",
             frame["last_purchase"], recency <= active, ">=", prefer=as_of_minus(active)),
     ])
 
@@ -242,12 +249,10 @@ def _lifecycle_text(rs: RuleSet, lang: str) -> str:
     churn, orders = days(rs, "churn_days"), days(rs, "loyal_min_orders")
     tenure, active = days(rs, "loyal_min_tenure_days"), days(rs, "loyal_active_days")
     lp, lc, ll, lo, lr = _labels(rs, lang, "potential", "churned", "loyal", "one_time", "regular")
-    if lang == "zh":
-        return (f"按顺序取第一个符合的：{lp}：没有订单；{lc}：距最近下单超过{churn}天；{ll}：订单数≥{orders}，"
-                f"首次下单距今≥{tenure}天，且最近下单距今≤{active}天；{lo}：只有1笔订单；{lr}：2笔及以上订单。")
-    return (f"Take the first that matches: {lp}: no orders. {lc}: more than {churn} days since the last "
-            f"order. {ll}: at least {orders} orders, first order at least {tenure} days ago and last order within "
-            f"{active} days. {lo}: exactly 1 order. {lr}: 2 or more orders.")
+    return tr(lang, "Take the first that matches: {lp}: no orders. {lc}: more than {churn} days since the last "
+                    "order. {ll}: at least {orders} orders, first order at least {tenure} days ago and last order "
+                    "within {active} days. {lo}: exactly 1 order. {lr}: 2 or more orders.",
+              lp=lp, lc=lc, ll=ll, lo=lo, lr=lr, churn=churn, orders=orders, tenure=tenure, active=active)
 
 
 # ---------------------------------------------------------------- fit
@@ -257,7 +262,7 @@ def _fit_draw(rs: RuleSet, rng: np.random.Generator, n: int, lang: str) -> pd.Da
     margin = np.clip(rng.normal(0.2, 0.09, n), -0.1, 0.5)
     frame = pd.DataFrame({"customer_id": ids(rng, n), "revenue": revenue,
                           "gross_profit": np.round(revenue * margin / 10) * 10})
-    words = _RISK_WORDS.get(lang, _RISK_WORDS["en"])
+    words = [_risk_word(w, lang) for w in _RISK_WORDS]
     for column in _RISKS:
         frame[column] = rng.choice(list(words), size=n, p=[0.84, 0.11, 0.05])
     return frame
@@ -274,14 +279,14 @@ def _fit_ok(rs: RuleSet, frame: pd.DataFrame, counts: dict[str, int], level: int
 def _fit_thresholds(rs: RuleSet, frame: pd.DataFrame, tier_ids: list[str]) -> list[Threshold]:
     pct_rank = pd.to_numeric(frame["revenue_pct"], errors="coerce")
     ideal, good = param(rs, "ideal_pct"), param(rs, "good_pct")
-    li, lg = _labels(rs, "en", "ideal", "good")
-    zi, zg = _labels(rs, "zh", "ideal", "good")
     return keep([
-        cut("ideal_revenue", Text(f"{li}: top {pct(1 - ideal)} by revenue, revenue at least",
-                                  f"{zi}：销售额前{pct(1 - ideal)}，销售额不低于"),
+        cut("ideal_revenue", in_every_language(
+            lambda lang: tr(lang, "{tier}: top {share} by revenue, revenue at least", tier=label(rs, "ideal", lang),
+                            share=pct(1 - ideal))),
             "money", frame["revenue"], pct_rank >= ideal, ">="),
-        cut("good_revenue", Text(f"{lg}: top {pct(1 - good)} by revenue, revenue at least",
-                                 f"{zg}：销售额前{pct(1 - good)}，销售额不低于"),
+        cut("good_revenue", in_every_language(
+            lambda lang: tr(lang, "{tier}: top {share} by revenue, revenue at least", tier=label(rs, "good", lang),
+                            share=pct(1 - good))),
             "money", frame["revenue"], pct_rank >= good, ">="),
     ])
 
@@ -290,15 +295,13 @@ def _fit_text(rs: RuleSet, lang: str) -> str:
     ideal, good = num(param(rs, "ideal_pct")), num(param(rs, "good_pct"))
     m_ideal, m_good, m_low = (pct(m) for m in _fit_margins(rs))
     la, li, lg, lr, lx = _labels(rs, lang, "avoid", "ideal", "good", "reluctant", "regular")
-    if lang == "zh":
-        return (f"按顺序取第一个符合的：{la}：任一风险为“高”；"
-                f"{li}：销售额百分位≥{ideal}、毛利率（毛利/销售额）≥{m_ideal}且无“中”风险；"
-                f"{lg}：百分位≥{good}、毛利率≥{m_good}且无“中”风险；{lr}：有“中”风险或毛利率低于{m_low}；其余为{lx}。"
-                "百分位 =（销售额更低的客户数）/（客户数-1）。")
-    return (f"Take the first that matches: {la}: any risk is high. {li}: revenue percent rank ≥ {ideal}, gross "
-            f"margin rate (gross profit / revenue) ≥ {m_ideal} and no medium risk. {lg}: percent rank ≥ {good}, "
-            f"margin rate ≥ {m_good} and no medium risk. {lr}: a medium risk or margin rate below {m_low}. "
-            f"{lx}: the rest. Percent rank = (customers with less revenue) / (customers - 1).")
+    _low, medium, high = (_risk_word(w, lang) for w in _RISK_WORDS)
+    return tr(lang, "Take the first that matches: {la}: any risk is {high}. {li}: revenue percent rank ≥ {ideal}, "
+                    "gross margin rate (gross profit / revenue) ≥ {m_ideal} and no {medium} risk. {lg}: percent rank "
+                    "≥ {good}, margin rate ≥ {m_good} and no {medium} risk. {lr}: a {medium} risk or margin rate "
+                    "below {m_low}. {lx}: the rest. Percent rank = (customers with less revenue) / (customers - 1).",
+              la=la, li=li, lg=lg, lr=lr, lx=lx, ideal=ideal, good=good, m_ideal=m_ideal, m_good=m_good,
+              m_low=m_low, medium=medium, high=high)
 
 
 # ---------------------------------------------------------------- the registry

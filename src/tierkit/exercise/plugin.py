@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TierkitError, did_you_mean
+from ..i18n import languages
 from ..ruleset.model import RuleSet, Text
 from ..segment import Classification
-from .cells import Column, Threshold, to_serial
+from .cells import Column, Threshold, text_of, to_serial
 
 AS_OF = dt.date(2024, 12, 31)
 SIZES = {1: 12, 2: 20, 3: 30}
@@ -101,9 +102,14 @@ def field_label(rs: RuleSet, name: str) -> Text:
     """A column header: the field's label in the rule file (first letter capitalised)."""
     spec = rs.fields.get(name)
     if spec is None or spec.label is None:
-        return Text(name, name)
-    en = spec.label.en
-    return Text(en[:1].upper() + en[1:], spec.label.zh)
+        return in_every_language(lambda lang: name)
+    label = spec.label
+    return in_every_language(lambda lang: label.get(lang)[:1].upper() + label.get(lang)[1:])
+
+
+def in_every_language(text: Callable[[str], str]) -> Text:
+    """``text(lang)`` for every language tierkit speaks, e.g. a threshold's label from the catalogue."""
+    return text_of({lang: text(lang) for lang in languages()})
 
 
 def shown_columns(rs: RuleSet, plugin: ExercisePlugin, level: int) -> tuple[Column, ...]:

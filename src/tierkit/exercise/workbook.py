@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..i18n import languages, mark, tr, trc
 from ..io.atomic import atomic_write
 from .build import ClassExercise
 from .model import FORMAT, StudentExercise, answer_token, from_serial
 from .plugin import AS_OF
-from .texts import LEVEL_TEXT, as_of_text, task_text, word
+from .texts import as_of_text, language_name, level_text, task_text, word
 
 META_SHEET = "_tierkit"
 CHOICES_COL = "H"
@@ -35,7 +37,21 @@ NUMBER_FORMATS = {"money": "#,##0", "int": "0", "score": "0", "share": "0.0000",
 ANSWER_FILL = PatternFill("solid", start_color="FFF9C4", end_color="FFF9C4")
 HEAD_FILL = PatternFill("solid", start_color="E3F2FD", end_color="E3F2FD")
 BOLD = Font(bold=True)
-UNITS = {"money": ("revenue", "金额"), "int": ("number", "数量"), "date": ("date (yyyy-mm-dd)", "日期（年-月-日）")}
+UNITS = {"money": mark("threshold unit", "revenue"), "int": mark("threshold unit", "number"),
+         "date": mark("threshold unit", "date (yyyy-mm-dd)")}
+
+
+def _wide(text: str) -> bool:
+    """A text in a script of wide (East Asian) characters: it takes about twice the room per character."""
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+def _display_width(text: str) -> int:
+    return len(text) * (2 if _wide(text) else 1)
+
+
+def _unit(kind: str, lang: str) -> str:
+    return trc(lang, "threshold unit", UNITS[kind]) if kind in UNITS else ""  # i18n: marked
 
 
 def _cell_value(value: Any, kind: str) -> Any:
@@ -73,14 +89,14 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
         (word("as_of", lang), AS_OF.isoformat()),
         ("", ""),
         (task_text(title, lang, len(ex.frame)), ""),
-        (LEVEL_TEXT[cls.level][lang], ""),
+        (level_text(cls.level, lang), ""),
         (cls.plugin.text(rs, lang), ""),
     ]
     if cls.plugin.dated:
         rows.append((as_of_text(lang), ""))
     if cls.level == 3:
-        rows.append(("在“阈值”表的黄色单元格中填写各分界值。" if lang == "zh" else
-                     "Write each cut-off in the yellow cells of the Thresholds sheet.", ""))
+        rows.append((tr(lang, "Write each cut-off in the yellow cells of the {sheet} sheet.",
+                        sheet=word("thresholds", lang)), ""))
     r = 3
     for left, right in rows:
         if right:
@@ -90,17 +106,21 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
             cell = ws.cell(r, 1, left)
             cell.alignment = wrap
-            ws.row_dimensions[r].height = 16 * max(1, math.ceil(len(left) / (52 if lang == "zh" else 105)))
+            ws.row_dimensions[r].height = 16 * max(1, math.ceil(len(left) / (52 if _wide(left) else 105)))
         r += 1
     r += 1
-    for col, text in enumerate(("Tier (English)", "层级（中文）", "accepted / 可填写"), 1):
+    codes = languages()  # the tiers in every language, then every name an answer may use
+    heads = [*(tr(lang, "Tier ({language})", language=language_name(code, lang)) for code in codes),
+             trc(lang, "instructions: tier names", "accepted")]
+    for col, text in enumerate(heads, 1):
         cell = ws.cell(r, col, text)
         cell.font, cell.fill = BOLD, HEAD_FILL
     for seg in rs.segments:
         r += 1
-        ws.cell(r, 1, seg.label.en)
-        ws.cell(r, 2, seg.label.zh)
-        ws.cell(r, 3, ", ".join(dict.fromkeys([seg.id, seg.label.en, seg.label.zh])))
+        names = [seg.label.get(code) for code in codes]
+        for col, name in enumerate(names, 1):
+            ws.cell(r, col, name)
+        ws.cell(r, len(names) + 1, ", ".join(dict.fromkeys([seg.id, *names])))
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -114,7 +134,7 @@ def _data(ws: Worksheet, ex: StudentExercise, choices_ref: str) -> None:
         cell = ws.cell(1, col, text)
         cell.font, cell.fill = BOLD, HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        chars = len(text) * (2 if lang == "zh" else 1)
+        chars = _display_width(text)
         ws.column_dimensions[get_column_letter(col)].width = max(10, min(28, chars + 4))
     answer_col = len(headers)
     ws.column_dimensions[get_column_letter(answer_col)].width = 26
@@ -148,14 +168,13 @@ def _thresholds(ws: Worksheet, ex: StudentExercise) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
     numbers = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
                              allow_blank=True, showErrorMessage=True, errorStyle="stop",
-                             error="数字" if lang == "zh" else "A number")
+                             error=tr(lang, "A number"))
     dates = DataValidation(type="date", operator="between", formula1="1", formula2="73050", allow_blank=True,
-                           showErrorMessage=True, errorStyle="stop", error="日期" if lang == "zh" else "A date")
+                           showErrorMessage=True, errorStyle="stop", error=tr(lang, "A date"))
     for i, t in enumerate(ex.thresholds, start=2):
         ws.cell(i, 1, t.key)
         ws.cell(i, 2, t.label.get(lang)).alignment = Alignment(wrap_text=True)
-        unit = UNITS.get(t.kind, ("", ""))
-        ws.cell(i, 3, unit[1] if lang == "zh" else unit[0])
+        ws.cell(i, 3, _unit(t.kind, lang))
         cell = ws.cell(i, 4)
         cell.protection = Protection(locked=False)
         cell.fill = ANSWER_FILL
