@@ -93,19 +93,20 @@ def functions_code(module: Any, call_url: str) -> str:
 
 def rulesets_info() -> list[dict[str, Any]]:
     import tierkit
+    from tierkit.i18n import SOURCE_LANG, languages
 
     out = []
     for name in tierkit.builtin_names():
         try:
             rs = tierkit.load_ruleset(name)
         except tierkit.TierkitError as err:
-            out.append({"name": name, "title": {"en": name, "zh": name}, "error": str(err)})
+            out.append({"name": name, "title": dict.fromkeys(languages(), name), "error": str(err)})
             continue
         out.append(
             {
                 "name": name,
-                "title": {"en": rs.title.get("en"), "zh": rs.title.get("zh")},
-                "segments": [s.label.get("en") for s in rs.segments],
+                "title": {lang: rs.title.get(lang) for lang in languages()},
+                "segments": [s.label.get(SOURCE_LANG) for s in rs.segments],
             }
         )
     return out
