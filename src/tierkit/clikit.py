@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 import click
 
 from .errors import TierkitError
+from .i18n import languages
 
 F = TypeVar("F", bound=Callable[..., Any])
-LANGS = click.Choice(["en", "zh"])
+LANGS = click.Choice(languages())  # English and every catalogue (a third language is a file)
 
 RULES_HELP = ("Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules table "
               "id|label|when|strategy on a sheet of the input workbook)")
