@@ -137,3 +137,8 @@ def test_a_rules_table_column_that_names_no_language_is_an_error() -> None:
 def test_the_built_in_rule_sets_read_as_before() -> None:
     rs = load_ruleset(builtin_dir() / "abc.yaml")
     assert set(rs.title) == {"en", "zh"} and all(set(s.label) == {"en", "zh"} for s in rs.segments)
+
+
+def test_the_output_column_name_comes_from_the_catalogue() -> None:
+    rs = load_ruleset(builtin_dir() / "abc.yaml")
+    assert (rs.output_name("en"), rs.output_name("zh"), rs.output_name("ja")) == ("Tier", "层级", "Tier")

@@ -126,15 +126,18 @@ class Text(Mapping[str, str]):
     def get(self, lang: str = SOURCE_LANG, default: str = "") -> str:  # type: ignore[override]
         """The text in ``lang``; else in the language ``lang`` narrows (``pt`` for ``pt-BR``); else in
         English; else in the first language it has; ``default`` for an empty text."""
-        have = dict(self._texts)
-        tag = language_tag(lang) or lang
-        parts = tag.split("-")
-        for n in range(len(parts), 0, -1):
-            if (text := have.get("-".join(parts[:n]))) is not None:
-                return text
-        if SOURCE_LANG in have:
-            return have[SOURCE_LANG]
-        return self._texts[0][1] if self._texts else default
+        if not self._texts:
+            return default
+        tag = (language_tag(lang) if isinstance(lang, str) else None) or SOURCE_LANG
+        wanted = [tag]
+        while "-" in tag:  # zh-Hant-TW, zh-Hant, zh
+            tag = tag.rsplit("-", 1)[0]
+            wanted.append(tag)
+        for want in (*wanted, SOURCE_LANG):
+            for key, text in self._texts:
+                if key == want:
+                    return text
+        return self._texts[0][1]
 
     @property
     def en(self) -> str:
