@@ -76,10 +76,11 @@ def test_language_tags() -> None:
 
 def test_a_rule_file_writes_any_language(tmp_path: Path) -> None:
     path = tmp_path / "multi.yaml"
-    path.write_text(MULTI, encoding="utf-8")
+    path.write_text(MULTI.replace("pt-BR: Conta-chave}", "pt-BR: Conta-chave, 'no': Nøkkel}"), encoding="utf-8")
     rs = load_ruleset(path)
     key = rs.segment("key")
-    assert key.label == Text.of({"en": "Key account", "zh": "关键客户", "ja": "重要顧客", "pt-BR": "Conta-chave"})
+    assert key.label == Text.of({"en": "Key account", "zh": "关键客户", "ja": "重要顧客", "pt-BR": "Conta-chave",
+                                 "no": "Nøkkel"})
     assert rs.title.get("ja") == "重要顧客" and rs.title.get("ko") == "VIP accounts"
     assert [s.get("ja") for s in key.strategies] == ["専任の担当者", "Call every month"]
     assert [s.get("zh") for s in key.strategies] == ["Dedicated account manager", "Call every month"]
@@ -98,6 +99,8 @@ def test_a_rule_file_writes_any_language(tmp_path: Path) -> None:
     ("    label: {en: Key, cn: 关键}\n", "did you mean 'zh'?"),
     ("    label: {en: Key, label_2: x}\n", "unknown language 'label_2' in segment 'key' (bad.yaml:3); write language "
                                          "codes such as en, zh, ja or pt-BR"),
+    ("    label: {en: Key, no: Nøkkel}\n", "unknown language 'False' in segment 'key' (bad.yaml:3); quote a language "
+                                        "code that YAML reads as true/false, e.g. 'no': ..."),
     ("    label: {en: Key, ja: [a, b]}\n", "label in 'ja' must be a text in segment 'key' (bad.yaml:3)"),
     ("    label: {ja: null, zh: ''}\n", "label is empty in segment 'key' (bad.yaml:3)"),
 ])

@@ -126,9 +126,11 @@ class SchemaReader:
             for key in value:
                 if not isinstance(key, str) or known_language(key) is None:
                     guess = suggest_language(str(key), [str(k) for k in value])
+                    hint = (f"did you mean '{guess}'?" if guess else "write language codes such as en, zh, ja or pt-BR")
+                    if str(key) in ("True", "False"):  # YAML reads no, yes, on, off, y and n as true/false
+                        hint = "quote a language code that YAML reads as true/false, e.g. 'no': ..."
                     raise self.error(f"{what} has unknown language '{key}'", line_of(value, key) or line,
-                                     segment=segment, hint=f"did you mean '{guess}'?" if guess else
-                                     "write language codes such as en, zh, ja or pt-BR")
+                                     segment=segment, hint=hint)
             for key, text in value.items():
                 if isinstance(text, (Mapping, list, bool)):
                     raise self.error(f"{what} in '{key}' must be a text", line_of(value, key) or line,
