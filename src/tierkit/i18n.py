@@ -9,6 +9,10 @@ other language is one file, ``tierkit/locale/<lang>/LC_MESSAGES/tierkit.po`` (co
     >>> tr("en", "{n} rows", n=3)
     '3 rows'
 
+More catalogues can live outside the package: the folders in ``$TIERKIT_LOCALE_PATH`` (separated like
+``PATH``) are searched before the built-in one, each laid out as ``<folder>/<lang>/LC_MESSAGES/tierkit.mo``.
+A message a catalogue lacks comes from the next folder's, then in English.  See docs/translating.md.
+
 Messages with a context (the same English word meaning two things) use :func:`trc`; ``tr_n`` picks the
 plural form.  Catalogues are loaded with the standard library's :mod:`gettext` on first use (Babel, which
 ``scripts/i18n.py`` and the tests use to extract and compile, is not imported at run time).
@@ -18,30 +22,56 @@ from __future__ import annotations
 
 import functools
 import gettext
+import os
 from pathlib import Path
 from typing import Any
 
 DOMAIN = "tierkit"
 SOURCE_LANG = "en"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: folders of extra catalogues, searched before :data:`LOCALE_DIR` (``os.pathsep``-separated)
+LOCALE_PATH_ENV = "TIERKIT_LOCALE_PATH"
+
+
+def locale_dirs() -> tuple[Path, ...]:
+    """The folders catalogues are read from: those of ``$TIERKIT_LOCALE_PATH``, then the built-in one."""
+    extra = os.environ.get(LOCALE_PATH_ENV, "")
+    return (*(Path(p) for p in extra.split(os.pathsep) if p.strip()), LOCALE_DIR)
 
 
 @functools.cache
 def languages() -> tuple[str, ...]:
     """The languages tierkit speaks: English and every language with a compiled catalogue."""
-    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
-    return (SOURCE_LANG, *(lang for lang in found if lang != SOURCE_LANG))
+    found = {p.parent.parent.name for folder in locale_dirs() for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+    return (SOURCE_LANG, *sorted(found - {SOURCE_LANG}))
 
 
 @functools.cache
 def catalogue(lang: str) -> gettext.NullTranslations:
-    """The compiled catalogue of ``lang`` (English, or an unknown language: the messages as written)."""
+    """The compiled catalogue of ``lang`` (English, or an unknown language: the messages as written).
+
+    ``pt-BR`` is looked up as ``pt_BR`` (gettext's spelling); each folder's catalogue falls back to the
+    next one's."""
     if lang == SOURCE_LANG:
         return gettext.NullTranslations()
-    try:
-        return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
-    except OSError:
+    found: list[gettext.NullTranslations] = []
+    for folder in locale_dirs():
+        try:
+            found.append(gettext.translation(DOMAIN, folder, languages=[lang.replace("-", "_")]))
+        except OSError:
+            continue
+    if not found:
         return gettext.NullTranslations()
+    first = found[0]
+    for more in found[1:]:
+        first.add_fallback(more)
+    return first
+
+
+def reload() -> None:
+    """Read the catalogues again (after a change of ``$TIERKIT_LOCALE_PATH`` or of a ``.mo`` file)."""
+    languages.cache_clear()
+    catalogue.cache_clear()
 
 
 def _fill(text: str, kwargs: dict[str, Any]) -> str:
@@ -78,5 +108,5 @@ def join(lang: str, items: Any) -> str:
     return list_sep(lang).join(str(i) for i in items)
 
 
-__all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANG", "catalogue", "join", "languages", "list_sep", "mark", "tr", "tr_n",
-           "trc"]
+__all__ = ["DOMAIN", "LOCALE_DIR", "LOCALE_PATH_ENV", "SOURCE_LANG", "catalogue", "join", "languages", "list_sep",
+           "locale_dirs", "mark", "reload", "tr", "tr_n", "trc"]

@@ -145,6 +145,8 @@ def test_presentation_fields_are_typed(tmp_path: Path) -> None:
     key = load_ruleset(write(tmp_path, text)).segment("key")
     assert key.signal == "value" and key.key_fields == ("revenue",) and key.risk_reason == "why"
     assert key.actions == (tierkit.Text("Call", "打电话"), tierkit.Text("Visit", "Visit"))
+    # a plain string is the English text, and every other language falls back to it
+    assert key.actions[1] == tierkit.Text("Visit") and key.actions[1].get("ja") == key.actions[1].zh == "Visit"
     other = load_ruleset(write(tmp_path, VIP)).segment("other")
     assert (other.actions, other.key_fields, other.risk_reason, other.signal) == ((), (), None, None)
     assert not hasattr(other, "extra")
@@ -153,7 +155,8 @@ def test_presentation_fields_are_typed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("insert", "expected"), [
     ("    signal: danger\n", "signal 'danger' must be value, risk or neutral in segment 'key' (vip.yaml:13)"),
     ("    key_fields: revenue\n", "'key_fields' must be a list of field names in segment 'key' (vip.yaml:13)"),
-    ("    actions: [{en: a, fr: b}]\n", "action has unknown language 'fr' in segment 'key' (vip.yaml:13)"),
+    ("    actions: [{en: a, zn: b}]\n",
+     "action has unknown language 'zn' in segment 'key' (vip.yaml:13); did you mean 'zh'?"),
     ("    risk_reason: [a]\n", "'risk_reason' must be a column name in segment 'key' (vip.yaml:13)"),
     ("    colour: \"#ffffff\"\n", "unknown key 'colour' in segment 'key' (vip.yaml:13); did you mean 'color'?"),
 ])

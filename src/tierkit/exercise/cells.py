@@ -3,7 +3,6 @@ value is shown (dates as Excel serials)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping
@@ -29,7 +28,7 @@ RANGES: dict[tuple[bool, bool | None], str] = {
 
 def text_of(by_lang: Mapping[str, str]) -> Text:
     """A rule-set :class:`Text` from texts by language (the languages a ``Text`` holds)."""
-    return Text(**{f.name: by_lang.get(f.name, "") for f in dataclasses.fields(Text)})
+    return Text.of(by_lang)
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 

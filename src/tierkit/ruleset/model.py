@@ -9,28 +9,13 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 from ..hitpolicy import HitPolicy, HitPolicyName, get_policy
+from ..i18n import trc
+from .text import Text
 
 if TYPE_CHECKING:
     from ..features.specs import FeatureSpec
 
 FIELD_TYPES: tuple[str, ...] = ("string", "int", "float", "date", "datetime", "bool")
-LANGS: tuple[str, ...] = ("en", "zh")
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in English and Chinese.  A missing language falls back to the other one."""
-
-    en: str
-    zh: str = ""
-
-    def get(self, lang: str = "en") -> str:
-        if lang == "zh":
-            return self.zh or self.en
-        return self.en or self.zh
-
-    def __str__(self) -> str:
-        return self.get("en")
 
 
 Signal = Literal["value", "risk", "neutral"]
@@ -134,7 +119,7 @@ class RuleSet:
         """Base header of the output columns: ``Tier`` for one rule set, or the rule set's column name."""
         if self.column:
             return self.column
-        return "层级" if lang == "zh" else "Tier"
+        return trc(lang, "tier column", "Tier")
 
     def with_params(self, overrides: dict[str, float]) -> RuleSet:
         from dataclasses import replace

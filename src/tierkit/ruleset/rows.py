@@ -14,6 +14,7 @@ from ..errors import RuleFileError, Where
 from .loader import validate_expressions
 from .model import RuleSet, Text
 from .schema import SchemaReader
+from .text import SOURCE_LANG, known_language, suggest_language
 from .yaml_lines import Pos, located, located_list
 
 _DEFAULT_WORDS = ("default", "else", "otherwise", "其他")
@@ -34,12 +35,32 @@ def _clean(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _language_columns(header: list[str], part: str, source_label: str) -> dict[str, tuple[str, ...]]:
+    """The columns of ``part`` (``label``/``strategy``) per language: ``label`` and ``label_en`` are English,
+    ``label_<language>`` the others; a ``label_<x>`` whose ``x`` names no language is an error."""
+    out: dict[str, tuple[str, ...]] = {SOURCE_LANG: (f"{part}_{SOURCE_LANG}", part)}
+    for i, head in enumerate(header):
+        if not head.startswith(f"{part}_"):
+            continue
+        code = head[len(part) + 1:]
+        lang = known_language(code)
+        if lang is None:
+            guess = suggest_language(code)
+            hint = f"did you mean '{part}_{guess}'?" if guess else f"write e.g. {part}_zh or {part}_ja"
+            raise RuleFileError(f"column '{head}' names no language",
+                                where=Where(file=source_label, cell=f"{column_letter(i)}1"), hint=hint)
+        if lang != SOURCE_LANG:
+            out[lang] = (*out.get(lang, ()), head)
+    return out
+
+
 def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules",
                       source_label: str = "Rules sheet") -> RuleSet:
     """Build a rule set from a table: a header row with id / label / when (+ color, strategy, default).
 
-    Columns may also be ``label_en``/``label_zh`` and ``strategy_en``/``strategy_zh``; several rows with the
-    same id add strategies to that segment.  Used for a ``Rules`` sheet and for Excel ranges in the add-in.
+    Columns may also be ``label_<language>`` and ``strategy_<language>`` for any language (``label_zh``,
+    ``strategy_ja``, ``label_pt-BR``; ``label`` and ``strategy`` are English); several rows with the same id
+    add strategies to that segment.  Used for a ``Rules`` sheet and for Excel ranges in the add-in.
     ``RuleSet.source`` is the table as tab-separated text (so the digest follows the cells).
     """
     if not rows:
@@ -51,6 +72,7 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
             raise RuleFileError(f"the rules table has no '{col}' column", where=Where(file=source_label),
                                 hint="header row must hold: id | label | when | strategy (| color | default)")
     idx = {h: i for i, h in enumerate(header) if h}
+    langs = {part: _language_columns(header, part, source_label) for part in ("label", "strategy")}
 
     def cell(row: Sequence[Any], rownum: int, *keys: str) -> tuple[str | None, Pos | None]:
         """The first non-blank of the columns ``keys`` in ``row`` (table row ``rownum``), and its cell."""
@@ -60,6 +82,18 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
                 return _clean(row[i]), f"{column_letter(i)}{rownum}"
         return None, None
 
+    def texts(row: Sequence[Any], rownum: int, columns: dict[str, tuple[str, ...]]
+              ) -> tuple[dict[str, str], Pos | None]:
+        """A text in every language ``columns`` gives (language -> its columns), and the first cell it fills."""
+        out: dict[str, str] = {}
+        first: Pos | None = None
+        for lang, keys in columns.items():
+            value, value_at = cell(row, rownum, *keys)
+            if value:
+                out[lang] = value
+                first = first or value_at
+        return out, first
+
     segments: dict[str, dict[str, Any]] = {}  # id -> the segment's values, positions and strategies
     for rownum, row in enumerate(rows[1:], start=2):
         sid, id_at = cell(row, rownum, "id")
@@ -68,11 +102,9 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
         seg = segments.setdefault(sid, {"values": {"id": sid}, "at": {"id": id_at}, "strategies": [],
                                         "strategy_at": []})
         values, at = seg["values"], seg["at"]
-        label_en, en_at = cell(row, rownum, "label_en", "label")
-        label_zh, zh_at = cell(row, rownum, "label_zh")
-        if label_en or label_zh:
-            values["label"] = {"en": label_en or label_zh, "zh": label_zh or label_en}
-            at["label"] = en_at or zh_at
+        label, label_at = texts(row, rownum, langs["label"])
+        if label:
+            values["label"], at["label"] = label, label_at
         when, when_at = cell(row, rownum, "when")
         flag, flag_at = cell(row, rownum, "default")
         if when and when.lower() in _DEFAULT_WORDS:
@@ -84,11 +116,10 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
         color, color_at = cell(row, rownum, "color", "colour")
         if color:
             values["color"], at["color"] = color, color_at
-        s_en, s_en_at = cell(row, rownum, "strategy_en", "strategy")
-        s_zh, s_zh_at = cell(row, rownum, "strategy_zh")
-        if s_en or s_zh:
-            seg["strategies"].append({"en": s_en or s_zh, "zh": s_zh or s_en})
-            seg["strategy_at"].append(s_en_at or s_zh_at)
+        strategy, strategy_at = texts(row, rownum, langs["strategy"])
+        if strategy:
+            seg["strategies"].append(strategy)
+            seg["strategy_at"].append(strategy_at)
     if not segments:
         raise RuleFileError("the rules table has no segment rows", where=Where(file=source_label),
                             hint="fill at least one row with an id and a when")
@@ -101,7 +132,7 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
     reader = SchemaReader(source_label)
     parsed = reader.segments(located_list(items, "A1", [item.line for item in items]), "A1")
     source = "\n".join("\t".join(_clean(v) for v in row) for row in rows)
-    rs = RuleSet(name=name, title=Text(en=name, zh=name), segments=parsed, source=source)
+    rs = RuleSet(name=name, title=Text(name), segments=parsed, source=source)
     validate_expressions(rs, file=source_label,
                          cells={sid: str(seg["at"]["when"]) for sid, seg in segments.items() if "when" in seg["at"]})
     return rs

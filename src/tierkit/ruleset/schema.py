@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from ..errors import RuleFileError, Where, did_you_mean
 from .model import FIELD_TYPES, SIGNALS, Field, RuleSet, Segment, Signal, Text
+from .text import known_language, suggest_language
 from .yaml_lines import LineDict, LineList, Pos, line_of, rename_key
 
 #: the rule-file format this tierkit writes and reads; older files are migrated on load
@@ -116,19 +117,28 @@ class SchemaReader:
                 raise self.error(message, line_of(obj, key), segment=segment, hint=hint)
 
     def text(self, value: Any, line: Pos | None, what: str, segment: str | None = None) -> Text:
+        """A text: one string (English, and the fallback of every other language), or ``{language: text}``."""
         if isinstance(value, str):
-            return Text(en=value, zh=value)
+            return Text(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return Text(en=str(value), zh=str(value))
+            return Text(str(value))
         if isinstance(value, Mapping):
-            bad = [k for k in value if k not in ("en", "zh")]
-            if bad:
-                raise self.error(f"{what} has unknown language '{bad[0]}'", line, segment=segment,
-                                 hint="use {en: ..., zh: ...}")
-            en, zh = value.get("en"), value.get("zh")
-            if not en and not zh:
+            for key in value:
+                if not isinstance(key, str) or known_language(key) is None:
+                    guess = suggest_language(str(key), [str(k) for k in value])
+                    hint = (f"did you mean '{guess}'?" if guess else "write language codes such as en, zh, ja or pt-BR")
+                    if str(key) in ("True", "False"):  # YAML reads no, yes, on, off, y and n as true/false
+                        hint = "quote a language code that YAML reads as true/false, e.g. 'no': ..."
+                    raise self.error(f"{what} has unknown language '{key}'", line_of(value, key) or line,
+                                     segment=segment, hint=hint)
+            for key, text in value.items():
+                if isinstance(text, (Mapping, list, bool)):
+                    raise self.error(f"{what} in '{key}' must be a text", line_of(value, key) or line,
+                                     segment=segment)
+            texts = Text.of(value)
+            if not texts:
                 raise self.error(f"{what} is empty", line, segment=segment)
-            return Text(en=str(en or zh), zh=str(zh or en))
+            return texts
         raise self.error(f"{what} must be a text or {{en: ..., zh: ...}}", line, segment=segment)
 
     def texts(self, raw: Any, line: Pos | None, what: str, segment: str) -> tuple[Text, ...]:
