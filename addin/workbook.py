@@ -377,8 +377,7 @@ def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
     if index is None:
         raise TierkitError(f"row {row} is blank")
     res = core.classify(run.ruleset, st.table, run.as_of)
-    text = res.explain(index, run.lang)
-    return text.replace(f"row {index + 1}:", f"Excel row {row}:", 1)
+    return res.explain(index, run.lang)  # names the Excel row, as the CLI's explain does
 
 
 def briefs_dir(book: Any) -> Path:

@@ -30,9 +30,14 @@ class TableSource:
     sheet: str | None = None
     cell_ref: Callable[[int, str], str] | None = None
     sheets: Any = None  # other sheets for features (mapping or callable)
+    row_number: Callable[[int], int] | None = None  # table row -> the row number the user sees (Excel row)
 
     def where(self) -> Where:
         return Where(file=self.file, sheet=self.sheet)
+
+    def row(self, i: int) -> int:
+        """The row number the user sees for table row ``i`` (0-based): the Excel row, else ``i + 1``."""
+        return self.row_number(int(i)) if self.row_number is not None else int(i) + 1
 
 
 @dataclass(frozen=True)

@@ -389,14 +389,15 @@ def check_data(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | None = None
 
 
 def _row_numbers(frame: pd.DataFrame, source: TableSource | None) -> Any:
-    if source is not None and source.cell_ref is not None and len(frame.columns):
-        col = frame.columns[0]
-        ref = source.cell_ref
+    """Table row -> the row number the user sees (the Excel row), as text."""
+    if source is not None and source.row_number is None and source.cell_ref is not None and len(frame.columns):
+        col, ref = frame.columns[0], source.cell_ref  # only cell addresses: the row is in them
 
         def sheet_row(i: int) -> str:
-            cell = ref(int(i), col)
-            return "".join(ch for ch in cell.split("!")[-1] if ch.isdigit())
+            return "".join(ch for ch in ref(int(i), col).split("!")[-1] if ch.isdigit())
         return sheet_row
+    if source is not None:
+        return lambda i: str(source.row(int(i)))
     return lambda i: str(int(i) + 1)
 
 

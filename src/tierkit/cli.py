@@ -101,7 +101,7 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
 @main.command()
 @click.argument("table", type=click.Path(dir_okay=False))
 @rules_options(multiple=False)
-@click.option("--row", type=int, help="Data row number (1 = first row below the header).")
+@click.option("--row", type=int, help="The customer's row as Excel numbers it (in a CSV: the line number).")
 @click.option("--id", "id_value", help="Find the row whose first column (or --id-column) equals this value.")
 @click.option("--id-column", help="Column to search for --id (default: the first column).")
 @table_options
@@ -137,9 +137,13 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
         index = hits[0]
     else:
         assert row is not None
-        if not 1 <= row <= len(frame):
-            raise TierkitError(f"--row {row} is outside the table (1..{len(frame)})")
-        index = row - 1
+        numbers = raw.row_numbers.tolist()
+        if row not in numbers:
+            span = f"{numbers[0]}..{numbers[-1]}" if numbers else "none"
+            where = "outside the table" if not numbers or not numbers[0] <= row <= numbers[-1] else "not a data row"
+            raise TierkitError(f"--row {row} is {where} (data rows {span})",
+                               hint="give the row number Excel shows at the left of the sheet")
+        index = numbers.index(row)
     result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw))
     click.echo(result.explain(index, lang))
 

@@ -17,7 +17,7 @@ is a segment here.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Protocol, get_args
 
@@ -100,8 +100,9 @@ class HitPolicy(ABC):
 
     @abstractmethod
     def resolve(self, segments: Sequence[SegmentLike], matches: Masks, n: int, *, errors: Masks | None = None,
-                where: Where | None = None) -> Resolution:
-        """The segment of each row (the default one when no condition matches)."""
+                where: Where | None = None, rows: Callable[[int], int] | None = None) -> Resolution:
+        """The segment of each row (the default one when no condition matches).  ``rows`` gives a row's number
+        as the user sees it (the Excel row) for messages; by default the 1-based position."""
 
     def shadowed(self, segments: Sequence[SegmentLike], matches: Masks) -> list[Shadow]:
         """Segments never chosen: here, those that match no row at all (policies that pick one refine it)."""
@@ -134,7 +135,7 @@ class First(HitPolicy):
     _note: ClassVar[str] = mark("overlap note", " (resolved by hit policy {name})")
 
     def resolve(self, segments: Sequence[SegmentLike], matches: Masks, n: int, *, errors: Masks | None = None,
-                where: Where | None = None) -> Resolution:
+                where: Where | None = None, rows: Callable[[int], int] | None = None) -> Resolution:
         order = self.order(segments)
         return Resolution(pick_first(segments, hit_matrix(segments, matches, n, errors, order), order))
 
@@ -170,17 +171,19 @@ class Unique(HitPolicy):
     overlap_is_error = True
 
     def resolve(self, segments: Sequence[SegmentLike], matches: Masks, n: int, *, errors: Masks | None = None,
-                where: Where | None = None) -> Resolution:
+                where: Where | None = None, rows: Callable[[int], int] | None = None) -> Resolution:
         order = self.order(segments)
         hits = hit_matrix(segments, matches, n, errors, order)
         over = np.flatnonzero(hits.sum(axis=1) > 1)
         if len(over):
             first = over[0]
             which = [segments[order[j]].id for j in np.flatnonzero(hits[first])]
-            rows = ", ".join(str(r + 1) for r in over[:10])
+            row_of = rows or (lambda i: i + 1)
+            listed = ", ".join(str(row_of(int(r))) for r in over[:10])
             raise OverlapError(
                 f"{len(over)} rows match more than one segment under hit_policy 'unique' "
-                f"(rows {rows}{'...' if len(over) > 10 else ''}; row {first + 1} matches {', '.join(which)})",
+                f"(rows {listed}{'...' if len(over) > 10 else ''}; row {row_of(int(first))} matches "
+                f"{', '.join(which)})",
                 where=where,
                 hint="make the conditions exclusive, or use hit_policy: first; run 'tierkit rules check --data' "
                      "for the full list")
@@ -195,7 +198,7 @@ class Collect(HitPolicy):
     _note: ClassVar[str] = mark("overlap note", " (hit policy {name} keeps them all)")
 
     def resolve(self, segments: Sequence[SegmentLike], matches: Masks, n: int, *, errors: Masks | None = None,
-                where: Where | None = None) -> Resolution:
+                where: Where | None = None, rows: Callable[[int], int] | None = None) -> Resolution:
         order = self.order(segments)
         hits = hit_matrix(segments, matches, n, errors, order)
         fallback = default_index(segments)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,11 @@ class Classification:
         if self.collected is not None:
             return [", ".join(table[i] for i in hits) if hits else UNMATCHED for hits in self.collected]
         return list(np.asarray(table, dtype=object)[self.tier_index])
+
+    def row_number(self, row: int) -> int:
+        """The row number the user sees for table row ``row``: the Excel row when the table came from a sheet,
+        else the 1-based position."""
+        return self.source.row(row)
 
     def tier_ids(self) -> list[str]:
         return self._per_row(lambda s: s.id)
@@ -116,8 +121,8 @@ class Classification:
         rs = self.ruleset
         tier = self.tier_index[row]
         label = rs.segments[tier].label.get(lang) if tier >= 0 else tr(lang, "(none)")
-        lines = [tr(lang, "row {row}: {label}  [{name}, hit policy {policy}]", row=row + 1, label=label, name=rs.name,
-                    policy=rs.hit_policy),
+        lines = [tr(lang, "row {row}: {label}  [{name}, hit policy {policy}]", row=self.row_number(row), label=label,
+                    name=rs.name, policy=rs.hit_policy),
                  "  " + tr(lang, "reason: {reason}", reason=self._row_reason(row, lang))]
         names = {n: f.display(lang) for n, f in rs.fields.items()}
 
@@ -206,6 +211,9 @@ def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime |
     binding = bind(rs, frame, as_of=as_of, source=source)
     evaluate = evaluate_oracle if engine == "oracle" else evaluate_compiled
     matches, errors = evaluate(binding)
-    hits = rs.policy.resolve(rs.segments, matches, binding.n, errors=errors, where=Where(file=rs.display_path))
+    if binding.n != len(frame):  # the features made one row per customer: input row numbers do not apply
+        source = replace(source, row_number=None, cell_ref=None)
+    hits = rs.policy.resolve(rs.segments, matches, binding.n, errors=errors, where=Where(file=rs.display_path),
+                             rows=source.row)
     return Classification(binding=binding, tier_index=hits.tier, matches=matches, errors=errors,
                           collected=hits.collected, source=source)

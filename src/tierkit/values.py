@@ -223,7 +223,8 @@ def _raise_bad(bad: list[int], values: np.ndarray, what: str, column: str, cell_
     raise DataError(
         f"cannot read {values[first]!r} as {what} in column '{column}'{rs}{more}",
         where=Where(file=base.file, sheet=base.sheet, cell=cell, column=None if cell else column),
-        hint=f"fix the cell or declare the column's type in the rule file's 'fields' (row {first + 1} of the data)",
+        hint="fix the cell or declare the column's type in the rule file's 'fields'"
+             + ("" if cell else f" (row {first + 1} of the data)"),
     )
 
 

@@ -142,7 +142,7 @@ def test_explain_selection_alerts_the_reason() -> None:
     out, _ = run_script("explain_selection", book_json({"Customers": ROWS}, selection="B6"), MINI)
     assert [a["func"] for a in out["actions"]] == ["alert"]
     prompt = out["actions"][0]["args"][0]
-    assert prompt.startswith("Excel row 6: Lapsed")
+    assert prompt.startswith("row 6: Lapsed")  # the Excel row, as `tierkit explain` names it
     assert "lapsed" in prompt and "values:" in prompt
 
 

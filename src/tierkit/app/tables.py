@@ -51,13 +51,14 @@ def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: 
     return read_table(p, sheet=choose_sheet(p, sheet), header_row=header_row)
 
 
-def table_source(table: RawTable) -> TableSource:
-    """Where ``table`` came from, for error messages (``Customers!C17``), and the workbook's other sheets
-    (an Orders sheet for the features), each read once."""
+def table_source(table: RawTable, *, other_sheets: bool = True) -> TableSource:
+    """Where ``table`` came from, for error messages (``Customers!C17``) and row numbers (the Excel rows), and
+    the workbook's other sheets (an Orders sheet for the features), each read once.  ``other_sheets=False``
+    for a table that did not come from a file (Excel's cells in the add-in)."""
     cache: dict[str, pd.DataFrame | None] = {}
 
     def sheets(name: str) -> pd.DataFrame | None:
-        if table.sheet is None or not Path(table.path).exists():
+        if not other_sheets or table.sheet is None or not Path(table.path).is_file():
             return None
         if name not in cache:
             try:
@@ -67,8 +68,10 @@ def table_source(table: RawTable) -> TableSource:
         return cache[name]
 
     prefix = f"{table.sheet}!" if table.sheet else ""
+    numbers = table.row_numbers
     return TableSource(file=display_path(table.path), sheet=table.sheet,
-                       cell_ref=lambda i, col: f"{prefix}{table.cell_ref(i, col)}", sheets=sheets)
+                       cell_ref=lambda i, col: f"{prefix}{table.cell_ref(i, col)}", sheets=sheets,
+                       row_number=lambda i: int(numbers[i]))
 
 
 def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | None = None,
