@@ -154,6 +154,36 @@ def _same(value: Any, text: str) -> bool:
     return str(value).strip() == text.strip()
 
 
+@main.command()
+@click.argument("input", type=click.Path(dir_okay=False))
+@click.option("--rules", "-r", "rules", multiple=True,
+              help="Rule sets whose fields to match (built-in name, YAML file or sheet:NAME); repeat for several.")
+@click.option("--param", "params", multiple=True, help="Override a rule-set parameter: name=value.")
+@click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31.")
+@table_options
+@lang_option()
+@run_safely
+def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, sheet: str | None,
+            header_row: int | None, lang: str) -> None:
+    """Show what tierkit will read from INPUT: the sheets, the header row chosen and why, the columns matched
+    to each rule set's fields, the rows left out, the cells read from text, and the cells that cannot be read.
+
+    \b
+    Example:
+      tierkit inspect customers.xlsx --rules abc --rules rfm
+    Nothing is written.
+    """
+    from . import app
+
+    raw = app.open_table(input, sheet=sheet, header_row=header_row)
+    rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(raw.path),
+                                 sheet_rows=app.workbook_sheet_rows(Path(input))) if rules else []
+    report = app.inspect_table(raw, rulesets, header_given=header_row is not None, as_of=app.parse_as_of(as_of),
+                               lang=lang)
+    for line in report.lines(lang):
+        click.echo(line)
+
+
 @main.group()
 def rules() -> None:
     """List, show and check rule sets."""

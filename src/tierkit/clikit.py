@@ -43,6 +43,10 @@ def run_safely(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader of our output went away (``| head``): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except Exception as err:
             if os.environ.get("TIERKIT_DEBUG"):
                 traceback.print_exc()

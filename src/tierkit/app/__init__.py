@@ -48,6 +48,7 @@ from .inputs import (
     trim,
     workbook_sheet_rows,
 )
+from .inspect import DataReport, inspect_table
 from .tables import (
     NOT_DATA_SHEETS,
     blank,
@@ -62,6 +63,7 @@ from .tables import (
 __all__ = [
     "NOT_DATA_SHEETS",
     "ApplyResult",
+    "DataReport",
     "GapOverlap",
     "GivenTiers",
     "RawTable",
@@ -80,6 +82,7 @@ __all__ = [
     "customer_table",
     "default_output",
     "gaps_and_overlaps",
+    "inspect_table",
     "language",
     "load_named",
     "load_rules",
