@@ -58,7 +58,7 @@ class DataReport:
             out.append(tr(lang, "sheets: {sheets}", sheets=", ".join(self.sheets)))
         if self.sheet is not None:
             out.append(tr(lang, "table read: sheet {sheet}", sheet=self.sheet))
-        why = (tr(lang, "given with --header-row") if self.header_given else
+        why = (tr(lang, "given with {option}", option="--header-row") if self.header_given else
                tr(lang, "detected: the first of the first 30 rows in which most filled cells hold text and which "
                         "is at least half as wide as the widest"))
         out.append(tr(lang, "header: row {row} ({why})", row=self.header_row, why=why))
