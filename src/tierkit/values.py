@@ -170,19 +170,25 @@ def id_key(value: object) -> str | None:
 
 def id_keys(series: pd.Series) -> pd.Series:
     """:func:`id_key` of every cell of ``series`` (object dtype, None for blanks; same index)."""
-    values = series.to_numpy(dtype=object)
-    if not len(values):
-        return pd.Series([], index=series.index, dtype=object, name=series.name)
-    # each distinct (type, value) is normalised once: ids repeat a lot in an orders sheet
-    keys: dict[tuple[type, object], str | None] = {}
-    out = np.empty(len(values), dtype=object)
-    for i, value in enumerate(values):
-        try:
-            slot = (type(value), value)
-            key = keys[slot] if slot in keys else keys.setdefault(slot, id_key(value))
-        except TypeError:  # unhashable cell
-            key = id_key(value)
-        out[i] = key
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        values = series.to_numpy()
+    else:
+        values = series.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    # each distinct value is normalised once (ids repeat a lot in an orders sheet); factorize takes 1 and 1.0
+    # for one value, which id_key agrees with, but also 1 and True, which it does not: booleans go one by one
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("boolean", "mixed", "mixed-integer", "unknown-array"):
+        flags = np.fromiter((isinstance(v, (bool, np.bool_)) for v in values), dtype=bool, count=len(values))
+    else:
+        flags = np.zeros(len(values), dtype=bool)
+    rest = np.flatnonzero(~flags) if flags.any() else slice(None)
+    if len(values):
+        codes, uniques = pd.factorize(values[rest], use_na_sentinel=True)
+        table = np.array([*(id_key(u) for u in uniques), None], dtype=object)
+        out[rest] = table[codes]
+    for i in np.flatnonzero(flags):
+        out[i] = id_key(values[i])
     return pd.Series(out, index=series.index, dtype=object, name=series.name)
 
 
