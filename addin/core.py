@@ -141,7 +141,8 @@ def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> Rul
 def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:
     if table.frame.empty:
         raise TierkitError("the table has a header row but no data rows")
-    return tierkit.classify(rs, table.frame, as_of=parse_as_of(as_of), source=app.table_source(table.raw, other_sheets=False))
+    source = app.table_source(table.raw, other_sheets=False)
+    return tierkit.classify(rs, table.frame, as_of=parse_as_of(as_of), source=source)
 
 
 def parse_as_of(value: Any) -> dt.date | None:

@@ -15,10 +15,12 @@ from .compile.context import as_of_datetime, iter_symbols, parse_rule
 from .compile.vector import StrData, Vec
 from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean
 from .features import feature_texts
+from .features.specs import FEATURES_FROM, FeaturesFrom
 from .i18n import mark, trc
 from .names import HeaderIndex, find_column, normalise_header
 from .ruleset.loader import rule_error
 from .ruleset.model import RuleSet
+from .ruleset.text import Text
 from .values import coerce_column, infer_type
 
 
@@ -42,14 +44,17 @@ class TableSource:
 
 @dataclass(frozen=True)
 class Note:
-    """Something a run should tell the user about the binding (a missing optional column), in any language:
-    ``msgid`` is marked with ``mark("binding note", ...)``, ``values`` fill its placeholders."""
+    """Something a run should tell the user about the binding (a missing optional column, the columns an
+    orders sheet replaces), in any language: ``msgid`` is marked with ``mark("binding note", ...)``,
+    ``values`` fill its placeholders (a :class:`~tierkit.ruleset.text.Text`, such as a field's label, is
+    shown in the note's language)."""
 
     msgid: str
     values: tuple[tuple[str, Any], ...] = ()
 
     def text(self, lang: str = "en") -> str:
-        return trc(lang, "binding note", self.msgid, **dict(self.values))  # i18n: marked
+        values = {k: v.get(lang) if isinstance(v, Text) else v for k, v in self.values}
+        return trc(lang, "binding note", self.msgid, **values)  # i18n: marked
 
     def __str__(self) -> str:
         return self.text()
@@ -119,8 +124,14 @@ def column_vec(series: pd.Series, kind: str) -> Vec:
 
 
 def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
-         source: TableSource | None = None) -> Binding:
-    """Resolve, type and derive every name the rule set uses; raise one clear error on the first problem."""
+         source: TableSource | None = None, features_from: FeaturesFrom = None) -> Binding:
+    """Resolve, type and derive every name the rule set uses; raise one clear error on the first problem.
+
+    ``features_from`` chooses where customer figures come from when the table has a column an orders
+    sheet's features would replace: ``"sheet"`` keeps the table's, ``"orders"`` takes the orders sheet's
+    (and requires one), None (the default) takes the orders sheet's and notes each column replaced."""
+    if features_from not in (None, *FEATURES_FROM):
+        raise TierkitError(f"features_from must be {' or '.join(FEATURES_FROM)}, not {features_from!r}")
     source = source or TableSource()
     file = rs.display_path
     now = as_of_datetime(as_of)
@@ -128,6 +139,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     headers: dict[str, str] = {}
     typed: dict[str, pd.Series] = {}
     types: dict[str, str] = {}
+    copied: dict[str, str] = {}  # field name -> the input's header, for columns copied under their field name
 
     def cell_ref_for(header: str) -> Callable[[int], str] | None:
         if source.cell_ref is None:
@@ -152,6 +164,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             # a text key or group only the features read: hand it over under its field name, as read
             if name != header:
                 work[name] = work[header]
+                copied[name] = str(header)
             continue
         series = coerce_column(work[header], fdef.type, column=str(header), cell_ref=cell_ref_for(header),
                                where=source.where(), rule_set=rs.name)
@@ -160,6 +173,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         types[name] = fdef.type
         if name != header:
             work[name] = series
+            copied[name] = str(header)
     # 2. derived features and parameters
     feature_meta: dict[str, Any] = {}
     if rs.features:
@@ -172,13 +186,16 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         n_before = len(work)
         try:
             work, feature_meta = apply_features(work, list(rs.features), as_of=as_of, sheets=source.sheets,
-                                                fields={k: v for k, v in rs.fields.items()}, source=file)
+                                                fields={k: v for k, v in rs.fields.items()}, source=file,
+                                                features_from=features_from, headers=copied,
+                                                cell_ref=source.cell_ref, where=source.where())
         except TierkitError as err:
             raise _with_table(err, rs, source) from None
         index = HeaderIndex(work.columns)
         # names the features (re)computed are typed again from their new values; an orders table turned
         # into one row per customer invalidates every column typed before
-        redo = set(typed) if len(work) != n_before else set(feature_outputs(list(rs.features))) & set(typed)
+        kept = {name for info in feature_meta.get("features", []) for name in info.get("kept", ())}
+        redo = set(typed) if len(work) != n_before else (set(feature_outputs(list(rs.features))) - kept) & set(typed)
         for name in redo:
             typed.pop(name)
             types.pop(name)
@@ -188,7 +205,8 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     # 3. every other name the rules use
     symbols = list(rule_symbols)
     n = len(work)
-    notes: list[Note] = []
+    notes: list[Note] = [Note(msgid, tuple(values.items())) for info in feature_meta.get("features", [])
+                         for msgid, values in info.get("notes", ())]
     measure = rs.measure
     if measure and measure not in typed and index.find([measure, *(
             rs.fields[measure].aliases if measure in rs.fields else ())]) is None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -131,7 +130,8 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
 
             raise TierkitError(f"no column '{col}' in {display_path(raw.path)}",
                                hint=did_you_mean(col, [str(c) for c in frame.columns]))
-        hits = [i for i, v in enumerate(frame[col].tolist()) if v is not None and _same(v, id_value)]
+        want = app.id_key(id_value)
+        hits = [i for i, key in enumerate(app.id_keys(frame[col]).tolist()) if key is not None and key == want]
         if not hits:
             raise TierkitError(f"no row with {col} = {id_value!r} in {display_path(raw.path)}")
         index = hits[0]
@@ -146,12 +146,6 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
         index = numbers.index(row)
     result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw))
     click.echo(result.explain(index, lang))
-
-
-def _same(value: Any, text: str) -> bool:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip() == text.strip()
 
 
 @main.command()

@@ -12,6 +12,7 @@ import pandas as pd
 from .bind import Binding, TableSource, bind, measure_values
 from .compile.describe import fmt_value
 from .errors import Where
+from .features.specs import FeaturesFrom
 from .i18n import join, mark, tr, trc
 from .reasons import to_py
 from .ruleset.model import RuleSet, Segment
@@ -203,12 +204,15 @@ def _blank_names(binding: Binding, seg_id: str, row: int) -> list[str]:
 
 
 def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
-             engine: str = "compiled", source: TableSource | None = None) -> Classification:
-    """Apply ``rs`` to ``frame``: one tier per row (``engine='oracle'`` evaluates row by row with rule-engine)."""
+             engine: str = "compiled", source: TableSource | None = None,
+             features_from: FeaturesFrom = None) -> Classification:
+    """Apply ``rs`` to ``frame``: one tier per row (``engine='oracle'`` evaluates row by row with rule-engine).
+
+    ``features_from`` (``"sheet"``, ``"orders"`` or None): see :func:`tierkit.bind.bind`."""
     from .oracle import evaluate_compiled, evaluate_oracle
 
     source = source or TableSource()
-    binding = bind(rs, frame, as_of=as_of, source=source)
+    binding = bind(rs, frame, as_of=as_of, source=source, features_from=features_from)
     evaluate = evaluate_oracle if engine == "oracle" else evaluate_compiled
     matches, errors = evaluate(binding)
     if binding.n != len(frame):  # the features made one row per customer: input row numbers do not apply

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -127,6 +129,91 @@ def parse_text(value: object) -> str | None:
     if not text or text.upper() in EXCEL_ERRORS:
         return None
     return text
+
+
+_WHOLE_TEXT = re.compile(r"^-?(?:0|[1-9]\d*)\.0+$")
+#: words that mark a total or subtotal line (compared without spaces, case-folded, full-width read as ASCII)
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "合計", "總計", "小計", "total", "subtotal", "grandtotal", "sum"})
+
+
+def id_key(value: object) -> str | None:
+    """A customer id as the one key every sheet, the join and ``--id`` compare (None for a blank).
+
+    ``10377``, ``10377.0``, ``"10377"``, ``" 10377 "``, ``"10377.0"`` and full-width ``"１０３７７"`` are all
+    ``"10377"``: numbers that are whole read as their digits, text is trimmed and read in its NFKC form
+    (full-width digits and letters as ASCII).  Text keeps its leading zeros (``"007"``) and its case.
+    A number formatted ``000`` in Excel shows ``007`` but reaches tierkit as 7: the reader has no cell
+    styles, so such an id is ``"7"`` (type it as text to keep its zeros).  Excel error cells are blank.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).upper()
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating | Decimal):
+        number = float(value)
+        if np.isnan(number):
+            return None
+        if np.isinf(number):
+            return str(number)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, dt.datetime | dt.date):
+        return parse_text(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text or text.upper() in EXCEL_ERRORS:
+        return None
+    if _WHOLE_TEXT.match(text):
+        text = text.split(".", 1)[0]
+    return text
+
+
+def id_keys(series: pd.Series) -> pd.Series:
+    """:func:`id_key` of every cell of ``series`` (object dtype, None for blanks; same index)."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        values = series.to_numpy()
+    else:
+        values = series.to_numpy(dtype=object)
+    out = np.full(len(values), None, dtype=object)
+    # each distinct value is normalised once (ids repeat a lot in an orders sheet); factorize takes 1 and 1.0
+    # for one value, which id_key agrees with, but also 1 and True, which it does not: booleans go one by one
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("boolean", "mixed", "mixed-integer", "unknown-array"):
+        flags = np.fromiter((isinstance(v, (bool, np.bool_)) for v in values), dtype=bool, count=len(values))
+    else:
+        flags = np.zeros(len(values), dtype=bool)
+    rest = np.flatnonzero(~flags) if flags.any() else slice(None)
+    if len(values):
+        codes, uniques = pd.factorize(values[rest], use_na_sentinel=True)
+        table = np.array([*(id_key(u) for u in uniques), None], dtype=object)
+        out[rest] = table[codes]
+    for i in np.flatnonzero(flags):
+        out[i] = id_key(values[i])
+    return pd.Series(out, index=series.index, dtype=object, name=series.name)
+
+
+def is_total_word(value: object) -> bool:
+    """A cell that names a total line: 合计, 总计, 小计, 合 计, 合計, 總計, 小計, Total, Subtotal, Grand total, Sum
+    (spaces, case and full-width forms ignored; a trailing colon too)."""
+    if not isinstance(value, str):
+        return False
+    text = "".join(unicodedata.normalize("NFKC", value).split()).casefold().rstrip(":")
+    return text in TOTAL_WORDS
+
+
+def duplicate_ids(series: pd.Series) -> dict[str, list[int]]:
+    """Ids that occur more than once after :func:`id_key` (``10377`` and ``"10377"`` collide): key -> the
+    0-based positions of its rows, in order of the first occurrence."""
+    keys = id_keys(series)
+    present = keys.notna().to_numpy()
+    if not present.any():
+        return {}
+    positions = pd.Series(np.flatnonzero(present), index=keys[present].to_numpy())
+    dup = positions.index.duplicated(keep=False)
+    out: dict[str, list[int]] = {}
+    for key, pos in zip(positions.index[dup], positions.to_numpy()[dup], strict=True):
+        out.setdefault(str(key), []).append(int(pos))
+    return out
 
 
 _PARSERS: dict[str, tuple[Callable[[object], object], str]] = {

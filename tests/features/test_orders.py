@@ -98,3 +98,21 @@ def test_join_numeric_and_text_ids() -> None:
     customers = pd.DataFrame({"cid": ["1001", "1002.0"]})
     joined = join_customers(customers, f, on="cid")
     assert joined["monetary"].tolist() == [1.0, 2.0]
+
+
+def test_text_amounts_and_text_dates_in_orders_are_read() -> None:
+    lines = pd.DataFrame({"c": ["C1", "C1", "C2", "C2"],
+                          "d": ["2024/1/5", "2024年3月1日", 45292, dt.datetime(2024, 2, 1)],
+                          "a": ["¥200.00", "1,400", "1.2万", "(50)"]})
+    f = customer_features(lines, customer="c", date="d", amount="a", as_of="2024-12-31").set_index("c")
+    assert f.loc["C1", "monetary"] == 1600.0 and f.loc["C2", "monetary"] == 11950.0
+    assert f.loc["C1", "first_purchase"] == pd.Timestamp("2024-01-05")
+    assert f.loc["C2", "first_purchase"] == pd.Timestamp("2024-01-01")  # Excel serial 45292
+
+
+def test_a_total_line_is_not_a_customer() -> None:
+    lines = pd.DataFrame({"c": [10377, "10377", None, "合 计", "Total"], "d": ["2024-01-01"] * 5,
+                          "a": [1, 2, 3, 3, 3]})
+    f = customer_features(lines, customer="c", date="d", amount="a")
+    assert f["c"].tolist() == [10377]
+    assert f["monetary"].tolist() == [3.0] and f["frequency"].tolist() == [2]

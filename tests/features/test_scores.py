@@ -151,3 +151,13 @@ def test_share_of_total() -> None:
 def test_dtypes(dtype: str) -> None:
     s = pd.Series([3, 1, 2], dtype=dtype)
     assert quantile_score(s, bins=3)[0].tolist() == [3, 1, 2]
+
+
+def test_text_numbers_are_read_like_the_customer_sheets_cells() -> None:
+    from tierkit.features.scores import numeric
+
+    raw = pd.Series(["¥1,234.50", "1.2万", "12%", " 7 ", "abc", None, 5], dtype=object)
+    got = numeric(raw)
+    assert got.tolist()[:4] == [1234.5, 12000.0, 0.12, 7.0] and got.tolist()[6] == 5.0
+    assert got.isna().tolist()[4:6] == [True, True]
+    assert pareto_share(raw).tolist()[:2] == pareto_share(got).tolist()[:2]

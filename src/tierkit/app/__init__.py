@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..check import GapOverlap, check_data, check_static, gaps_and_overlaps, show_ruleset
 from ..features import apply_features, pareto_share
 from ..io import RawTable, column_index, column_letter, default_output
-from ..values import parse_date, parse_number
+from ..values import id_key, id_keys, parse_date, parse_number
 from .apply import (
     ApplyResult,
     about_table,
@@ -82,6 +82,8 @@ __all__ = [
     "customer_table",
     "default_output",
     "gaps_and_overlaps",
+    "id_key",
+    "id_keys",
     "inspect_table",
     "language",
     "load_named",

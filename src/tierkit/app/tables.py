@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..bind import TableSource
 from ..errors import InputFileError, TierkitError, Where, display_path
 from ..io import RawTable, list_sheets, read_table, supported
@@ -53,16 +51,17 @@ def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: 
 
 def table_source(table: RawTable, *, other_sheets: bool = True) -> TableSource:
     """Where ``table`` came from, for error messages (``Customers!C17``) and row numbers (the Excel rows), and
-    the workbook's other sheets (an Orders sheet for the features), each read once.  ``other_sheets=False``
-    for a table that did not come from a file (Excel's cells in the add-in)."""
-    cache: dict[str, pd.DataFrame | None] = {}
+    the workbook's other sheets (an Orders sheet for the features) as RawTables, so their cells have addresses
+    too, each read once.  ``other_sheets=False`` for a table that did not come from a file (Excel's cells in
+    the add-in)."""
+    cache: dict[str, RawTable | None] = {}
 
-    def sheets(name: str) -> pd.DataFrame | None:
+    def sheets(name: str) -> RawTable | None:
         if not other_sheets or table.sheet is None or not Path(table.path).is_file():
             return None
         if name not in cache:
             try:
-                cache[name] = read_table(table.path, sheet=name).frame
+                cache[name] = read_table(table.path, sheet=name)
             except InputFileError:
                 cache[name] = None
         return cache[name]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 import pandas as pd
 
-from tierkit.errors import DataError, did_you_mean
+from tierkit.errors import DataError, Where, did_you_mean
 from tierkit.features.columns import find_column, norm
 from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
-from tierkit.features.specs import ARG, Fail, FeatureContext, FeatureSpec, Names, SheetSource, names, shown
+from tierkit.features.reconcile import reconcile
+from tierkit.features.specs import ARG, Fail, FeatureContext, FeatureSpec, Names, SheetSource, SheetTable, names, shown
 from tierkit.i18n import mark, tr, trc
 
 __all__ = ["FromOrders"]
@@ -95,17 +96,18 @@ class FromOrders(FeatureSpec):
 
         found = cols(frame)
         mode = mark("orders mode", "orders table")
-        orders: pd.DataFrame | None = frame
+        orders: pd.DataFrame = frame
+        cell_ref, where = ctx.cell_ref, ctx.where
         if not (found["customer"] and found["date"] and found["amount"]):
-            orders = _sheet(ctx.sheets, conf.sheet)
-            if orders is None:
-                if self.optional:
+            table = _sheet(ctx.sheets, conf.sheet)
+            if table is None:
+                if self.optional and ctx.features_from != "orders":
                     return None
                 raise DataError(f"no orders sheet '{shown(conf.sheet)}' for from_orders",
                                 hint="open the workbook that holds it, or name it with sheet:")
+            orders, cell_ref, where = _table_parts(table, ctx.where)
             found = cols(orders)
             mode = mark("orders mode", "joined")
-        assert orders is not None
         for key in REQUIRED:
             if found[key] is None:
                 wanted = getattr(conf, key)
@@ -114,9 +116,12 @@ class FromOrders(FeatureSpec):
                     f"from_orders: no column {' / '.join(map(str, cands))} for '{key}' in the orders table",
                     hint=did_you_mean(str(cands[0]), [str(c) for c in orders.columns]),
                 )
-        feats = customer_features(orders, as_of=ctx.as_of, **found)  # type: ignore[arg-type]
+        feats = customer_features(orders, as_of=ctx.as_of, cell_ref=cell_ref, where=where,
+                                  **found)  # type: ignore[arg-type]
         key_col = str(found["customer"])
         feats = feats.rename(columns={k: v for k, v in conf.names if k != key_col})
+        notes: list[tuple[str, dict[str, Any]]] = []
+        kept: list[str] = []
         if mode == "joined":
             join_on = conf.join_on if conf.join_on is not None else conf.customer
             on = ctx.column(frame, join_on)
@@ -124,14 +129,17 @@ class FromOrders(FeatureSpec):
                 first = join_on if isinstance(join_on, str) else join_on[0]
                 raise DataError(f"from_orders: the customer table has no column {shown(join_on)!r} to join on",
                                 hint=did_you_mean(str(first), map(str, frame.columns)))
-            out = join_customers(frame, feats, on=on, features_on=key_col)
+            checked = reconcile(frame, feats, on=on, features_on=key_col, ctx=ctx)
+            notes, kept = checked.notes, checked.kept
+            out = join_customers(frame, checked.features, on=on, features_on=key_col)
         else:
             out = feats
         as_of = feats.attrs.get("as_of")
         if ctx.as_of is None and as_of is not None:
             ctx.as_of = as_of
         meta = {"kind": self.kind, "output": "customer features", "mode": mode,
-                "columns": {k: v for k, v in found.items() if v}, "customers": len(feats), "as_of": as_of}
+                "columns": {k: v for k, v in found.items() if v}, "customers": len(feats), "as_of": as_of,
+                "notes": notes, "kept": kept}
         return out, meta
 
     @classmethod
@@ -146,15 +154,15 @@ def _role(key: str, lang: str) -> str:
     return trc(lang, "orders column", ROLE_WORDS[key]) if key in ROLE_WORDS else key  # i18n: marked
 
 
-def _sheet(sheets: SheetSource | None, name: Names) -> pd.DataFrame | None:
+def _sheet(sheets: SheetSource | None, name: Names) -> pd.DataFrame | SheetTable | None:
     if sheets is None:
         return None
     candidates: Sequence[str] = [name] if isinstance(name, str) else list(name)
     if callable(sheets):
         for cand in candidates:
-            frame = sheets(cand)
-            if frame is not None:
-                return frame
+            table = sheets(cand)
+            if table is not None:
+                return table
         return None
     for cand in candidates:
         if cand in sheets:
@@ -164,3 +172,14 @@ def _sheet(sheets: SheetSource | None, name: Names) -> pd.DataFrame | None:
         if norm(cand) in lowered:
             return lowered[norm(cand)]
     return None
+
+
+def _table_parts(table: pd.DataFrame | SheetTable, base: Where | None
+                 ) -> tuple[pd.DataFrame, Callable[[int, str], str] | None, Where | None]:
+    """The rows of an orders sheet, the address of its cells (``Orders!C17``) and where it is."""
+    if isinstance(table, pd.DataFrame):
+        return table, None, None
+    sheet = table.sheet
+    prefix = f"{sheet}!" if sheet else ""
+    file = base.file if base is not None else None
+    return table.frame, (lambda i, col: f"{prefix}{table.cell_ref(i, col)}"), Where(file=file, sheet=sheet)

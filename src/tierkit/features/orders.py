@@ -5,8 +5,13 @@ attaches them to a customer table.  Definitions (all pinned by tests):
 
 * ``as_of`` defaults to the latest order date.  Orders dated after ``as_of`` are ignored (the
   features describe the customer *as of* that day); orders with a blank date still count in
-  ``frequency``/``monetary`` but not in the date features.  Rows with a blank customer are
-  dropped.
+  ``frequency``/``monetary`` but not in the date features.  Rows with a blank customer (or a total
+  word such as 合计 in the customer cell: a total line) are dropped.
+* Customer ids are compared by :func:`tierkit.values.id_key` (``10377``, ``"10377"``, ``"１０３７７"``
+  are one customer); the output shows each customer's id as its first order line showed it.
+* Amounts, margins and dates are read by :func:`tierkit.values.coerce_column`, as the customer sheet
+  is (``¥1,234.50``, ``1.2万``, text dates, Excel serials); a cell that cannot be read raises
+  :class:`~tierkit.errors.DataError` naming it (``Orders!C17``).
 * ``recency_days``: whole days from the last purchase to ``as_of`` (0 = bought that day).
 * ``frequency``: number of orders (distinct ``order`` ids when an order column is given,
   otherwise rows).  ``monetary``: sum of ``amount``.  ``avg_order_value`` = monetary / frequency.
@@ -26,13 +31,16 @@ attaches them to a customer table.  Definitions (all pinned by tests):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from tierkit.features.scores import numeric, share_of_total
+from tierkit.errors import Where
+from tierkit.features.scores import share_of_total
+from tierkit.values import coerce_column, id_keys, is_total_word
 
-__all__ = ["FEATURE_COLUMNS", "customer_features", "join_customers", "normalise_key"]
+__all__ = ["COUNT_COLUMNS", "FEATURE_COLUMNS", "customer_features", "join_customers", "order_keys"]
 
 #: Every column :func:`customer_features` can produce, in output order (the key comes first).
 FEATURE_COLUMNS = (
@@ -58,30 +66,16 @@ FEATURE_COLUMNS = (
 _YEAR = pd.Timedelta(days=365)
 
 
-def normalise_key(series: pd.Series) -> pd.Series:
-    """Customer ids as comparable text: ``1001``, ``1001.0`` and ``" 1001 "`` all become ``"1001"``."""
-
-    def one(value: object) -> object:
-        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-            return None
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        text = str(value).strip()
-        if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
-            text = text[:-2]
-        return text or None
-
-    return pd.Series([one(v) for v in series.tolist()], index=series.index, dtype="object")
+#: features that are counts: 0 (not blank) for a customer with no orders
+COUNT_COLUMNS = ("frequency", "distinct_products", "channels", "active_months_12m")
 
 
-def _dates(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        out = series
-    else:
-        out = pd.to_datetime(series, errors="coerce")
-    if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_localize(None)
-    return out.dt.normalize().astype("datetime64[ns]")
+def order_keys(series: pd.Series) -> pd.Series:
+    """The customer key of each order line (:func:`~tierkit.values.id_key`); None for a blank customer and
+    for a total line (合计, Total, ... in the customer cell)."""
+    keys = id_keys(series)
+    total = keys.map(is_total_word, na_action="ignore").fillna(False).astype(bool)
+    return keys.mask(total, None)
 
 
 def customer_features(
@@ -95,29 +89,40 @@ def customer_features(
     channel: str | None = None,
     order: str | None = None,
     as_of: dt.date | dt.datetime | str | None = None,
+    cell_ref: Callable[[int, str], str] | None = None,
+    where: Where | None = None,
 ) -> pd.DataFrame:
-    """One row per customer (column ``customer``, in first-seen order) with the features above."""
+    """One row per customer (column ``customer``, in first-seen order) with the features above.
+
+    ``cell_ref(i, column)`` names the cell of row ``i`` (0-based position) for errors; ``where`` the file
+    and sheet.  ``attrs``: ``as_of`` (a date or None) and ``order_lines`` (the lines that count).
+    """
     for col in (customer, date, amount, margin, product, channel, order):
         if col is not None and col not in orders.columns:
             raise KeyError(col)
-    work = pd.DataFrame(
-        {
-            "_key": orders[customer].to_numpy(),
-            "_date": _dates(orders[date]).to_numpy(),
-            "_amount": numeric(orders[amount]).fillna(0.0).to_numpy(),
-        },
-        index=orders.index,
-    )
-    work = work[work["_key"].notna() & (work["_key"].astype(str).str.strip() != "")]
-    if margin is not None:
-        work["_margin"] = numeric(orders[margin]).fillna(0.0).loc[work.index]
-    if product is not None:
-        work["_product"] = orders[product].loc[work.index]
-    if channel is not None:
-        work["_channel"] = orders[channel].loc[work.index]
-    if order is not None:
-        work["_order"] = orders[order].loc[work.index]
 
+    line_keys = order_keys(orders[customer])
+    positions = np.flatnonzero(line_keys.notna().to_numpy())
+    # only the lines that count are read: a total line's figures are never looked at
+    lines = orders.iloc[positions]
+    work = pd.DataFrame({"_key": line_keys.iloc[positions].to_numpy()}, index=lines.index)
+
+    def read(col: str, kind: str) -> pd.Series:
+        refs = None if cell_ref is None else (lambda i: cell_ref(int(positions[i]), col))
+        return coerce_column(lines[col], kind, column=str(col), cell_ref=refs, where=where)
+
+    work["_date"] = read(date, "datetime").dt.normalize().to_numpy()
+    work["_amount"] = read(amount, "float").fillna(0.0).to_numpy()
+    if margin is not None:
+        work["_margin"] = read(margin, "float").fillna(0.0).to_numpy()
+    if product is not None:
+        work["_product"] = read(product, "string").to_numpy()
+    if channel is not None:
+        work["_channel"] = read(channel, "string").to_numpy()
+    if order is not None:
+        work["_order"] = id_keys(lines[order]).to_numpy()
+
+    shown = lines[customer].groupby(work["_key"].to_numpy(), sort=False).first()  # each id as first shown
     stamp = pd.Timestamp(as_of).normalize() if as_of is not None else work["_date"].max()
     if stamp is not None and not pd.isna(stamp):
         work = work[work["_date"].isna() | (work["_date"] <= stamp)]
@@ -167,8 +172,10 @@ def customer_features(
         out["revenue_prev_12m"] = p12.astype("float64")
         out["growth"] = (r12 / p12.where(p12 > 0) - 1.0).astype("float64")
     out["revenue_share"] = share_of_total(out["monetary"])
-    out = out.reset_index().rename(columns={"_key": customer})
+    out.index = pd.Index(shown.reindex(keys).to_numpy(dtype=object), name=customer)
+    out = out.reset_index()
     out.attrs["as_of"] = None if stamp is None or pd.isna(stamp) else stamp.date()
+    out.attrs["order_lines"] = len(work)
     return out
 
 
@@ -186,19 +193,20 @@ def join_customers(
 ) -> pd.DataFrame:
     """Left-join per-customer ``features`` onto ``customers`` (rows and order of ``customers`` kept).
 
-    Ids are compared as text (:func:`normalise_key`), so ``1001`` in one sheet meets
-    ``"1001"`` in the other.  Customers with no orders keep blank features except
-    ``frequency``, ``distinct_products``, ``channels`` and ``active_months_12m``, which are 0.
+    Ids are compared by :func:`tierkit.values.id_key`, so ``1001`` in one sheet meets
+    ``"1001"`` or ``"１００１"`` in the other; ``customers`` keeps its cells as they are.  Customers with no
+    orders keep blank features except ``frequency``, ``distinct_products``, ``channels`` and
+    ``active_months_12m``, which are 0.
     A feature column that already exists in ``customers`` is replaced.
     """
     right_key = features_on or on
     if on not in customers.columns:
         raise KeyError(on)
     feats = features.copy()
-    feats["_join"] = normalise_key(feats[right_key])
+    feats["_join"] = id_keys(feats[right_key])
     feats = feats.drop(columns=[right_key]).drop_duplicates("_join")
     left = customers.copy()
-    left_key = normalise_key(left[on])
+    left_key = id_keys(left[on])
     feature_cols = [c for c in feats.columns if c != "_join"]
     left = left.drop(columns=[c for c in feature_cols if c in left.columns])
     right = feats.set_index("_join")
@@ -206,7 +214,7 @@ def join_customers(
     joined.index = left.index
     for col in feature_cols:
         values = joined[col]
-        if col in ("frequency", "distinct_products", "channels", "active_months_12m"):
+        if col in COUNT_COLUMNS:
             values = values.fillna(0).astype("Int64")
         left[col] = values
     left.attrs.update(features.attrs)

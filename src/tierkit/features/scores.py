@@ -37,6 +37,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from tierkit.values import parse_number
+
 __all__ = [
     "numeric",
     "pareto_share",
@@ -48,13 +50,30 @@ __all__ = [
 
 
 def numeric(series: pd.Series) -> pd.Series:
-    """The series as float64 with blanks as NaN (text that is not a number counts as blank)."""
+    """The series as float64 with blanks as NaN.  Text is read as the customer sheet's cells are
+    (:func:`tierkit.values.parse_number`: ``¥1,234.50``, ``1.2万``, ``12%``); text that is not a number
+    counts as blank."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype("float64")
     if pd.api.types.is_timedelta64_dtype(series):
         return series.dt.total_seconds() / 86400.0
-    out = pd.to_numeric(series, errors="coerce")
-    return pd.Series(np.asarray(out, dtype="float64"), index=series.index, name=series.name)
+    arr = np.asarray(pd.to_numeric(series, errors="coerce"), dtype="float64").copy()
+    if not pd.api.types.is_numeric_dtype(series.dtype):
+        raw = series.to_numpy(dtype=object)
+        todo = np.flatnonzero(np.isnan(arr) & pd.notna(raw))
+        if len(todo):
+            codes, uniques = pd.factorize(raw[todo])
+            table = np.array([*(_number_or_nan(u) for u in uniques), np.nan], dtype="float64")
+            arr[todo] = table[codes]
+    return pd.Series(arr, index=series.index, name=series.name)
+
+
+def _number_or_nan(value: object) -> float:
+    try:
+        number = parse_number(value)
+    except (ValueError, TypeError, OverflowError):
+        return math.nan
+    return math.nan if number is None else number
 
 
 def quantile_score(

@@ -16,19 +16,38 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, Protocol
 
 import pandas as pd
 
-from tierkit.errors import DataError, RuleFileError, did_you_mean
+from tierkit.errors import DataError, RuleFileError, Where, did_you_mean
 from tierkit.features.columns import find_column
 from tierkit.i18n import join, tr, trc
 
-__all__ = ["ARG", "ColumnFeature", "FeatureContext", "FeatureSpec", "Names", "SheetSource", "option"]
+__all__ = ["ARG", "FEATURES_FROM", "ColumnFeature", "FeatureContext", "FeatureSpec", "FeaturesFrom", "Names",
+           "SheetSource", "SheetTable", "option"]
 
 #: a column name, or candidates of which the first present is used
 Names = str | tuple[str, ...]
-SheetSource = Mapping[str, pd.DataFrame] | Callable[[str], "pd.DataFrame | None"]
+
+
+class SheetTable(Protocol):
+    """Another sheet of the workbook as read (a :class:`tierkit.io.RawTable`): its rows, and the address of a
+    cell for error messages."""
+
+    frame: pd.DataFrame
+    sheet: str | None
+
+    def cell_ref(self, row_index: int, column: str) -> str: ...
+
+
+#: the workbook's other sheets: ``{name: frame or table}`` or a function of the name (None: no such sheet)
+SheetSource = Mapping[str, "pd.DataFrame | SheetTable"] | Callable[[str], "pd.DataFrame | SheetTable | None"]
+#: where customer figures come from when both the customer sheet and an orders sheet have them: ``"sheet"``
+#: keeps the sheet's columns, ``"orders"`` replaces them (an orders sheet is then required), None replaces
+#: them and says so
+FeaturesFrom = Literal["sheet", "orders"] | None
+FEATURES_FROM = ("sheet", "orders")
 #: builds the error for ``features[i]`` from the rest of the message: ``fail(" (ratio) takes ...", hint)``
 Fail = Callable[..., RuleFileError]
 
@@ -41,9 +60,28 @@ class FeatureContext:
     as_of: dt.date | dt.datetime | str | pd.Timestamp | None = None
     sheets: SheetSource | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)
+    features_from: FeaturesFrom = None
+    #: the input table's header of each name the binding copied under its field name (``revenue`` -> 销售额)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    #: the address of a cell of the input table (``Customers!C7``) for row ``i`` (0-based) and a column
+    cell_ref: Callable[[int, str], str] | None = None
+    where: Where | None = None
 
     def column(self, frame: pd.DataFrame, names: Names) -> str | None:
         return find_column(frame, names, self.fields)
+
+    def header(self, column: str) -> str:
+        """The input table's header of ``column`` (a field name the binding copied it to, or itself)."""
+        return str(self.headers.get(column, column))
+
+    def cell(self, row: int, column: str) -> str | None:
+        """The address of the input table's cell (``Customers!C7``), or None when it is not known."""
+        if self.cell_ref is None:
+            return None
+        try:
+            return self.cell_ref(row, self.header(column))
+        except (KeyError, IndexError, ValueError):
+            return None
 
 
 # ---- option parsers: value -> typed value, or ValueError(what the value must be) ----
