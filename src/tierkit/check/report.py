@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..i18n import mark, tr, trc
+from ..i18n import mark, tr, tr_n, trc
 from ..ruleset.model import RuleSet
 
 #: a finding's level as reports show it
@@ -14,8 +14,12 @@ LEVELS = {"error": mark("check level", "ERROR"), "warning": mark("check level", 
 
 @dataclass(frozen=True)
 class Finding:
+    """One line of a check.  A warning with ``fails`` False (a name no field declares) is shown but lets the
+    check pass: undeclared columns are allowed."""
+
     level: str  # error | warning | info
     message: str
+    fails: bool = True
 
 
 @dataclass
@@ -26,10 +30,11 @@ class CheckReport:
 
     @property
     def problems(self) -> list[Finding]:
-        return [f for f in self.findings if f.level in ("error", "warning")]
+        """The findings that fail the check (``rules check`` exits 2)."""
+        return [f for f in self.findings if f.level == "error" or (f.level == "warning" and f.fails)]
 
-    def add(self, level: str, message: str) -> None:
-        self.findings.append(Finding(level, message))
+    def add(self, level: str, message: str, *, fails: bool = True) -> None:
+        self.findings.append(Finding(level, message, fails))
 
     def __add__(self, other: CheckReport) -> CheckReport:
         return CheckReport(self.ruleset, self.findings + other.findings, self.lang)
@@ -43,8 +48,13 @@ class CheckReport:
             lines.append(f"  {level}{' ' * max(8 - _width(level), 1)}{f.message}")
         n_err = sum(f.level == "error" for f in self.findings)
         n_warn = sum(f.level == "warning" for f in self.findings)
-        lines.append("  " + (tr(lang, "OK: no problems found") if not self.problems else
-                             tr(lang, "{errors} errors, {warnings} warnings", errors=n_err, warnings=n_warn)))
+        if self.problems:
+            lines.append("  " + tr(lang, "{errors} errors, {warnings} warnings", errors=n_err, warnings=n_warn))
+        elif n_warn:
+            lines.append("  " + tr_n(lang, "OK, with {n} warning to look at", "OK, with {n} warnings to look at",
+                                     n_warn))
+        else:
+            lines.append("  " + tr(lang, "OK: no problems found"))
         return "\n".join(lines)
 
 

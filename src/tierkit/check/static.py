@@ -22,10 +22,12 @@ from rule_engine import ast
 from ..compile.context import as_of_datetime, parse_rule
 from ..compile.describe import fmt_value
 from ..compile.pandas_backend import PandasCompiler
+from ..errors import TierkitError, UnsupportedExpression
 from ..i18n import join, tr, trc
 from ..ruleset.loader import declared_types
 from ..ruleset.model import RuleSet
 from .data import GapOverlap
+from .names import check_names
 from .report import CheckReport
 
 GRID_LIMIT = 200_000
@@ -41,13 +43,13 @@ def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
     if rs.default_segment is None and not policy.collects:
         report.add("info", tr(lang, "no default segment: rows that match nothing get an empty tier (add a segment "
                                     "with '{flag}' to catch them)", flag="default: true"))
+    check_names(rs, report)
     now = as_of_datetime(None)
     types = declared_types(rs)
     rules = {s.id: parse_rule(s.when, types, now) for s in rs.conditional_segments if s.when}
     grid = _grid(rs, rules, now)
     if grid is None:
-        report.add("info", tr(lang, "conditions use arithmetic or compare columns with each other: the "
-                                    "completeness check needs data ({option})", option="--data"))
+        _needs_data(report)
         return report
     frame, kinds = grid
     from ..bind import column_vec
@@ -57,7 +59,20 @@ def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
         vectors[pname] = column_vec(pd.Series(np.full(len(frame), value)), "float")
     matches, errors = {}, {}
     for sid, rule in rules.items():
-        matches[sid], errors[sid] = PandasCompiler(vectors, len(frame), rule.context).truth(rule.statement)
+        try:
+            matches[sid], errors[sid] = PandasCompiler(vectors, len(frame), rule.context).truth(rule.statement)
+        except UnsupportedExpression as err:
+            if err.message.startswith("unbound name"):  # the grid holds no such column: the data decide
+                _needs_data(report)
+                return report
+            seg = rs.segment(sid)
+            report.add("error", tr(lang, "segment '{id}' (line {line}): {problem}", id=sid,
+                                   line=seg.when_line or seg.line, problem=err.format()))
+        except TierkitError:  # a condition the grid cannot stand in for: the data decide
+            _needs_data(report)
+            return report
+    if len(matches) < len(rules):
+        return report
     found = GapOverlap.from_masks(rs, matches, errors, len(frame))
     segs = rs.segments
     for shadow in found.shadowed:
@@ -81,6 +96,11 @@ def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
         report.add(level, tr(lang, "gap: no segment matches {point}", point=point) if non_blank else
                    tr(lang, "gap: no segment matches {point} (only rows with blanks fall through)", point=point))
     return report
+
+
+def _needs_data(report: CheckReport) -> None:
+    report.add("info", tr(report.lang, "conditions use arithmetic or compare columns with each other: the "
+                                       "completeness check needs data ({option})", option="--data"))
 
 
 def _point(frame: pd.DataFrame, i: int, lang: str = "en") -> str:
@@ -171,34 +191,49 @@ def _collect(node: Any, context: Any, points: dict[str, list[Any]], kinds: dict[
     if isinstance(node, ast.BooleanExpression):
         return True
     if isinstance(node, ast.SymbolExpression) and node.scope is None:
-        points.setdefault(node.name, [])
-        kinds.setdefault(node.name, "bool")
+        if node.name not in params:
+            points.setdefault(node.name, [])
+            kinds.setdefault(node.name, "bool")
         return True
     if isinstance(node, ast.ComparisonExpression) and not node.type.endswith(("fzm", "fzs")):
-        sym, other = (node.left, node.right) if isinstance(node.left, ast.SymbolExpression) else (
-            node.right, node.left)
-        if not isinstance(sym, ast.SymbolExpression) or sym.scope is not None:
+        left, right = _columns(node.left, params), _columns(node.right, params)
+        if not left and not right:
+            return True  # params and constants only: the same on every row
+        # one side a column on its own, the other free of columns: its value is a cut-point of the column
+        if left == [_name(node.left)] and not right:
+            sym, other = node.left, node.right
+        elif right == [_name(node.right)] and not left:
+            sym, other = node.right, node.left
+        else:
             return False
-        if sym.name in params:
-            return True
         try:
             value = _const(other, context, params)
-        except (LookupError, Exception):
-            if isinstance(other, ast.SymbolExpression) and other.name in params:
-                points.setdefault(sym.name, []).append(None)
-                kinds.setdefault(sym.name, "float")
-                return True
+        except Exception:
             return False
         return _add(points, kinds, sym.name, [value])
-    if isinstance(node, ast.ContainsExpression) and isinstance(node.member, ast.SymbolExpression):
+    if isinstance(node, ast.ContainsExpression) and _name(node.member) and node.member.name not in params:
+        if _columns(node.container, params):
+            return False
         try:
             values = _const(node.container, context, params)
-        except (LookupError, Exception):
+        except Exception:
             return False
         if not isinstance(values, list):
             return False
         return _add(points, kinds, node.member.name, values)
     return False
+
+
+def _columns(node: Any, params: dict[str, float]) -> list[str]:
+    """The column names (not params) an expression reads."""
+    from ..ruleset.loader import iter_symbols
+
+    return [sym for sym in iter_symbols(node) if sym not in params]
+
+
+def _name(node: Any) -> str | None:
+    """The column a bare symbol names (None for anything else)."""
+    return node.name if isinstance(node, ast.SymbolExpression) and node.scope is None else None
 
 
 def _add(points: dict[str, list[Any]], kinds: dict[str, str], name: str, values: Sequence[Any]) -> bool:
