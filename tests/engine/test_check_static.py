@@ -34,7 +34,7 @@ segments:
 """
 
 
-def run(*args: str, cwd: Path) -> tuple[int, str, str]:
+def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False, env={"TIERKIT_LANG": "en"})
     return result.exit_code, result.stdout, result.stderr
 
@@ -124,7 +124,7 @@ def test_a_feature_output_hidden_by_a_param_fails() -> None:
 
 def test_a_misspelt_feature_kind_stops_check_with_file_and_line(chdir: Path) -> None:
     (chdir / "k.yaml").write_text(NAMES.replace("pareto_share: revenu", "paretto_share: revenue"), encoding="utf-8")
-    code, out, err = run("rules", "check", "k.yaml", cwd=chdir)
+    code, _out, err = run("rules", "check", "k.yaml", cwd=chdir)
     assert code == 2
     assert "k.yaml:8" in err and "did you mean 'pareto_share'?" in err
 
