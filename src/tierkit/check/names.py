@@ -61,13 +61,13 @@ def check_names(rs: RuleSet, report: CheckReport) -> None:
             if name in known_names or name in seen:
                 continue
             seen.add(name)
-            line = seg.when_line or seg.line
+            at = seg.when_line or seg.line
             best = suggestion(name)
             report.add("warning", tr(lang, "segment '{id}' (line {line}) uses '{name}', which no field, feature or "
-                                           "param declares: did you mean '{suggestion}'?", id=seg.id, line=line,
+                                           "param declares: did you mean '{suggestion}'?", id=seg.id, line=at,
                                      name=name, suggestion=best) if best else
                        tr(lang, "segment '{id}' (line {line}) uses '{name}', which no field, feature or param "
-                                "declares: it must be a column of the table", id=seg.id, line=line, name=name),
+                                "declares: it must be a column of the table", id=seg.id, line=at, name=name),
                        fails=False)
     if rs.measure and rs.measure not in known_names:
         best = suggestion(rs.measure)
