@@ -105,7 +105,7 @@ def test_unknown_names_are_warnings_with_did_you_mean_and_exit_0(chdir: Path) ->
             "did you mean 'cum_share'?") in out
     assert ("WARNING segment 'a' (line 12) uses 'region', which no field, feature or param declares: "
             "it must be a column of the table") in out
-    assert "OK, with 3 warnings to look at" in out
+    assert "OK: the check passes; warnings to look at: 3" in out
     report = check_static(parse_ruleset(NAMES, name="f"))
     assert not report.problems and sum(f.level == "warning" for f in report.findings) == 3
 

@@ -68,7 +68,8 @@ def table_source(table: RawTable) -> TableSource:
 
     prefix = f"{table.sheet}!" if table.sheet else ""
     return TableSource(file=display_path(table.path), sheet=table.sheet,
-                       cell_ref=lambda i, col: f"{prefix}{table.cell_ref(i, col)}", sheets=sheets)
+                       cell_ref=lambda i, col: f"{prefix}{table.cell_ref(i, col)}", sheets=sheets,
+                       duplicates=table.duplicate_cells())
 
 
 def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | None = None,

@@ -34,22 +34,20 @@ def check_names(rs: RuleSet, report: CheckReport) -> None:
 
     made: set[str] = set()
     for index, spec in enumerate(rs.features):
-        line = spec.line or "?"
+        where = {"feature": f"features[{index}]", "line": spec.line or "?"}
         for name in _inputs(spec):
             if name in declared or name in made:
                 continue
             best = suggestion(name)
-            report.add("warning", tr(lang, "features[{index}] (line {line}) reads '{name}', which no field or "
-                                           "earlier feature declares: did you mean '{suggestion}'?", index=index,
-                                     line=line, name=name, suggestion=best) if best else
-                       tr(lang, "features[{index}] (line {line}) reads '{name}', which no field or earlier feature "
-                                "declares: it must be a column of the table", index=index, line=line, name=name),
-                       fails=False)
+            report.add("warning", tr(lang, "{feature} (line {line}) reads '{name}', which no field or earlier "
+                                           "feature declares: did you mean '{suggestion}'?", name=name,
+                                     suggestion=best, **where) if best else
+                       tr(lang, "{feature} (line {line}) reads '{name}', which no field or earlier feature declares: "
+                                "it must be a column of the table", name=name, **where), fails=False)
         for name in spec.outputs():
             if name in rs.params:
-                report.add("warning", tr(lang, "features[{index}] (line {line}) makes '{name}', which is also a "
-                                               "param: conditions read the param", index=index, line=line,
-                                         name=name))
+                report.add("warning", tr(lang, "{feature} (line {line}) makes '{name}', which is also a param: "
+                                               "conditions read the param", name=name, **where))
         made.update(spec.outputs())
     known_names = declared | set(outputs)
     now = as_of_datetime(None)

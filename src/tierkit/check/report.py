@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..i18n import mark, tr, tr_n, trc
+from ..i18n import mark, tr, trc
 from ..ruleset.model import RuleSet
 
 #: a finding's level as reports show it
@@ -51,8 +51,7 @@ class CheckReport:
         if self.problems:
             lines.append("  " + tr(lang, "{errors} errors, {warnings} warnings", errors=n_err, warnings=n_warn))
         elif n_warn:
-            lines.append("  " + tr_n(lang, "OK, with {n} warning to look at", "OK, with {n} warnings to look at",
-                                     n_warn))
+            lines.append("  " + tr(lang, "OK: the check passes; warnings to look at: {warnings}", warnings=n_warn))
         else:
             lines.append("  " + tr(lang, "OK: no problems found"))
         return "\n".join(lines)
