@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 import tierkit
 from tierkit.check import check_static
 from tierkit.cli import main
+from tierkit.errors import UnsupportedExpression
 from tierkit.ruleset.loader import builtin_names, parse_ruleset
 
 SLEEP = """\
@@ -133,3 +135,21 @@ def test_a_misspelt_feature_kind_stops_check_with_file_and_line(chdir: Path) -> 
 def test_every_built_in_rule_set_is_clean(name: str) -> None:
     report = check_static(tierkit.load_ruleset(name))
     assert [f for f in report.findings if f.level != "info"] == [], report.render()
+
+
+@pytest.mark.parametrize(("when", "problem"), [
+    ("$abs(revenue) > 5", "function calls are not supported"),
+    ("region =~ pattern", "regular expressions must be quoted literals"),
+    ("revenue in [1, revenue]", "arrays holding columns or expressions are not supported"),
+    ("revenue > 5 or $foo > 1", "built-in $foo is not supported"),
+])
+def test_check_refuses_what_apply_refuses(when: str, problem: str) -> None:
+    """Without data, the constructs the compiled backend refuses are errors with the segment's line."""
+    rs = parse_ruleset(SLEEP.replace("revenue >= 100", when), name="sleep")
+    report = check_static(rs)
+    assert report.problems
+    assert [f.message for f in report.problems if f.message.startswith(f"segment 'big' (line 13): {problem}")] \
+        == [f.message for f in report.problems]
+    frame = pd.DataFrame({"last_order": ["2024-01-01"], "revenue": [10.0], "region": ["a"], "pattern": ["b"]})
+    with pytest.raises(UnsupportedExpression, match=re.escape(problem)):
+        tierkit.classify(rs, frame, as_of=dt.date(2024, 12, 31))

@@ -47,6 +47,15 @@ def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
     now = as_of_datetime(None)
     types = declared_types(rs)
     rules = {s.id: parse_rule(s.when, types, now) for s in rs.conditional_segments if s.when}
+    unsupported = False
+    for sid, rule in rules.items():
+        for err in _unsupported(rule.statement, rule.context):
+            seg = rs.segment(sid)
+            report.add("error", tr(lang, "segment '{id}' (line {line}): {problem}", id=sid,
+                                   line=seg.when_line or seg.line, problem=err.format()))
+            unsupported = True
+    if unsupported:
+        return report
     grid = _grid(rs, rules, now)
     if grid is None:
         _needs_data(report)
@@ -96,6 +105,30 @@ def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
         report.add(level, tr(lang, "gap: no segment matches {point}", point=point) if non_blank else
                    tr(lang, "gap: no segment matches {point} (only rows with blanks fall through)", point=point))
     return report
+
+
+def _unsupported(node: Any, context: Any) -> list[UnsupportedExpression]:
+    """What the compiled backend refuses in a condition, whatever the data (apply stops on the same)."""
+    found: list[UnsupportedExpression] = []
+    name = type(node).__name__
+    probe = (name not in PandasCompiler.SUPPORTED or isinstance(node, ast.ArrayExpression)
+             or (isinstance(node, ast.SymbolExpression) and node.scope is not None)
+             or (isinstance(node, ast.GetAttributeExpression) and node.safe))
+    if probe:  # the compiler refuses these before it reads any column
+        try:
+            PandasCompiler({}, 1, context).visit(node)
+        except UnsupportedExpression as err:
+            return [err]
+    if isinstance(node, ast.FuzzyComparisonExpression) and not isinstance(
+            node.right, ast.StringExpression | ast.NullExpression):
+        found.append(UnsupportedExpression("regular expressions must be quoted literals",
+                                           hint="write x =~ \"^A\" with the pattern in quotes"))
+    for attr in ("expression", "left", "right", "condition", "case_true", "case_false", "container", "member",
+                 "object"):
+        child = getattr(node, attr, None)
+        if isinstance(child, ast.ASTNodeBase):
+            found += _unsupported(child, context)
+    return found
 
 
 def _needs_data(report: CheckReport) -> None:
