@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,9 @@ class TableSource:
     cell_ref: Callable[[int, str], str] | None = None
     sheets: Any = None  # other sheets for features (mapping or callable)
     row_number: Callable[[int], int] | None = None  # table row -> the row number the user sees (Excel row)
+    #: header texts the table has more than once -> their cells (``{"销售额": ["C1", "F1"]}``);
+    #: ``RawTable.duplicate_cells()``
+    duplicates: dict[str, list[str]] = field(default_factory=dict)
 
     def where(self) -> Where:
         return Where(file=self.file, sheet=self.sheet)
@@ -154,12 +158,18 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     used = {sym for sym, _ in rule_symbols} | {rs.measure}
     feature_inputs = feature_texts(rs.features)
     index = HeaderIndex(work.columns)
+    duplicates = DuplicateHeaders(rs, source)
+    for spec in rs.features:  # the table's own columns a feature reads (not an orders sheet's)
+        for input_name in getattr(spec, "inputs", tuple)():
+            if input_name not in rs.fields and (found := index.find(input_name)) is not None:
+                duplicates.use(input_name, found)
     for name, fdef in rs.fields.items():
         if name not in used and name not in feature_inputs:
             continue
         header = index.find([name, *fdef.aliases])
         if header is None:
             continue
+        duplicates.use(name, header)
         if name not in used and fdef.type == "string":
             # a text key or group only the features read: hand it over under its field name, as read
             if name != header:
@@ -234,11 +244,13 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             continue
         if header is None:
             raise _unknown_column(rs, sym, seg_id, work, source)
+        duplicates.use(sym, header)
         ftype = sym_field.type if sym_field else infer_type(work[header])
         typed[sym] = coerce_column(work[header], ftype, column=str(header), cell_ref=cell_ref_for(header),
                                    where=source.where(), rule_set=rs.name)
         types[sym] = ftype
         headers[sym] = str(header)
+    notes.extend(duplicates.notes())
     typed_frame = pd.DataFrame(typed, index=work.index) if typed else pd.DataFrame(index=work.index)
     # 4. parse again with every type known: catches `region >= 5` when region turned out to be text
     rules: dict[str, rule_engine.Rule] = {}
@@ -251,6 +263,41 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
                    feature_meta=feature_meta, measure=measure, notes=notes)
+
+
+class DuplicateHeaders:
+    """Header texts the table has more than once (``TableSource.duplicates``): a rule set that uses one
+    stops with a DataError naming every cell (the first would win silently); the others get a note."""
+
+    def __init__(self, rs: RuleSet, source: TableSource) -> None:
+        self.rs, self.source = rs, source
+
+    def text_of(self, header: Any) -> str | None:
+        """The repeated header text the frame column ``header`` (``销售额`` or ``销售额 (2)``) stands for."""
+        text = str(header)
+        if text in self.source.duplicates:
+            return text
+        base = _REPEAT_SUFFIX.sub("", text)
+        return base if base != text and base in self.source.duplicates else None
+
+    def use(self, name: str, header: Any) -> None:
+        text = self.text_of(header)
+        if text is None:
+            return
+        cells = self.source.duplicates[text]
+        shown = f"{', '.join(cells[:-1])} and {cells[-1]}"
+        what = f"'{name}'" if name == text else f"'{name}' (as '{text}')"
+        raise DataError(f"column '{text}' appears {len(cells)} times, in {shown}: rule set '{self.rs.name}' uses "
+                        f"{what} and cannot tell which one is meant", where=self.source.where(),
+                        hint="rename or delete all but one of these header cells")
+
+    def notes(self) -> list[Note]:
+        return [Note(mark("binding note", "column '{name}' appears {n} times ({cells}); the rules do not use it"),
+                     (("name", text), ("n", len(cells)), ("cells", ", ".join(cells))))
+                for text, cells in self.source.duplicates.items()]
+
+
+_REPEAT_SUFFIX = re.compile(r" \(\d+\)$")
 
 
 def _with_table(err: TierkitError, rs: RuleSet, source: TableSource) -> TierkitError:

@@ -32,7 +32,7 @@ AS_OF = dt.date(2024, 12, 31)
 BUILTIN = [rs.name for rs in tierkit.list_builtin()]
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 #: the engine's modules: none may branch on a language code
-ENGINE = ["segment.py", "check.py", "hitpolicy.py", "reasons.py", "numfmt.py", "bind.py", "compile", "features"]
+ENGINE = ["segment.py", "check", "hitpolicy.py", "reasons.py", "numfmt.py", "bind.py", "compile", "features"]
 
 
 @cache

@@ -41,6 +41,16 @@ def test_header_detection_title_rows_duplicates_blank_headers(tmp_path: Path) ->
     assert t.frame["Region"].tolist() == ["华东", "North", "West"]
     assert t.frame["Column_D"].tolist() == [None, None, None]
     assert t.cell_ref(1, "Revenue") == "B6"
+    assert t.duplicates == {"Name": ["A", "C"]} and t.duplicate_cells() == {"Name": ["A3", "C3"]}
+
+
+def test_repeated_headers_in_csv_keep_their_columns(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("id,销售额,x, 销售额 ,销售额\n1,2,3,4,5\n", encoding="utf-8")
+    t = read_table(path)
+    assert list(t.frame.columns) == ["id", "销售额", "x", "销售额 (2)", "销售额 (3)"]
+    assert t.duplicate_cells() == {"销售额": ["B1", "D1", "E1"]}
+    assert read_table(build_rich_xlsx(tmp_path / "rich.xlsx")).duplicates == {}
 
 
 def test_header_row_override_and_sheet_choice(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def table_source(table: RawTable, *, other_sheets: bool = True) -> TableSource:
     numbers = table.row_numbers
     return TableSource(file=display_path(table.path), sheet=table.sheet,
                        cell_ref=lambda i, col: f"{prefix}{table.cell_ref(i, col)}", sheets=sheets,
-                       row_number=lambda i: int(numbers[i]))
+                       row_number=lambda i: int(numbers[i]), duplicates=table.duplicate_cells())
 
 
 def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | None = None,

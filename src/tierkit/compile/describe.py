@@ -1,4 +1,4 @@
-"""Render a parsed rule-engine expression back to text: source-like, or in plain words for managers."""
+"""Render a parsed rule-engine expression in plain words for managers (as source: :mod:`.render`)."""
 
 from __future__ import annotations
 
@@ -10,56 +10,11 @@ from rule_engine import ast
 from ..i18n import mark, tr, trc
 from ..numfmt import fmt_value
 from .context import iter_symbols
+from .render import SYMBOLS, needs_parens, to_source
 
-SYMBOLS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq_fzm": "=~",
-           "eq_fzs": "=~~", "ne_fzm": "!~", "ne_fzs": "!~~", "add": "+", "sub": "-", "mul": "*",
-           "tdiv": "/", "fdiv": "//", "mod": "%", "pow": "**", "and": "and", "or": "or"}
 PRETTY = {"ge": "≥", "le": "≤", "ne": "≠", "eq": "=", "gt": ">", "lt": "<"}
 #: built-in symbols (``$today``) as conditions read them, translated with trc(lang, "condition", ...)
 BUILTINS = {"today": mark("condition", "today"), "now": mark("condition", "now")}
-
-
-def to_source(node: Any) -> str:
-    """Source-like text of an expression (after rule-engine's constant folding)."""
-    if isinstance(node, ast.Statement):
-        return to_source(node.expression)
-    if isinstance(node, ast.SymbolExpression):
-        return ("$" if node.scope == "built-in" else "") + node.name
-    if isinstance(node, ast.StringExpression):
-        return '"' + node.value.replace('"', '\\"') + '"'
-    if isinstance(node, ast.NullExpression):
-        return "null"
-    if isinstance(node, ast.BooleanExpression):
-        return "true" if node.value else "false"
-    if isinstance(node, ast.FloatExpression):
-        return str(node.value)
-    if isinstance(node, ast.DatetimeExpression):
-        return f'd"{node.value.isoformat()}"'
-    if isinstance(node, ast.TimedeltaExpression):
-        return f't"P{node.value.days}DT{node.value.seconds}S"'
-    if isinstance(node, ast.ArrayExpression):
-        return "[" + ", ".join(to_source(v) for v in node.value) + "]"
-    if isinstance(node, ast.UnaryExpression):
-        return ("not " if node.type == "not" else "-") + _paren(node.right)
-    if isinstance(node, ast.ContainsExpression):
-        return f"{_paren(node.member)} in {_paren(node.container)}"
-    if isinstance(node, ast.GetAttributeExpression):
-        return f"{_paren(node.object)}.{node.name}"
-    if isinstance(node, ast.TernaryExpression):
-        return f"{_paren(node.condition)} ? {_paren(node.case_true)} : {_paren(node.case_false)}"
-    if isinstance(node, ast.CoalesceExpression):
-        return f"{_paren(node.left)} ?? {_paren(node.right)}"
-    if hasattr(node, "left") and hasattr(node, "type"):
-        return f"{_paren(node.left)} {SYMBOLS.get(node.type, node.type)} {_paren(node.right)}"
-    return type(node).__name__
-
-
-def _paren(node: Any) -> str:
-    text = to_source(node)
-    if isinstance(node, ast.LogicExpression | ast.TernaryExpression) or (
-            hasattr(node, "left") and isinstance(node, ast.ComparisonExpression)):
-        return f"({text})"
-    return text
 
 
 def conjuncts(node: Any) -> list[Any]:
@@ -100,11 +55,16 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
         if isinstance(node.container, ast.ArrayExpression):
             return trc(lang, "condition", "{member} is {options}", member=member, options=container)
         return trc(lang, "condition", "{container} contains {member}", container=container, member=member)
+    def sub(child: Any, side: str) -> str:
+        text = plain_words(child, lang, namer)
+        return f"({text})" if needs_parens(node, child, side) and not _bracketed(child) else text
+
     if isinstance(node, ast.UnaryExpression):
-        inner = plain_words(node.right, lang, namer)
-        return trc(lang, "condition", "not ({inner})", inner=inner) if node.type == "not" else f"-{inner}"
+        if node.type == "not":
+            return trc(lang, "condition", "not ({inner})", inner=plain_words(node.right, lang, namer))
+        return f"-{sub(node.right, 'operand')}"
     if isinstance(node, ast.ComparisonExpression):
-        left, right = plain_words(node.left, lang, namer), plain_words(node.right, lang, namer)
+        left, right = sub(node.left, "left"), sub(node.right, "right")
         if node.type.endswith(("fzm", "fzs")):
             if node.type.startswith("ne"):
                 return trc(lang, "condition", "{left} not matches {right}", left=left, right=right)
@@ -117,15 +77,16 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
     if isinstance(node, ast.CoalesceExpression):
         return trc(lang, "condition", "{value} (if blank {fallback})", value=plain_words(node.left, lang, namer),
                    fallback=plain_words(node.right, lang, namer))
+    if isinstance(node, ast.GetAttributeExpression):
+        return f"{sub(node.object, 'object')}.{node.name}"
     if hasattr(node, "left") and hasattr(node, "type"):
-        sides = []
-        for side in (node.left, node.right):
-            text = plain_words(side, lang, namer)
-            if hasattr(side, "left") and not isinstance(side, ast.ComparisonExpression | ast.LogicExpression):
-                text = f"({text})"
-            sides.append(text)
-        return f"{sides[0]} {SYMBOLS.get(node.type, node.type)} {sides[1]}"
+        return f"{sub(node.left, 'left')} {SYMBOLS.get(node.type, node.type)} {sub(node.right, 'right')}"
     return to_source(node)
+
+
+def _bracketed(node: Any) -> bool:
+    """Plain words that close themselves: ``Orders (if blank 0)``, ``not (...)``."""
+    return isinstance(node, ast.CoalesceExpression) or (isinstance(node, ast.UnaryExpression) and node.type == "not")
 
 
 def referenced(node: Any) -> list[str]:

@@ -59,6 +59,17 @@ def make_headers(values: Sequence[object], first_col: int) -> list[str]:
     return unique_names(names)
 
 
+def duplicate_headers(values: Sequence[object], letters: Sequence[str]) -> dict[str, list[str]]:
+    """Header texts that appear more than once -> the letters of their columns (``{"销售额": ["C", "F"]}``);
+    :func:`make_headers` names the repeats ``销售额 (2)``, so the original text is kept here."""
+    where: dict[str, list[str]] = {}
+    for value, letter in zip(values, letters, strict=True):
+        text = header_text(value)
+        if text:
+            where.setdefault(text, []).append(letter)
+    return {text: cols for text, cols in where.items() if len(cols) > 1}
+
+
 def unique_names(names: Sequence[str]) -> list[str]:
     taken = set(names)
     seen: dict[str, int] = {}

@@ -18,7 +18,7 @@ from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 
 from . import ooxml
 from .formats import lookup
-from .header import SCAN_ROWS, detect_header, make_headers, unique_names
+from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
 from .sniff import corrupt, file_error, open_zip, sniff
 from .table import SUMMARY_SHEET, RawTable, column_index, column_letter
 from .zipio import iter_member
@@ -221,7 +221,7 @@ def _build(path: Path, sheet: str | None, rows: list, row0: int, col0: int, head
     frame = pd.DataFrame(np.ascontiguousarray(data) if data.size else data.reshape(0, len(names)),
                          columns=pd.Index(names, dtype=object), dtype=object, copy=False)
     return RawTable(frame=frame, path=path, sheet=sheet, header_row=row0 + h, row_numbers=row_numbers,
-                    column_letters=letters)
+                    column_letters=letters, duplicates=duplicate_headers(list(header), letters))
 
 
 def table_from_block(rows: list, *, path: Path, sheet: str | None = None, row0: int = 1, col0: int = 1,
@@ -308,12 +308,14 @@ def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -
                          "re-export it; tierkit reads Apache Parquet files written by pandas, pyarrow, "
                          "Spark or DuckDB") from err
     frame = frame.reset_index(drop=True)
-    frame.columns = pd.Index(unique_names([str(c).strip() or f"Column_{column_letter(i + 1)}"
-                                           for i, c in enumerate(frame.columns)]), dtype=object)
+    letters = [column_letter(i + 1) for i in range(frame.shape[1])]
+    texts = [str(c).strip() for c in frame.columns]
+    frame.columns = pd.Index(unique_names([t or f"Column_{column_letter(i + 1)}" for i, t in enumerate(texts)]),
+                             dtype=object)
     n = len(frame)
     return RawTable(frame=frame, path=path, sheet=None, header_row=1,
-                    row_numbers=np.arange(2, n + 2, dtype=np.int64),
-                    column_letters=[column_letter(i + 1) for i in range(frame.shape[1])])
+                    row_numbers=np.arange(2, n + 2, dtype=np.int64), column_letters=letters,
+                    duplicates=duplicate_headers(texts, letters))
 
 
 Reader = Callable[[Path, str | int | None, int | None], RawTable]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,14 @@ class RawTable:
     header_row: int
     row_numbers: np.ndarray
     column_letters: list[str]
+    #: header texts the sheet has more than once -> their column letters (the frame names the repeats
+    #: ``Name (2)``, ``Name (3)``)
+    duplicates: dict[str, list[str]] = field(default_factory=dict)
+
+    def duplicate_cells(self) -> dict[str, list[str]]:
+        """Each repeated header text -> its header cells, e.g. ``{"销售额": ["C1", "F1"]}``."""
+        return {text: [f"{letter}{self.header_row}" for letter in letters]
+                for text, letters in self.duplicates.items()}
 
     def cell_ref(self, row_index: int, column: str) -> str:
         """Address of a frame cell, e.g. ``"C17"`` for frame row ``row_index`` and column ``column``."""
