@@ -43,6 +43,8 @@ NOTE_WORDS: tuple[str, ...] = ("制表人", "制表", "制表日期", "备注", 
                                "Remark", "Remarks", "Prepared by", "Comment", "Comments")
 #: the kinds of rows left out, in report order
 KINDS: tuple[str, ...] = ("total", "header", "note", "blank")
+#: the option that keeps every row (named in the report when it is on)
+KEEP_OPTION = "--keep-all-rows"
 #: rows listed in a report line before "…"
 SHOWN_ROWS = 10
 
@@ -119,21 +121,21 @@ class RowReport:
             kept = self.kept and kind != "blank"  # blank rows have nothing to keep
             if kind == "total":
                 line = (tr_n(lang, "kept {n} row that looks like a total/subtotal (Excel row {rows}): "
-                                   "--keep-all-rows is on",
+                                   "{option} is on",
                              "kept {n} rows that look like totals/subtotals (Excel rows {rows}): "
-                             "--keep-all-rows is on", n, rows=listed) if kept else
+                             "{option} is on", n, rows=listed, option=KEEP_OPTION) if kept else
                         tr_n(lang, "left out {n} row: a total/subtotal (Excel row {rows})",
                              "left out {n} rows: totals/subtotals (Excel rows {rows})", n, rows=listed))
             elif kind == "header":
-                line = (tr_n(lang, "kept {n} row that repeats the header (Excel row {rows}): --keep-all-rows is on",
-                             "kept {n} rows that repeat the header (Excel rows {rows}): --keep-all-rows is on",
-                             n, rows=listed) if kept else
+                line = (tr_n(lang, "kept {n} row that repeats the header (Excel row {rows}): {option} is on",
+                             "kept {n} rows that repeat the header (Excel rows {rows}): {option} is on",
+                             n, rows=listed, option=KEEP_OPTION) if kept else
                         tr_n(lang, "left out {n} row: a repeated header (Excel row {rows})",
                              "left out {n} rows: repeated headers (Excel rows {rows})", n, rows=listed))
             elif kind == "note":
-                line = (tr_n(lang, "kept {n} note row under the table (Excel row {rows}): --keep-all-rows is on",
-                             "kept {n} note rows under the table (Excel rows {rows}): --keep-all-rows is on",
-                             n, rows=listed) if kept else
+                line = (tr_n(lang, "kept {n} note row under the table (Excel row {rows}): {option} is on",
+                             "kept {n} note rows under the table (Excel rows {rows}): {option} is on",
+                             n, rows=listed, option=KEEP_OPTION) if kept else
                         tr_n(lang, "left out {n} row: a note under the table (Excel row {rows})",
                              "left out {n} rows: notes under the table (Excel rows {rows})", n, rows=listed))
             else:
