@@ -24,6 +24,9 @@ from .apply import (
     apply_rulesets,
     crosstab_table,
     customer_table,
+    data_notes_table,
+    id_header,
+    measure_headers,
     summary_tables,
 )
 from .columns import (
@@ -48,6 +51,7 @@ from .inputs import (
     trim,
     workbook_sheet_rows,
 )
+from .rows import RowReport, clean_rows, spread_rows
 from .tables import (
     NOT_DATA_SHEETS,
     blank,
@@ -65,6 +69,7 @@ __all__ = [
     "GapOverlap",
     "GivenTiers",
     "RawTable",
+    "RowReport",
     "TierColumns",
     "about_table",
     "all_generic",
@@ -74,15 +79,19 @@ __all__ = [
     "check_data",
     "check_static",
     "choose_sheet",
+    "clean_rows",
     "column_index",
     "column_letter",
     "crosstab_table",
     "customer_table",
+    "data_notes_table",
     "default_output",
     "gaps_and_overlaps",
+    "id_header",
     "language",
     "load_named",
     "load_rules",
+    "measure_headers",
     "open_table",
     "pareto_share",
     "parse_as_of",
@@ -95,6 +104,7 @@ __all__ = [
     "sheet_arg",
     "show_ruleset",
     "spread",
+    "spread_rows",
     "summary_tables",
     "table_from_cells",
     "table_source",

@@ -75,16 +75,21 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                        as_of=stamp, source_name=source_name, force=force, data=data)
 
 
-def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None) -> tuple[Any, str, Any]:
+def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None, id_column: str | None = None,
+                   keep_all_rows: bool = False) -> tuple[Any, str, Any]:
     """Classify a table read by :func:`tierkit.app.open_table` with ``rs``; a tiered output keeps the tiers
-    in its Tier ID column.  Returns the classification, the source's name (file / sheet) and the table."""
+    in its Tier ID column.  Total lines, repeated headers and notes are left out first
+    (:func:`tierkit.app.clean_rows`).  Returns the classification, the source's name (file / sheet) and the
+    table as read."""
     from .. import app, classify
 
     frame = raw.frame
+    table, _ = app.clean_rows(raw, id_column=app.id_header(raw, [rs], id_column),
+                              measures=app.measure_headers(raw, [rs]), keep_all=keep_all_rows)
     id_col = app.tier_id_header(list(frame.columns), rs)
-    data = app.without_tier_columns(frame, [rs])
-    result = classify(rs, data, as_of=as_of, source=app.table_source(raw))
+    data = app.without_tier_columns(table.frame, [rs])
+    result = classify(rs, data, as_of=as_of, source=app.table_source(table))
     if id_col is not None:
-        result = app.with_given_tiers(result, frame[id_col], header=str(id_col), file=display_path(raw.path))
+        result = app.with_given_tiers(result, table.frame[id_col], header=str(id_col), file=display_path(raw.path))
     name = display_path(raw.path) + (f" / {raw.sheet}" if raw.sheet else "")
     return result, name, frame
