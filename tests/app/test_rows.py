@@ -356,3 +356,10 @@ def test_a_messy_workbook_gets_the_tiers_of_its_clean_copy(tmp_path_factory: pyt
     tier = next(r for r in out if "Tier ID" in r).index("Tier ID")
     for row in totals:
         assert out[row - 1][tier] is None, f"total row {row} got a tier"
+
+
+def test_spread_rows_puts_values_back_on_their_excel_rows() -> None:
+    full = table(REGIONS)
+    clean, _ = clean_rows(full, id_column="客户编号", measures=["销售额"])
+    assert app.spread_rows(["a", "b", "c", "d"], clean, full) == ["a", "b", None, "c", "d", None, None]
+    assert app.spread_rows(list("abcd"), clean, full, fill="") == ["a", "b", "", "c", "d", "", ""]

@@ -111,8 +111,8 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                               "({n} rows)", n=f"{table.frame.shape[0]:,}"))
     columns = []
 
-    def per_row(values: Sequence[Any]) -> list[Any]:  # a left-out row's tier cells stay empty
-        return list(values) if full is table else spread_rows(values, table, full)
+    def per_row(values: Sequence[Any]) -> Sequence[Any]:  # a left-out row's tier cells stay empty
+        return values if full is table else spread_rows(values, table, full)
 
     for rs, res in zip(rulesets, results, strict=True):
         heads = tier_columns(rs, lang, several)

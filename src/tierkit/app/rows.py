@@ -153,30 +153,35 @@ def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
     ``id_column`` and ``measures`` are headers of ``raw.frame`` (a name that is not one is matched as
     :func:`tierkit.names.find_header` does; one that matches nothing is ignored).  Blank rows were left out
     by the reader already; the gaps in ``raw.row_numbers`` are reported as blank rows.
+
+    Only rows that may be one of these are looked at cell by cell (those without an id, or whose first
+    cell repeats its header), so a clean table of a million rows costs a pass over its id column.
     """
     frame = raw.frame
     columns = list(frame.columns)
     id_col = _column(columns, id_column)
     measure_cols = [c for c in dict.fromkeys(_column(columns, m) for m in measures) if c is not None]
+    cols = [frame[c].to_numpy(dtype=object) for c in columns]
     n = len(frame)
-    cells = frame.to_numpy(dtype=object) if n else np.empty((0, len(columns)), dtype=object)
-    kind: list[str | None] = [None] * n
-    for i in range(n):
-        if _repeats_header(cells[i], columns):
-            kind[i] = "header"
-    _mark_totals(cells, kind, columns, id_col, measure_cols)
-    _mark_notes(cells, kind)
+    kind = np.zeros(n, dtype=np.int8)  # 0: a customer, else 1 + its index in KINDS
+    probe = columns.index(id_col) if id_col is not None else 0
+    has_id, heads = _scan_probe(cols[probe] if cols else np.empty(0, dtype=object), str(columns[probe]) if columns
+                                else "", id_col is not None)
+    for i in heads:
+        if _repeats_header([c[i] for c in cols], columns):
+            kind[i] = 1 + KINDS.index("header")
+    if id_col is not None:
+        _mark_totals(cols, kind, has_id, [columns.index(c) for c in measure_cols])
+    else:
+        _mark_word_totals(cols, kind)
+    _mark_notes(cols, kind)
     numbers = raw.row_numbers
-    found: dict[str, list[int]] = {k: [] for k in KINDS}
-    for i, k in enumerate(kind):
-        if k is not None:
-            found[k].append(int(numbers[i]))
+    found = {k: tuple(int(r) for r in numbers[kind == 1 + j]) for j, k in enumerate(KINDS)}
     found["blank"] = _blank_rows(raw)
-    report = RowReport({k: tuple(v) for k, v in found.items() if v}, kept=keep_all)
-    left_out = np.array([k is not None for k in kind], dtype=bool)
-    if keep_all or not left_out.any():
+    report = RowReport({k: v for k, v in found.items() if v}, kept=keep_all)
+    keep = kind == 0
+    if keep_all or keep.all():
         return raw, report
-    keep = ~left_out
     clean = replace(raw, frame=frame.loc[keep].reset_index(drop=True), row_numbers=numbers[keep])
     return clean, report
 
@@ -184,11 +189,13 @@ def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
 def spread_rows(values: Sequence[Any], clean: RawTable, full: RawTable, *, fill: Any = None) -> list[Any]:
     """Per row of ``full``: the value of the same Excel row in ``clean`` (a table :func:`clean_rows` made
     from it), ``fill`` for a row it left out."""
-    at = {int(r): i for i, r in enumerate(full.row_numbers.tolist())}
-    out = [fill] * len(full)
-    for value, row in zip(values, clean.row_numbers.tolist(), strict=True):
-        out[at[int(row)]] = value
-    return out
+    order = np.argsort(full.row_numbers, kind="stable")
+    at = order[np.searchsorted(full.row_numbers, clean.row_numbers, sorter=order)]
+    out = np.full(len(full), fill, dtype=object)
+    picked = np.empty(len(values), dtype=object)
+    picked[:] = list(values)
+    out[at] = picked
+    return out.tolist()
 
 
 # --------------------------------------------------------------------------- the kinds
@@ -202,7 +209,33 @@ def _column(columns: list[Any], name: str | None) -> Any:
     return find_header(columns, name)
 
 
-def _repeats_header(row: np.ndarray, columns: list[Any]) -> bool:
+def _scan_probe(values: np.ndarray, header: str, is_id: bool) -> tuple[np.ndarray, list[int]]:
+    """One pass over the id column (else the first column): which rows have an id, and which hold the
+    column's header text (the rows that may repeat the header)."""
+    folded = _fold(header).strip()
+    width = len(header.strip())
+    has_id = np.ones(len(values), dtype=bool)
+    heads: list[int] = []
+    for i, v in enumerate(values.tolist()):
+        if v is None or (type(v) is float and v != v):
+            has_id[i] = False
+        elif type(v) is str:
+            text = v.strip()
+            if len(text) == width and _fold(text) == folded:
+                heads.append(i)
+            if is_id:
+                low = text.lower()
+                if not text or low in BLANKS or (("计" in text or "計" in text or "tot" in low or "sum" in low)
+                                                 and total_word(text, strict=True) is not None):
+                    has_id[i] = False
+    return has_id, heads
+
+
+#: a cheap first look for a total word, before the full test
+_QUICK = re.compile(r"计|計|(?i:total|sum)")
+
+
+def _repeats_header(row: Sequence[Any], columns: list[Any]) -> bool:
     """Most filled cells hold their own column's header (at least two, or the one of a 1-column table)."""
     filled = same = 0
     for value, head in zip(row, columns, strict=True):
@@ -214,27 +247,37 @@ def _repeats_header(row: np.ndarray, columns: list[Any]) -> bool:
     return same >= min(2, len(columns)) and same * 2 > filled
 
 
-def _blank_rows(raw: RawTable) -> list[int]:
+def _blank_rows(raw: RawTable) -> tuple[int, ...]:
     """The sheet rows between the header and the last data row that the reader left out as blank."""
     rows = raw.row_numbers
     if len(rows) == 0:
-        return []
+        return ()
     first, last = int(raw.header_row) + 1, int(rows.max())
     if last - first + 1 == len(rows):
-        return []
-    return sorted(set(range(first, last + 1)) - {int(r) for r in rows.tolist()})
+        return ()
+    return tuple(int(r) for r in np.setdiff1d(np.arange(first, last + 1), rows))
 
 
-def _mark_notes(cells: np.ndarray, kind: list[str | None]) -> None:
+def _mark_notes(cols: list[np.ndarray], kind: np.ndarray) -> None:
     """Rows under the last data row whose only filled cell is a note (``制表人：…``)."""
     for i in range(len(kind) - 1, -1, -1):
-        if kind[i] is not None:
+        if kind[i]:
             continue  # a total or a header under the notes, or between them
-        filled = [v for v in cells[i] if not _blank(v)]
+        filled = [c[i] for c in cols if not _blank(c[i])]
         if len(filled) == 1 and is_note(filled[0]):
-            kind[i] = "note"
+            kind[i] = 1 + KINDS.index("note")
             continue
         break
+
+
+def _mark_word_totals(cols: list[np.ndarray], kind: np.ndarray) -> None:
+    """A table without an id column: a row is a total line when a cell holds a total word standing alone or
+    ending the cell."""
+    total = 1 + KINDS.index("total")
+    for col in cols:
+        for i, v in enumerate(col.tolist()):
+            if type(v) is str and not kind[i] and _QUICK.search(v) and total_word(v, strict=True) is not None:
+                kind[i] = total
 
 
 class _Sums:
@@ -247,10 +290,10 @@ class _Sums:
         self.subs: list[tuple[float, float]] = []
         self.all = self.all_tol = 0.0
 
-    def add(self, value: float, tol: float) -> None:
+    def add(self, value: float, tol: float, rows: int = 1) -> None:
         self.run += value
         self.run_tol += tol
-        self.run_rows += 1
+        self.run_rows += rows
         self.all += value
         self.all_tol += tol
 
@@ -299,32 +342,47 @@ def number_and_unit(value: object) -> tuple[float | None, float]:
     return number, 0.5 * scale * 10.0 ** -decimals
 
 
-def _mark_totals(cells: np.ndarray, kind: list[str | None], columns: list[Any], id_col: Any,
-                 measure_cols: list[Any]) -> None:
-    id_pos = columns.index(id_col) if id_col is not None else None
-    m_pos = [columns.index(c) for c in measure_cols]
-    sums = [_Sums() for _ in m_pos]
-    for i, row in enumerate(cells):
-        if kind[i] is not None:
-            continue
-        has_id = id_pos is not None and not _blank(row[id_pos]) and total_word(row[id_pos], strict=True) is None
-        figures = [number_and_unit(row[p]) for p in m_pos]
-        if has_id:
-            for s, (v, t) in zip(sums, figures, strict=True):
-                if v is not None:
-                    s.add(v, t)
-            continue
-        words = [w for w in (total_word(v, strict=id_pos is None) for v in row) if w is not None]
-        numeric = [s.matches(v, t) for s, (v, t) in zip(sums, figures, strict=True) if v is not None]
+def _figures(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A measure column as numbers (NaN where none) and their rounding allowances."""
+    try:
+        values = col.astype("float64")
+        return values, np.where(np.isnan(values), 0.0, 0.005)
+    except (TypeError, ValueError):
+        pairs = [number_and_unit(v) for v in col.tolist()]
+        return (np.array([np.nan if v is None else v for v, _ in pairs], dtype="float64"),
+                np.array([t for _, t in pairs], dtype="float64"))
+
+
+def _mark_totals(cols: list[np.ndarray], kind: np.ndarray, has_id: np.ndarray, measures: list[int]) -> None:
+    """Rows without an id that hold a total word, or whose measure is a sum of the rows above."""
+    candidates = np.flatnonzero(~has_id & (kind == 0))
+    if not candidates.size:
+        return
+    figures = [_figures(cols[p]) for p in measures]
+    # prefix sums of the rows with an id (customers): a run between two candidates is added at once
+    prefix = []
+    for values, tols in figures:
+        ok = has_id & (kind == 0) & ~np.isnan(values)
+        prefix.append(tuple(np.concatenate(([0.0], np.cumsum(np.where(ok, a, 0.0)))) for a in (values, tols, ok)))
+    sums = [_Sums() for _ in measures]
+    total, last = 1 + KINDS.index("total"), 0
+    for i in candidates.tolist():
+        for s, (cv, ct, cn) in zip(sums, prefix, strict=True):
+            if cn[i] > cn[last]:
+                s.add(cv[i] - cv[last], ct[i] - ct[last], int(cn[i] - cn[last]))
+        last = i + 1
+        row = [(float(v[i]), float(t[i])) for v, t in figures]
+        words = [w for w in (total_word(c[i]) for c in cols) if w is not None]
+        numeric = [s.matches(v, t) for s, (v, t) in zip(sums, row, strict=True) if not math.isnan(v)]
         if words:
             grand = "sub" not in words and any(m == "grand" for m in numeric)
-        elif id_pos is not None and numeric and all(m is not None for m in numeric):
+        elif numeric and all(m is not None for m in numeric):
             grand = all(m == "grand" for m in numeric)
         else:  # a customer without an id
-            for s, (v, t) in zip(sums, figures, strict=True):
-                if v is not None:
+            for s, (v, t) in zip(sums, row, strict=True):
+                if not math.isnan(v):
                     s.add(v, t)
             continue
-        kind[i] = "total"
-        for s, (v, t) in zip(sums, figures, strict=True):
-            s.close(v, t, grand)
+        kind[i] = total
+        for s, (v, t) in zip(sums, row, strict=True):
+            s.close(None if math.isnan(v) else v, t, grand)
