@@ -138,6 +138,13 @@ def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> Rul
                           bare_sheet_names=True)
 
 
+def customers_only(table: Table, rs: RuleSet) -> Table:
+    """The table without total/subtotal lines, repeated headers and notes, as ``tierkit apply`` reads it (their
+    cells stay blank in the spilled result)."""
+    clean, _ = app.customer_rows(table.raw, [rs])
+    return Table(raw=clean, first_row=table.first_row, n_rows=table.n_rows)
+
+
 def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:
     if table.frame.empty:
         raise TierkitError("the table has a header row but no data rows")
@@ -163,8 +170,9 @@ def column(values: Sequence[Any]) -> Rows:
 
 
 def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
-    t = table_from_rows(as_rows(table))
-    res = classify(resolve_ruleset(rule_set), t)
+    rs = resolve_ruleset(rule_set)
+    t = customers_only(table_from_rows(as_rows(table)), rs)
+    res = classify(rs, t)
     code = lang_of(lang)
     values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
         what

@@ -171,7 +171,9 @@ def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
     if other is not None:
         rules_sheets[other.name] = sheet_values(other)
     rs = core.resolve_ruleset(text, rules_sheets)
-    return Run(ruleset=rs, lang=code, as_of=core.parse_as_of(settings.get("as_of")), table=read_table(sheet))
+    st = read_table(sheet)
+    st.table = core.customers_only(st.table, rs)  # totals, repeated headers and notes are not customers
+    return Run(ruleset=rs, lang=code, as_of=core.parse_as_of(settings.get("as_of")), table=st)
 
 
 # --------------------------------------------------------------------------- writing

@@ -77,8 +77,9 @@ def main() -> None:
               help="compiled (fast) or oracle (row-by-row rule-engine, for checking).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @run_safely
-def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, sheet: str | None,
-          header_row: int | None, output: str | None, lang: str, force: bool, engine: str, quiet: bool) -> None:
+def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, features_from: str | None,
+          sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
+          output: str | None, lang: str, force: bool, engine: str, quiet: bool) -> None:
     """Add tier columns (Tier, Tier ID, Tier reason) and a Tier summary sheet to a copy of INPUT.
 
     \b
@@ -92,7 +93,8 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
     dst = Path(output) if output else app.default_output(Path(input))
     result = app.apply_rulesets(table, list(rules), dst, lang=lang, as_of=app.parse_as_of(as_of),
                                 params=app.parse_params(params), force=force, engine=engine,
-                                source=app.table_source(table))
+                                source=app.table_source(table), id_column=id_column, keep_all_rows=keep_all_rows,
+                                features_from=features_from)
     if not quiet:
         click.echo(result.report())
 
@@ -101,35 +103,32 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
 @click.argument("table", type=click.Path(dir_okay=False))
 @rules_options(multiple=False)
 @click.option("--row", type=int, help="The customer's row as Excel numbers it (in a CSV: the line number).")
-@click.option("--id", "id_value", help="Find the row whose first column (or --id-column) equals this value.")
-@click.option("--id-column", help="Column to search for --id (default: the first column).")
+@click.option("--id", "id_value", help="The customer's id, looked up in the id column (--id-column; default: the "
+                                       "rule set's role: id field, else the first column).")
 @table_options
 @lang_option()
 @run_safely
-def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, row: int | None,
-            id_value: str | None, id_column: str | None, sheet: str | None, header_row: int | None,
-            lang: str) -> None:
+def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
+            row: int | None, id_value: str | None, sheet: str | None, header_row: int | None,
+            id_column: str | None, keep_all_rows: bool, lang: str) -> None:
     """Explain why one row got its tier: every segment's condition and the row's values.
 
     \b
     Example:
       tierkit explain customers.xlsx --rules abc --id C0042
+      tierkit explain customers.xlsx --rules rfm --row 17 --lang zh
     """
     from . import app, classify
 
     if (row is None) == (id_value is None):
         raise TierkitError("give exactly one of --row N or --id VALUE")
-    raw = app.open_table(table, sheet=sheet, header_row=header_row)
-    (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=display_path(raw.path),
+    full = app.open_table(table, sheet=sheet, header_row=header_row)
+    (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=display_path(full.path),
                               sheet_rows=app.workbook_sheet_rows(Path(table)))
+    raw, left_out = app.customer_rows(full, [rs], id_column=id_column, keep_all=keep_all_rows)
     frame = raw.frame
     if id_value is not None:
-        col = id_column or frame.columns[0]
-        if col not in frame.columns:
-            from .errors import did_you_mean
-
-            raise TierkitError(f"no column '{col}' in {display_path(raw.path)}",
-                               hint=did_you_mean(col, [str(c) for c in frame.columns]))
+        col = app.id_header(raw, [rs], id_column) or frame.columns[0]
         want = app.id_key(id_value)
         hits = [i for i, key in enumerate(app.id_keys(frame[col]).tolist()) if key is not None and key == want]
         if not hits:
@@ -139,12 +138,15 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
         assert row is not None
         numbers = raw.row_numbers.tolist()
         if row not in numbers:
+            kinds = [kind for kind, rows in left_out.rows.items() if row in rows]
             span = f"{numbers[0]}..{numbers[-1]}" if numbers else "none"
-            where = "outside the table" if not numbers or not numbers[0] <= row <= numbers[-1] else "not a data row"
+            where = (f"a {kinds[0]} row, left out" if kinds else "outside the table"
+                     if not numbers or not numbers[0] <= row <= numbers[-1] else "not a data row")
             raise TierkitError(f"--row {row} is {where} (data rows {span})",
                                hint="give the row number Excel shows at the left of the sheet")
         index = numbers.index(row)
-    result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw))
+    result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
+                      features_from=features_from)  # type: ignore[arg-type]
     click.echo(result.explain(index, lang))
 
 
@@ -158,7 +160,7 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
 @lang_option()
 @run_safely
 def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, sheet: str | None,
-            header_row: int | None, lang: str) -> None:
+            header_row: int | None, id_column: str | None, keep_all_rows: bool, lang: str) -> None:
     """Show what tierkit will read from INPUT: the sheets, the header row chosen and why, the columns matched
     to each rule set's fields, the rows left out, the cells read from text, and the cells that cannot be read.
 
@@ -173,7 +175,7 @@ def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: 
     rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(raw.path),
                                  sheet_rows=app.workbook_sheet_rows(Path(input))) if rules else []
     report = app.inspect_table(raw, rulesets, header_given=header_row is not None, as_of=app.parse_as_of(as_of),
-                               lang=lang)
+                               lang=lang, id_column=id_column, keep_all_rows=keep_all_rows)
     for line in report.lines(lang):
         click.echo(line)
 
@@ -225,8 +227,8 @@ def rules_show(name: str, lang: str) -> None:
 @click.option("--param", "params", multiple=True, help="Override a rule-set parameter: name=value.")
 @lang_option()
 @run_safely
-def rules_check(file: str, data: str | None, sheet: str | None, header_row: int | None, as_of: str | None,
-                params: tuple[str, ...], lang: str) -> None:
+def rules_check(file: str, data: str | None, sheet: str | None, header_row: int | None, id_column: str | None,
+                keep_all_rows: bool, as_of: str | None, params: tuple[str, ...], lang: str) -> None:
     """Check a rule file: syntax, types, duplicate ids, missing default, unreachable segments;
     with --data, which rows match no segment or several (DMN-style gap/overlap report).
 
@@ -237,14 +239,15 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
     """
     from . import app
 
-    if data is None and (sheet or header_row):
+    if data is None and (sheet or header_row or id_column or keep_all_rows):
         raise TierkitError("--sheet and --header-row describe the --data table", hint="add --data FILE")
     sheet_rows = app.workbook_sheet_rows(Path(data)) if data else None
     (rs,) = app.resolve_rules([file], params=app.parse_params(params), sheet_rows=sheet_rows,
                               workbook=display_path(data) if data else "the workbook")
     report = app.check_static(rs, lang)
     if data:
-        raw = app.open_table(data, sheet=sheet, header_row=header_row)
+        raw, _ = app.customer_rows(app.open_table(data, sheet=sheet, header_row=header_row), [rs],
+                                   id_column=id_column, keep_all=keep_all_rows)
         report = report + app.check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
                                          lang=lang)
     click.echo(report.render())

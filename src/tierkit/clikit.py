@@ -72,6 +72,10 @@ def table_options(fn: F) -> F:
         click.option("--sheet", "-s", help="Sheet name or 1-based index (default: the first data sheet)."),
         click.option("--header-row", type=click.IntRange(min=1),
                      help="1-based row of the header (default: detected)."),
+        click.option("--id-column", help="The customer id column (default: the rule set's field with role: id). "
+                                         "Rows without an id that hold a total word or a sum are left out."),
+        click.option("--keep-all-rows", is_flag=True,
+                     help="Keep total/subtotal lines, repeated headers and notes under the table as rows."),
     )(fn)
 
 
@@ -84,6 +88,9 @@ def rules_options(*, multiple: bool) -> Callable[[F], F]:
                      help="Override a rule-set parameter: name=value (70% and 1,200 are fine)."),
         click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31 or 2024/1/5 "
                                      "(default: today, or the latest order date)."),
+        click.option("--features-from", type=click.Choice(["sheet", "orders"]),
+                     help="Where figures such as revenue come from when the table has them and an orders sheet "
+                          "can compute them too (default: the orders sheet, with a note)."),
     )
 
 

@@ -58,4 +58,4 @@ def test_every_command_names_the_excel_row(tmp_path: Path) -> None:
     assert explained.exit_code == 0, explained.output
     assert explained.output.startswith("第7行: 小"), explained.output
     blank = runner.invoke(main, ["explain", str(src), "--rules", str(first), "--row", "5"])
-    assert blank.exit_code == 2 and "not a data row" in blank.output
+    assert blank.exit_code == 2 and "is a blank row" in blank.output

@@ -18,6 +18,7 @@ from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
 from .columns import tier_columns, tier_headers
 from .inputs import SheetRows, resolve_rules, workbook_sheet_rows
+from .rows import RowReport, clean_rows, spread_rows
 
 
 @dataclass
@@ -27,10 +28,12 @@ class ApplyResult:
     lang: str = "en"
     conflicts: int = 0
     notes: list[str] = field(default_factory=list)
+    rows: RowReport = field(default_factory=RowReport)  # the rows left out (totals, notes, ...)
 
     def report(self) -> str:
         lang = self.lang
         lines = [tr(lang, "wrote {path}", path=display_path(self.output))]
+        lines.extend(self.rows.lines(lang))
         for res in self.results:
             rs = res.ruleset
             lines.append(tr(lang, "{name}: {n} rows", name=rs.name, n=f"{res.n:,}"))
@@ -73,8 +76,14 @@ def measure_label(rs: RuleSet, lang: str) -> str:
 def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *, lang: str = "en",
                    as_of: dt.date | None = None, params: dict[str, float] | None = None, force: bool = False,
                    engine: str = "compiled", source: TableSource | None = None,
-                   sheet_rows: SheetRows | None = None) -> ApplyResult:
-    """Classify ``table`` with every rule set and write the copy to ``dst``."""
+                   sheet_rows: SheetRows | None = None, id_column: str | None = None,
+                   keep_all_rows: bool = False, features_from: str | None = None) -> ApplyResult:
+    """Classify ``table`` with every rule set and write the copy to ``dst``.
+
+    Total and subtotal lines, repeated headers and notes under the table are left out (their tier cells
+    stay empty; ``keep_all_rows`` keeps them): the customer id is ``id_column``, else the column of the
+    first rule set's ``role: id`` field (:func:`tierkit.app.rows.clean_rows`).
+    """
     from ..io import NewColumn, format_of, same_file, write_output
 
     if same_file(dst, table.path):
@@ -83,7 +92,13 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     rulesets = resolve_rules(list(rules), params=params, workbook=display_path(table.path),
                              sheet_rows=sheet_rows or workbook_sheet_rows(Path(table.path)))
     several = len(rulesets) > 1
-    results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source) for rs in rulesets]
+    full = table
+    table, left_out = clean_rows(full, id_column=id_header(full, rulesets, id_column),
+                                 measures=measure_headers(full, rulesets), keep_all=keep_all_rows)
+    source = rows_source(source, full, table)
+    results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source,
+                        features_from=features_from)  # type: ignore[arg-type]
+               for rs in rulesets]
     notes = [f"{res.ruleset.name}: {note.text(lang)}" for res in results for note in res.binding.notes]
     lengths = {res.n for res in results}
     if len(lengths) > 1:
@@ -91,27 +106,91 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                            "customer)", hint="apply them one at a time")
     if lengths and lengths.pop() != len(table.frame):
         # the input held orders and the features made one row per customer: write that table instead
-        table = customer_table(table, results[0].binding.frame)
+        table = full = customer_table(table, results[0].binding.frame)
         if format_of(dst).kind == "xlsx":
             dst = Path(dst).with_suffix(".xlsx")
         notes.append(tr(lang, "the input holds orders; the output is a new table with one row per customer "
                               "({n} rows)", n=f"{table.frame.shape[0]:,}"))
     columns = []
+
+    def per_row(values: Sequence[Any]) -> Sequence[Any]:  # a left-out row's tier cells stay empty
+        return values if full is table else spread_rows(values, table, full)
+
     for rs, res in zip(rulesets, results, strict=True):
         heads = tier_columns(rs, lang, several)
-        columns.append(NewColumn(heads.label, res.labels(lang), res.colors()))
-        columns.append(NewColumn(heads.id, res.tier_ids(), None))
-        columns.append(NewColumn(heads.reason, res.reasons(lang), None))
+        columns.append(NewColumn(heads.label, per_row(res.labels(lang)), per_row(res.colors())))
+        columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
+        columns.append(NewColumn(heads.reason, per_row(res.reasons(lang)), None))
     summary = summary_tables(results, lang)
+    if left_out:
+        summary.append(data_notes_table(left_out.lines(lang), lang))
     conflicts = 0
     if several:
         cross, conflicts = crosstab_table(results[0], results[1], lang)
         summary.append(cross)
     source_name = display_path(table.path) + (f" / {table.sheet}" if table.sheet else "")
     summary.append(about_table(results, source_name, lang))
-    write_output(table, Path(dst), columns, summary=summary, replace_headers=sorted(tier_headers(rulesets)),
+    write_output(full, Path(dst), columns, summary=summary, replace_headers=sorted(tier_headers(rulesets)),
                  force=force)
-    return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes)
+    return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes,
+                       rows=left_out)
+
+
+def id_header(table: RawTable, rulesets: Sequence[RuleSet], id_column: str | None = None) -> str | None:
+    """The header of the customer id column: ``id_column`` (``--id-column``, matched like a field name),
+    else the column of the first rule set's ``role: id`` field (through its aliases), else None."""
+    from ..errors import did_you_mean
+    from ..names import find_column
+
+    if id_column is not None:
+        header = find_column(table.frame, id_column)
+        if header is None:
+            heads = [str(c) for c in table.frame.columns]
+            raise TierkitError(f"no column '{id_column}' for the customer id",
+                               where=Where(file=display_path(table.path), sheet=table.sheet),
+                               hint=did_you_mean(id_column, heads) or f"the columns are {', '.join(heads)}")
+        return str(header)
+    for rs in rulesets[:1]:
+        fdef = rs.id_field
+        if fdef is not None:
+            header = find_column(table.frame, fdef.name, rs.fields)
+            return None if header is None else str(header)
+    return None
+
+
+def customer_rows(table: RawTable, rulesets: Sequence[RuleSet], *, id_column: str | None = None,
+                  keep_all: bool = False) -> tuple[RawTable, RowReport]:
+    """The rows of ``table`` that are customers, as every adapter reads them: total/subtotal lines, repeated
+    headers and notes under the table left out (``keep_all`` keeps them), and what was left out."""
+    return clean_rows(table, id_column=id_header(table, rulesets, id_column), measures=measure_headers(table, rulesets),
+                      keep_all=keep_all)
+
+
+def measure_headers(table: RawTable, rulesets: Sequence[RuleSet]) -> list[str]:
+    """The headers of the rule sets' ``measure`` columns found in ``table``."""
+    from ..names import find_column
+
+    found = (find_column(table.frame, rs.measure, rs.fields) for rs in rulesets if rs.measure)
+    return [str(h) for h in dict.fromkeys(found) if h is not None]
+
+
+def rows_source(source: TableSource | None, full: RawTable, clean: RawTable) -> TableSource | None:
+    """``source`` for the rows of ``clean`` (cell addresses of ``full``'s rows it kept)."""
+    if source is None or source.cell_ref is None or clean is full:
+        return source
+    from dataclasses import replace
+
+    kept = np.flatnonzero(np.isin(full.row_numbers, clean.row_numbers))
+    ref = source.cell_ref
+    numbers = clean.row_numbers
+    return replace(source, cell_ref=lambda i, col: ref(int(kept[i]), col), row_number=lambda i: int(numbers[i]))
+
+
+def data_notes_table(lines: Sequence[str], lang: str) -> Any:
+    """The Tier summary's "Data notes": what the reader left out or changed, one line each."""
+    from ..io import SummaryTable
+
+    return SummaryTable(title=tr(lang, "Data notes"), header=[tr(lang, "Note")], rows=[[line] for line in lines])
 
 
 def customer_table(table: Any, frame: Any) -> Any:

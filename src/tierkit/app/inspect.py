@@ -109,15 +109,21 @@ def conversions(raw: pd.DataFrame, typed: pd.DataFrame, headers: dict[str, str],
     return out
 
 
-def inspect_table(raw: RawTable, rulesets: Sequence[RuleSet], *, header_given: bool = False,
-                  as_of: dt.date | None = None, lang: str = "en") -> DataReport:
-    """The data report of ``raw`` for ``rulesets`` (binding each; a cell that cannot be read is reported, not
+def inspect_table(full: RawTable, rulesets: Sequence[RuleSet], *, header_given: bool = False,
+                  as_of: dt.date | None = None, lang: str = "en", id_column: str | None = None,
+                  keep_all_rows: bool = False) -> DataReport:
+    """The data report of ``full`` for ``rulesets`` (binding each; a cell that cannot be read is reported, not
     raised)."""
+    from .apply import customer_rows
+
+    raw, left_out = customer_rows(full, rulesets, id_column=id_column, keep_all=keep_all_rows)
     numbers = raw.row_numbers.tolist()
     report = DataReport(file=display_path(raw.path), sheet=raw.sheet, sheets=list_sheets(raw.path),
                         header_row=raw.header_row, header_given=header_given, rows=len(raw.frame),
                         first_row=int(numbers[0]) if numbers else raw.header_row + 1,
                         last_row=int(numbers[-1]) if numbers else raw.header_row)
+    if left_out:
+        report.left_out.append(left_out)
     seen: set[str] = set()
     for rs in rulesets:
         try:

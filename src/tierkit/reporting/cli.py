@@ -32,9 +32,10 @@ from ..errors import display_path
                    "missing files fall back to the built-in ones.")
 @force_option("Overwrite existing PDFs.")
 @run_safely
-def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, sheet: str | None,
-          header_row: int | None, output: str | None, lang: str, split_dir: str | None, top: int,
-          templates_dir: str | None, force: bool) -> None:
+def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
+          sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
+          output: str | None, lang: str, split_dir: str | None, top: int, templates_dir: str | None,
+          force: bool) -> None:
     """Print one brief per tier for the sales meeting: a cover with totals, tier sizes and the Pareto
     curve, then per tier its definition in plain words, key figures, how it differs from the rest, the
     top accounts, the strategies from the rule file and a checklist for this month.
@@ -51,7 +52,8 @@ def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, sh
 
     files = brief_files(input, rules, output=output, lang=lang, split_dir=split_dir, top=top, as_of=as_of,
                         templates_dir=templates_dir, sheet=sheet, header_row=header_row, force=force,
-                        params=app.parse_params(params))
+                        params=app.parse_params(params), id_column=id_column, keep_all_rows=keep_all_rows,
+                        features_from=features_from)
     for path in files:
         click.echo(f"wrote {display_path(path)}")
 
@@ -59,7 +61,8 @@ def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, sh
 def brief_files(input: str | Path, rules: str, *, output: str | Path | None = None, lang: str = "en",
                 split_dir: str | Path | None = None, top: int = 10, as_of: str | dt.date | None = None,
                 templates_dir: str | Path | None = None, sheet: str | None = None, header_row: int | None = None,
-                force: bool = False, params: dict[str, float] | None = None) -> list[Path]:
+                force: bool = False, params: dict[str, float] | None = None, id_column: str | None = None,
+                keep_all_rows: bool = False, features_from: str | None = None) -> list[Path]:
     """What ``tierkit brief`` does, as a function: read, classify (or take the tiers as given), write."""
     from .. import app
     from .pdf import make_briefs
@@ -69,22 +72,29 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
     (rs,) = app.resolve_rules([rules], params=params, workbook=display_path(path),
                               sheet_rows=app.workbook_sheet_rows(path))
     stamp = app.parse_as_of(as_of)
-    result, source_name, data = classify_table(raw, rs, as_of=stamp)
+    result, source_name, data = classify_table(raw, rs, as_of=stamp, id_column=id_column,
+                                               keep_all_rows=keep_all_rows, features_from=features_from)
     out = Path(output) if output else app.default_output(path, "briefs", fmt="pdf")
     return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
                        as_of=stamp, source_name=source_name, force=force, data=data)
 
 
-def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None) -> tuple[Any, str, Any]:
+def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None, id_column: str | None = None,
+                   keep_all_rows: bool = False, features_from: str | None = None) -> tuple[Any, str, Any]:
     """Classify a table read by :func:`tierkit.app.open_table` with ``rs``; a tiered output keeps the tiers
-    in its Tier ID column.  Returns the classification, the source's name (file / sheet) and the table."""
+    in its Tier ID column.  Total lines, repeated headers and notes are left out first
+    (:func:`tierkit.app.clean_rows`).  Returns the classification, the source's name (file / sheet) and the
+    table as read."""
     from .. import app, classify
 
     frame = raw.frame
+    table, _ = app.clean_rows(raw, id_column=app.id_header(raw, [rs], id_column),
+                              measures=app.measure_headers(raw, [rs]), keep_all=keep_all_rows)
     id_col = app.tier_id_header(list(frame.columns), rs)
-    data = app.without_tier_columns(frame, [rs])
-    result = classify(rs, data, as_of=as_of, source=app.table_source(raw))
+    data = app.without_tier_columns(table.frame, [rs])
+    result = classify(rs, data, as_of=as_of, source=app.table_source(table),
+                      features_from=features_from)  # type: ignore[arg-type]
     if id_col is not None:
-        result = app.with_given_tiers(result, frame[id_col], header=str(id_col), file=display_path(raw.path))
+        result = app.with_given_tiers(result, table.frame[id_col], header=str(id_col), file=display_path(raw.path))
     name = display_path(raw.path) + (f" / {raw.sheet}" if raw.sheet else "")
     return result, name, frame

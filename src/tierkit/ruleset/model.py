@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from ..features.specs import FeatureSpec
 
 FIELD_TYPES: tuple[str, ...] = ("string", "int", "float", "date", "datetime", "bool")
+#: what a field may be for besides its value: ``id`` names the customer (one field per rule set at most); the
+#: table reader uses it to tell customers from total, subtotal and note lines (see ``tierkit.app.rows``)
+FIELD_ROLES: tuple[str, ...] = ("id",)
 
 
 Signal = Literal["value", "risk", "neutral"]
@@ -35,6 +38,7 @@ class Field:
     label: Text | None = None
     line: int | None = field(default=None, metadata=NOT_A_KEY)
     optional: bool = False  # absent from the table: every row reads as blank
+    role: str | None = None  # one of FIELD_ROLES: ``id`` marks the customer id column
 
     def display(self, lang: str = "en") -> str:
         if self.label is not None:
@@ -114,6 +118,14 @@ class RuleSet:
     @property
     def conditional_segments(self) -> tuple[Segment, ...]:
         return tuple(s for s in self.segments if s.when is not None)
+
+    @property
+    def id_field(self) -> Field | None:
+        """The field marked ``role: id`` (the customer id), or None."""
+        for fdef in self.fields.values():
+            if fdef.role == "id":
+                return fdef
+        return None
 
     def output_name(self, lang: str = "en") -> str:
         """Base header of the output columns: ``Tier`` for one rule set, or the rule set's column name."""

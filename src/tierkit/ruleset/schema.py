@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from ..errors import RuleFileError, Where, did_you_mean
-from .model import FIELD_TYPES, SIGNALS, Field, RuleSet, Segment, Signal, Text
+from .model import FIELD_ROLES, FIELD_TYPES, SIGNALS, Field, RuleSet, Segment, Signal, Text
 from .text import known_language, suggest_language
 from .yaml_lines import LineDict, LineList, Pos, line_of, rename_key
 
@@ -173,8 +173,25 @@ class SchemaReader:
                 aliases = [aliases]
             label = self.text(spec["label"], fline, f"label of field '{fname}'") if spec.get("label") else None
             out[fname] = Field(name=fname, type=ftype, aliases=tuple(str(a) for a in aliases), label=label,
-                               line=_row(fline), optional=bool(spec.get("optional", False)))
+                               line=_row(fline), optional=bool(spec.get("optional", False)),
+                               role=self.role(spec, fname, fline, out))
         return out
+
+    def role(self, spec: Mapping[str, Any], fname: str, fline: Pos | None, before: Mapping[str, Field]) -> str | None:
+        """A field's ``role`` (``id``): one of :data:`FIELD_ROLES`, and one ``id`` field per rule set."""
+        raw = spec.get("role")
+        if raw is None:
+            return None
+        at = line_of(spec, "role") if isinstance(spec, LineDict) else None
+        role = str(raw).strip().lower()
+        if role not in FIELD_ROLES:
+            raise self.error(f"unknown role '{raw}' for field '{fname}'", at or fline,
+                             hint=did_you_mean(role, FIELD_ROLES) or f"use one of {', '.join(FIELD_ROLES)}")
+        taken = [f.name for f in before.values() if f.role == role]
+        if taken:
+            raise self.error(f"fields '{taken[0]}' and '{fname}' both have role: {role}", at or fline,
+                             hint=f"one field per rule set is the {role}")
+        return role
 
     def params(self, raw: Any, line: Pos | None) -> dict[str, float]:
         if not isinstance(raw, Mapping):

@@ -1,0 +1,388 @@
+"""Rows of a table that are not customers: total and subtotal lines, repeated headers, notes under the
+table, blank rows.  :func:`clean_rows` leaves them out (or keeps them, with ``keep_all``) and says which
+Excel rows it left out in a :class:`RowReport`.
+
+A row is a **total line** only when it has no customer id (the id cell is blank, or holds a total word)
+and either
+
+* a text cell holds a total word (:data:`TOTAL_WORDS`, any case, with spaces or colons around it, e.g.
+  ``合计``, ``华东 小计``, ``Subtotal:``, ``Grand total``); or
+* its measure equals, within rounding, the sum of the rows above it since the previous total line, or the
+  sum of the subtotals above it (a grand total).  Within rounding: each figure may be off by half its last
+  shown digit (``12.3万`` by 500, ``1,234.50`` by 0.005; a number cell by half a cent).
+
+A row with an id is never a total line.  Without an id column the numeric test is off (any customer's
+figure could equal a sum), and a total word must stand alone or at the end of its cell (``合计``,
+``华东小计``, ``East total``, ``Total:``) so that a customer called "Total Foods Ltd" stays.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..i18n import join, tr_n
+from ..io import RawTable
+from ..names import find_header, normalise_header
+from ..values import BLANKS, parse_number
+
+#: the words that make a row without an id a total line (compared case-insensitively, NFKC-folded)
+TOTAL_WORDS: tuple[str, ...] = ("合计", "总计", "小计", "合 计", "合計", "總計", "小計",
+                                "Total", "Subtotal", "Sub-total", "Sub total", "Grand total", "Sum")
+#: the ones that mark a subtotal (a total of one group); the others may be a subtotal or the grand total
+SUBTOTAL_WORDS: tuple[str, ...] = ("小计", "小計", "Subtotal", "Sub-total", "Sub total")
+#: the words that start a note under the table, followed by a colon (``制表人：张三``, ``Source: ERP``)
+NOTE_WORDS: tuple[str, ...] = ("制表人", "制表", "制表日期", "备注", "說明", "说明", "注", "注意", "审核",
+                               "审核人", "数据来源", "来源", "资料来源", "Source", "Sources", "Note", "Notes",
+                               "Remark", "Remarks", "Prepared by", "Comment", "Comments")
+#: the kinds of rows left out, in report order
+KINDS: tuple[str, ...] = ("total", "header", "note", "blank")
+#: the option that keeps every row (named in the report when it is on)
+KEEP_OPTION = "--keep-all-rows"
+#: rows listed in a report line before "…"
+SHOWN_ROWS = 10
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _word_rx(word: str) -> str:
+    body = r"\s*".join(re.escape(_fold(part)) for part in word.split())
+    if word.isascii():
+        return rf"(?<![a-z0-9]){body}(?![a-z0-9])"
+    return body
+
+
+_ANY = "|".join(_word_rx(w) for w in sorted(TOTAL_WORDS, key=len, reverse=True))
+_PUNCT = r"[\s:：,，;；.。\-—=*()（）\[\]【】]*"
+#: a total word anywhere in the cell (a row without an id in a table with ids)
+_CONTAINS = re.compile(_ANY)
+#: a total word alone or ending the cell, or followed by a colon (a table without ids)
+_STRICT = re.compile(rf"^(?:.*?{_PUNCT})?(?:{_ANY}){_PUNCT}$|^{_PUNCT}(?:{_ANY})\s*[:：].*$")
+_SUB = re.compile("|".join(_word_rx(w) for w in SUBTOTAL_WORDS))
+_NOTE = re.compile(rf"^\s*(?:{'|'.join(_word_rx(w) for w in sorted(NOTE_WORDS, key=len, reverse=True))})\s*[:：]")
+
+
+def total_word(value: object, *, strict: bool = False) -> str | None:
+    """``"sub"`` when a cell holds a subtotal word, ``"total"`` for another total word, else None."""
+    if not isinstance(value, str):
+        return None
+    text = _fold(value).strip()
+    if not (_STRICT if strict else _CONTAINS).search(text):
+        return None
+    return "sub" if _SUB.search(text) else "total"
+
+
+def is_note(value: object) -> bool:
+    """A cell that starts a note under the table: ``制表人：…``, ``备注：…``, ``Source: …``."""
+    return isinstance(value, str) and bool(_NOTE.match(_fold(value)))
+
+
+def _blank(value: object) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, str) and value.strip().lower() in BLANKS
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """The rows :func:`clean_rows` left out (or kept, with ``kept=True``), by kind (:data:`KINDS`), as
+    Excel rows."""
+
+    rows: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    kept: bool = False
+
+    def of(self, kind: str) -> tuple[int, ...]:
+        return tuple(self.rows.get(kind, ()))
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.rows.values())
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def lines(self, lang: str = "en") -> list[str]:
+        """One short line per kind, e.g. ``left out 5 rows: totals/subtotals (Excel rows 58, 114, …)``."""
+        out = []
+        for kind in KINDS:
+            rows = self.of(kind)
+            if not rows:
+                continue
+            listed = join(lang, rows[:SHOWN_ROWS]) + ("…" if len(rows) > SHOWN_ROWS else "")
+            n = len(rows)
+            kept = self.kept and kind != "blank"  # blank rows have nothing to keep
+            if kind == "total":
+                line = (tr_n(lang, "kept {n} row that looks like a total/subtotal (Excel row {rows}): "
+                                   "{option} is on",
+                             "kept {n} rows that look like totals/subtotals (Excel rows {rows}): "
+                             "{option} is on", n, rows=listed, option=KEEP_OPTION) if kept else
+                        tr_n(lang, "left out {n} row: a total/subtotal (Excel row {rows})",
+                             "left out {n} rows: totals/subtotals (Excel rows {rows})", n, rows=listed))
+            elif kind == "header":
+                line = (tr_n(lang, "kept {n} row that repeats the header (Excel row {rows}): {option} is on",
+                             "kept {n} rows that repeat the header (Excel rows {rows}): {option} is on",
+                             n, rows=listed, option=KEEP_OPTION) if kept else
+                        tr_n(lang, "left out {n} row: a repeated header (Excel row {rows})",
+                             "left out {n} rows: repeated headers (Excel rows {rows})", n, rows=listed))
+            elif kind == "note":
+                line = (tr_n(lang, "kept {n} note row under the table (Excel row {rows}): {option} is on",
+                             "kept {n} note rows under the table (Excel rows {rows}): {option} is on",
+                             n, rows=listed, option=KEEP_OPTION) if kept else
+                        tr_n(lang, "left out {n} row: a note under the table (Excel row {rows})",
+                             "left out {n} rows: notes under the table (Excel rows {rows})", n, rows=listed))
+            else:
+                line = tr_n(lang, "left out {n} row: blank (Excel row {rows})",
+                            "left out {n} rows: blank (Excel rows {rows})", n, rows=listed)
+            out.append(line)
+        return out
+
+
+def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
+               keep_all: bool = False) -> tuple[RawTable, RowReport]:
+    """``raw`` without its total and subtotal lines, repeated headers and notes under the table, and the
+    report of what was left out (with ``keep_all``: ``raw`` itself, and the report of what was kept).
+
+    ``id_column`` and ``measures`` are headers of ``raw.frame`` (a name that is not one is matched as
+    :func:`tierkit.names.find_header` does; one that matches nothing is ignored).  Blank rows were left out
+    by the reader already; the gaps in ``raw.row_numbers`` are reported as blank rows.
+
+    Only rows that may be one of these are looked at cell by cell (those without an id, or whose first
+    cell repeats its header), so a clean table of a million rows costs a pass over its id column.
+    """
+    frame = raw.frame
+    columns = list(frame.columns)
+    id_col = _column(columns, id_column)
+    measure_cols = [c for c in dict.fromkeys(_column(columns, m) for m in measures) if c is not None]
+    cols = [frame[c].to_numpy(dtype=object) for c in columns]
+    n = len(frame)
+    kind = np.zeros(n, dtype=np.int8)  # 0: a customer, else 1 + its index in KINDS
+    probe = columns.index(id_col) if id_col is not None else 0
+    has_id, heads = _scan_probe(cols[probe] if cols else np.empty(0, dtype=object), str(columns[probe]) if columns
+                                else "", id_col is not None)
+    for i in heads:
+        if _repeats_header([c[i] for c in cols], columns):
+            kind[i] = 1 + KINDS.index("header")
+    if id_col is not None:
+        _mark_totals(cols, kind, has_id, [columns.index(c) for c in measure_cols])
+    else:
+        _mark_word_totals(cols, kind)
+    _mark_notes(cols, kind)
+    numbers = raw.row_numbers
+    found = {k: tuple(int(r) for r in numbers[kind == 1 + j]) for j, k in enumerate(KINDS)}
+    found["blank"] = _blank_rows(raw)
+    report = RowReport({k: v for k, v in found.items() if v}, kept=keep_all)
+    keep = kind == 0
+    if keep_all or keep.all():
+        return raw, report
+    clean = replace(raw, frame=frame.loc[keep].reset_index(drop=True), row_numbers=numbers[keep])
+    return clean, report
+
+
+def spread_rows(values: Sequence[Any], clean: RawTable, full: RawTable, *, fill: Any = None) -> list[Any]:
+    """Per row of ``full``: the value of the same Excel row in ``clean`` (a table :func:`clean_rows` made
+    from it), ``fill`` for a row it left out."""
+    order = np.argsort(full.row_numbers, kind="stable")
+    at = order[np.searchsorted(full.row_numbers, clean.row_numbers, sorter=order)]
+    out = np.full(len(full), fill, dtype=object)
+    picked = np.empty(len(values), dtype=object)
+    picked[:] = list(values)
+    out[at] = picked
+    return out.tolist()
+
+
+# --------------------------------------------------------------------------- the kinds
+
+
+def _column(columns: list[Any], name: str | None) -> Any:
+    if name is None:
+        return None
+    if name in columns:
+        return name
+    return find_header(columns, name)
+
+
+def _scan_probe(values: np.ndarray, header: str, is_id: bool) -> tuple[np.ndarray, list[int]]:
+    """One pass over the id column (else the first column): which rows have an id, and which hold the
+    column's header text (the rows that may repeat the header)."""
+    folded = _fold(header).strip()
+    width = len(header.strip())
+    has_id = np.ones(len(values), dtype=bool)
+    heads: list[int] = []
+    for i, v in enumerate(values.tolist()):
+        if v is None or (type(v) is float and v != v):
+            has_id[i] = False
+        elif type(v) is str:
+            text = v.strip()
+            if len(text) == width and _fold(text) == folded:
+                heads.append(i)
+            if is_id:
+                low = text.lower()
+                if not text or low in BLANKS or (("计" in text or "計" in text or "tot" in low or "sum" in low)
+                                                 and total_word(text, strict=True) is not None):
+                    has_id[i] = False
+    return has_id, heads
+
+
+#: a cheap first look for a total word, before the full test
+_QUICK = re.compile(r"计|計|(?i:total|sum)")
+
+
+def _repeats_header(row: Sequence[Any], columns: list[Any]) -> bool:
+    """Most filled cells hold their own column's header (at least two, or the one of a 1-column table)."""
+    filled = same = 0
+    for value, head in zip(row, columns, strict=True):
+        if _blank(value):
+            continue
+        filled += 1
+        if isinstance(value, str | int | float) and normalise_header(value) == normalise_header(head) != "":
+            same += 1
+    return same >= min(2, len(columns)) and same * 2 > filled
+
+
+def _blank_rows(raw: RawTable) -> tuple[int, ...]:
+    """The sheet rows between the header and the last data row that the reader left out as blank."""
+    rows = raw.row_numbers
+    if len(rows) == 0:
+        return ()
+    first, last = int(raw.header_row) + 1, int(rows.max())
+    if last - first + 1 == len(rows):
+        return ()
+    return tuple(int(r) for r in np.setdiff1d(np.arange(first, last + 1), rows))
+
+
+def _mark_notes(cols: list[np.ndarray], kind: np.ndarray) -> None:
+    """Rows under the last data row whose only filled cell is a note (``制表人：…``)."""
+    for i in range(len(kind) - 1, -1, -1):
+        if kind[i]:
+            continue  # a total or a header under the notes, or between them
+        filled = [c[i] for c in cols if not _blank(c[i])]
+        if len(filled) == 1 and is_note(filled[0]):
+            kind[i] = 1 + KINDS.index("note")
+            continue
+        break
+
+
+def _mark_word_totals(cols: list[np.ndarray], kind: np.ndarray) -> None:
+    """A table without an id column: a row is a total line when a cell holds a total word standing alone or
+    ending the cell."""
+    total = 1 + KINDS.index("total")
+    for col in cols:
+        for i, v in enumerate(col.tolist()):
+            if type(v) is str and not kind[i] and _QUICK.search(v) and total_word(v, strict=True) is not None:
+                kind[i] = total
+
+
+class _Sums:
+    """Running sums of one measure: since the last total line, the subtotals since the last grand total,
+    and every detail row since the last grand total (each with its rounding allowance)."""
+
+    def __init__(self) -> None:
+        self.run = self.run_tol = 0.0
+        self.run_rows = 0
+        self.subs: list[tuple[float, float]] = []
+        self.all = self.all_tol = 0.0
+
+    def add(self, value: float, tol: float, rows: int = 1) -> None:
+        self.run += value
+        self.run_tol += tol
+        self.run_rows += rows
+        self.all += value
+        self.all_tol += tol
+
+    def matches(self, value: float, tol: float) -> str | None:
+        """``"sub"`` when ``value`` is the sum since the last total line, ``"grand"`` when it is the sum of the
+        subtotals (or of every row since the last grand total), else None."""
+        if value == 0:
+            return None
+        if self.run_rows and _close(value, self.run, tol + self.run_tol):
+            return "sub"
+        if self.subs and _close(value, self.all, tol + self.all_tol):
+            return "grand"
+        if len(self.subs) >= 2 and _close(value, sum(s for s, _ in self.subs), tol + sum(t for _, t in self.subs)):
+            return "grand"
+        return None
+
+    def close(self, value: float | None, tol: float, grand: bool) -> None:
+        if grand:
+            self.subs, self.all, self.all_tol = [], 0.0, 0.0
+        elif value is not None:
+            self.subs.append((value, tol))
+        self.run, self.run_tol, self.run_rows = 0.0, 0.0, 0
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    return abs(a - b) <= tol + 1e-9 * max(abs(a), abs(b))
+
+
+_DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+def number_and_unit(value: object) -> tuple[float | None, float]:
+    """A measure cell as a number and half its last shown digit (``"12.3万"`` -> 123000 ± 500)."""
+    try:
+        number = parse_number(value)
+    except (ValueError, TypeError):
+        return None, 0.0
+    if number is None or math.isnan(number):
+        return None, 0.0
+    if not isinstance(value, str):
+        return number, 0.005
+    text = unicodedata.normalize("NFKC", value)
+    digits = _DIGITS.findall(text)
+    decimals = len(digits[-1].rsplit(".", 1)[1]) if digits and "." in digits[-1] else 0
+    scale = 1e8 if "亿" in text else 1e4 if "万" in text else 0.01 if "%" in text else 1.0
+    return number, 0.5 * scale * 10.0 ** -decimals
+
+
+def _figures(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A measure column as numbers (NaN where none) and their rounding allowances."""
+    try:
+        values = col.astype("float64")
+        return values, np.where(np.isnan(values), 0.0, 0.005)
+    except (TypeError, ValueError):
+        pairs = [number_and_unit(v) for v in col.tolist()]
+        return (np.array([np.nan if v is None else v for v, _ in pairs], dtype="float64"),
+                np.array([t for _, t in pairs], dtype="float64"))
+
+
+def _mark_totals(cols: list[np.ndarray], kind: np.ndarray, has_id: np.ndarray, measures: list[int]) -> None:
+    """Rows without an id that hold a total word, or whose measure is a sum of the rows above."""
+    candidates = np.flatnonzero(~has_id & (kind == 0))
+    if not candidates.size:
+        return
+    figures = [_figures(cols[p]) for p in measures]
+    # prefix sums of the rows with an id (customers): a run between two candidates is added at once
+    prefix = []
+    for values, tols in figures:
+        ok = has_id & (kind == 0) & ~np.isnan(values)
+        prefix.append(tuple(np.concatenate(([0.0], np.cumsum(np.where(ok, a, 0.0)))) for a in (values, tols, ok)))
+    sums = [_Sums() for _ in measures]
+    total, last = 1 + KINDS.index("total"), 0
+    for i in candidates.tolist():
+        for s, (cv, ct, cn) in zip(sums, prefix, strict=True):
+            if cn[i] > cn[last]:
+                s.add(cv[i] - cv[last], ct[i] - ct[last], int(cn[i] - cn[last]))
+        last = i + 1
+        row = [(float(v[i]), float(t[i])) for v, t in figures]
+        words = [w for w in (total_word(c[i]) for c in cols) if w is not None]
+        numeric = [s.matches(v, t) for s, (v, t) in zip(sums, row, strict=True) if not math.isnan(v)]
+        if words:
+            grand = "sub" not in words and any(m == "grand" for m in numeric)
+        elif numeric and all(m is not None for m in numeric):
+            grand = all(m == "grand" for m in numeric)
+        else:  # a customer without an id
+            for s, (v, t) in zip(sums, row, strict=True):
+                if not math.isnan(v):
+                    s.add(v, t)
+            continue
+        kind[i] = total
+        for s, (v, t) in zip(sums, row, strict=True):
+            s.close(None if math.isnan(v) else v, t, grand)
