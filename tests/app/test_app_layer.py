@@ -168,7 +168,7 @@ def test_a_given_tier_never_gets_a_reason_that_does_not_hold(tmp_path: Path) -> 
     src = _xlsx(tmp_path / "t.xlsx", [["客户编号", "销售额", "Tier", "Tier ID", "Tier reason"],
                                       ["C1", 5000, "Big", "big", ""], ["C2", 200, "Big", "big", ""],
                                       ["C3", 100, "Small", "small", ""]])
-    result, _, _ = classify_table(app.open_table(src), rs)
+    result, *_ = classify_table(app.open_table(src), rs)
     assert result.tier_ids() == ["big", "big", "small"]
     reasons = result.reasons("en")
     assert "5,000" in reasons[0] or "5000" in reasons[0]

@@ -277,7 +277,7 @@ def test_brief_classify_table_leaves_out_totals(tmp_path: Path) -> None:
     from tierkit.reporting.cli import classify_table
 
     src = write_book(tmp_path / "in.xlsx", [HEAD, *REGIONS])
-    result, _, _ = classify_table(app.open_table(src), app.load_named("abc"))
+    result, *_ = classify_table(app.open_table(src), app.load_named("abc"))
     assert result.n == 4
 
 

@@ -42,7 +42,7 @@ _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 def build_pack(result: Classification, *, lang: str = "en", top: int = 10,
                as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
                generated_at: dt.datetime | None = None, charts: bool = True,
-               data: pd.DataFrame | None = None) -> PackContext:
+               data: pd.DataFrame | None = None, notes: Sequence[str] = ()) -> PackContext:
     """The context of a whole pack: a cover and one brief per tier of ``result``'s rule set.
 
     ``as_of`` defaults to the date the rules were evaluated at; ``source_name`` to the file/sheet
@@ -55,6 +55,7 @@ def build_pack(result: Classification, *, lang: str = "en", top: int = 10,
         raise TierkitError(f"--top must be 0 or more, got {top}")
     builder = _Builder(result, lang, top, charts)
     builder.data = data
+    builder.notes = tuple(notes)
     return builder.pack(as_of, source_name, generated_at)
 
 
@@ -71,6 +72,7 @@ class _Builder:
         self.measure = self._numeric(self.measure_name) if self.measure_name and self.has_measure else None
         self._reasons: list[str] | None = None
         self.data: pd.DataFrame | None = None
+        self.notes: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ data helpers
     def _numeric(self, name: str | None) -> np.ndarray | None:
@@ -168,7 +170,7 @@ class _Builder:
         desc = rs.description.get(self.lang) if rs.description else ""
         return CoverContext(title=rs.title.get(self.lang), subtitle=w["pack_title"], facts=tuple(facts),
                             totals=tuple(totals), tiers=tuple(rows), has_measure=self.has_measure,
-                            charts=tuple(charts), description=desc)
+                            charts=tuple(charts), description=desc, notes=self.notes)
 
     def _chart(self, title: str, draw: Any, alt: Any) -> Chart:
         if not self.charts:

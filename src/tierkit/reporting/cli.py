@@ -72,24 +72,24 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
     (rs,) = app.resolve_rules([rules], params=params, workbook=display_path(path),
                               sheet_rows=app.workbook_sheet_rows(path))
     stamp = app.parse_as_of(as_of)
-    result, source_name, data = classify_table(raw, rs, as_of=stamp, id_column=id_column,
-                                               keep_all_rows=keep_all_rows, features_from=features_from)
+    result, source_name, data, notes = classify_table(raw, rs, as_of=stamp, id_column=id_column,
+                                                      keep_all_rows=keep_all_rows, features_from=features_from)
     out = Path(output) if output else app.default_output(path, "briefs", fmt="pdf")
     return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
-                       as_of=stamp, source_name=source_name, force=force, data=data)
+                       as_of=stamp, source_name=source_name, force=force, data=data,
+                       notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)])
 
 
 def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None, id_column: str | None = None,
-                   keep_all_rows: bool = False, features_from: str | None = None) -> tuple[Any, str, Any]:
+                   keep_all_rows: bool = False, features_from: str | None = None) -> tuple[Any, str, Any, Any]:
     """Classify a table read by :func:`tierkit.app.open_table` with ``rs``; a tiered output keeps the tiers
     in its Tier ID column.  Total lines, repeated headers and notes are left out first
-    (:func:`tierkit.app.clean_rows`).  Returns the classification, the source's name (file / sheet) and the
-    table as read."""
+    (:func:`tierkit.app.clean_rows`).  Returns the classification, the source's name (file / sheet), the
+    table as read and the report of the rows left out."""
     from .. import app, classify
 
     frame = raw.frame
-    table, _ = app.clean_rows(raw, id_column=app.id_header(raw, [rs], id_column),
-                              measures=app.measure_headers(raw, [rs]), keep_all=keep_all_rows)
+    table, left_out = app.customer_rows(raw, [rs], id_column=id_column, keep_all=keep_all_rows)
     id_col = app.tier_id_header(list(frame.columns), rs)
     data = app.without_tier_columns(table.frame, [rs])
     result = classify(rs, data, as_of=as_of, source=app.table_source(table),
@@ -97,4 +97,4 @@ def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None, id_column
     if id_col is not None:
         result = app.with_given_tiers(result, table.frame[id_col], header=str(id_col), file=display_path(raw.path))
     name = display_path(raw.path) + (f" / {raw.sheet}" if raw.sheet else "")
-    return result, name, frame
+    return result, name, frame, left_out

@@ -77,6 +77,7 @@ class CoverContext:
     has_measure: bool  #: whether the value columns are shown
     charts: tuple[Chart, ...]  #: tier sizes + value shares; Pareto curve (when there is a measure)
     description: str  #: the rule set's description ("" if none)
+    notes: tuple[str, ...] = ()  #: data notes: rows left out of the table, orders sheet figures, ... ("Data notes")
 
 
 @dataclass(frozen=True)

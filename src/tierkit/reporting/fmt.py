@@ -22,6 +22,7 @@ PAGE_OF = mark("brief", "Page {page} of {pages}")
 #: Every fixed word on a report: its key and its English text (the message id).
 WORDS: dict[str, str] = {
     "pack_title": mark("brief", "Tier briefs"),
+    "data_notes": mark("brief", "Data notes"),
     "source": mark("brief", "Data source"),
     "as_of": mark("brief", "Data as of"),
     "generated": mark("brief", "Generated"),

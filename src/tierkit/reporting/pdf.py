@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def safe_filename(label: str, *, index: int | None = None, fallback: str = "tier
 def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en",
                 split_dir: str | Path | None = None, top: int = 10, templates_dir: str | Path | None = None,
                 as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
-                force: bool = True, data: Any = None) -> list[Path]:
+                force: bool = True, data: Any = None, notes: Sequence[str] = ()) -> list[Path]:
     """Write the pack (cover + one brief per tier) to ``out_pdf``; with ``split_dir`` also one PDF per tier
     (``01-Champions.pdf``, ``02-冠军客户.pdf``: names made safe from the labels).  Returns the files written.
     ``data`` (the table as read) makes the footer's data hash independent of the engine's derived columns.
@@ -83,7 +84,7 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
     [PosixPath('briefs.pdf')]
     """
     out = Path(out_pdf)
-    pack = build_pack(result, lang=lang, top=top, as_of=as_of, source_name=source_name, data=data)
+    pack = build_pack(result, lang=lang, top=top, as_of=as_of, source_name=source_name, data=data, notes=notes)
     split = Path(split_dir) if split_dir is not None else None
     targets = [out]
     tier_files: list[Path] = []
