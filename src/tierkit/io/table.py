@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,7 @@ class RawTable:
     header_row: int
     row_numbers: np.ndarray
     column_letters: list[str]
+    shape: TableShape = field(default_factory=lambda: TableShape())
 
     def cell_ref(self, row_index: int, column: str) -> str:
         """Address of a frame cell, e.g. ``"C17"`` for frame row ``row_index`` and column ``column``."""
@@ -79,3 +80,35 @@ class SummaryTable:
     header: list[str]
     rows: list[list[object]]
     fills: list[str | None] | None = None
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """How a table sat on its sheet, for the data report (:class:`tierkit.app.shapes.ShapeReport`).
+
+    ``block``: the range read, header to last row, e.g. ``"A3:G20"`` ("" for csv/parquet).
+    ``table_name``: the Excel Table (ListObject) read, if any; ``totals_row``: its totals row, left out.
+    ``header_rows``: the rows of a header that spans two rows (merged group cells above sub-headers);
+    ``merged_columns``: the letters of the header cells that took the text of a merge.
+    ``hidden_rows``: the table's hidden Excel rows (by a filter or by hand); they are in the frame unless
+    ``hidden_left_out`` (``visible_only=True``); ``filtered``: a filter with criteria is set.
+    ``tables``: the range (``Name (A1:C9)`` for an Excel Table) of every table found on the sheet when
+    there is more than one; ``chosen_by``: why this one was read (``"largest"``, ``"name"``, ``"range"``,
+    ``"header row"``, or ``"fields"`` once :func:`tierkit.app.shapes.choose_table` chose it).
+    """
+
+    block: str = ""
+    table_name: str | None = None
+    totals_row: int | None = None
+    header_rows: tuple[int, ...] = ()
+    merged_columns: tuple[str, ...] = ()
+    hidden_rows: tuple[int, ...] = ()
+    hidden_left_out: bool = False
+    filtered: bool = False
+    tables: tuple[str, ...] = ()
+    chosen_by: str = ""
+
+    @property
+    def label(self) -> str:
+        """``"Customers (A3:G20)"`` for an Excel Table, else the range."""
+        return f"{self.table_name} ({self.block})" if self.table_name else self.block
