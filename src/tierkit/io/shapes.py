@@ -130,6 +130,9 @@ def _runs(any_: object) -> list[tuple[int, int]]:
 
 
 def _numberish(v: object) -> bool:
+    """A number or date, or a number typed as text (CSV cells, ``"1,234.50"``)."""
+    if isinstance(v, str):
+        return bool(v.strip()) and _NUMBER_TEXT.fullmatch(v) is not None and any(ch.isdigit() for ch in v)
     return isinstance(v, int | float | dt.date | dt.datetime | dt.time | dt.timedelta) and not isinstance(v, bool)
 
 
