@@ -22,6 +22,8 @@ from ..names import HeaderIndex
 
 #: at most this many Excel rows are listed in a line of the report
 SHOWN_ROWS = 10
+#: the option that leaves hidden rows out, as the CLI spells it
+VISIBLE_ONLY = "--visible-only"
 
 
 class FieldLike(Protocol):
@@ -111,13 +113,13 @@ class ShapeReport:
             rows = join(lang, s.hidden_rows[:SHOWN_ROWS]) + ("…" if k > SHOWN_ROWS else "")
             if s.hidden_left_out:
                 out.append(tr_n(lang, "left out {n} hidden row (Excel row {rows})",
-                                "left out {n} hidden rows (Excel rows {rows})", k, rows=rows))
+                                "left out {n} hidden rows (Excel rows {rows})", k, rows=rows, option=VISIBLE_ONLY))
             elif s.filtered:
-                out.append(tr_n(lang, "read {n} row hidden by the filter (Excel row {rows}); --visible-only "
+                out.append(tr_n(lang, "read {n} row hidden by the filter (Excel row {rows}); {option} "
                                 "leaves it out", "read {n} rows hidden by the filter (Excel rows {rows}); "
-                                "--visible-only leaves them out", k, rows=rows))
+                                "{option} leaves them out", k, rows=rows, option=VISIBLE_ONLY))
             else:
-                out.append(tr_n(lang, "read {n} hidden row (Excel row {rows}); --visible-only leaves it out",
-                                "read {n} hidden rows (Excel rows {rows}); --visible-only leaves them out",
-                                k, rows=rows))
+                out.append(tr_n(lang, "read {n} hidden row (Excel row {rows}); {option} leaves it out",
+                                "read {n} hidden rows (Excel rows {rows}); {option} leaves them out",
+                                k, rows=rows, option=VISIBLE_ONLY))
         return out
