@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.table import Table
 
 from tierkit.app.shapes import ShapeReport, choose_table
@@ -206,3 +208,33 @@ def test_csv_with_two_tables_side_by_side(tmp_path: Path) -> None:
         w.writerows([[1, 10, "", "华东", 1], [2, 20, "", "华南", 2], [3, 30, "", "", ""]])
     t = choose_table(path, FIELDS)
     assert list(t.frame.columns) == ["客户ID", "销售额"] and len(t) == 3
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(1, 8), m=st.integers(1, 5), gap=st.integers(1, 3), beside=st.booleans(),
+       title=st.booleans(), other_first=st.booleans())
+def test_the_table_with_the_fields_is_found_wherever_it_sits(tmp_path: Path, n: int, m: int, gap: int,
+                                                            beside: bool, title: bool, other_first: bool) -> None:
+    customers = [["客户ID", "销售额", "订单数"], *[[1000 + i, 10.0 * i + 0.5, i] for i in range(n)]]
+    other = [["Region", "Target"], *[[f"R{i}", 100.0 * i] for i in range(m)]]
+    first, second = (other, customers) if other_first else (customers, other)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    top = 3 if title else 1
+    if title:
+        ws.cell(1, 1, "2024 销售")
+    for k, r in enumerate(first):
+        for j, v in enumerate(r):
+            ws.cell(top + k, 1 + j, v)
+    r2, c2 = (top, 1 + len(first[0]) + gap) if beside else (top + len(first) + gap, 1)
+    for k, r in enumerate(second):
+        for j, v in enumerate(r):
+            ws.cell(r2 + k, c2 + j, v)
+    path = _save(wb, tmp_path / "place.xlsx")
+    t = choose_table(path, FIELDS)
+    assert t.frame["客户ID"].tolist() == [1000 + i for i in range(n)]
+    if beside and n == m:   # same header row, same rows: one table with a blank spacer column (safe side)
+        assert t.shape.tables == () and {"客户ID", "销售额", "订单数", "Region", "Target"} <= set(t.frame.columns)
+    else:
+        assert list(t.frame.columns) == ["客户ID", "销售额", "订单数"]
+        assert len(t.shape.tables) == 2 and t.shape.chosen_by == "fields"

@@ -12,11 +12,13 @@ Rules (documented in the user guide's "Table shapes"):
   (``totalsRowCount`` > 0) is left out and reported.
 * **Several tables.**  A sheet is cut along fully blank columns, then fully blank rows.  A part is a
   table of its own when it has a header row (mostly text, as :func:`~tierkit.io.header.detect_header`
-  finds it) with at least one column whose cells below are mostly numbers or dates, and (below another
-  table) a header different from that table's.  Anything else between blank rows (a title, more data
-  after a blank row, a totals or notes line, a repeated header) stays with the table next to it.  Two
-  parts side by side with the same header row and the same filled rows are one table with a blank
-  spacer column.  When every part is not a table, the sheet is read as one table, as before.
+  finds it; distinct texts, none a number typed as text) with at least one column whose cells below
+  are mostly numbers or dates, and (below another table) a header different from that table's.
+  Anything else between blank rows (a title, more data after a blank row, a totals or notes line, a
+  repeated header) stays with the table next to it.  Two parts side by side with the same header row
+  and the same filled rows from there down are one table with a blank spacer column (read as one wide
+  table, which keeps every field).  When not every part is a table, the sheet is read as one table,
+  as before.
 * **Merged header cells.**  A header cell covered by a merge takes the merge's text.  A header of two
   rows (a group cell merged across columns over sub-headers, e.g. ``销售`` over ``金额``/``数量``) reads
   as ``"销售 金额"``/``"销售 数量"``; a cell merged down both rows reads as its own text.  Two rows are a
@@ -203,7 +205,7 @@ def _side_by_side(cells: np.ndarray, filled: np.ndarray, i0: int, i1: int,
         h = _table_header(cells[top:i1, a:b])
         if h is None:
             return []
-        heads.append((top + h, np.packbits(filled[i0:i1, a:b].any(axis=1)).tobytes()))
+        heads.append((top + h, np.packbits(filled[top + h:i1, a:b].any(axis=1)).tobytes()))
     merged: list[tuple[int, int]] = [bands[0]]
     for k in range(1, len(bands)):
         if heads[k] == heads[k - 1]:
