@@ -90,6 +90,19 @@ def test_two_row_merged_header(tmp_path: Path) -> None:
     assert any("rows 1-2" in line for line in ShapeReport.of(t).lines())
 
 
+def test_two_row_header_found_by_its_lower_row(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["客户ID", "销售", None, None, None])
+    ws.append([None, "金额", "数量", "单价", "折扣"])
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:E1")
+    ws.append([7, 1.0, 2, 3.0, 0.1])
+    t = read_table(_save(wb, tmp_path / "low.xlsx"))
+    assert list(t.frame.columns) == ["客户ID", "销售 金额", "销售 数量", "销售 单价", "销售 折扣"]
+    assert t.shape.header_rows == (1, 2) and t.row_numbers.tolist() == [3]
+
+
 def test_one_row_header_with_a_merge_and_text_below_is_not_two_rows(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -102,6 +115,18 @@ def test_one_row_header_with_a_merge_and_text_below_is_not_two_rows(tmp_path: Pa
     assert list(t.frame.columns)[:2] == ["客户ID", "联系方式"]
     assert list(t.frame.columns)[2].startswith("联系方式")
     assert t.shape.merged_columns == ("C",)
+
+
+def test_a_merged_title_right_above_the_header_is_no_group_row(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2024 客户表"])
+    ws.merge_cells("A1:C1")
+    ws.append(["客户ID", "Name", "销售额"])
+    ws.append([1, "a", 10.0])
+    t = read_table(_save(wb, tmp_path / "title.xlsx"))
+    assert list(t.frame.columns) == ["客户ID", "Name", "销售额"] and t.header_row == 2
+    assert t.shape.header_rows == () and t.row_numbers.tolist() == [3]
 
 
 def _hidden(tmp_path: Path, *, autofilter: bool) -> Path:

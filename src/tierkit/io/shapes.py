@@ -23,7 +23,8 @@ Rules (documented in the user guide's "Table shapes"):
   rows (a group cell merged across columns over sub-headers, e.g. ``销售`` over ``金额``/``数量``) reads
   as ``"销售 金额"``/``"销售 数量"``; a cell merged down both rows reads as its own text.  Two rows are a
   header when the lower row holds text only under the group merges (or under cells merged down both
-  rows).  Merges in the data rows are not filled.
+  rows), and the upper row is no title (one merge across the whole width).  Merges in the data rows
+  are not filled.
 """
 
 from __future__ import annotations
@@ -276,6 +277,8 @@ def merge_header(cells: np.ndarray, h: int, merges: Sequence[Merge], row0: int, 
         ok = all(sub[j] == "" or (isinstance(sub[j], str) and (j in under or down(t, j))) for j in range(width))
         if not ok or not all(isinstance(sub[j], str) and sub[j] != "" for j in under):
             continue
+        if len(groups) < 2 and not any(j not in under and value(t, j) != "" for j in range(width)):
+            continue   # one merge over the whole width is a title above the header, not a group cell
         changed = []
         for j in range(width):
             top, low = header_text(value(t, j)), header_text(value(t + 1, j))

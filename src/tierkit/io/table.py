@@ -41,7 +41,8 @@ class RawTable:
 
     ``frame`` holds the data rows below the header; its columns are the header texts.  The
     addresses (``row_numbers``, ``column_letters``) let errors point at the cell in the
-    user's sheet, and let the writer patch the tier columns into the right rows.
+    user's sheet, and let the writer patch the tier columns into the right rows.  ``shape`` says
+    where the table sat on its sheet (Excel Table, merged header, hidden rows, other tables).
     """
 
     frame: pd.DataFrame
