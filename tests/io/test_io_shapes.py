@@ -4,6 +4,8 @@ written with openpyxl, read back)."""
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -263,3 +265,23 @@ def test_the_table_with_the_fields_is_found_wherever_it_sits(tmp_path: Path, n: 
     else:
         assert list(t.frame.columns) == ["客户ID", "销售额", "订单数"]
         assert len(t.shape.tables) == 2 and t.shape.chosen_by == "fields"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_libreoffice_round_trip_keeps_the_table_and_hidden_rows(tmp_path: Path) -> None:
+    """LibreOffice re-saves the workbook its own way (table part, row attributes): read the same."""
+    from iofixtures import soffice
+
+    src = _list_object(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    wb.active.row_dimensions[5].hidden = True
+    wb.save(src)
+    out = tmp_path / "lo"
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{out / 'profile'}", "--headless", "--norestore",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(src)],
+                   capture_output=True, timeout=240, env={**os.environ, "HOME": str(out)}, check=False)
+    t = read_table(out / src.name)
+    assert t.shape.table_name == "Sales" and t.shape.totals_row == 9
+    assert t.row_numbers.tolist() == [4, 5, 6, 7, 8] and t.shape.hidden_rows == (5,)
+    assert t.frame["客户ID"].tolist() == [1001, 1002, 1003, 1004, 1005]
