@@ -163,23 +163,34 @@ def test_hidden_rows_included_and_reported_or_left_out(tmp_path: Path, autofilte
 def _side_by_side(tmp_path: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Region", "Target", None, "客户ID", "销售额", "订单数"])
-    ws.append(["华东", 100.0, None, 1, 10.0, 1])
-    ws.append(["华南", 200.0, None, 2, 20.0, 2])
-    for i in range(3, 8):
+    ws.append([None, None, None, "客户ID", "销售额", "订单数"])
+    ws.append(["Region", "Target", None, 1, 10.0, 1])
+    ws.append(["华东", 100.0, None, 2, 20.0, 2])
+    ws.append(["华南", 200.0, None, 3, 30.0, 3])
+    for i in range(4, 8):
         ws.append([None, None, None, i, 10.0 * i, i])
-    ws.append(["华北", 300.0])   # the left table is longer at the top only: different filled rows
-    ws.delete_rows(9)
     return _save(wb, tmp_path / "side.xlsx")
+
+
+def test_same_header_row_side_by_side_is_one_table_with_a_spacer(tmp_path: Path) -> None:
+    """Tier columns written after a gap (or a small table beside, at the same header row) read as one table."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["客户ID", "销售额", None, None, "Tier", "Tier ID"])
+    ws.append([1, 10.0, None, None, "A", 1])
+    ws.append([2, 20.0])
+    ws.append([3, 30.0, None, None, "B", 2])
+    t = read_table(_save(wb, tmp_path / "gap.xlsx"))
+    assert list(t.frame.columns) == ["客户ID", "销售额", "Column_C", "Column_D", "Tier", "Tier ID"]
+    assert t.shape.tables == () and len(t) == 3
 
 
 def test_two_tables_side_by_side_chosen_by_fields(tmp_path: Path) -> None:
     path = _side_by_side(tmp_path)
     tables = read_tables(path)
-    assert [t.shape.block for t in tables] == ["A1:B3", "D1:F8"]
-    small_first = choose_table(tables[:1] * 1 + tables[1:], {"region": Field("region"),
-                                                             "target": Field("target", "float")})
-    assert small_first.shape.block == "A1:B3" and small_first.shape.chosen_by == "fields"
+    assert [t.shape.block for t in tables] == ["D1:F8", "A2:B4"]
+    small = choose_table(tables, {"region": Field("region"), "target": Field("target", "float")})
+    assert small.shape.block == "A2:B4" and small.shape.chosen_by == "fields"
     t = choose_table(path, FIELDS)
     assert t.shape.block == "D1:F8" and t.column_letters == ["D", "E", "F"]
     assert t.row_numbers.tolist() == list(range(2, 9))
@@ -231,17 +242,18 @@ def test_csv_with_two_tables_side_by_side(tmp_path: Path) -> None:
     path = tmp_path / "two.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["客户ID", "销售额", "", "Region", "Target"])
-        w.writerows([[1, 10, "", "华东", 1], [2, 20, "", "华南", 2], [3, 30, "", "", ""]])
+        w.writerow(["客户ID", "销售额", "", "", ""])
+        w.writerows([[1, 10, "", "Region", "Target"], [2, 20, "", "华南", 2], [3, 30, "", "华北", 3]])
     t = choose_table(path, FIELDS)
     assert list(t.frame.columns) == ["客户ID", "销售额"] and len(t) == 3
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=st.integers(1, 8), m=st.integers(1, 5), gap=st.integers(1, 3), beside=st.booleans(),
-       title=st.booleans(), other_first=st.booleans())
+       title=st.booleans(), other_first=st.booleans(), shift=st.integers(0, 2))
 def test_the_table_with_the_fields_is_found_wherever_it_sits(tmp_path: Path, n: int, m: int, gap: int,
-                                                            beside: bool, title: bool, other_first: bool) -> None:
+                                                            beside: bool, title: bool, other_first: bool,
+                                                            shift: int) -> None:
     customers = [["客户ID", "销售额", "订单数"], *[[1000 + i, 10.0 * i + 0.5, i] for i in range(n)]]
     other = [["Region", "Target"], *[[f"R{i}", 100.0 * i] for i in range(m)]]
     first, second = (other, customers) if other_first else (customers, other)
@@ -253,17 +265,17 @@ def test_the_table_with_the_fields_is_found_wherever_it_sits(tmp_path: Path, n: 
     for k, r in enumerate(first):
         for j, v in enumerate(r):
             ws.cell(top + k, 1 + j, v)
-    r2, c2 = (top, 1 + len(first[0]) + gap) if beside else (top + len(first) + gap, 1)
+    r2, c2 = (top + shift, 1 + len(first[0]) + gap) if beside else (top + len(first) + gap, 1)
     for k, r in enumerate(second):
         for j, v in enumerate(r):
             ws.cell(r2 + k, c2 + j, v)
     path = _save(wb, tmp_path / "place.xlsx")
     t = choose_table(path, FIELDS)
-    assert t.frame["客户ID"].tolist() == [1000 + i for i in range(n)]
-    if beside and n == m:   # same header row, same rows: one table with a blank spacer column (safe side)
+    assert [x for x in t.frame["客户ID"].tolist() if x is not None] == [1000 + i for i in range(n)]
+    if beside and shift == 0:   # same header row, rows within each other's: one table with a spacer column
         assert t.shape.tables == () and {"客户ID", "销售额", "订单数", "Region", "Target"} <= set(t.frame.columns)
     else:
-        assert list(t.frame.columns) == ["客户ID", "销售额", "订单数"]
+        assert list(t.frame.columns) == ["客户ID", "销售额", "订单数"] and len(t) == n
         assert len(t.shape.tables) == 2 and t.shape.chosen_by == "fields"
 
 

@@ -15,10 +15,10 @@ Rules (documented in the user guide's "Table shapes"):
   finds it; distinct texts, none a number typed as text) with at least one column whose cells below
   are mostly numbers or dates, and (below another table) a header different from that table's.
   Anything else between blank rows (a title, more data after a blank row, a totals or notes line, a
-  repeated header) stays with the table next to it.  Two parts side by side with the same header row
-  and the same filled rows from there down are one table with a blank spacer column (read as one wide
-  table, which keeps every field).  When not every part is a table, the sheet is read as one table,
-  as before.
+  repeated header) stays with the table next to it.  Two parts side by side with the same header row,
+  where the rows one fills below it are among the rows the other fills, are one table with blank
+  spacer columns (e.g. tier columns written after a gap; read as one wide table, which keeps every
+  field).  When not every part is a table, the sheet is read as one table, as before.
 * **Merged header cells.**  A header cell covered by a merge takes the merge's text.  A header of two
   rows (a group cell merged across columns over sub-headers, e.g. ``销售`` over ``金额``/``数量``) reads
   as ``"销售 金额"``/``"销售 数量"``; a cell merged down both rows reads as its own text.  Two rows are a
@@ -198,18 +198,21 @@ def _split(cells: np.ndarray, filled: np.ndarray, i0: int, i1: int, j0: int, j1:
 def _side_by_side(cells: np.ndarray, filled: np.ndarray, i0: int, i1: int,
                   bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Column bands that are tables of their own; [] unless every band is one.  Neighbours with the same
-    header row and the same filled rows are one table with a blank spacer column."""
-    heads: list[tuple[int, bytes]] = []
+    header row, one's filled rows below it among the other's, are one table with blank spacer columns
+    (e.g. tier columns written after a gap)."""
+    heads: list[tuple[int, np.ndarray]] = []
     for a, b in bands:
         piece_rows = _runs(filled[i0:i1, a:b].any(axis=1))
         top = i0 + piece_rows[0][0]
         h = _table_header(cells[top:i1, a:b])
         if h is None:
             return []
-        heads.append((top + h, np.packbits(filled[top + h:i1, a:b].any(axis=1)).tobytes()))
+        heads.append((top + h, np.asarray(filled[i0:i1, a:b].any(axis=1), dtype=bool)))
     merged: list[tuple[int, int]] = [bands[0]]
     for k in range(1, len(bands)):
-        if heads[k] == heads[k - 1]:
+        (h1, rows1), (h2, rows2) = heads[k - 1], heads[k]
+        below = np.arange(i0, i1) >= h1
+        if h1 == h2 and (not (rows1 & ~rows2 & below).any() or not (rows2 & ~rows1 & below).any()):
             merged[-1] = (merged[-1][0], bands[k][1])
         else:
             merged.append(bands[k])
