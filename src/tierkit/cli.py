@@ -79,7 +79,7 @@ def main() -> None:
 @run_safely
 def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
-          output: str | None, lang: str, force: bool, engine: str, quiet: bool) -> None:
+          visible_only: bool, output: str | None, lang: str, force: bool, engine: str, quiet: bool) -> None:
     """Add tier columns (Tier, Tier ID, Tier reason) and a Tier summary sheet to a copy of INPUT.
 
     \b
@@ -89,10 +89,12 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
     """
     from . import app
 
-    table = app.open_table(input, sheet=sheet, header_row=header_row)
+    rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(input),
+                                 sheet_rows=app.workbook_sheet_rows(Path(input)))
+    table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=rulesets)
     dst = Path(output) if output else app.default_output(Path(input))
-    result = app.apply_rulesets(table, list(rules), dst, lang=lang, as_of=app.parse_as_of(as_of),
-                                params=app.parse_params(params), force=force, engine=engine,
+    result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
+                                engine=engine,
                                 source=app.table_source(table), id_column=id_column, keep_all_rows=keep_all_rows,
                                 features_from=features_from)
     if not quiet:
@@ -110,7 +112,7 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
 @run_safely
 def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
             row: int | None, id_value: str | None, sheet: str | None, header_row: int | None,
-            id_column: str | None, keep_all_rows: bool, lang: str) -> None:
+            id_column: str | None, keep_all_rows: bool, visible_only: bool, lang: str) -> None:
     """Explain why one row got its tier: every segment's condition and the row's values.
 
     \b
@@ -122,9 +124,9 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
 
     if (row is None) == (id_value is None):
         raise TierkitError("give exactly one of --row N or --id VALUE")
-    full = app.open_table(table, sheet=sheet, header_row=header_row)
-    (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=display_path(full.path),
+    (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=display_path(table),
                               sheet_rows=app.workbook_sheet_rows(Path(table)))
+    full = app.open_table(table, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
     raw, left_out = app.customer_rows(full, [rs], id_column=id_column, keep_all=keep_all_rows)
     frame = raw.frame
     if id_value is not None:
@@ -160,7 +162,8 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
 @lang_option()
 @run_safely
 def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, sheet: str | None,
-            header_row: int | None, id_column: str | None, keep_all_rows: bool, lang: str) -> None:
+            header_row: int | None, id_column: str | None, keep_all_rows: bool, visible_only: bool,
+            lang: str) -> None:
     """Show what tierkit will read from INPUT: the sheets, the header row chosen and why, the columns matched
     to each rule set's fields, the rows left out, the cells read from text, and the cells that cannot be read.
 
@@ -171,9 +174,9 @@ def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: 
     """
     from . import app
 
-    raw = app.open_table(input, sheet=sheet, header_row=header_row)
-    rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(raw.path),
+    rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(input),
                                  sheet_rows=app.workbook_sheet_rows(Path(input))) if rules else []
+    raw = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=rulesets)
     report = app.inspect_table(raw, rulesets, header_given=header_row is not None, as_of=app.parse_as_of(as_of),
                                lang=lang, id_column=id_column, keep_all_rows=keep_all_rows)
     for line in report.lines(lang):
@@ -228,7 +231,8 @@ def rules_show(name: str, lang: str) -> None:
 @lang_option()
 @run_safely
 def rules_check(file: str, data: str | None, sheet: str | None, header_row: int | None, id_column: str | None,
-                keep_all_rows: bool, as_of: str | None, params: tuple[str, ...], lang: str) -> None:
+                keep_all_rows: bool, visible_only: bool, as_of: str | None, params: tuple[str, ...],
+                lang: str) -> None:
     """Check a rule file: syntax, types, duplicate ids, missing default, unreachable segments;
     with --data, which rows match no segment or several (DMN-style gap/overlap report).
 
@@ -239,15 +243,15 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
     """
     from . import app
 
-    if data is None and (sheet or header_row or id_column or keep_all_rows):
+    if data is None and (sheet or header_row or id_column or keep_all_rows or visible_only):
         raise TierkitError("--sheet and --header-row describe the --data table", hint="add --data FILE")
     sheet_rows = app.workbook_sheet_rows(Path(data)) if data else None
     (rs,) = app.resolve_rules([file], params=app.parse_params(params), sheet_rows=sheet_rows,
                               workbook=display_path(data) if data else "the workbook")
     report = app.check_static(rs, lang)
     if data:
-        raw, _ = app.customer_rows(app.open_table(data, sheet=sheet, header_row=header_row), [rs],
-                                   id_column=id_column, keep_all=keep_all_rows)
+        full = app.open_table(data, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
+        raw, _ = app.customer_rows(full, [rs], id_column=id_column, keep_all=keep_all_rows)
         report = report + app.check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
                                          lang=lang)
     click.echo(report.render())

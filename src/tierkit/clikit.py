@@ -76,6 +76,8 @@ def table_options(fn: F) -> F:
                                          "Rows without an id that hold a total word or a sum are left out."),
         click.option("--keep-all-rows", is_flag=True,
                      help="Keep total/subtotal lines, repeated headers and notes under the table as rows."),
+        click.option("--visible-only", is_flag=True,
+                     help="Leave out rows hidden by a filter (by default they are read, and the report says so)."),
     )(fn)
 
 

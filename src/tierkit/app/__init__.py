@@ -54,6 +54,7 @@ from .inputs import (
 )
 from .inspect import DataReport, inspect_table
 from .rows import RowReport, clean_rows, spread_rows
+from .shapes import ShapeReport, choose_table
 from .tables import (
     NOT_DATA_SHEETS,
     blank,
@@ -73,6 +74,7 @@ __all__ = [
     "GivenTiers",
     "RawTable",
     "RowReport",
+    "ShapeReport",
     "TierColumns",
     "about_table",
     "all_generic",
@@ -82,6 +84,7 @@ __all__ = [
     "check_data",
     "check_static",
     "choose_sheet",
+    "choose_table",
     "clean_rows",
     "column_index",
     "column_letter",

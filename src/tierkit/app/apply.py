@@ -99,7 +99,12 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source,
                         features_from=features_from)  # type: ignore[arg-type]
                for rs in rulesets]
-    notes = [f"{res.ruleset.name}: {note.text(lang)}" for res in results for note in res.binding.notes]
+    from .shapes import ShapeReport
+
+    fields = {name: f for rs in rulesets for name, f in rs.fields.items()}
+    shape_lines = ShapeReport.of(full, fields).lines(lang)
+    binding_notes = [f"{res.ruleset.name}: {note.text(lang)}" for res in results for note in res.binding.notes]
+    notes = [*shape_lines, *binding_notes]
     lengths = {res.n for res in results}
     if len(lengths) > 1:
         raise TierkitError("these rule sets make tables of different lengths (one works per order, one per "
@@ -122,8 +127,9 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
         columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
         columns.append(NewColumn(heads.reason, per_row(res.reasons(lang)), None))
     summary = summary_tables(results, lang)
-    if left_out:
-        summary.append(data_notes_table(left_out.lines(lang), lang))
+    data_notes = [*shape_lines, *left_out.lines(lang), *binding_notes]
+    if data_notes:
+        summary.append(data_notes_table(data_notes, lang))
     conflicts = 0
     if several:
         cross, conflicts = crosstab_table(results[0], results[1], lang)

@@ -122,6 +122,10 @@ def inspect_table(full: RawTable, rulesets: Sequence[RuleSet], *, header_given: 
                         header_row=raw.header_row, header_given=header_given, rows=len(raw.frame),
                         first_row=int(numbers[0]) if numbers else raw.header_row + 1,
                         last_row=int(numbers[-1]) if numbers else raw.header_row)
+    from .shapes import ShapeReport
+
+    shape = ShapeReport.of(full, {name: f for rs in rulesets for name, f in rs.fields.items()} or None)
+    report.left_out.append(shape)
     if left_out:
         report.left_out.append(left_out)
     seen: set[str] = set()

@@ -14,6 +14,7 @@ from ..bind import TableSource
 from ..errors import InputFileError, TierkitError, Where, display_path
 from ..io import RawTable, list_sheets, read_table, supported
 from ..io.read import table_from_block
+from ..ruleset.model import RuleSet
 
 #: sheets that hold notes or tierkit's own output, never the customer table (compared case-folded)
 NOT_DATA_SHEETS = frozenset({"readme", "read me", "说明", "instructions", "notes", "about", "使用说明",
@@ -38,15 +39,25 @@ def choose_sheet(path: Path, sheet: str | int | None) -> str | int | None:
     return None
 
 
-def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None) -> RawTable:
-    """Read the customer table of a workbook, CSV or parquet file (one clear error when it can't)."""
+def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
+               visible_only: bool = False, rulesets: Sequence[RuleSet] = ()) -> RawTable:
+    """Read the customer table of a workbook, CSV or parquet file (one clear error when it can't).
+
+    An Excel Table (ListObject) is read by its own range; merged header cells by their merged text; rows
+    hidden by a filter are included unless ``visible_only``.  When the sheet holds several tables, the one
+    with most of ``rulesets``' fields is read (``table.shape`` says which and why)."""
     p = Path(path)
     if not p.exists():
         raise InputFileError("file not found", where=Where(file=display_path(p)),
                              hint=f"check the path; {READABLE}")
     if p.is_dir():
         raise InputFileError("this is a folder, not a file", where=Where(file=display_path(p)), hint=READABLE)
-    return read_table(p, sheet=choose_sheet(p, sheet), header_row=header_row)
+    if rulesets:
+        from .shapes import choose_table
+
+        fields = {name: f for rs in rulesets for name, f in rs.fields.items()}
+        return choose_table(p, fields, sheet=choose_sheet(p, sheet), header_row=header_row, visible_only=visible_only)
+    return read_table(p, sheet=choose_sheet(p, sheet), header_row=header_row, visible_only=visible_only)
 
 
 def table_source(table: RawTable, *, other_sheets: bool = True) -> TableSource:

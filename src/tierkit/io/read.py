@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import re
-import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,9 +17,11 @@ from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 from . import ooxml
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
+from .locate import SheetFacts, default_table, locate_tables
+from .shapes import list_objects
+from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
-from .table import SUMMARY_SHEET, RawTable, column_index, column_letter
-from .zipio import iter_member
+from .table import SUMMARY_SHEET, RawTable, column_letter
 
 
 def list_sheets(path: str | Path) -> list[str]:
@@ -36,19 +36,33 @@ def list_sheets(path: str | Path) -> list[str]:
             raise corrupt(path, err) from err
 
 
-def read_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None) -> RawTable:
+def read_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
+               visible_only: bool = False, table: str | None = None) -> RawTable:
     """Read the data table of ``path``.
 
     ``sheet`` is a sheet name or a 0-based index (default: the first visible worksheet that
     is not a tier summary); ``header_row`` is the 1-based row of the header (default:
     detected).  Cell values are kept as read; blank cells are None.
+
+    An Excel Table (ListObject) is read by its own range, without its totals row; when the sheet
+    holds several tables, ``table`` names one (an Excel Table's name or a range such as ``"E3:H40"``),
+    else the largest is read (:func:`tierkit.app.shapes.choose_table` chooses by a rule set's fields).
+    Hidden rows are read unless ``visible_only``.  ``RawTable.shape`` tells what was done.
     """
+    tables = read_tables(path, sheet=sheet, header_row=header_row, visible_only=visible_only, table=table)
+    return tables[0] if table is not None else default_table(tables)
+
+
+def read_tables(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
+                visible_only: bool = False, table: str | None = None) -> list[RawTable]:
+    """Every table of the sheet (see :func:`read_table`), in reading order; one for a sheet, CSV or parquet
+    file holding one table."""
     path = Path(path)
     kind = sniff(path)
     if header_row is not None and header_row < 1:
         raise InputFileError(f"header row must be 1 or more, got {header_row}",
                              where=Where(file=display_path(path)), hint="rows are numbered from 1 as in Excel")
-    return READERS[kind](path, sheet, header_row)
+    return TABLE_READERS[kind](path, sheet, header_row, table, visible_only)
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -80,54 +94,12 @@ def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int
                          hint=(near + " " if near else "") + f"the sheets are {listing}")
 
 
-_ERR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>.*?<(?:\w+:)?v>([^<]*)<', re.S)
-_ERR_CELL2 = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]+)(\d+)"[^>]*>.*?<(?:\w+:)?v>([^<]*)<', re.S)
-
-
-class _ErrorScan(threading.Thread):
-    """Collect error cells (``t="e"``, e.g. #N/A) of a sheet part, which calamine reports as blanks.
-
-    Runs while calamine parses the sheet (calamine releases the GIL, zlib too), so it is
-    nearly free on a machine with two cores.
-    """
-
-    def __init__(self, path: Path, part: str) -> None:
-        super().__init__(daemon=True)
-        self.path, self.part = path, part
-        self.found: dict[tuple[int, int], str] = {}
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            with zipfile.ZipFile(self.path) as zf:
-                info = zf.getinfo(self.part)
-            carry = b""
-            for block in iter_member(self.path, info):
-                buf = carry + block
-                cut = buf.rfind(b"</row>") + 6
-                if cut < 6:
-                    carry = buf
-                    continue
-                self._scan(buf[:cut])
-                carry = buf[cut:]
-            self._scan(carry)
-        except Exception as err:  # calamine reports a damaged file itself; never fatal here
-            self.error = err
-
-    def _scan(self, piece: bytes) -> None:
-        if b't="e"' not in piece:
-            return
-        for rx in (_ERR_CELL, _ERR_CELL2):
-            for m in rx.finditer(piece):
-                key = (int(m.group(2)), column_index(m.group(1).decode()))
-                self.found[key] = ooxml_unescape(m.group(3).decode("utf-8", "replace"))
-
-
-def ooxml_unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
-
-
 def _read_xlsx(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
+    return default_table(_xlsx_tables(path, sheet, header_row))
+
+
+def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *, table: str | None = None,
+                 visible_only: bool = False) -> list[RawTable]:
     import python_calamine as pc
 
     with open_zip(path) as zf:
@@ -143,7 +115,7 @@ def _read_xlsx(path: Path, sheet: str | int | None, header_row: int | None) -> R
             raise corrupt(path, err) from err
         if bad:
             raise corrupt(path, ValueError(f"bad CRC in {bad}"))
-    scan = _ErrorScan(path, entry.part)
+    scan = SheetScan(path, entry.part)
     scan.start()
     try:
         book = pc.CalamineWorkbook.from_path(str(path))
@@ -164,7 +136,17 @@ def _read_xlsx(path: Path, sheet: str | int | None, header_row: int | None) -> R
                              hint="choose the sheet that holds the table with --sheet"
                              + _other_sheets_hint(path, entry.name))
     row0, col0 = int(start[0]) + 1, int(start[1]) + 1
-    return _build(path, entry.name, rows, row0, col0, header_row, scan.found, where)
+    cells = _object_block(rows)
+    del rows
+    for (r, c), text in scan.found.items():
+        i, j = r - row0, c - col0
+        if 0 <= i < cells.shape[0] and 0 <= j < cells.shape[1]:
+            cells[i, j] = text
+    with open_zip(path) as zf:
+        los = list_objects(zf, entry.part, scan.table_rids)
+    facts = SheetFacts(hidden=scan.hidden, merges=scan.merges, filtered=scan.filtered, list_objects=los)
+    return locate_tables(cells, row0, col0, build=_build, path=path, sheet=entry.name, where=where, facts=facts,
+                         header_row=header_row, table=table, visible_only=visible_only)
 
 
 def _other_sheets_hint(path: Path, current: str) -> str:
@@ -235,6 +217,8 @@ def table_from_block(rows: list, *, path: Path, sheet: str | None = None, row0: 
 def _object_block(rows: list) -> np.ndarray:
     """A 2-D object array of rectangular rows (calamine; csv is padded): flattened in one pass,
     about 3x faster than ``np.array(rows, dtype=object)``, which probes every cell for nesting."""
+    if isinstance(rows, np.ndarray):
+        return rows
     width = len(rows[0]) if rows else 0
     if not rows or set(map(len, rows)) != {width}:
         return np.array(rows, dtype=object)
@@ -274,6 +258,10 @@ def _sniff_delimiter(text: str, path: Path) -> str:
 
 
 def _read_csv(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
+    return _build(path, None, _csv_rows(path), 1, 1, header_row, {}, Where(file=display_path(path)))
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
     where = Where(file=display_path(path))
     try:
         raw = path.read_bytes()
@@ -294,8 +282,16 @@ def _read_csv(path: Path, sheet: str | int | None, header_row: int | None) -> Ra
     if not rows:
         raise InputFileError("file has no rows", where=where, hint="export the table with its header row")
     width = max(map(len, rows))
-    rows = [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
-    return _build(path, None, rows, 1, 1, header_row, {}, where)
+    return [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
+
+
+def _csv_tables(path: Path, sheet: str | int | None, header_row: int | None, table: str | None = None,
+                visible_only: bool = False) -> list[RawTable]:
+    """Like :func:`_read_csv`, with the tables of a text file found as on a sheet."""
+    rows = _csv_rows(path)
+    return locate_tables(_object_block(rows), 1, 1, build=_build, path=path, sheet=None,
+                         where=Where(file=display_path(path)), facts=SheetFacts(), header_row=header_row,
+                         table=table)
 
 
 # --------------------------------------------------------------------------- parquet
@@ -323,3 +319,12 @@ Reader = Callable[[Path, str | int | None, int | None], RawTable]
 READERS: dict[str, Reader] = {"xlsx": _read_xlsx, "csv": _read_csv, "parquet": _read_parquet}
 """The reader of each format kind (:attr:`~tierkit.io.formats.Format.kind`); csv ignores ``sheet``,
 parquet also ``header_row`` (its column names are its header)."""
+
+TableReader = Callable[[Path, str | int | None, int | None, str | None, bool], list[RawTable]]
+
+TABLE_READERS: dict[str, TableReader] = {
+    "xlsx": lambda p, s, h, t, v: _xlsx_tables(p, s, h, table=t, visible_only=v),
+    "csv": _csv_tables,
+    "parquet": lambda p, s, h, t, v: [_read_parquet(p, s, h)],
+}
+"""Every table of a file, per format kind (see :func:`read_tables`)."""

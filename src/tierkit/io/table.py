@@ -41,7 +41,8 @@ class RawTable:
 
     ``frame`` holds the data rows below the header; its columns are the header texts.  The
     addresses (``row_numbers``, ``column_letters``) let errors point at the cell in the
-    user's sheet, and let the writer patch the tier columns into the right rows.
+    user's sheet, and let the writer patch the tier columns into the right rows.  ``shape`` says
+    where the table sat on its sheet (Excel Table, merged header, hidden rows, other tables).
     """
 
     frame: pd.DataFrame
@@ -50,6 +51,7 @@ class RawTable:
     header_row: int
     row_numbers: np.ndarray
     column_letters: list[str]
+    shape: TableShape = field(default_factory=lambda: TableShape())
     #: header texts the sheet has more than once -> their column letters (the frame names the repeats
     #: ``Name (2)``, ``Name (3)``)
     duplicates: dict[str, list[str]] = field(default_factory=dict)
@@ -87,3 +89,35 @@ class SummaryTable:
     header: list[str]
     rows: list[list[object]]
     fills: list[str | None] | None = None
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """How a table sat on its sheet, for the data report (:class:`tierkit.app.shapes.ShapeReport`).
+
+    ``block``: the range read, header to last row, e.g. ``"A3:G20"`` ("" for csv/parquet).
+    ``table_name``: the Excel Table (ListObject) read, if any; ``totals_row``: its totals row, left out.
+    ``header_rows``: the rows of a header that spans two rows (merged group cells above sub-headers);
+    ``merged_columns``: the letters of the header cells that took the text of a merge.
+    ``hidden_rows``: the table's hidden Excel rows (by a filter or by hand); they are in the frame unless
+    ``hidden_left_out`` (``visible_only=True``); ``filtered``: a filter with criteria is set.
+    ``tables``: the range (``Name (A1:C9)`` for an Excel Table) of every table found on the sheet when
+    there is more than one; ``chosen_by``: why this one was read (``"largest"``, ``"name"``, ``"range"``,
+    ``"header row"``, or ``"fields"`` once :func:`tierkit.app.shapes.choose_table` chose it).
+    """
+
+    block: str = ""
+    table_name: str | None = None
+    totals_row: int | None = None
+    header_rows: tuple[int, ...] = ()
+    merged_columns: tuple[str, ...] = ()
+    hidden_rows: tuple[int, ...] = ()
+    hidden_left_out: bool = False
+    filtered: bool = False
+    tables: tuple[str, ...] = ()
+    chosen_by: str = ""
+
+    @property
+    def label(self) -> str:
+        """``"Customers (A3:G20)"`` for an Excel Table, else the range."""
+        return f"{self.table_name} ({self.block})" if self.table_name else self.block

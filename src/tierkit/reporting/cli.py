@@ -34,8 +34,8 @@ from ..errors import display_path
 @run_safely
 def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
-          output: str | None, lang: str, split_dir: str | None, top: int, templates_dir: str | None,
-          force: bool) -> None:
+          visible_only: bool, output: str | None, lang: str, split_dir: str | None, top: int,
+          templates_dir: str | None, force: bool) -> None:
     """Print one brief per tier for the sales meeting: a cover with totals, tier sizes and the Pareto
     curve, then per tier its definition in plain words, key figures, how it differs from the rest, the
     top accounts, the strategies from the rule file and a checklist for this month.
@@ -53,7 +53,7 @@ def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, fe
     files = brief_files(input, rules, output=output, lang=lang, split_dir=split_dir, top=top, as_of=as_of,
                         templates_dir=templates_dir, sheet=sheet, header_row=header_row, force=force,
                         params=app.parse_params(params), id_column=id_column, keep_all_rows=keep_all_rows,
-                        features_from=features_from)
+                        features_from=features_from, visible_only=visible_only)
     for path in files:
         click.echo(f"wrote {display_path(path)}")
 
@@ -62,15 +62,16 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                 split_dir: str | Path | None = None, top: int = 10, as_of: str | dt.date | None = None,
                 templates_dir: str | Path | None = None, sheet: str | None = None, header_row: int | None = None,
                 force: bool = False, params: dict[str, float] | None = None, id_column: str | None = None,
-                keep_all_rows: bool = False, features_from: str | None = None) -> list[Path]:
+                keep_all_rows: bool = False, features_from: str | None = None,
+                visible_only: bool = False) -> list[Path]:
     """What ``tierkit brief`` does, as a function: read, classify (or take the tiers as given), write."""
     from .. import app
     from .pdf import make_briefs
 
     path = Path(input)
-    raw = app.open_table(path, sheet=sheet, header_row=header_row)
     (rs,) = app.resolve_rules([rules], params=params, workbook=display_path(path),
                               sheet_rows=app.workbook_sheet_rows(path))
+    raw = app.open_table(path, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
     stamp = app.parse_as_of(as_of)
     result, source_name, data, notes = classify_table(raw, rs, as_of=stamp, id_column=id_column,
                                                       keep_all_rows=keep_all_rows, features_from=features_from)
