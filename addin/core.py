@@ -110,6 +110,7 @@ class Table:
     raw: RawTable
     first_row: int  # 1-based row of the first data row (the row below the header)
     n_rows: int  # rows from first_row to the end of the range (blank ones included)
+    left_out: Any = None  # the rows left out as not customers (an app.RowReport), once customers_only ran
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -141,8 +142,8 @@ def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> Rul
 def customers_only(table: Table, rs: RuleSet) -> Table:
     """The table without total/subtotal lines, repeated headers and notes, as ``tierkit apply`` reads it (their
     cells stay blank in the spilled result)."""
-    clean, _ = app.customer_rows(table.raw, [rs])
-    return Table(raw=clean, first_row=table.first_row, n_rows=table.n_rows)
+    clean, left_out = app.customer_rows(table.raw, [rs])
+    return Table(raw=clean, first_row=table.first_row, n_rows=table.n_rows, left_out=left_out)
 
 
 def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:

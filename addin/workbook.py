@@ -186,10 +186,13 @@ def tier_headers(rs: RuleSet, lang: str) -> tuple[str, str, str]:
 
 
 def summary_tables(
-    res: tierkit.Classification, lang: str, source: str
+    res: tierkit.Classification, lang: str, source: str, notes: Sequence[str] = ()
 ) -> list[tuple[str, list[str], Rows, list[str | None] | None]]:
-    """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet."""
-    tables = [*app.summary_tables([res], lang), app.about_table([res], source, lang, made_by=tr(lang, "Excel add-in"))]
+    """(title, header, rows, fills) per table, as on the CLI's ``Tier summary`` sheet (with its Data notes)."""
+    tables = app.summary_tables([res], lang)
+    if notes:
+        tables.append(app.data_notes_table(list(notes), lang))
+    tables.append(app.about_table([res], source, lang, made_by=tr(lang, "Excel add-in")))
     return [(t.title, list(t.header), [list(r) for r in t.rows], t.fills) for t in tables]
 
 
@@ -302,10 +305,13 @@ def apply(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
     res = core.classify(run.ruleset, run.table.table, run.as_of)
     sheet = run.table.sheet
     write_tiers(run, res)
+    left_out = run.table.table.left_out
+    notes = [*(left_out.lines(run.lang) if left_out else []), *(n.text(run.lang) for n in res.binding.notes)]
     summary = fresh_sheet(book, SUMMARY_SHEET)
-    write_tables(summary, summary_tables(res, run.lang, f"{book.name} / {sheet.name}"))
+    write_tables(summary, summary_tables(res, run.lang, f"{book.name} / {sheet.name}", notes))
     sheet.activate()
-    return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "counts": counts(res, run.lang)}
+    return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "counts": counts(res, run.lang),
+            "notes": notes}
 
 
 def check(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:

@@ -34,6 +34,14 @@
     }
     $("counts").hidden = false;
     $("last-run-empty").textContent = run.rule_set + " · " + run.sheet + " · " + run.rows + " rows";
+    const notes = $("data-notes");
+    notes.textContent = "";
+    for (const line of run.notes || []) {  // rows left out (totals, notes under the table), orders sheet notes
+      const li = document.createElement("li");
+      li.textContent = line;
+      notes.appendChild(li);
+    }
+    notes.hidden = !(run.notes && run.notes.length);
   }
 
   async function loadRulesets() {

@@ -219,3 +219,16 @@ def test_check_rules_agrees_with_rules_check_data(tmp_path, policy: str, default
     assert gap[2] == "7, 12" and over[2] == "10, 11"  # C004 and C008; C006 and C007 (row 9 is blank)
     assert result["problems"] == len(report.problems) + len(check_static(rs).problems)
     assert ("overlaps under hit_policy unique" in str(sheet)) == (policy == "unique")
+
+
+def test_apply_rules_leaves_out_totals_and_says_so() -> None:
+    rows = [*ROWS, ["", "合计", "", "", ""], ["", "", "", "", ""], ["制表人：张三", "", "", "", ""]]
+    rows[-3][1] = 42000  # the 合计 row holds the sum of 销售额 ...
+    rows[-3][0] = "合计"  # ... and the total word where the id would be
+    out, book = run_script("apply_rules", customers(rows), MINI, "zh")
+    block = next(a for a in out["actions"] if a["func"] == "setValues" and a.get("sheet_position") == 0)
+    tiers = [r[1] for r in block["values"][1:]]
+    assert tiers[:5] == ["vip", "vip", "lapsed", "regular", "small"] and not any(tiers[5:])
+    notes = book._tierkit_result["notes"]
+    assert any("合计/小计" in n and "9" in n for n in notes) and any("表格下方" in n or "备注" in n or "说明" in n
+                                                                for n in notes), notes
