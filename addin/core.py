@@ -7,10 +7,15 @@ Office.js sends blanks as ``""``, not as 0) and stay missing; they are never rea
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
-from collections.abc import Sequence
+import re
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -127,16 +132,89 @@ def table_from_rows(rows: Rows, what: str = "table", *, header_row: int | None =
 
 # --------------------------------------------------------------------------- rule sets
 
+@dataclass(frozen=True)
+class ServerPolicy:
+    """What a request may name when ``tierkit serve`` runs a call: rule sets only by name (built-in, the
+    ``--rules-dir`` folder, the workbook's own sheets or ranges), briefs only in ``briefs_dir``, tables up
+    to ``max_cells`` cells.  The classic desktop path runs without one and keeps rule-set paths."""
+
+    briefs_dir: Path
+    rules_dir: Path | None = None
+    max_cells: int = 2_000_000
+
+
+_POLICY: contextvars.ContextVar[ServerPolicy | None] = contextvars.ContextVar("tierkit_server_policy", default=None)
+_PLAIN_NAME = re.compile(r"^[^\W][\w-]{0,63}$")
+REFUSED = "a rule set is a built-in name, a name from the server's rules folder, or a sheet or range of this workbook"
+
+
+def server_policy() -> ServerPolicy | None:
+    """The policy of the server call running now, or None (classic desktop, tests, the CLI)."""
+    return _POLICY.get()
+
+
+@contextmanager
+def serving(policy: ServerPolicy) -> Iterator[None]:
+    """Run the calls inside under ``policy`` (the server wraps every function and script call)."""
+    token = _POLICY.set(policy)
+    try:
+        yield
+    finally:
+        _POLICY.reset(token)
+
+
+def error_id() -> str:
+    """A short id that a user's error line quotes and the server log holds with the details."""
+    return secrets.token_hex(4)
+
+
+def check_cells(rows: Rows | int, what: str = "table") -> None:
+    """Refuse, on the server, a table (its rows, or its cell count) over the policy's cell count."""
+    policy = server_policy()
+    if policy is None:
+        return
+    cells = rows if isinstance(rows, int) else sum(len(r) for r in rows)
+    if cells > policy.max_cells:
+        raise TierkitError(f"the {what} has {cells:,} cells; this server takes up to {policy.max_cells:,}",
+                           hint="select a smaller range, or ask for the server's --max-cells to be raised")
+
+
+def _named_ruleset(text: str, policy: ServerPolicy) -> RuleSet:
+    """A rule set by a plain name only: the server's rules folder first, then the built-in library."""
+    if not _PLAIN_NAME.match(text):
+        raise TierkitError(REFUSED)
+    if policy.rules_dir is not None:
+        for suffix in (".yaml", ".yml"):
+            path = policy.rules_dir / f"{text}{suffix}"
+            if path.is_file():
+                try:
+                    return load_named(str(path))
+                except TierkitError as err:
+                    ref = error_id()
+                    log.error("tierkit add-in [%s]: rule set %r of the rules folder: %s", ref, text, err)
+                    raise TierkitError(f"rule set '{text}' on the server has an error (server log id {ref})") from None
+    if text in tierkit.builtin_names():
+        return load_named(text)
+    raise TierkitError(f"no rule set named '{text}'", hint=REFUSED)
+
+
 def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> RuleSet:
     """``rfm``, a path to a YAML file, ``sheet:NAME`` or the name of a sheet holding a rules table, or a
-    range holding one."""
+    range holding one.  On the server (see ``ServerPolicy``) a name only: never a path."""
     rows = as_rows(spec)
     if len(rows) > 1 or (rows and len(rows[0]) > 1):
+        check_cells(rows, "rules range")
         return app.rules_from_rows(rows)
     text = "" if not rows or blank(rows[0][0]) else str(rows[0][0]).strip()
     sheets = {k.casefold(): v for k, v in (sheet_rows or {}).items()}
-    return app.load_rules(text, sheet_rows=lambda name: sheets.get(name.strip().casefold()), workbook="the workbook",
-                          bare_sheet_names=True)
+
+    def sheet(name: str) -> Rows | None:
+        return sheets.get(name.strip().casefold())
+
+    policy = server_policy()
+    if policy is not None and text and app.rules_sheet_name(text) is None and sheet(text) is None:
+        return _named_ruleset(text, policy)
+    return app.load_rules(text, sheet_rows=sheet, workbook="the workbook", bare_sheet_names=True)
 
 
 def customers_only(table: Table, rs: RuleSet) -> Table:
@@ -172,7 +250,9 @@ def column(values: Sequence[Any]) -> Rows:
 
 def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
     rs = resolve_ruleset(rule_set)
-    t = customers_only(table_from_rows(as_rows(table)), rs)
+    cells = as_rows(table)
+    check_cells(cells)
+    t = customers_only(table_from_rows(cells), rs)
     res = classify(rs, t)
     code = lang_of(lang)
     values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
@@ -290,12 +370,13 @@ def describe(rs: RuleSet, when: str, lang: str) -> str:
 
 
 def error_message(err: BaseException) -> str:
-    """One readable line for a cell or an alert: never a stack trace."""
+    """One readable line for a cell or an alert: never a stack trace, never an unexpected error's text
+    (that goes to the log, under the id the line quotes)."""
     if isinstance(err, TierkitError):
         return str(err)
-    log.exception("tierkit add-in: unexpected error")
-    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    return f"unexpected {type(err).__name__}" + (f": {text}" if text else "")
+    ref = error_id()
+    log.error("tierkit add-in [%s]: unexpected error", ref, exc_info=err)
+    return f"unexpected error (server log id {ref})"
 
 
 def cell_error(err: BaseException) -> Rows:

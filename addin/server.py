@@ -9,25 +9,42 @@ Routes
   /xlwings/custom-scripts-meta(.json)    the buttons (xlwings.server.custom_scripts_meta)
   /xlwings/custom-scripts-call/{name}    POST {"book": <book JSON>, "args": [...]}: run a button
   /xlwings/alert                         the alert dialog (xlwings' own template)
-  /api/rulesets                          the built-in rule sets for the picker
+  /api/rulesets                          the rule sets a request may name (built-in and --rules-dir)
+  /briefs/{random}.pdf                   a brief the make_briefs button wrote; gone after 15 minutes
   /health                                {"status": "ok", ...}
 
-Only the functions and scripts tierkit_addin lists can be called.  xlwings Server needs
+Only the functions and scripts tierkit_addin lists can be called.  Safety (see addin/README.md): rule sets
+only by name (core.ServerPolicy), briefs in a private folder under random names, no CORS, a Host allow-list
+and a bearer token (guard.Guard), a body size limit, heavy work in a bounded thread pool (Pool), and errors
+as one line quoting a log id.  xlwings Server needs
 ``XLWINGS_LICENSE_KEY`` (``noncommercial`` is free for non-commercial use).
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import json
 import logging
 import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Body, FastAPI, HTTPException, Request
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .core import ServerPolicy, error_id, serving
+from .guard import Guard, GuardConfig
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -91,16 +108,29 @@ def functions_code(module: Any, call_url: str) -> str:
     return js + "\n".join(lines) + "\n"
 
 
-def rulesets_info() -> list[dict[str, Any]]:
+def rulesets_info(rules_dir: Path | None = None) -> list[dict[str, Any]]:
+    """The rule sets a request may name: the built-in library and the server's rules folder (by name only)."""
     import tierkit
     from tierkit.i18n import SOURCE_LANG, languages
 
+    from .core import _PLAIN_NAME
+
+    names = list(tierkit.builtin_names())
+    files = {}
+    if rules_dir is not None:
+        for path in sorted([*rules_dir.glob("*.yaml"), *rules_dir.glob("*.yml")]):
+            if _PLAIN_NAME.match(path.stem) and path.stem not in files:
+                files[path.stem] = path
+    names = [*files, *(n for n in names if n not in files)]
     out = []
-    for name in tierkit.builtin_names():
+    for name in names:
         try:
-            rs = tierkit.load_ruleset(name)
+            rs = tierkit.load_ruleset(str(files[name]) if name in files else name)
         except tierkit.TierkitError as err:
-            out.append({"name": name, "title": dict.fromkeys(languages(), name), "error": str(err)})
+            ref = error_id()
+            log.error("tierkit add-in [%s]: rule set %r: %s", ref, name, err)
+            out.append({"name": name, "title": dict.fromkeys(languages(), name),
+                        "error": f"this rule set has an error (server log id {ref})"})
             continue
         out.append(
             {
@@ -112,8 +142,62 @@ def rulesets_info() -> list[dict[str, Any]]:
     return out
 
 
-def create_app(*, base_url: str | None = None) -> Any:
-    """The FastAPI app.  ``base_url`` fixes the address written into the manifest (default: the request's)."""
+T = TypeVar("T")
+BRIEF_NAME = re.compile(r"^[A-Za-z0-9_-]{32}\.pdf$")
+
+
+class Pool:
+    """Heavy work in at most ``workers`` threads, with at most ``queue`` calls waiting; more answers 503."""
+
+    def __init__(self, workers: int = 4, queue: int = 16) -> None:
+        self.limiter = anyio.CapacityLimiter(workers)
+        self.slots = workers + queue
+        self.busy = 0
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        if self.busy >= self.slots:
+            raise HTTPException(503, "the server is busy: try again in a few seconds", headers={"Retry-After": "5"})
+        self.busy += 1
+        try:
+            return await anyio.to_thread.run_sync(fn, limiter=self.limiter)
+        finally:
+            self.busy -= 1
+
+
+def private_folder() -> Path:
+    """A folder only this user can read (mkdtemp makes it 0700), removed when the server stops."""
+    folder = Path(tempfile.mkdtemp(prefix="tierkit-serve-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def sweep(folder: Path, ttl: float) -> None:
+    """Remove briefs older than ``ttl`` seconds."""
+    cutoff = time.time() - ttl
+    for path in folder.glob("*.pdf"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def app_from_env() -> Any:
+    """The app ``tierkit serve`` runs (uvicorn's factory, also under --reload): options from the environment
+    ``tierkit serve`` set, the token from ``TIERKIT_TOKEN``."""
+    options = json.loads(os.environ.get("TIERKIT_SERVE_OPTIONS") or "{}")
+    rules_dir = options.pop("rules_dir", None)
+    hosts = options.pop("hosts", None)
+    return create_app(rules_dir=Path(rules_dir) if rules_dir else None, token=os.environ.get("TIERKIT_TOKEN") or None,
+                      hosts=frozenset(hosts) if hosts is not None else None, **options)
+
+
+def create_app(*, base_url: str | None = None, rules_dir: Path | None = None, token: str | None = None,
+               hosts: frozenset[str] | None = None, max_body: int = 50 * 1024 * 1024, max_cells: int = 2_000_000,
+               workers: int = 4, queue: int = 16, briefs_ttl: float = 15 * 60) -> Any:
+    """The FastAPI app.  ``base_url`` fixes the address written into the manifest (default: the request's);
+    ``rules_dir`` is the folder of rule sets a request may name besides the built-in ones; ``token`` (if set)
+    is needed as ``Authorization: Bearer`` by every API request; ``hosts`` the Host headers answered."""
     module = _prepare_env()
     import jinja2
     import xlwings as xw
@@ -122,9 +206,12 @@ def create_app(*, base_url: str | None = None) -> Any:
     import tierkit
 
     app = FastAPI(title="tierkit add-in", version=tierkit.__version__, docs_url=None, redoc_url=None)
-    app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
-    )
+    # no CORSMiddleware: the add-in is served from this origin, and the Guard refuses any other
+    app.add_middleware(Guard, config=GuardConfig(token=token, max_body=max_body, hosts=hosts))
+    policy = ServerPolicy(briefs_dir=private_folder(), rules_dir=rules_dir.resolve() if rules_dir else None,
+                          max_cells=max_cells)
+    pool = Pool(workers, queue)
+    app.state.policy, app.state.pool = policy, pool
     alerts = jinja2.Environment(loader=jinja2.PackageLoader("xlwings", "html"), autoescape=True)
 
     def base(request: Request) -> str:
@@ -160,7 +247,7 @@ def create_app(*, base_url: str | None = None) -> Any:
 
     @app.get("/api/rulesets")
     async def rulesets() -> list[dict[str, Any]]:
-        return rulesets_info()
+        return await pool.run(lambda: rulesets_info(policy.rules_dir))
 
     @app.get("/xlwings/custom-functions-meta")
     @app.get("/xlwings/custom-functions-meta.json")
@@ -184,7 +271,12 @@ def create_app(*, base_url: str | None = None) -> Any:
         data.setdefault("client", "Office.js")
         data.setdefault("version", xw.__version__)
         data.setdefault("runtime", "1.1")
-        return {"result": await xlwings.server.custom_functions_call(data, module)}
+
+        def work() -> Any:
+            with serving(policy):
+                return asyncio.run(xlwings.server.custom_functions_call(data, module))
+
+        return {"result": await pool.run(work)}
 
     @app.get("/xlwings/custom-scripts-meta")
     @app.get("/xlwings/custom-scripts-meta.json")
@@ -199,30 +291,40 @@ def create_app(*, base_url: str | None = None) -> Any:
         args = data.get("args") or []
         if not isinstance(args, list) or len(args) > 2:
             raise HTTPException(400, "args must be a list: [rule_set, lang]")
-        try:
-            book = xw.Book(json=payload)
-        except Exception as err:
-            raise HTTPException(400, f"not an xlwings book payload: {err}") from None
-        book = await xlwings.server.custom_scripts_call(
-            module, script_name, typehint_to_value={xw.Book: book}, args=[str(a) for a in args]
-        )
-        out = dict(book.json())
-        result = getattr(book, "_tierkit_result", None)
-        if result is not None:
-            out["tierkit"] = result
-        return out
+
+        def work() -> dict[str, Any]:
+            try:
+                book = xw.Book(json=payload)
+            except Exception:
+                raise HTTPException(400, "not an xlwings book payload") from None
+            with serving(policy):
+                if script_name == "make_briefs":
+                    sweep(policy.briefs_dir, briefs_ttl)
+                book = asyncio.run(xlwings.server.custom_scripts_call(
+                    module, script_name, typehint_to_value={xw.Book: book}, args=[str(a) for a in args]
+                ))
+            out = dict(book.json())
+            result = getattr(book, "_tierkit_result", None)
+            if result is not None:
+                out["tierkit"] = result
+            return out
+
+        return await pool.run(work)
 
     @app.get("/briefs/{name}")
     async def brief_pdf(name: str) -> Response:
-        from fastapi.responses import FileResponse
-
-        from .workbook import briefs_dir
-
-        folder = briefs_dir(None)
-        path = folder / name
-        if Path(name).name != name or not name.endswith(".pdf") or not path.is_file():
-            raise HTTPException(404, f"no briefs named {name!r}")
-        return FileResponse(path, media_type="application/pdf", filename=name)
+        missing = HTTPException(404, "no such briefs, or they have expired: make them again")
+        if not BRIEF_NAME.match(name):
+            raise missing
+        path = policy.briefs_dir / name
+        try:
+            age = time.time() - path.stat().st_mtime
+        except OSError:
+            raise missing from None
+        if age > briefs_ttl:
+            path.unlink(missing_ok=True)
+            raise missing
+        return FileResponse(path, media_type="application/pdf", filename="tierkit-briefs.pdf")
 
     @app.get("/xlwings/alert", response_class=HTMLResponse)
     async def alert(
@@ -235,8 +337,19 @@ def create_app(*, base_url: str | None = None) -> Any:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, err: Exception) -> JSONResponse:
-        log.exception("tierkit add-in: %s", request.url.path)
-        return JSONResponse({"detail": f"{type(err).__name__}: {err}"}, status_code=500)
+        ref = error_id()
+        log.error("tierkit add-in [%s]: %s", ref, request.url.path, exc_info=err)
+        return JSONResponse({"detail": f"unexpected error (server log id {ref})"}, status_code=500)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer echoes the request body back; one line instead
+        return JSONResponse({"detail": "the request body must be a JSON object"}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": str(err.detail).splitlines()[0] if err.detail else ""},
+                            status_code=err.status_code, headers=err.headers)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

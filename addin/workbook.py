@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ def sheet_values(sheet: Any) -> Rows:
     last = sheet.used_range.last_cell
     if last.row == 1 and last.column == 1 and blank(sheet.range("A1").value):
         return []
+    core.check_cells(last.row * last.column, f"sheet '{sheet.name}'")
     # read raw (no per-cell conversion, which is slow on big sheets) and clean once
     return core.as_rows(sheet.range((1, 1), (last.row, last.column)).options("raw").value)
 
@@ -389,8 +391,11 @@ def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
 
 
 def briefs_dir(book: Any) -> Path:
-    """Where PDF briefs go: $TIERKIT_BRIEFS_DIR, else next to a workbook saved on this machine (classic
-    desktop), else a tierkit-briefs folder in the temp directory (served at /briefs/ by tierkit serve)."""
+    """Where PDF briefs go: on the server, its own private folder; else $TIERKIT_BRIEFS_DIR, else next to a
+    workbook saved on this machine (classic desktop), else a tierkit-briefs folder in the temp directory."""
+    policy = core.server_policy()
+    if policy is not None:
+        return policy.briefs_dir
     env = os.environ.get("TIERKIT_BRIEFS_DIR")
     if env:
         return Path(env)
@@ -401,17 +406,25 @@ def briefs_dir(book: Any) -> Path:
 
 
 def briefs(book: Any, rule_set: str | None = None, lang: str | None = None) -> dict[str, Any]:
-    """PDF briefs (cover + one brief per tier) for the table, via tierkit.reporting.make_briefs."""
+    """PDF briefs (cover + one brief per tier) for the table, via tierkit.reporting.make_briefs.
+
+    On the server the PDF gets a random name in the server's private folder (the book's name never reaches
+    the file system) and the result holds only that name, fetched at /briefs/NAME until it expires."""
     from tierkit.reporting import make_briefs
 
     run = prepare(book, rule_set, lang)
     res = core.classify(run.ruleset, run.table.table, run.as_of)
+    sheet = run.table.sheet
+    source = f"{book.name} / {sheet.name}"
+    if core.server_policy() is not None:
+        name = f"{secrets.token_urlsafe(24)}.pdf"
+        make_briefs(res, briefs_dir(book) / name, lang=run.lang, as_of=run.as_of, source_name=source)
+        return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "briefs": name}
     folder = briefs_dir(book)
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^\w\-]+", "_", Path(str(book.name)).stem).strip("_")[:40] or "workbook"
     name = f"{stem}-{run.ruleset.name}-briefs.pdf"
-    sheet = run.table.sheet
-    make_briefs(res, folder / name, lang=run.lang, as_of=run.as_of, source_name=f"{book.name} / {sheet.name}")
+    make_briefs(res, folder / name, lang=run.lang, as_of=run.as_of, source_name=source)
     return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "briefs": name,
             "path": str(folder / name)}
 
