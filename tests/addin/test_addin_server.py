@@ -15,7 +15,9 @@ import tierkit_addin
 from click.testing import CliRunner
 from tierkit_addin.cli import serve
 
-from .helpers import MINI, book_json, payload, serial
+from .helpers import book_json, payload, serial
+
+MINI = "mini"  # by name: the live server's --rules-dir is the fixtures folder
 
 NS = {
     "o": "http://schemas.microsoft.com/office/appforoffice/1.1",
