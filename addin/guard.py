@@ -38,7 +38,8 @@ class BodyTooLarge(HTTPException):
     """Raised while the body streams in (an HTTPException, so that FastAPI's body parsing passes it on)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request is over this server's limit of {limit // (1024 * 1024)} MB")
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+        super().__init__(413, f"the request is over this server's limit of {size}")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Guard:
             await _answer(send, 400, "bad Content-Length")
             return
         if declared > limit:
-            await _answer(send, 413, f"the request is over this server's limit of {limit // (1024 * 1024)} MB")
+            await _answer(send, 413, str(BodyTooLarge(limit).detail))
             return
         seen = 0
         started = False
