@@ -161,6 +161,50 @@
     await context.sync();
   }
 
+  /** The server's access token (tierkit serve with TIERKIT_TOKEN): asked for once in the task pane and kept in
+   * OfficeRuntime.storage (shared with the custom functions), localStorage where that is missing; never in
+   * the workbook. */
+  const TOKEN_KEY = "tierkit.token";
+  const auth = {
+    async get() {
+      try {
+        if (typeof OfficeRuntime !== "undefined" && OfficeRuntime.storage) {
+          const token = await OfficeRuntime.storage.getItem(TOKEN_KEY);
+          if (token) return token;
+        }
+      } catch (e) {
+        /* no OfficeRuntime storage here */
+      }
+      try {
+        return localStorage.getItem(TOKEN_KEY);
+      } catch (e) {
+        return null;
+      }
+    },
+    async set(token) {
+      try {
+        if (typeof OfficeRuntime !== "undefined" && OfficeRuntime.storage) {
+          await OfficeRuntime.storage.setItem(TOKEN_KEY, token);
+        }
+      } catch (e) {
+        /* fall back to localStorage only */
+      }
+      try {
+        localStorage.setItem(TOKEN_KEY, token);
+      } catch (e) {
+        /* private mode */
+      }
+    },
+    /** Headers for an API request: JSON, and the bearer token once one was entered. */
+    async headers() {
+      const headers = { "Content-Type": "application/json" };
+      const token = await auth.get();
+      if (token) headers.Authorization = "Bearer " + token;
+      return headers;
+    },
+  };
+  global.tierkitAuth = auth;
+
   /** Run a tierkit script (apply_rules, check_rules, explain_selection); resolves to its summary. */
   async function runScript(origin, name, args) {
     let summary = null;
@@ -168,9 +212,10 @@
       const book = await readBook(context);
       const response = await fetch(origin + "/xlwings/custom-scripts-call/" + encodeURIComponent(name), {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: await auth.headers(),
         body: JSON.stringify({ book: book, args: args }),
       });
+      if (response.status === 401) global.dispatchEvent(new Event("tierkit-token-needed"));
       if (!response.ok) {
         let detail = response.statusText;
         try {
@@ -178,7 +223,7 @@
         } catch (e) {
           /* not JSON */
         }
-        throw new Error("tierkit server error " + response.status + ": " + detail);
+        throw new Error(response.status === 401 ? detail : "tierkit server error " + response.status + ": " + detail);
       }
       const data = await response.json();
       alerts.length = 0;

@@ -25,9 +25,12 @@ async function tierkitCall(name, argList) {
   try {
     const response = await fetch(TIERKIT_CALL_URL, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: globalThis.tierkitAuth ? await globalThis.tierkitAuth.headers() : { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
+    if (response.status === 401) {
+      return [["tierkit: this server needs its access token: open the tierkit task pane and enter it"]];
+    }
     if (!response.ok) {
       let detail = response.statusText;
       try {

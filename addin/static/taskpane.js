@@ -46,7 +46,11 @@
 
   async function loadRulesets() {
     try {
-      const response = await fetch(origin + "/api/rulesets");
+      const response = await fetch(origin + "/api/rulesets", { headers: await window.tierkitAuth.headers() });
+      if (response.status === 401) {
+        askToken();
+        return;
+      }
       const sets = await response.json();
       const lang = $("lang").value;
       for (const rs of sets) {
@@ -61,6 +65,24 @@
       status("Cannot reach the tierkit server: is `tierkit serve` running?", true);
     }
   }
+
+  /** The server wants its access token: show the box once; saving it reloads the rule sets. */
+  function askToken() {
+    $("token-box").hidden = false;
+    status("This server needs its access token · 请输入服务器访问令牌", true);
+  }
+
+  $("token-save").addEventListener("click", async () => {
+    const token = $("token").value.trim();
+    if (!token) return;
+    await window.tierkitAuth.set(token);
+    $("token").value = "";
+    $("token-box").hidden = true;
+    for (const opt of Array.from($("ruleset").options).slice(1)) opt.remove();
+    await loadRulesets();
+    status("Ready · 就绪");
+  });
+  window.addEventListener("tierkit-token-needed", askToken);
 
   function args() {
     return [$("ruleset").value, $("lang").value];
