@@ -283,3 +283,45 @@ def test_serve_refuses_a_port_in_use() -> None:
         result = run_serve(["--port", str(port)])
     assert result.exit_code == 2 and f"port {port}" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_serve_on_all_interfaces_with_a_token(tmp_path: Path) -> None:
+    """`tierkit serve --host 0.0.0.0` with a token file: API calls need the token, static files do not."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("0.0.0.0", 0))
+        port = s.getsockname()[1]
+    token = tmp_path / "token"
+    token.write_text("all-interfaces-token\n")
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "TIERKIT_TOKEN": ""}
+    with (tmp_path / "serve.log").open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from tierkit_addin.cli import serve; serve()", "--host", "0.0.0.0", "--port",
+             str(port), "--token-file", str(token), "--insecure-http", "--rules-dir", str(FIXTURES)],
+            env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
+        else:
+            pytest.fail("tierkit serve did not answer within 30 s")
+        url = base + "/xlwings/custom-functions-call"
+        assert httpx.post(url, json=payload("tier_rules", "mini")).status_code == 401
+        good = httpx.post(url, json=payload("tier_rules", "mini"),
+                          headers={"Authorization": "Bearer all-interfaces-token"})
+        assert good.status_code == 200 and good.json()["result"][0][0] != "tierkit"
+        assert httpx.get(base + "/manifest.xml").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert "all-interfaces-token" not in (tmp_path / "serve.log").read_text()
