@@ -138,6 +138,8 @@ def test_a_body_over_the_limit_gets_413_and_is_never_logged(caplog: pytest.LogCa
                               headers={"content-type": "application/json"})
         assert streamed.status_code == 413
         assert small.post("/xlwings/custom-functions-call", json=payload("tier_rules", "rfm")).status_code == 200
+        rows = [["customer", "revenue"], ["BODYMARKER-OK", 5]]
+        assert small.post("/xlwings/custom-functions-call", json=payload("tier", "abc", rows)).status_code == 200
     assert "BODYMARKER" not in caplog.text
 
 
