@@ -85,7 +85,7 @@ def _button(title, shown=None):
     return deco
 
 
-RULE_SET_DOC = "Built-in rule set (rfm, abc, ...), a .yaml path, or a range with id | label | when"
+RULE_SET_DOC = "Built-in rule set (rfm, abc, ...), a name from the server's rules folder, or a range id | label | when"
 LANG_DOC = "Optional: en (default) or zh"
 
 
