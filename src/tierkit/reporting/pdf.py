@@ -98,7 +98,7 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
         targets += tier_files
     inputs = [Path(p) for p in inputs]
     for target in targets:
-        check_output(target, force=force, inputs=inputs)
+        check_output(target, force=True, inputs=inputs)  # never an input, even with --force
         if not force and target.exists():
             raise OutputExistsError(f"output exists: {display_path(target)}",
                                     hint="use --force to overwrite it, or choose another -o / --split")
