@@ -103,3 +103,13 @@ def test_workbooks_and_grades_follow_the_umask(tmp_path: Path) -> None:
     files = [p for p in tmp_path.rglob("*.xlsx")]
     assert len(files) == 4
     assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o644}
+
+
+def test_control_characters_in_a_roster_are_dropped(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_bytes("student\nAnn\x07e\nBo\u202e\n".encode())
+    code, err = invoke("exercise", "new", "--method", "abc", "--roster", str(roster), "-o", str(tmp_path / "c"))
+    assert code == 0, err
+    from tierkit.exercise.keybook import read_key
+
+    assert sorted(read_key(tmp_path / "c" / "answer_key.xlsx").students) == ["Anne", "Bo"]
