@@ -113,3 +113,17 @@ def test_control_characters_in_a_roster_are_dropped(tmp_path: Path) -> None:
     from tierkit.exercise.keybook import read_key
 
     assert sorted(read_key(tmp_path / "c" / "answer_key.xlsx").students) == ["Anne", "Bo"]
+
+
+def test_grade_never_writes_over_a_returned_workbook_in_a_folder(klass: Path) -> None:
+    before = _snapshot(klass)
+    code, err = invoke("exercise", "grade", str(klass / "students"), "--key", str(klass / "answer_key.xlsx"),
+                       "-o", str(klass / "students" / "student02.xlsx"), "--force")
+    assert code == 2 and err.count("\n") == 1 and "returned workbook" in err, err
+    assert _snapshot(klass) == before
+    # a grades workbook of an earlier run in that folder is no returned workbook: --force replaces it
+    grades = klass / "students" / "grades.xlsx"
+    for _ in range(2):
+        code, err = invoke("exercise", "grade", str(klass / "students"), "--key", str(klass / "answer_key.xlsx"),
+                           "-o", str(grades), "--force")
+        assert code == 0, err

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import OutputExistsError, display_path
+from ..errors import InputFileError, OutputExistsError, Where, display_path
 from ..i18n import join, tr
 from ..io.atomic import check_output
 from .build import ClassExercise, build_class, read_roster, student_names
-from .grade import OK, Submission, counted, grade_files, status_text
+from .grade import OK, Submission, counted, grade_files, read_submission, status_text
 from .gradebook import write_grades
 from .keybook import AnswerKey, read_key, write_key, write_roster
 from .workbook import write_exercise
@@ -104,6 +104,12 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     return NewRun(cls, folder, key_path, roster_path, files)
 
 
+def _in_folders(path: Path, inputs: Sequence[str | Path]) -> bool:
+    """``path`` lies in one of the folders among ``inputs`` (where returned workbooks are searched)."""
+    resolved = path.resolve()
+    return any(Path(p).is_dir() and resolved.is_relative_to(Path(p).resolve()) for p in inputs)
+
+
 def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Path, *,
                    feedback_dir: str | Path | None = None, lang: str | None = None, force: bool = True) -> GradeRun:
     """Grade every returned file against the key; write the grades workbook and optionally feedback PDFs."""
@@ -112,6 +118,10 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
     named = [Path(p) for p in inputs if not Path(p).is_dir()]
     check_output(out_path, force=True, inputs=[Path(key), roster_path, *named])  # never a file of this run
     answer_key = read_key(key)
+    if out_path.is_file() and _in_folders(out_path, inputs) and read_submission(out_path, answer_key).student:
+        raise InputFileError(f"the output is a returned workbook of this exercise: {display_path(out_path)}",
+                             where=Where(file=display_path(out_path)),
+                             hint="write the grades to another file name; tierkit never changes the input")
     skip = [out_path, roster_path]
     subs = grade_files(list(inputs), answer_key, tuple(skip))
     if feedback_dir is not None:
