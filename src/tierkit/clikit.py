@@ -7,11 +7,14 @@ takes ``--rules``/``--param``/``--as-of``, and a user mistake is one line on std
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -27,14 +30,60 @@ RULES_HELP = ("Built-in rule set name (tierkit rules list), a YAML file, or shee
               "id|label|when|strategy on a sheet of the input workbook)")
 
 
+class Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds the command like Ctrl-C does, so ``finally`` blocks and the
+    atomic writer's cleanup run (no ``.NAME.XXXX.tmp`` is left behind); the exit code is 128 + signum."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame: object) -> None:
+    raise Signalled(signum)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """While a command runs, SIGTERM/SIGHUP raise :class:`Signalled` (SIGINT already raises KeyboardInterrupt);
+    the previous handlers come back afterwards.  Only the main thread can install handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {}
+    for sig in wanted:
+        with contextlib.suppress(OSError, ValueError):
+            if signal.getsignal(sig) is signal.SIG_IGN:  # nohup: keep ignoring
+                continue
+            previous[sig] = signal.signal(sig, _raise_signalled)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(sig, handler)
+
+
 def run_safely(fn: F) -> F:
     """Turn TierkitError into one line + exit 2, anything else into exit 1 (with TIERKIT_DEBUG=1, the
-    traceback)."""
+    traceback).  An input too large for memory or too deeply nested is a user mistake too (exit 2);
+    SIGINT, SIGTERM and SIGHUP unwind the command (temporary files removed) and exit with 128 + signum."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with _signals_unwind():
+                return fn(*args, **kwargs)
+        except Signalled as sig:
+            sys.exit(128 + sig.signum)
+        except MemoryError:
+            click.echo("error: the input is too large to process (out of memory); split it or use a smaller file",
+                       err=True)
+            sys.exit(2)
+        except RecursionError:
+            click.echo("error: the input is too deeply nested to process", err=True)
+            sys.exit(2)
         except TierkitError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)

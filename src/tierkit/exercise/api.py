@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import OutputExistsError, display_path
+from ..errors import InputFileError, OutputExistsError, Where, display_path
 from ..i18n import join, tr
+from ..io.atomic import check_output
 from .build import ClassExercise, build_class, read_roster, student_names
-from .grade import OK, Submission, counted, grade_files, status_text
+from .grade import OK, Submission, counted, grade_files, read_submission, status_text
 from .gradebook import write_grades
 from .keybook import AnswerKey, read_key, write_key, write_roster
 from .workbook import write_exercise
@@ -92,18 +93,36 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     cls = build_class(method, level, names, seed=seed, lang=lang, self_check=self_check,
                       rules=str(rules) if rules is not None else None, params=params)
     (folder / STUDENTS_DIR).mkdir(parents=True, exist_ok=True)
-    files = [write_exercise(cls, ex, folder / STUDENTS_DIR / ex.file) for ex in cls.students]
-    write_key(cls, key_path)
-    write_roster(cls, roster_path)
+    inputs = [Path(roster)] if roster is not None else []
+    targets = [folder / STUDENTS_DIR / ex.file for ex in cls.students]
+    for target in (*targets, key_path, roster_path):  # all refused before any is written
+        check_output(target, force=force, inputs=inputs)
+    files = [write_exercise(cls, ex, target, force=force, inputs=inputs)
+             for ex, target in zip(cls.students, targets, strict=True)]
+    write_key(cls, key_path, force=force, inputs=inputs)
+    write_roster(cls, roster_path, force=force, inputs=inputs)
     return NewRun(cls, folder, key_path, roster_path, files)
+
+
+def _in_folders(path: Path, inputs: Sequence[str | Path]) -> bool:
+    """``path`` lies in one of the folders among ``inputs`` (where returned workbooks are searched)."""
+    resolved = path.resolve()
+    return any(Path(p).is_dir() and resolved.is_relative_to(Path(p).resolve()) for p in inputs)
 
 
 def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Path, *,
                    feedback_dir: str | Path | None = None, lang: str | None = None, force: bool = True) -> GradeRun:
     """Grade every returned file against the key; write the grades workbook and optionally feedback PDFs."""
-    answer_key = read_key(key)
     out_path = Path(out)
-    skip = [out_path, Path(key).parent / ROSTER_NAME]
+    roster_path = Path(key).parent / ROSTER_NAME
+    named = [Path(p) for p in inputs if not Path(p).is_dir()]
+    check_output(out_path, force=True, inputs=[Path(key), roster_path, *named])  # never a file of this run
+    answer_key = read_key(key)
+    if out_path.is_file() and _in_folders(out_path, inputs) and read_submission(out_path, answer_key).student:
+        raise InputFileError(f"the output is a returned workbook of this exercise: {display_path(out_path)}",
+                             where=Where(file=display_path(out_path)),
+                             hint="write the grades to another file name; tierkit never changes the input")
+    skip = [out_path, roster_path]
     subs = grade_files(list(inputs), answer_key, tuple(skip))
     if feedback_dir is not None:
         fb = Path(feedback_dir).resolve()
@@ -111,10 +130,17 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
     if out_path.exists() and not force:
         raise OutputExistsError(tr(lang or answer_key.lang, "output exists: {path}", path=display_path(out_path)),
                                 hint=tr(lang or answer_key.lang, "use {force} to overwrite it", force="--force"))
-    grades = write_grades(subs, answer_key, out_path, lang=lang)
+    protected = [Path(key), roster_path, *named, *(s.path for s in subs)]
     pdfs: list[Path] = []
+    if feedback_dir is not None:
+        from .feedback import feedback_targets
+
+        Path(feedback_dir).mkdir(parents=True, exist_ok=True)
+        for _sub, target in feedback_targets(subs, feedback_dir):  # refused before the grades are written
+            check_output(target, force=force, inputs=[*protected, out_path])
+    grades = write_grades(subs, answer_key, out_path, lang=lang, force=force, inputs=protected)
     if feedback_dir is not None:
         from .feedback import write_feedback
 
-        pdfs = write_feedback(subs, answer_key, feedback_dir)
+        pdfs = write_feedback(subs, answer_key, feedback_dir, force=force, inputs=[*protected, grades])
     return GradeRun(answer_key, subs, grades, pdfs)

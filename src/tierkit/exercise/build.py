@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import InputFileError, TierkitError, Where, display_path
 from ..i18n import languages, mark, tr, trc
+from ..io.celltext import clean_cell, strip_bidi
 from ..segment import Classification
 from .model import LEVELS, ExerciseSettings, StudentExercise, exercise_ruleset, format_value, row_hash, student_seed
 from .plugin import ExercisePlugin, draw_exercise, get_plugin, shown_columns
@@ -100,9 +101,11 @@ def read_roster(path: str | Path, lang: str = "en") -> list[tuple[str, str | Non
     seen: set[str] = set()
     for _, row in frame.iterrows():
         value = row[name_col]
-        if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+        if value is None or (isinstance(value, float) and np.isnan(value)):
             continue
-        name = str(value).strip()
+        name = strip_bidi(clean_cell(str(value))).strip()  # no control characters: names go into workbooks and PDFs
+        if not name:
+            continue
         if name in seen:
             raise InputFileError(tr(lang, "student '{name}' is listed twice in the roster", name=name),
                                  where=Where(file=display_path(p)),

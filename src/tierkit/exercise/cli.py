@@ -61,7 +61,7 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for one feedback PDF per student (in the student's language).")
 @lang_option(default=None, help="Language of the grades workbook (default: the exercise's).")
-@force_option("Overwrite the grades workbook if it exists.")
+@force_option("Overwrite the grades workbook and feedback PDFs if they exist.")
 @run_safely
 def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None,
                   force: bool) -> None:

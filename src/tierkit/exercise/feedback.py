@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,15 +121,26 @@ def render_feedback(ctx: FeedbackContext) -> str:
     return environment().get_template(TEMPLATE).render(fb=ctx)
 
 
-def write_feedback(subs: list[Submission], key: AnswerKey, out_dir: str | Path) -> list[Path]:
-    """One PDF per graded student in ``out_dir`` (created), named after the student."""
-    from ..reporting import safe_filename, write_pdf
+def feedback_targets(subs: list[Submission], out_dir: str | Path) -> list[tuple[Submission, Path]]:
+    """Each graded student's feedback PDF in ``out_dir``, named after the student."""
+    from ..reporting import safe_filename
 
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for sub in counted(subs):
-        assert sub.student is not None
-        target = folder / safe_filename(sub.student.student, fallback="student")
-        out.append(write_pdf(render_feedback(feedback_context(sub, key)), target))
-    return out
+    return [(sub, folder / safe_filename(sub.student.student if sub.student else "", fallback="student"))
+            for sub in counted(subs)]
+
+
+def write_feedback(subs: list[Submission], key: AnswerKey, out_dir: str | Path, *, force: bool = True,
+                   inputs: Iterable[str | Path] = ()) -> list[Path]:
+    """One PDF per graded student in ``out_dir`` (created), named after the student.  Every target is checked
+    first: none may be one of ``inputs``, and without ``force`` none may exist (nothing is written then)."""
+    from ..io.atomic import check_output
+    from ..reporting import write_pdf
+
+    inputs = [Path(p) for p in inputs]
+    targets = feedback_targets(subs, out_dir)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    for _sub, target in targets:
+        check_output(target, force=force, inputs=inputs)
+    return [write_pdf(render_feedback(feedback_context(sub, key)), target, force=force, inputs=inputs)
+            for sub, target in targets]

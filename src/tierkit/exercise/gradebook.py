@@ -4,6 +4,7 @@ most common mistakes, and every file that could not be graded, by name."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -97,7 +98,7 @@ def _mark(right: bool, blank: bool) -> str:
 
 
 def write_grades(subs: list[Submission], key: AnswerKey, path: str | Path, *, lang: str | None = None,
-                 force: bool = True) -> Path:
+                 force: bool = True, inputs: Iterable[str | Path] = ()) -> Path:
     """Write the grades workbook atomically."""
     lang = lang or key.lang
     path = Path(path)
@@ -107,7 +108,7 @@ def write_grades(subs: list[Submission], key: AnswerKey, path: str | Path, *, la
     if not path.parent.is_dir():
         raise TierkitError(tr(lang, "output folder not found: {path}", path=display_path(path.parent)),
                            hint=tr(lang, "create it first"))
-    with atomic_write(path, force=True) as fh:
+    with atomic_write(path, force=force, inputs=inputs) as fh:
         _write(subs, key, fh, lang)
     return path
 

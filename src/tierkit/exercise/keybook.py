@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def _table(ws: Any, headers: list[str], rows: list[list[Any]], widths: list[int]
     ws.freeze_panes = "A2"
 
 
-def write_key(cls: ClassExercise, path: str | Path) -> Path:
+def write_key(cls: ClassExercise, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = ()) -> Path:
     amap = cls.answers
     wb = Workbook()
     ws = wb.active
@@ -108,12 +109,13 @@ def write_key(cls: ClassExercise, path: str | Path) -> Path:
             for i in dates:
                 row[i].number_format = "yyyy-mm-dd"
     path = Path(path)
-    with atomic_write(path, force=True) as fh:
+    with atomic_write(path, force=force, inputs=inputs) as fh:
         wb.save(fh)
     return path
 
 
-def write_roster(cls: ClassExercise, path: str | Path) -> Path:
+def write_roster(cls: ClassExercise, path: str | Path, *, force: bool = True,
+                 inputs: Iterable[str | Path] = ()) -> Path:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -121,7 +123,7 @@ def write_roster(cls: ClassExercise, path: str | Path) -> Path:
     _table(ws, ["student", "file", "seed", "lang", "exercise_id"],
            [[s.student, s.file, s.seed, s.lang, cls.exercise_id] for s in cls.students], [24, 28, 18, 6, 26])
     path = Path(path)
-    with atomic_write(path, force=True) as fh:
+    with atomic_write(path, force=force, inputs=inputs) as fh:
         wb.save(fh)
     return path
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -208,8 +209,9 @@ def metadata(cls: ClassExercise, ex: StudentExercise, data_sheet: str, threshold
     }
 
 
-def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path) -> Path:
-    """Write one student's workbook."""
+def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path, *, force: bool = True,
+                   inputs: Iterable[str | Path] = ()) -> Path:
+    """Write one student's workbook (an existing file only with ``force``; never one of ``inputs``)."""
     wb = Workbook()
     ws_info = wb.active
     assert ws_info is not None
@@ -246,7 +248,7 @@ def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path) ->
     wb.properties.creator = "tierkit"
     wb.active = 0
     path = Path(path)
-    with atomic_write(path, force=True) as fh:
+    with atomic_write(path, force=force, inputs=inputs) as fh:
         wb.save(fh)
     return path
 

@@ -62,6 +62,13 @@ def atomic_write(dst: str | Path, *, force: bool = False, inputs: Iterable[str |
     ``force`` allows replacing an existing ``dst``; ``inputs`` are files ``dst`` must not be
     (compared by identity, so a symlink or hard link to an input is refused too).
 
+    Without ``force`` the name is claimed atomically at the end: the complete temporary file is
+    hard-linked to ``dst`` (``os.link`` fails if ``dst`` exists) and then unlinked, so of two runs
+    racing for the same new name exactly one wins and the other gets
+    :class:`~tierkit.errors.OutputExistsError`; nothing half-written is ever visible under ``dst``.
+    Where the file system has no hard links (FAT, some network shares) ``dst`` is created with
+    ``O_EXCL`` as a placeholder and the temporary file renamed over it.
+
     >>> with atomic_write("out.csv", force=True) as fh:
     ...     _ = fh.write(b"id,tier\\r\\n")
     """
@@ -75,10 +82,7 @@ def atomic_write(dst: str | Path, *, force: bool = False, inputs: Iterable[str |
                 os.fsync(fh.fileno())
             except OSError as err:
                 raise _write_error(dst, err) from err
-        try:
-            os.replace(tmp, dst)
-        except OSError as err:
-            raise _write_error(dst, err) from err
+        _publish(tmp, dst, force=force)
     except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -86,6 +90,28 @@ def atomic_write(dst: str | Path, *, force: bool = False, inputs: Iterable[str |
             raise _write_error(dst, err) from err  # only writing fails so: the disk or quota is full
         raise
     _sync_folder(dst.parent)
+
+
+def _publish(tmp: Path, dst: Path, *, force: bool) -> None:
+    """Move the finished ``tmp`` to ``dst``: a rename when replacing is allowed, else an exclusive claim."""
+    try:
+        if force:
+            os.replace(tmp, dst)
+            return
+        try:
+            os.link(tmp, dst)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here: claim the name with O_EXCL, then rename over the placeholder
+            os.close(os.open(dst, _FLAGS, 0o666))
+            os.replace(tmp, dst)
+            return
+        os.unlink(tmp)
+    except FileExistsError as err:
+        raise OutputExistsError("output file already exists (another run wrote it meanwhile)",
+                                where=Where(file=display_path(dst)), hint="pass --force to overwrite") from err
+    except OSError as err:
+        raise _write_error(dst, err) from err
 
 
 def _create_temp(dst: Path) -> tuple[Path, int]:

@@ -13,6 +13,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from .celltext import clean_cell
 from .header import header_key
 from .table import NewColumn, RawTable
 
@@ -45,7 +46,7 @@ def _csv_cell(v: object) -> object:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT or v is pd.NA:
         return ""
     if isinstance(v, str):
-        return escape_formula(v)
+        return escape_formula(clean_cell(v))
     if isinstance(v, bool | np.bool_):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
@@ -54,10 +55,11 @@ def _csv_cell(v: object) -> object:
 
 
 def write_csv(frame: pd.DataFrame, fh: BinaryIO, sep: str = ",") -> None:
-    """UTF-8 with a BOM (Excel then opens it right), CRLF, text that could run as a formula escaped."""
+    """UTF-8 with a BOM (Excel then opens it right), CRLF, text that could run as a formula escaped,
+    control characters other than tab, LF and CR dropped (:func:`~tierkit.io.celltext.clean_cell`)."""
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="", write_through=False)
     w = csv.writer(text, delimiter=sep, lineterminator="\r\n")
-    w.writerow([escape_formula(str(c)) for c in frame.columns])
+    w.writerow([escape_formula(clean_cell(str(c))) for c in frame.columns])
     cols = [frame[c].to_numpy(dtype=object) for c in frame.columns]
     for row in zip(*cols, strict=True):
         w.writerow([_csv_cell(v) for v in row])

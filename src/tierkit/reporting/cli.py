@@ -77,7 +77,7 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                                                       keep_all_rows=keep_all_rows, features_from=features_from)
     out = Path(output) if output else app.default_output(path, "briefs", fmt="pdf")
     return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
-                       as_of=stamp, source_name=source_name, force=force, data=data,
+                       as_of=stamp, source_name=source_name, force=force, data=data, inputs=[path],
                        notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)])
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .. import Classification, OutputExistsError, TierkitError
 from ..errors import Where, display_path
-from ..io.atomic import atomic_write
+from ..io.atomic import atomic_write, check_output
 from .assets import AssetFetcher
 from .build import build_pack
 from .context import PackContext
@@ -30,23 +30,25 @@ def render_pdf(html: str, *, templates_dir: str | Path | None = None) -> Any:
     return HTML(string=html, base_url="tierkit:", url_fetcher=fetcher).render()
 
 
-def write_pdf(html: str, path: str | Path, *, templates_dir: str | Path | None = None) -> Path:
+def write_pdf(html: str, path: str | Path, *, templates_dir: str | Path | None = None, force: bool = True,
+              inputs: Iterable[str | Path] = ()) -> Path:
     """Write ``html`` as a PDF at ``path`` atomically (a temp file in the same folder, then ``os.replace``).
 
     The HTML may load ``tierkit:`` assets (styles, fonts, images from ``reports/`` or the
-    ``templates_dir`` copy); file paths, ``data:`` and network URLs are refused.
+    ``templates_dir`` copy); file paths, ``data:`` and network URLs are refused.  Without ``force`` an
+    existing ``path`` is refused; ``path`` is never one of ``inputs``.
     """
     document = render_pdf(html, templates_dir=templates_dir)
-    return write_document(document, path)
+    return write_document(document, path, force=force, inputs=inputs)
 
 
-def write_document(document: Any, path: str | Path) -> Path:
+def write_document(document: Any, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = ()) -> Path:
     """Write a rendered WeasyPrint document atomically."""
     path = Path(path)
     if not path.parent.exists():
         raise TierkitError(f"output folder not found: {display_path(path.parent)}",
                            where=Where(file=display_path(path)))
-    with atomic_write(path, force=True) as handle:
+    with atomic_write(path, force=force, inputs=inputs) as handle:
         document.write_pdf(handle)
     return path
 
@@ -75,10 +77,12 @@ def safe_filename(label: str, *, index: int | None = None, fallback: str = "tier
 def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en",
                 split_dir: str | Path | None = None, top: int = 10, templates_dir: str | Path | None = None,
                 as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
-                force: bool = True, data: Any = None, notes: Sequence[str] = ()) -> list[Path]:
+                force: bool = True, data: Any = None, notes: Sequence[str] = (),
+                inputs: Iterable[str | Path] = ()) -> list[Path]:
     """Write the pack (cover + one brief per tier) to ``out_pdf``; with ``split_dir`` also one PDF per tier
     (``01-Champions.pdf``, ``02-冠军客户.pdf``: names made safe from the labels).  Returns the files written.
     ``data`` (the table as read) makes the footer's data hash independent of the engine's derived columns.
+    No output may be one of ``inputs`` (the workbook the table came from), whatever ``force`` says.
 
     >>> make_briefs(tierkit.classify(tierkit.load_ruleset("rfm"), frame), "briefs.pdf", lang="zh")
     [PosixPath('briefs.pdf')]
@@ -92,14 +96,16 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
         split.mkdir(parents=True, exist_ok=True)
         tier_files = [split / safe_filename(t.label, index=i, fallback=t.id) for i, t in enumerate(pack.tiers, 1)]
         targets += tier_files
-    if not force:
-        for target in targets:
-            if target.exists():
-                raise OutputExistsError(f"output exists: {display_path(target)}",
-                                        hint="use --force to overwrite it, or choose another -o / --split")
-    write_pdf(render_html(pack, templates_dir), out, templates_dir=templates_dir)
+    inputs = [Path(p) for p in inputs]
+    for target in targets:
+        check_output(target, force=True, inputs=inputs)  # never an input, even with --force
+        if not force and target.exists():
+            raise OutputExistsError(f"output exists: {display_path(target)}",
+                                    hint="use --force to overwrite it, or choose another -o / --split")
+    write_pdf(render_html(pack, templates_dir), out, templates_dir=templates_dir, force=force, inputs=inputs)
     for tier, target in zip(pack.tiers, tier_files, strict=False):  # no split: no tier files
-        write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir)
+        write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir,
+                  force=force, inputs=inputs)
     return targets
 
 

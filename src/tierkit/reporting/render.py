@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
 
 from ..errors import TierkitError
+from ..io.celltext import clean_cell, strip_bidi
 from .assets import asset_url, check_templates_dir, reports_dir
 from .context import PackContext
 
 PACK_TEMPLATE = "pack.html.j2"
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}``: text loses its bidi controls and C0 control characters (markup stays markup)."""
+    if isinstance(value, Markup):
+        return Markup(clean_cell(strip_bidi(str(value))))
+    if isinstance(value, str):
+        return clean_cell(strip_bidi(value))
+    return value
 
 
 def environment(templates_dir: str | Path | None = None) -> Environment:
@@ -18,13 +30,15 @@ def environment(templates_dir: str | Path | None = None) -> Environment:
 
     Templates are looked up in ``templates_dir`` first (a user's restyled copy; any template it
     lacks falls back to the bundled one, as datasette does), then in ``reports/templates/``.
-    Every value is HTML-escaped (autoescape) and an unknown name is an error (StrictUndefined).
+    Every value is HTML-escaped (autoescape) and an unknown name is an error (StrictUndefined); bidi
+    embedding/override/isolate controls are removed from every value (a customer named with U+202E
+    cannot reorder what the PDF shows).
     """
     user = check_templates_dir(templates_dir)
     loaders = [FileSystemLoader(str(user))] if user is not None else []
     loaders.append(FileSystemLoader(str(reports_dir() / "templates")))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize)
     env.globals["asset"] = asset_url
     return env
 
