@@ -9,6 +9,7 @@ import rule_engine
 import yaml
 
 from ..compile.context import as_of_datetime, parse_rule
+from ..compile.regex import UnsupportedRegex, check_rule_regexes
 from ..compile.context import iter_symbols as iter_symbols  # re-exported: it used to live here
 from ..errors import RuleFileError, Where, did_you_mean, display_path
 from ..features import parse_features
@@ -144,9 +145,19 @@ def validate_expressions(rs: RuleSet, *, file: str | None = None, types: Mapping
     for seg in rs.conditional_segments:
         assert seg.when is not None
         try:
-            parse_rule(seg.when, types, now)
+            rule = parse_rule(seg.when, types, now)
         except rule_engine.errors.EngineError as err:
             raise rule_error(err, seg, file, cell=(cells or {}).get(seg.id)) from None
+        _check_regexes(rule, seg, file, (cells or {}).get(seg.id))
+
+
+def _check_regexes(rule: rule_engine.Rule, seg: Segment, file: str, cell: str | None) -> None:
+    """Refuse a pattern that cannot run in linear time (RE2) with Python's meaning, naming file:line."""
+    try:
+        check_rule_regexes(rule.statement, rule.context.regex_flags)
+    except UnsupportedRegex as err:
+        where = Where(file=file, line=None if cell else seg.when_line or seg.line, cell=cell, segment=seg.id)
+        raise RuleFileError(f"{err.message} in segment '{seg.id}'", where=where, hint=err.hint) from None
 
 
 def rule_error(err: Exception, seg: Segment, file: str, *, extra_hint: str | None = None,
