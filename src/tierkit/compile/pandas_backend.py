@@ -24,8 +24,8 @@ from rule_engine import ast
 
 from ..errors import UnsupportedExpression
 from .attrs import attribute
-from .regex import match_many
 from .ops import arithmetic, compare_eq, compare_order, contains, literal, truthy
+from .regex import match_many
 from .vector import StrData, Vec, as_array, float_tol, m_and, m_not, m_or, str_objects, to_strdata
 
 _NOT_SUPPORTED: dict[str, str] = {

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import functools
 import re
+import re._constants as _c
+import re._parser as _p
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -29,9 +31,6 @@ import numpy as np
 from rule_engine import ast
 
 from ..errors import UnsupportedExpression
-
-import re._constants as _c
-import re._parser as _p
 
 MAX_CP = sys.maxunicode
 _SURROGATES = (0xD800, 0xDFFF)

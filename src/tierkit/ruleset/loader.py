@@ -9,8 +9,8 @@ import rule_engine
 import yaml
 
 from ..compile.context import as_of_datetime, parse_rule
-from ..compile.regex import UnsupportedRegex, check_rule_regexes
 from ..compile.context import iter_symbols as iter_symbols  # re-exported: it used to live here
+from ..compile.regex import UnsupportedRegex, check_rule_regexes
 from ..errors import RuleFileError, Where, did_you_mean, display_path
 from ..features import parse_features
 from ..hitpolicy import get_policy
