@@ -137,3 +137,22 @@ def test_compiled_regex_agrees_with_oracle(pattern: str, texts: list[str | None]
                                                                flag=None)
     quoted = pattern.replace("\\", "\\\\").replace("'", "\\'")
     assert_same([f"text {op} '{quoted}'" for op in ("=~", "=~~", "!~", "!~~")], frame)
+
+
+@pytest.mark.parametrize("when", ["'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' =~ '(a+)+$'", "('aaaa' + 'a!') =~~ '(a*)*$'",
+                                  "text == 'x' or 'aa!' !~ 'a'", "(text == 'x' ? 'a' : 'b') and 'a!' =~ '(a|a)+$'"])
+def test_regex_on_constant_text_is_refused_before_rule_engine_folds_it(when: str, tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(f"name: r\nfields:\n  text: {{type: string}}\nsegments:\n  - id: a\n    when: {when!r}\n"
+                    f"  - id: rest\n    default: true\n", encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(RuleFileError, match="constant text") as info:
+        load_ruleset(path)
+    assert time.perf_counter() - start < 2
+    assert f"{path.name}:6" in str(info.value)
+
+
+@pytest.mark.parametrize("when", ["text =~ '(a+)+$'", "(text ?? 'x') =~~ 'a'", "text.as_lower !~ r'\\d'",
+                                  "(text == 'x' ? 'a' : 'aaa!') =~ '(a|a)+$'"])
+def test_regex_on_columns_loads(when: str) -> None:
+    assert ruleset_for([when])

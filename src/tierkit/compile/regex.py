@@ -285,6 +285,48 @@ def check_rule_regexes(statement: Any, flags: int = 0) -> None:
         to_re2(pattern, flags, anchored=op.endswith("fzm"))
 
 
+_LITERAL_TOKENS = {"STRING", "FLOAT", "BYTES", "DATETIME", "TIMEDELTA", "TRUE", "FALSE", "NULL"}
+_FUZZY_TOKENS = {"EQ_FZM", "EQ_FZS", "NE_FZM", "NE_FZS"}
+
+
+def check_constant_regex_text(text: str) -> None:
+    """Refuse a regex operator whose left operand is constant text, read lexically before parsing.
+
+    rule-engine folds ``'aaaa!' =~ '(a+)+$'`` while parsing, with Python's backtracking ``re``: such a
+    condition could stall the load itself, and it says nothing about the rows anyway.
+    """
+    from rule_engine.parser import Parser
+
+    lexer = Parser()._lexer.clone()
+    lexer.input(text)
+    try:
+        tokens = [tok.type for tok in lexer]
+    except Exception:  # a lexing error: rule-engine reports it with its own message
+        return
+    for i, kind in enumerate(tokens):
+        if kind in _FUZZY_TOKENS and i and _constant_before(tokens, i):
+            raise UnsupportedRegex("a regular expression applied to constant text is not supported",
+                                   hint="put a column on the left: name =~ 'pattern'")
+
+
+def _constant_before(tokens: Sequence[str], end: int) -> bool:
+    last = tokens[end - 1]
+    if last in _LITERAL_TOKENS:
+        return True
+    closers = {"RPAREN": "LPAREN", "RBRACKET": "LBRACKET", "RBRACE": "LBRACE"}
+    if last not in closers:
+        return False
+    depth = 0
+    for j in range(end - 1, -1, -1):
+        if tokens[j] in closers:
+            depth += 1
+        elif tokens[j] in closers.values():
+            depth -= 1
+            if depth == 0:
+                return not any(t == "SYMBOL" for t in tokens[j:end])
+    return False
+
+
 # -- the oracle's guard -------------------------------------------------------------------------------------
 def backtracking_risk(pattern: str, flags: int = 0) -> str | None:
     """Why Python's backtracking ``re`` could stall on ``pattern`` (a nested quantifier), or None.
@@ -331,4 +373,5 @@ def _risk(items: Sequence[tuple[Any, Any]], inside: bool) -> str | None:
     return None
 
 
-__all__ = ["UnsupportedRegex", "backtracking_risk", "check_rule_regexes", "iter_regexes", "match_many", "to_re2"]
+__all__ = ["UnsupportedRegex", "backtracking_risk", "check_constant_regex_text", "check_rule_regexes", "iter_regexes",
+           "match_many", "to_re2"]
