@@ -130,7 +130,7 @@ def test_re2_translation_agrees_with_python_re(pattern: str, texts: list[str]) -
         assert got == want, (pattern, to_re2(pattern, anchored=anchored), texts)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pattern=patterns, texts=st.lists(st.one_of(st.none(), cells), min_size=1, max_size=8))
 def test_compiled_regex_agrees_with_oracle(pattern: str, texts: list[str | None]) -> None:
     frame = pd.DataFrame({"text": texts}, dtype=object).assign(num=None, num2=None, code=None, when=pd.NaT,

@@ -295,9 +295,7 @@ def check_constant_regex_text(text: str) -> None:
     rule-engine folds ``'aaaa!' =~ '(a+)+$'`` while parsing, with Python's backtracking ``re``: such a
     condition could stall the load itself, and it says nothing about the rows anyway.
     """
-    from rule_engine.parser import Parser
-
-    lexer = Parser()._lexer.clone()
+    lexer = _lexer().clone()
     lexer.input(text)
     try:
         tokens = [tok.type for tok in lexer]
@@ -307,6 +305,13 @@ def check_constant_regex_text(text: str) -> None:
         if kind in _FUZZY_TOKENS and i and _constant_before(tokens, i):
             raise UnsupportedRegex("a regular expression applied to constant text is not supported",
                                    hint="put a column on the left: name =~ 'pattern'")
+
+
+@functools.cache
+def _lexer() -> Any:
+    from rule_engine.parser import Parser
+
+    return Parser()._lexer  # building the parser takes ~0.4 s: once per process
 
 
 def _constant_before(tokens: Sequence[str], end: int) -> bool:
