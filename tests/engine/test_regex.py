@@ -135,7 +135,8 @@ def test_re2_translation_agrees_with_python_re(pattern: str, texts: list[str]) -
 def test_compiled_regex_agrees_with_oracle(pattern: str, texts: list[str | None]) -> None:
     frame = pd.DataFrame({"text": texts}, dtype=object).assign(num=None, num2=None, code=None, when=pd.NaT,
                                                                flag=None)
-    quoted = pattern.replace("\\", "\\\\").replace("'", "\\'")
+    quoted = "".join(f"\\u{ord(ch):04x}" if ch.isspace() else ch
+                     for ch in pattern.replace("\\", "\\\\").replace("'", "\\'"))
     assert_same([f"text {op} '{quoted}'" for op in ("=~", "=~~", "!~", "!~~")], frame)
 
 
