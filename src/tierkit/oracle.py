@@ -11,7 +11,7 @@ import numpy as np
 
 from .bind import Binding
 from .compile.regex import backtracking_risk, iter_regexes
-from .errors import UnsupportedExpression
+from .errors import UnsupportedExpression, Where
 
 
 def check_oracle_regexes(binding: Binding) -> None:
@@ -20,10 +20,12 @@ def check_oracle_regexes(binding: Binding) -> None:
         for _op, pattern in iter_regexes(rule.statement):
             risk = backtracking_risk(pattern, rule.context.regex_flags)
             if risk:
+                seg = binding.ruleset.segment(seg_id)
+                where = Where(file=binding.ruleset.display_path, line=seg.when_line or seg.line, segment=seg_id)
                 raise UnsupportedExpression(
                     f"--engine oracle refuses the regular expression '{pattern}' in segment '{seg_id}': "
                     f"{risk} can make row-by-row matching stall",
-                    hint="use the default engine, which runs regular expressions in linear time")
+                    where=where, hint="use the default engine, which runs regular expressions in linear time")
 
 
 def evaluate_oracle(binding: Binding) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

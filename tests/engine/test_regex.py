@@ -82,8 +82,9 @@ def test_oracle_refuses_nested_quantifiers(pattern: str) -> None:
     rs = ruleset_for([f"text =~ {pattern!r}"])
     binding = bind(rs, pd.DataFrame({"text": ["a" * 31 + "!"]}), as_of=AS_OF)
     start = time.perf_counter()
-    with pytest.raises(UnsupportedExpression, match="--engine oracle refuses"):
+    with pytest.raises(UnsupportedExpression, match="--engine oracle refuses") as info:
         evaluate_oracle(binding)
+    assert "<prop>:" in str(info.value) and info.value.exit_code == 2
     assert time.perf_counter() - start < 1
 
 
