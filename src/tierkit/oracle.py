@@ -10,10 +10,31 @@ from __future__ import annotations
 import numpy as np
 
 from .bind import Binding
+from .compile.regex import backtracking_risk, iter_regexes
+from .errors import UnsupportedExpression, Where
+
+
+def check_oracle_regexes(binding: Binding) -> None:
+    """Refuse patterns that could make Python's backtracking ``re`` stall (``(a+)+``, ``(a*)*``, ``(a|a)+``)."""
+    for seg_id, rule in binding.rules.items():
+        for _op, pattern in iter_regexes(rule.statement):
+            risk = backtracking_risk(pattern, rule.context.regex_flags)
+            if risk:
+                seg = binding.ruleset.segment(seg_id)
+                where = Where(file=binding.ruleset.display_path, line=seg.when_line or seg.line, segment=seg_id)
+                raise UnsupportedExpression(
+                    f"--engine oracle refuses the regular expression '{pattern}' in segment '{seg_id}': "
+                    f"{risk} can make row-by-row matching stall",
+                    where=where, hint="use the default engine, which runs regular expressions in linear time")
 
 
 def evaluate_oracle(binding: Binding) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Per segment id: (matches, errors) boolean arrays, computed row by row with rule-engine."""
+    """Per segment id: (matches, errors) boolean arrays, computed row by row with rule-engine.
+
+    Raises :class:`UnsupportedExpression` for a pattern with nested quantifiers (see
+    :func:`check_oracle_regexes`), so the oracle cannot stall either.
+    """
+    check_oracle_regexes(binding)
     rows = binding.oracle_rows()
     n = len(rows)
     matches: dict[str, np.ndarray] = {}

@@ -103,10 +103,20 @@ def constant_value(node: Any, params: Mapping[str, float]) -> tuple[bool, Any]:
     names = referenced(node)
     if not names or any(n not in params for n in names) or _uses_builtins(node):
         return False, None
+    if _uses_regex(node):  # never run Python's backtracking re on rule text
+        return False, None
     try:
         return True, node.evaluate(dict(params))
     except Exception:
         return False, None
+
+
+def _uses_regex(node: Any) -> bool:
+    if isinstance(node, ast.FuzzyComparisonExpression):
+        return True
+    return any(_uses_regex(getattr(node, a)) for a in ("left", "right", "expression", "object", "condition",
+                                                       "case_true", "case_false", "container", "member")
+               if isinstance(getattr(node, a, None), ast.ASTNodeBase))
 
 
 def _uses_builtins(node: Any) -> bool:

@@ -10,11 +10,11 @@ fallback.  Semantics follow rule-engine 5.x exactly (the oracle in :mod:`tierkit
 * ``and``/``or`` short-circuit on truthiness and always give a boolean; an error on the right side only
   counts when the left side did not decide.
 * ``=~`` is :func:`re.match` (anchored at the start), ``=~~`` is :func:`re.search`; a blank never matches.
+  Both run on RE2 in linear time (:mod:`tierkit.compile.regex`), with Python's meaning of ``\\d \\w \\s``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -25,6 +25,7 @@ from rule_engine import ast
 from ..errors import UnsupportedExpression
 from .attrs import attribute
 from .ops import arithmetic, compare_eq, compare_order, contains, literal, truthy
+from .regex import match_many
 from .vector import StrData, Vec, as_array, float_tol, m_and, m_not, m_or, str_objects, to_strdata
 
 _NOT_SUPPORTED: dict[str, str] = {
@@ -203,7 +204,7 @@ class PandasCompiler:
     def visit_FuzzyComparisonExpression(self, node: Any) -> Vec:
         left = self.visit(node.left)
         if isinstance(node.right, ast.StringExpression):
-            pattern: re.Pattern[str] | None = re.compile(node.right.value, flags=self.context.regex_flags)
+            pattern: str | None = node.right.value
         elif isinstance(node.right, ast.NullExpression):
             pattern = None
         else:
@@ -218,12 +219,14 @@ class PandasCompiler:
         elif left.kind != "str":
             hit = False
         else:
-            func = pattern.match if node.type.endswith("fzm") else pattern.search
+            anchored = node.type.endswith("fzm")
+            flags = self.context.regex_flags
             raw: Any
             if isinstance(left.value, StrData):
-                raw, _ = left.value.map_cats(lambda s: func(s) is not None, bool)
+                per_cat = match_many(pattern, flags, left.value.cats, anchored=anchored)
+                raw = np.append(per_cat, False)[left.value.codes]
             else:
-                raw = func(left.value) is not None
+                raw = bool(match_many(pattern, flags, [left.value], anchored=anchored)[0])
             hit = m_and(raw, m_not(null))
         return Vec("bool", m_not(hit) if negate else hit, err=err)
 

@@ -10,6 +10,7 @@ import yaml
 
 from ..compile.context import as_of_datetime, parse_rule
 from ..compile.context import iter_symbols as iter_symbols  # re-exported: it used to live here
+from ..compile.regex import UnsupportedRegex, check_constant_regex_text, check_rule_regexes
 from ..errors import RuleFileError, Where, did_you_mean, display_path
 from ..features import parse_features
 from ..hitpolicy import get_policy
@@ -143,10 +144,27 @@ def validate_expressions(rs: RuleSet, *, file: str | None = None, types: Mapping
     now = as_of_datetime(None).replace(second=0)
     for seg in rs.conditional_segments:
         assert seg.when is not None
+        _check_regexes(None, seg, file, (cells or {}).get(seg.id))
         try:
-            parse_rule(seg.when, types, now)
+            rule = parse_rule(seg.when, types, now)
         except rule_engine.errors.EngineError as err:
             raise rule_error(err, seg, file, cell=(cells or {}).get(seg.id)) from None
+        _check_regexes(rule, seg, file, (cells or {}).get(seg.id))
+
+
+def _check_regexes(rule: rule_engine.Rule | None, seg: Segment, file: str, cell: str | None) -> None:
+    """Refuse a pattern that cannot run in linear time (RE2) with Python's meaning, naming file:line.
+
+    ``rule`` None: the lexical check before parsing (rule-engine folds constant regex matches while parsing).
+    """
+    try:
+        if rule is None:
+            check_constant_regex_text(seg.when or "")
+        else:
+            check_rule_regexes(rule.statement, rule.context.regex_flags)
+    except UnsupportedRegex as err:
+        where = Where(file=file, line=None if cell else seg.when_line or seg.line, cell=cell, segment=seg.id)
+        raise RuleFileError(f"{err.message} in segment '{seg.id}'", where=where, hint=err.hint) from None
 
 
 def rule_error(err: Exception, seg: Segment, file: str, *, extra_hint: str | None = None,
