@@ -142,10 +142,14 @@ class _Translator:
         if op is _c.LITERAL:
             return _fold(_cp(av), icase)
         if op is _c.NOT_LITERAL:
+            if icase and chr(av).lower() != chr(av).upper():
+                raise _NEGATED_ICASE
             return _fold(_class_text(_complement([(av, av)])), icase)
         if op is _c.ANY:
             return _class_text([(0, MAX_CP)] if flags & _c.SRE_FLAG_DOTALL else _complement([(10, 10)]))
         if op is _c.IN:
+            if icase and any(o is _c.NEGATE for o, _ in av):  # RE2 and Python fold a negated set differently
+                raise _NEGATED_ICASE
             return _fold(_class_text(self.charset(av, flags)), icase)
         if op is _c.CATEGORY:
             return _class_text(self.category(av, flags))
@@ -203,6 +207,10 @@ class _Translator:
             else:  # pragma: no cover - RANGE_UNI_IGNORE etc. only appear after compilation
                 raise UnsupportedRegex(f"the character-set item {op} is not supported")
         return _complement(ranges) if negate else _normalise(ranges)
+
+
+_NEGATED_ICASE = UnsupportedRegex("a negated character class under (?i) is not supported in regular expressions",
+                                  hint="list both cases instead, e.g. [^a-zA-Z]")
 
 
 def _fold(text: str, icase: bool) -> str:
