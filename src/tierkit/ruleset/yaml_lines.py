@@ -67,7 +67,7 @@ class _Loader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, f"{what}: anchors and aliases are not allowed in rule files (write the value out)",
                 event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
