@@ -40,6 +40,7 @@ def test_deep_or_wide_exits_2_with_file_and_line(tmp_path: Path, when: str) -> N
 
 @pytest.mark.parametrize("when", ["(" * MAX_DEPTH + "revenue > 1" + ")" * MAX_DEPTH,
                                   " or ".join(f"revenue > {i}" for i in range(MAX_TERMS + 1)),
+                                  " and ".join(f"revenue > {i}" for i in range(MAX_TERMS + 1)),
                                   "(" * (MAX_DEPTH - 1) + " or ".join(f"(revenue > {i} and not revenue < 3)"
                                                                      for i in range(MAX_TERMS // 3)) + ")" * 49])
 def test_at_the_limits_it_works(tmp_path: Path, when: str) -> None:
@@ -49,6 +50,30 @@ def test_at_the_limits_it_works(tmp_path: Path, when: str) -> None:
     for cmd in (["rules", "show", str(rules)], ["explain", str(SAMPLE), "--rules", str(rules), "--row", "3"]):
         res = CliRunner().invoke(main, cmd)
         assert res.exit_code == 0, res.output
+
+
+def test_wide_chains_tier_like_short_ones(tmp_path: Path) -> None:
+    """A 200-term ``or`` (folded in a loop) tiers every row as its two-term equivalent does."""
+    wide = " or ".join(["revenue > 50000"] + [f"revenue == {-i}" for i in range(1, MAX_TERMS + 1)])
+    code, out = _apply(tmp_path, _rules(tmp_path, wide))
+    assert code == 0, out
+    wide_rows = (tmp_path / "o.csv").read_text(encoding="utf-8")
+    (tmp_path / "o.csv").unlink()
+    code, out = _apply(tmp_path, _rules(tmp_path, "revenue > 50000 or revenue == -1"))
+    assert code == 0, out
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8") == wide_rows
+
+
+def test_deep_call_parses_what_the_default_stack_cannot() -> None:
+    import rule_engine
+
+    from tierkit.compile.limits import deep_call
+
+    text = " or ".join(f"revenue > {i}" for i in range(800))   # RecursionError at the default limit
+    rule = deep_call(rule_engine.Rule, text)
+    assert rule.matches({"revenue": 799.5})
+    with pytest.raises(ZeroDivisionError):
+        deep_call(lambda: 1 / 0)
 
 
 def test_string_literals_and_comments_do_not_count() -> None:
