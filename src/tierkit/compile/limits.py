@@ -62,7 +62,7 @@ def deep_call(fn: Callable[..., T], *args: object) -> T:
     def run() -> None:
         try:
             box["value"] = fn(*args)
-        except BaseException as err:  # noqa: BLE001 - re-raised on the caller's thread
+        except BaseException as err:
             box["error"] = err
 
     old = threading.stack_size(STACK_BYTES)
