@@ -98,7 +98,8 @@ def parse_ruleset(text: str, *, path: Path | None = None, name: str | None = Non
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise RuleFileError(f"invalid YAML: {problem}", where=Where(file=file, line=line),
-                            hint="check indentation and quoting (quote colours like \"#1b5e20\")") from None
+                            hint="write the value out in full" if "aliases are not allowed" in problem else
+                            "check indentation and quoting (quote colours like \"#1b5e20\")") from None
     if not isinstance(data, LineDict):
         raise RuleFileError("a rule file must be a YAML mapping with 'name' and 'segments'",
                             where=Where(file=file, line=1))
