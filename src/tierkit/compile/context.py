@@ -12,6 +12,8 @@ from rule_engine import ast
 from rule_engine import builtins as re_builtins
 from rule_engine.types import DataType
 
+from .limits import deep_call
+
 UTC = dt.UTC
 
 #: tierkit field type -> rule-engine data type
@@ -62,7 +64,7 @@ class TierContext(rule_engine.Context):
 
 @functools.lru_cache(maxsize=512)
 def _parse_cached(text: str, types_key: tuple[tuple[str, str], ...], now: dt.datetime) -> rule_engine.Rule:
-    return rule_engine.Rule(text, context=TierContext(dict(types_key), now=now))
+    return deep_call(rule_engine.Rule, text, TierContext(dict(types_key), now=now))
 
 
 def parse_rule(text: str, types: Mapping[str, str], now: dt.datetime) -> rule_engine.Rule:

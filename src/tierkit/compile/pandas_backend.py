@@ -118,11 +118,20 @@ class PandasCompiler:
 
     # -- logic ---------------------------------------------------------------------------------------
     def visit_LogicExpression(self, node: Any) -> Vec:
-        left = self.visit(node.left)
-        right = self.visit(node.right)
+        # a chain ``a or b or c ...`` parses left-leaning; fold it in a loop, not by recursion
+        op, rights = node.type, []
+        while isinstance(node, ast.LogicExpression) and node.type == op:
+            rights.append(node.right)
+            node = node.left
+        acc = self.visit(node)
+        for right_node in reversed(rights):
+            acc = self._logic(op, acc, self.visit(right_node))
+        return acc
+
+    def _logic(self, op: str, left: Vec, right: Vec) -> Vec:
         lt = self.truthy(left)
         rt = self.truthy(right)
-        if node.type == "and":
+        if op == "and":
             value = m_and(lt, rt)
             err = m_or(left.err, m_and(m_and(m_not(left.err), lt), right.err))
         else:

@@ -22,6 +22,7 @@ from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
 from .table import SUMMARY_SHEET, RawTable, column_letter
+from .zipio import guard_for_calamine
 
 
 def list_sheets(path: str | Path) -> list[str]:
@@ -115,6 +116,12 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             raise corrupt(path, err) from err
         if bad:
             raise corrupt(path, ValueError(f"bad CRC in {bad}"))
+        try:
+            guard_for_calamine(path, zf)
+        except (zipfile.BadZipFile, OSError, EOFError) as err:
+            if isinstance(err, InputFileError):
+                raise
+            raise corrupt(path, err) from err
     scan = SheetScan(path, entry.part)
     scan.start()
     try:

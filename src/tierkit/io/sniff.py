@@ -10,6 +10,7 @@ from typing import Literal
 from tierkit.errors import InputFileError, Where, display_path
 
 from .formats import lookup, unsupported
+from .limits import check_package
 
 Kind = Literal["xlsx", "csv", "parquet"]  # what sniff finds: the kinds tierkit reads
 
@@ -106,6 +107,11 @@ def open_zip(path: Path) -> zipfile.ZipFile:
                              "open it and save it as .xlsx")
         raise file_error(path, "is a zip file but not an Excel workbook (no xl/workbook.xml inside)",
                          "give the .xlsx file itself, not a zip archive holding it")
+    try:
+        check_package(path, zf)
+    except InputFileError:
+        zf.close()
+        raise
     return zf
 
 

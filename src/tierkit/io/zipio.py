@@ -15,6 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from .limits import bomb, check_declared, may_lie_past_cap
+
 try:   # ISA-L deflate: ~4x faster than zlib at level 1, with a better ratio (see bench/)
     from isal import isal_zlib as fastz
 
@@ -242,7 +244,12 @@ def seek_data(fh: BinaryIO, info: zipfile.ZipInfo) -> None:
 
 
 def iter_member(path: str | os.PathLike[str], info: zipfile.ZipInfo, step: int = 1 << 20) -> Iterator[bytes]:
-    """Decompressed blocks of one member, inflated with ISA-L straight from the file."""
+    """Decompressed blocks of one member, inflated with ISA-L straight from the file.
+
+    Never inflates past the member's declared size (headers can lie) nor the part cap of
+    :mod:`tierkit.io.limits`: each call inflates at most ``step`` bytes, so memory stays bounded."""
+    check_declared(path, info)
+    declared = info.file_size
     with open(path, "rb") as fh:
         seek_data(fh, info)
         left = info.compress_size
@@ -253,21 +260,47 @@ def iter_member(path: str | os.PathLike[str], info: zipfile.ZipInfo, step: int =
         else:
             raise zipfile.BadZipFile(f"unsupported compression {info.compress_type} in {info.filename}")
         total = 0
-        while left:
-            raw = fh.read(min(left, step))
-            if not raw:
-                raise EOFError(f"{info.filename} is truncated")
-            left -= len(raw)
-            block = d.decompress(raw) if d else raw
+        pending = b""
+        while left or pending:
+            if not pending:
+                pending = fh.read(min(left, step))
+                if not pending:
+                    raise EOFError(f"{info.filename} is truncated")
+                left -= len(pending)
+            if d is None:
+                block, pending = pending, b""
+            else:
+                block = d.decompress(pending, step)
+                pending = d.unconsumed_tail
             total += len(block)
+            if total > declared:
+                raise bomb(path, info.filename, f"inflates past the {declared:,} bytes its header declares")
             if block:
                 yield block
+            if d is not None and d.eof:
+                break
         if d is not None:
             block = d.flush()
             total += len(block)
+            if total > declared:
+                raise bomb(path, info.filename, f"inflates past the {declared:,} bytes its header declares")
             if block:
                 yield block
             if not d.eof:
                 raise EOFError(f"{info.filename} is truncated")
-        if total != info.file_size:
+        if total != declared:
             raise zipfile.BadZipFile(f"{info.filename}: size mismatch")
+
+
+def verify_inflated_size(path: str | os.PathLike[str], info: zipfile.ZipInfo) -> None:
+    """Inflate ``info`` in a bounded streaming pass, refusing it as soon as it passes its declared size."""
+    for _ in iter_member(path, info):
+        pass
+
+
+def guard_for_calamine(path: str | os.PathLike[str], zf: zipfile.ZipFile) -> None:
+    """Before calamine (which inflates by itself, trusting nothing we can check) opens the package:
+    verify the true size of every part that could lie its way past the cap."""
+    for info in zf.infolist():
+        if info.filename.endswith(".xml") and may_lie_past_cap(info):
+            verify_inflated_size(path, info)

@@ -16,7 +16,7 @@ from ..features import parse_features
 from ..hitpolicy import get_policy
 from .model import RuleSet, Segment
 from .schema import TOP_KEYS, SchemaReader, migrate
-from .yaml_lines import LineDict, line_of, load_yaml
+from .yaml_lines import MAX_RULE_FILE_BYTES, LineDict, line_of, load_yaml
 
 
 def builtin_dir() -> Path:
@@ -56,6 +56,13 @@ def load_ruleset(name_or_path: str | Path, *, params: Mapping[str, float] | None
         raise RuleFileError(f"rule file not found: {display_path(path)}",
                             hint="give a built-in name (tierkit rules list) or a path to a .yaml file")
     try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise RuleFileError(f"cannot read the rule file: {err.strerror or err}",
+                            where=Where(file=display_path(path))) from err
+    if size > MAX_RULE_FILE_BYTES:
+        raise _too_big(display_path(path), size)
+    try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise RuleFileError("rule file is not UTF-8 text", where=Where(file=display_path(path))) from err
@@ -75,9 +82,16 @@ def apply_param_overrides(rs: RuleSet, params: Mapping[str, float]) -> RuleSet:
     return rs.with_params({k: float(v) for k, v in params.items()})
 
 
+def _too_big(file: str, size: int) -> RuleFileError:
+    return RuleFileError(f"rule file is {size:,} bytes, over the limit of {MAX_RULE_FILE_BYTES:,}",
+                         where=Where(file=file), hint="a rule file is a few kilobytes; is this the right file?")
+
+
 def parse_ruleset(text: str, *, path: Path | None = None, name: str | None = None) -> RuleSet:
     """Parse and validate a rule set from YAML text."""
     file = display_path(path) if path else (f"<{name}>" if name else "<rules>")
+    if len(text) > MAX_RULE_FILE_BYTES:
+        raise _too_big(file, len(text))
     try:
         data = load_yaml(text)
     except yaml.YAMLError as err:
@@ -85,7 +99,8 @@ def parse_ruleset(text: str, *, path: Path | None = None, name: str | None = Non
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise RuleFileError(f"invalid YAML: {problem}", where=Where(file=file, line=line),
-                            hint="check indentation and quoting (quote colours like \"#1b5e20\")") from None
+                            hint="write the value out in full" if "aliases are not allowed" in problem else
+                            "check indentation and quoting (quote colours like \"#1b5e20\")") from None
     if not isinstance(data, LineDict):
         raise RuleFileError("a rule file must be a YAML mapping with 'name' and 'segments'",
                             where=Where(file=file, line=1))

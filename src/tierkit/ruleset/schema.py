@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
+from ..compile.limits import expression_too_big
 from ..errors import RuleFileError, Where, did_you_mean
 from .model import FIELD_ROLES, FIELD_TYPES, SIGNALS, Field, RuleSet, Segment, Signal, Text
 from .text import known_language, suggest_language
@@ -242,6 +243,11 @@ class SchemaReader:
             when = None
         if when is None and not default:
             raise self.error("missing 'when' (or 'default: true')", sline, segment=sid)
+        too_big = expression_too_big(when) if when is not None else None
+        if too_big:
+            raise self.error(too_big, line_of(item, "when"), segment=sid,
+                             hint="split the condition over several segments, or write long lists as "
+                                  "'x in [a, b, c]' (see README, Limits)")
         if when is not None and default:
             raise self.error("a default segment takes no 'when'", line_of(item, "when"), segment=sid,
                              hint="remove 'when' or 'default: true'")

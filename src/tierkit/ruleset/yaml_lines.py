@@ -52,8 +52,22 @@ def rename_key(obj: LineDict, old: str, new: str) -> None:
         obj.lines[new] = pos
 
 
+#: rule files larger than this are refused before parsing (the built-in ones are a few KB)
+MAX_RULE_FILE_BYTES = 1 << 20
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader refusing anchors and aliases: rule files never need them, and aliases are how a
+    few hundred bytes of YAML expand to gigabytes ("billion laughs")."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            what = f"alias *{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"anchor &{event.anchor}"
+            raise yaml.composer.ComposerError(
+                None, None, f"{what}: anchors and aliases are not allowed in rule files (write the value out)",
+                event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
