@@ -14,11 +14,16 @@ import pandas as pd
 from rule_engine import ast
 
 from .compile.describe import reason_template
+from .i18n import tr
 from .numfmt import display_round, fmt_value
 
 if TYPE_CHECKING:
     from .bind import Binding
     from .compile.vector import Vec
+
+
+#: conditions of one ``and`` shown in a reason; the rest are counted ("… and 5 more conditions")
+MAX_CONDITIONS = 20
 
 
 class ReasonWriter:
@@ -40,11 +45,12 @@ class ReasonWriter:
     # -- rendering --------------------------------------------------------------------------------------
     def _render(self, node: Any, rows: np.ndarray, context: Any) -> pd.Series:
         if isinstance(node, ast.LogicExpression) and node.type == "and":
-            parts = [self._render(part, rows, context) for part in _flatten(node, "and")]
-            joined = parts[0]
-            for part in parts[1:]:
-                joined = joined + "; " + part
-            return joined
+            terms = _flatten(node, "and")
+            parts = [self._render(part, rows, context).to_numpy(dtype=object) for part in terms[:MAX_CONDITIONS]]
+            if len(terms) > MAX_CONDITIONS:  # a reason stays readable, and linear in the number of conditions
+                more = tr(self.lang, "… and {n} more conditions", n=len(terms) - MAX_CONDITIONS)
+                parts.append(np.full(len(rows), more, dtype=object))
+            return pd.Series(["; ".join(texts) for texts in zip(*parts, strict=True)], dtype=object)
         if isinstance(node, ast.LogicExpression) and node.type == "or":
             return self._render_or(_flatten(node, "or"), node, rows, context)
         return self._leaf(node, rows)
