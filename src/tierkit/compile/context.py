@@ -72,18 +72,22 @@ def parse_rule(text: str, types: Mapping[str, str], now: dt.datetime) -> rule_en
     return _parse_cached(text, tuple(sorted(types.items())), now)
 
 
+def children(node: Any) -> Iterable[Any]:
+    """The sub-expressions of a parsed rule-engine node (operands, branches, array and set members)."""
+    for attr in ("expression", "left", "right", "condition", "case_true", "case_false", "container", "member",
+                 "object", "item", "start", "stop"):
+        child = getattr(node, attr, None)
+        if isinstance(child, ast.ASTNodeBase):
+            yield child
+    if isinstance(node, ast.ArrayExpression | ast.SetExpression) and isinstance(node.value, list | tuple):
+        yield from (child for child in node.value if isinstance(child, ast.ASTNodeBase))
+
+
 def iter_symbols(node: Any) -> Iterable[str]:
     """Names of the columns/params a parsed rule-engine expression refers to."""
     if isinstance(node, ast.SymbolExpression):
         if node.scope is None:
             yield node.name
         return
-    for attr in ("expression", "left", "right", "condition", "case_true", "case_false", "container", "member",
-                 "object", "item", "start", "stop"):
-        child = getattr(node, attr, None)
-        if isinstance(child, ast.ASTNodeBase):
-            yield from iter_symbols(child)
-    if isinstance(node, ast.ArrayExpression | ast.SetExpression) and isinstance(node.value, list | tuple):
-        for child in node.value:
-            if isinstance(child, ast.ASTNodeBase):
-                yield from iter_symbols(child)
+    for child in children(node):
+        yield from iter_symbols(child)

@@ -31,6 +31,7 @@ import numpy as np
 from rule_engine import ast
 
 from ..errors import UnsupportedExpression
+from .context import children
 
 MAX_CP = sys.maxunicode
 _SURROGATES = (0xD800, 0xDFFF)
@@ -276,15 +277,8 @@ def iter_regexes(node: Any) -> Iterator[tuple[str, str]]:
     """(operator, pattern) of every ``=~``/``=~~``/``!~``/``!~~`` with a quoted pattern in a parsed rule."""
     if isinstance(node, ast.FuzzyComparisonExpression) and isinstance(node.right, ast.StringExpression):
         yield node.type, node.right.value
-    for attr in ("expression", "left", "right", "condition", "case_true", "case_false", "container", "member",
-                 "object", "item", "start", "stop"):
-        child = getattr(node, attr, None)
-        if isinstance(child, ast.ASTNodeBase):
-            yield from iter_regexes(child)
-    if isinstance(node, ast.ArrayExpression | ast.SetExpression) and isinstance(node.value, list | tuple):
-        for child in node.value:
-            if isinstance(child, ast.ASTNodeBase):
-                yield from iter_regexes(child)
+    for child in children(node):
+        yield from iter_regexes(child)
 
 
 def check_rule_regexes(statement: Any, flags: int = 0) -> None:
