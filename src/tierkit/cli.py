@@ -5,8 +5,12 @@ Exit codes: 0 ok, 2 user error (one clear line on stderr, no traceback), 1 inter
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
+import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import click
 
@@ -23,18 +27,18 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A click group whose adapter commands are imported on first use."""
+    """A click group whose adapter commands are imported on first use (click's documented lazy-group
+    pattern).  ``tierkit --help`` lists them without importing WeasyPrint, xlwings or pandas: see
+    :func:`load_command_module`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *(n for n in LAZY_COMMANDS if _lazy_available(n))})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
-            import importlib
-
             module, attr = LAZY_COMMANDS[cmd_name].split(":")
             try:
-                command = getattr(importlib.import_module(module), attr)
+                command = getattr(load_command_module(module), attr)
             except ModuleNotFoundError as err:
                 if err.name and module.startswith(err.name):
                     return None  # that part is not installed
@@ -43,12 +47,36 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-def _lazy_available(name: str) -> bool:
-    import importlib.util
-
-    module = LAZY_COMMANDS[name].split(":")[0]
+def load_command_module(name: str) -> ModuleType:
+    """Import the command module ``name`` (``pkg.cli``) without running its package's ``__init__`` when that
+    package is not imported yet.  The add-in package is the xlwings UDF module (it imports xlwings at once)
+    and the trainer kit's registers its plugins (pandas); a command's options and help need neither.  The
+    package itself is imported, as usual, by the first relative import the command runs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    package = name.rpartition(".")[0]
+    if not package or package in sys.modules:
+        return importlib.import_module(name)
+    package_spec = importlib.util.find_spec(package)  # imports the package's parents, not the package
+    locations = package_spec.submodule_search_locations if package_spec else None
+    spec = importlib.machinery.PathFinder.find_spec(name, list(locations)) if locations else None
+    if spec is None or spec.loader is None:
+        return importlib.import_module(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     try:
-        return importlib.util.find_spec(module) is not None
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _lazy_available(name: str) -> bool:
+    """Is the package of a lazy command installed?  (Looked up without importing it.)"""
+    package = LAZY_COMMANDS[name].split(":")[0].rpartition(".")[0]
+    try:
+        return importlib.util.find_spec(package) is not None
     except ModuleNotFoundError:
         return False
 

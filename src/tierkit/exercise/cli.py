@@ -8,7 +8,23 @@ import click
 
 from ..clikit import force_option, lang_option, run_safely
 from ..i18n import tr
-from .answers import METHODS
+
+
+class MethodChoice(click.Choice):
+    """The exercise methods, looked up when the option is shown or checked (the plugins import pandas)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        from .answers import METHODS
+
+        return list(METHODS)
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        pass
 
 
 @click.group("exercise")
@@ -22,7 +38,7 @@ def exercise() -> None:
 
 
 @exercise.command("new")
-@click.option("--method", required=True, type=click.Choice(list(METHODS)), help="The classification method taught.")
+@click.option("--method", required=True, type=MethodChoice(), help="The classification method taught.")
 @click.option("--level", type=click.IntRange(1, 3), default=1, show_default=True,
               help="1: helper values given; 2: compute them; 3: also write the cut-offs.")
 @click.option("--students", type=int, default=None, help="Number of students (default 20), named student01 ...")
