@@ -15,8 +15,10 @@ from types import ModuleType
 import click
 
 from . import __version__
-from .clikit import force_option, lang_option, rules_options, run_safely, table_options
+from .clikit import force_option, lang_option, quiet_option, rules_options, run_safely, table_options
 from .errors import TierkitError, display_path
+from .i18n import mark
+from .progress import phase
 
 #: commands that live with their adapters, imported only when used (WeasyPrint and xlwings load slowly)
 LAZY_COMMANDS = {
@@ -103,7 +105,7 @@ def main() -> None:
 @force_option("Overwrite the output file if it exists.")
 @click.option("--engine", type=click.Choice(["compiled", "oracle"]), default="compiled", show_default=True,
               help="compiled (fast) or oracle (row-by-row rule-engine, for checking).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@quiet_option()
 @run_safely
 def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
@@ -119,12 +121,14 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
 
     rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(input),
                                  sheet_rows=app.workbook_sheet_rows(Path(input)))
-    table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=rulesets)
+    with phase(mark("progress", "reading {name}"), name=Path(input).name):
+        table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only,
+                               rulesets=rulesets)
     dst = Path(output) if output else app.default_output(Path(input))
-    result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
-                                engine=engine,
-                                source=app.table_source(table), id_column=id_column, keep_all_rows=keep_all_rows,
-                                features_from=features_from)
+    with phase(mark("progress", "classifying with {rules}"), rules=", ".join(rs.name for rs in rulesets)):
+        result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
+                                    engine=engine, source=app.table_source(table), id_column=id_column,
+                                    keep_all_rows=keep_all_rows, features_from=features_from)
     if not quiet:
         click.echo(result.report())
 
@@ -137,6 +141,7 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
                                        "rule set's role: id field, else the first column).")
 @table_options
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
             row: int | None, id_value: str | None, sheet: str | None, header_row: int | None,
@@ -188,6 +193,7 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
 @click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31.")
 @table_options
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, sheet: str | None,
             header_row: int | None, id_column: str | None, keep_all_rows: bool, visible_only: bool,
@@ -218,6 +224,7 @@ def rules() -> None:
 
 @rules.command("list")
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def rules_list(lang: str) -> None:
     """List the built-in rule sets.
@@ -237,6 +244,7 @@ def rules_list(lang: str) -> None:
 @rules.command("show")
 @click.argument("name")
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def rules_show(name: str, lang: str) -> None:
     """Print a rule set: its segments, conditions (in plain words) and strategies.
@@ -257,6 +265,7 @@ def rules_show(name: str, lang: str) -> None:
 @click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31.")
 @click.option("--param", "params", multiple=True, help="Override a rule-set parameter: name=value.")
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def rules_check(file: str, data: str | None, sheet: str | None, header_row: int | None, id_column: str | None,
                 keep_all_rows: bool, visible_only: bool, as_of: str | None, params: tuple[str, ...],

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..clikit import force_option, lang_option, run_safely
+from ..clikit import force_option, lang_option, quiet_option, run_safely
 from ..i18n import tr
 
 
@@ -49,9 +49,10 @@ def exercise() -> None:
 @click.option("--self-check", is_flag=True, help="Let students check their answers with the Excel add-in.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @force_option("Replace an exercise already in the folder.")
+@quiet_option()
 @run_safely
 def new_command(method: str, level: int, students: int | None, roster: str | None, seed: int | None, lang: str,
-                self_check: bool, out_dir: str, force: bool) -> None:
+                self_check: bool, out_dir: str, force: bool, quiet: bool) -> None:
     """Make one workbook per student (own data, same difficulty), the answer key and the class roster.
 
     \b
@@ -66,7 +67,7 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
         raise TierkitError(tr(lang, "give either {a} or {b}, not both", a="--students", b="--roster"))
     run = new_exercise(method, out_dir, level=level, students=students, roster=roster, seed=seed, lang=lang,
                        self_check=self_check, force=force)
-    for line in run.lines(lang):
+    for line in [] if quiet else run.lines(lang):
         click.echo(line)
 
 
@@ -78,9 +79,10 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
               help="Folder for one feedback PDF per student (in the student's language).")
 @lang_option(default=None, help="Language of the grades workbook (default: the exercise's).")
 @force_option("Overwrite the grades workbook and feedback PDFs if they exist.")
+@quiet_option()
 @run_safely
 def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None,
-                  force: bool) -> None:
+                  force: bool, quiet: bool) -> None:
     """Grade returned workbooks (folders or files) against the answer key.
 
     Renamed files, extra sheets, answers in either language or any case and blanks are fine; files that
@@ -99,5 +101,5 @@ def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str
             raise InputFileError(tr(lang or "en", "not found: {path}", path=item),
                                  hint=tr(lang or "en", "give the folder (or files) of the returned workbooks"))
     run = grade_exercise(list(inputs), key, out, feedback_dir=feedback_dir, lang=lang, force=force)
-    for line in run.lines(lang):
+    for line in [] if quiet else run.lines(lang):
         click.echo(line)
