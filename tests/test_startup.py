@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -119,3 +120,17 @@ def test_bind_stays_the_function_after_its_module_is_imported(monkeypatch: pytes
     assert tierkit.bind == "patched"
     monkeypatch.undo()
     assert tierkit.bind is bind
+
+
+#: what a command on a CSV never needs: the PDF stack, Excel libraries, the add-in's server
+NOT_FOR_CSV = {"weasyprint", "matplotlib", "jinja2", "openpyxl", "xlwings", "fastapi", "uvicorn", "rich"}
+
+
+@pytest.mark.parametrize("args", [("apply", "{csv}", "--rules", "abc", "-o", "{out}"),
+                                  ("explain", "{csv}", "--rules", "abc", "--row", "3"),
+                                  ("rules", "show", "rfm")], ids=["apply", "explain", "rules show"])
+def test_commands_import_only_what_they_use(args: tuple[str, ...], tmp_path: Path) -> None:
+    csv = Path(__file__).resolve().parents[1] / "sample_workbooks" / "customers_simple.csv"
+    _, report = run(*(a.format(csv=csv, out=tmp_path / "out.csv") for a in args))
+    assert report["code"] == 0
+    assert not NOT_FOR_CSV & set(report["loaded"])  # type: ignore[arg-type]

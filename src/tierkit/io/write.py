@@ -47,7 +47,8 @@ def write_output(table: RawTable, dst: str | Path, columns: Sequence[NewColumn],
     .xlsx/.xlsm from a workbook: a byte-for-byte copy of the input in which only the data
     sheet (new cells), styles and the summary sheet differ.  .csv/.tsv/.txt: UTF-8 with BOM,
     formula injection escaped.  .parquet.  The file is written atomically
-    (:func:`~tierkit.io.atomic.atomic_write`); the input is never opened for writing.
+    (:func:`~tierkit.io.atomic.atomic_write`); the input is never opened for writing.  The writing is
+    reported to :mod:`tierkit.progress` (the CLI shows it on a terminal) unless ``progress`` is False.
     """
     dst = Path(dst)
     for nc in columns:
