@@ -208,3 +208,16 @@ def test_progress_speaks_the_commands_language(tmp_path: Path) -> None:
     code, shown = run_on_terminal([*APPLY, "-o", "zh.xlsx", "--lang", "zh"], tmp_path, TIERKIT_PROGRESS_DELAY="0")
     assert code == 0, shown
     assert trc("zh", "progress", "reading {name}", name="distributor.xlsx") in shown
+
+
+def test_explain_shows_its_phases_on_a_terminal_then_its_answer(tmp_path: Path) -> None:
+    code, shown = run_on_terminal(["explain", str(SAMPLE), "--rules", "abc", "--row", "5", "--as-of", "2024-12-31"],
+                                  tmp_path, TIERKIT_PROGRESS_DELAY="0")
+    assert code == 0, shown
+    assert "reading distributor.xlsx" in shown and "classifying with abc" in shown
+    piped = subprocess.run([*TIERKIT, "explain", str(SAMPLE), "--rules", "abc", "--row", "5", "--as-of",
+                            "2024-12-31"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "TIERKIT_PROGRESS_DELAY": "0"})
+    assert piped.returncode == 0 and piped.stderr == ""
+    answer = piped.stdout.strip().splitlines()
+    assert answer and all(line.strip() in shown for line in answer if line.strip())

@@ -159,7 +159,8 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
         raise TierkitError("give exactly one of --row N or --id VALUE")
     (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=display_path(table),
                               sheet_rows=app.workbook_sheet_rows(Path(table)))
-    full = app.open_table(table, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
+    with phase(mark("progress", "reading {name}"), name=Path(table).name):
+        full = app.open_table(table, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
     raw, left_out = app.customer_rows(full, [rs], id_column=id_column, keep_all=keep_all_rows)
     frame = raw.frame
     if id_value is not None:
@@ -180,8 +181,9 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
             raise TierkitError(f"--row {row} is {where} (data rows {span})",
                                hint="give the row number Excel shows at the left of the sheet")
         index = numbers.index(row)
-    result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
-                      features_from=features_from)  # type: ignore[arg-type]
+    with phase(mark("progress", "classifying with {rules}"), rules=rs.name):
+        result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
+                          features_from=features_from)  # type: ignore[arg-type]
     click.echo(result.explain(index, lang))
 
 
@@ -210,7 +212,9 @@ def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: 
 
     rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(input),
                                  sheet_rows=app.workbook_sheet_rows(Path(input))) if rules else []
-    raw = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=rulesets)
+    with phase(mark("progress", "reading {name}"), name=Path(input).name):
+        raw = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only,
+                             rulesets=rulesets)
     report = app.inspect_table(raw, rulesets, header_given=header_row is not None, as_of=app.parse_as_of(as_of),
                                lang=lang, id_column=id_column, keep_all_rows=keep_all_rows)
     for line in report.lines(lang):
@@ -287,7 +291,9 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
                               workbook=display_path(data) if data else "the workbook")
     report = app.check_static(rs, lang)
     if data:
-        full = app.open_table(data, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
+        with phase(mark("progress", "reading {name}"), name=Path(data).name):
+            full = app.open_table(data, sheet=sheet, header_row=header_row, visible_only=visible_only,
+                                  rulesets=[rs])
         raw, _ = app.customer_rows(full, [rs], id_column=id_column, keep_all=keep_all_rows)
         report = report + app.check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
                                          lang=lang)
