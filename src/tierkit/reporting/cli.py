@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,27 +89,24 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                            notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)])
 
 
-class _PageCounter(logging.Handler):
-    """Counts the pages WeasyPrint lays out (its ``weasyprint.progress`` log says "Step 5 - Creating layout -
-    Page N" for each page it makes)."""
-
-    def __init__(self, step: Step) -> None:
-        super().__init__(logging.INFO)
-        self.step = step
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.msg == "Step 5 - Creating layout - Page %d":
-            self.step.advance()
-
-
 @contextlib.contextmanager
 def _counting_pages(step: Step) -> Iterator[None]:
     """While someone shows progress, count WeasyPrint's pages into ``step``; its log goes nowhere else."""
     if not active():
         yield
         return
+    import logging
+
+    class PageCounter(logging.Handler):
+        """Counts the pages WeasyPrint lays out (its ``weasyprint.progress`` log says "Step 5 - Creating layout
+        - Page N" for each page it makes)."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.msg == "Step 5 - Creating layout - Page %d":
+                step.advance()
+
     logger = logging.getLogger("weasyprint.progress")
-    handler = _PageCounter(step)
+    handler = PageCounter(logging.INFO)
     saved = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
