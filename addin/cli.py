@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import os
-import socket
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -23,6 +20,8 @@ def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
+        import ipaddress  # here, not at the top: ``tierkit --help`` loads this module
+
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
@@ -41,6 +40,8 @@ def _token(token_file: str | None) -> str | None:
 
 
 def _check_port(host: str, port: int) -> None:
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         try:
@@ -78,6 +79,8 @@ def serve(host: str, port: int, cert: str | None, key: str | None, rules_dir: st
     xlwings Server needs XLWINGS_LICENSE_KEY (noncommercial is free for non-commercial use).
     Off loopback (--host 0.0.0.0) a token (TIERKIT_TOKEN or --token-file) and HTTPS are required.
     """
+    import json
+
     import uvicorn
 
     from .guard import loopback_hosts

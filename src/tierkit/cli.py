@@ -5,14 +5,20 @@ Exit codes: 0 ok, 2 user error (one clear line on stderr, no traceback), 1 inter
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
+import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import click
 
 from . import __version__
-from .clikit import force_option, lang_option, rules_options, run_safely, table_options
+from .clikit import force_option, lang_option, quiet_option, rules_options, run_safely, table_options
 from .errors import TierkitError, display_path
+from .i18n import mark
+from .progress import phase
 
 #: commands that live with their adapters, imported only when used (WeasyPrint and xlwings load slowly)
 LAZY_COMMANDS = {
@@ -23,18 +29,18 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A click group whose adapter commands are imported on first use."""
+    """A click group whose adapter commands are imported on first use (click's documented lazy-group
+    pattern).  ``tierkit --help`` lists them without importing WeasyPrint, xlwings or pandas: see
+    :func:`load_command_module`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *(n for n in LAZY_COMMANDS if _lazy_available(n))})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
-            import importlib
-
             module, attr = LAZY_COMMANDS[cmd_name].split(":")
             try:
-                command = getattr(importlib.import_module(module), attr)
+                command = getattr(load_command_module(module), attr)
             except ModuleNotFoundError as err:
                 if err.name and module.startswith(err.name):
                     return None  # that part is not installed
@@ -43,12 +49,36 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-def _lazy_available(name: str) -> bool:
-    import importlib.util
-
-    module = LAZY_COMMANDS[name].split(":")[0]
+def load_command_module(name: str) -> ModuleType:
+    """Import the command module ``name`` (``pkg.cli``) without running its package's ``__init__`` when that
+    package is not imported yet.  The add-in package is the xlwings UDF module (it imports xlwings at once)
+    and the trainer kit's registers its plugins (pandas); a command's options and help need neither.  The
+    package itself is imported, as usual, by the first relative import the command runs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    package = name.rpartition(".")[0]
+    if not package or package in sys.modules:
+        return importlib.import_module(name)
+    package_spec = importlib.util.find_spec(package)  # imports the package's parents, not the package
+    locations = package_spec.submodule_search_locations if package_spec else None
+    spec = importlib.machinery.PathFinder.find_spec(name, list(locations)) if locations else None
+    if spec is None or spec.loader is None:
+        return importlib.import_module(name)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     try:
-        return importlib.util.find_spec(module) is not None
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _lazy_available(name: str) -> bool:
+    """Is the package of a lazy command installed?  (Looked up without importing it.)"""
+    package = LAZY_COMMANDS[name].split(":")[0].rpartition(".")[0]
+    try:
+        return importlib.util.find_spec(package) is not None
     except ModuleNotFoundError:
         return False
 
@@ -75,7 +105,7 @@ def main() -> None:
 @force_option("Overwrite the output file if it exists.")
 @click.option("--engine", type=click.Choice(["compiled", "oracle"]), default="compiled", show_default=True,
               help="compiled (fast) or oracle (row-by-row rule-engine, for checking).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@quiet_option()
 @run_safely
 def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
@@ -91,12 +121,14 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
 
     rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(input),
                                  sheet_rows=app.workbook_sheet_rows(Path(input)))
-    table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=rulesets)
+    with phase(mark("progress", "reading {name}"), name=Path(input).name):
+        table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only,
+                               rulesets=rulesets)
     dst = Path(output) if output else app.default_output(Path(input))
-    result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
-                                engine=engine,
-                                source=app.table_source(table), id_column=id_column, keep_all_rows=keep_all_rows,
-                                features_from=features_from)
+    with phase(mark("progress", "classifying with {rules}"), rules=", ".join(rs.name for rs in rulesets)):
+        result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
+                                    engine=engine, source=app.table_source(table), id_column=id_column,
+                                    keep_all_rows=keep_all_rows, features_from=features_from)
     if not quiet:
         click.echo(result.report())
 
@@ -109,6 +141,7 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
                                        "rule set's role: id field, else the first column).")
 @table_options
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
             row: int | None, id_value: str | None, sheet: str | None, header_row: int | None,
@@ -126,7 +159,8 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
         raise TierkitError("give exactly one of --row N or --id VALUE")
     (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=display_path(table),
                               sheet_rows=app.workbook_sheet_rows(Path(table)))
-    full = app.open_table(table, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
+    with phase(mark("progress", "reading {name}"), name=Path(table).name):
+        full = app.open_table(table, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
     raw, left_out = app.customer_rows(full, [rs], id_column=id_column, keep_all=keep_all_rows)
     frame = raw.frame
     if id_value is not None:
@@ -147,8 +181,9 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
             raise TierkitError(f"--row {row} is {where} (data rows {span})",
                                hint="give the row number Excel shows at the left of the sheet")
         index = numbers.index(row)
-    result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
-                      features_from=features_from)  # type: ignore[arg-type]
+    with phase(mark("progress", "classifying with {rules}"), rules=rs.name):
+        result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
+                          features_from=features_from)  # type: ignore[arg-type]
     click.echo(result.explain(index, lang))
 
 
@@ -160,6 +195,7 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
 @click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31.")
 @table_options
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, sheet: str | None,
             header_row: int | None, id_column: str | None, keep_all_rows: bool, visible_only: bool,
@@ -176,7 +212,9 @@ def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: 
 
     rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(input),
                                  sheet_rows=app.workbook_sheet_rows(Path(input))) if rules else []
-    raw = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=rulesets)
+    with phase(mark("progress", "reading {name}"), name=Path(input).name):
+        raw = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only,
+                             rulesets=rulesets)
     report = app.inspect_table(raw, rulesets, header_given=header_row is not None, as_of=app.parse_as_of(as_of),
                                lang=lang, id_column=id_column, keep_all_rows=keep_all_rows)
     for line in report.lines(lang):
@@ -190,6 +228,7 @@ def rules() -> None:
 
 @rules.command("list")
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def rules_list(lang: str) -> None:
     """List the built-in rule sets.
@@ -209,6 +248,7 @@ def rules_list(lang: str) -> None:
 @rules.command("show")
 @click.argument("name")
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def rules_show(name: str, lang: str) -> None:
     """Print a rule set: its segments, conditions (in plain words) and strategies.
@@ -229,6 +269,7 @@ def rules_show(name: str, lang: str) -> None:
 @click.option("--as-of", help="Date for $today and recency, e.g. 2024-12-31.")
 @click.option("--param", "params", multiple=True, help="Override a rule-set parameter: name=value.")
 @lang_option()
+@quiet_option(expose=False, help="Show no progress display.")
 @run_safely
 def rules_check(file: str, data: str | None, sheet: str | None, header_row: int | None, id_column: str | None,
                 keep_all_rows: bool, visible_only: bool, as_of: str | None, params: tuple[str, ...],
@@ -250,7 +291,9 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
                               workbook=display_path(data) if data else "the workbook")
     report = app.check_static(rs, lang)
     if data:
-        full = app.open_table(data, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
+        with phase(mark("progress", "reading {name}"), name=Path(data).name):
+            full = app.open_table(data, sheet=sheet, header_row=header_row, visible_only=visible_only,
+                                  rulesets=[rs])
         raw, _ = app.customer_rows(full, [rs], id_column=id_column, keep_all=keep_all_rows)
         report = report + app.check_data(rs, raw.frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
                                          lang=lang)

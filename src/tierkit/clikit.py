@@ -21,10 +21,14 @@ import click
 
 from .errors import TierkitError
 from .i18n import languages
+from .progress import reporting
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: English and every language with a message catalogue (tierkit/locale/<lang>)
 LANGS = click.Choice(list(languages()))
+
+#: ``ctx.meta`` key set by ``--quiet`` (read by :func:`run_safely`: no progress display)
+QUIET = "tierkit.quiet"
 
 RULES_HELP = ("Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules table "
               "id|label|when|strategy on a sheet of the input workbook)")
@@ -65,15 +69,42 @@ def _signals_unwind() -> Iterator[None]:
                 signal.signal(sig, handler)
 
 
+@contextlib.contextmanager
+def _progress_display() -> Iterator[None]:
+    """While a command runs on a terminal (stderr a TTY) without ``--quiet``, show the progress of its long
+    phases (:class:`tierkit.terminal.TerminalProgress`: after 2 s, erased when done) in its ``--lang``."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.meta.get(QUIET) or not _is_tty(sys.stderr):
+        yield
+        return
+    from .terminal import TerminalProgress, delay_from_env
+
+    lang = ctx.params.get("lang")
+    display = TerminalProgress(lang if lang in languages() else "en", delay=delay_from_env())
+    try:
+        with reporting(display):
+            yield
+    finally:
+        display.close()
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return False
+
+
 def run_safely(fn: F) -> F:
     """Turn TierkitError into one line + exit 2, anything else into exit 1 (with TIERKIT_DEBUG=1, the
     traceback).  An input too large for memory or too deeply nested is a user mistake too (exit 2);
-    SIGINT, SIGTERM and SIGHUP unwind the command (temporary files removed) and exit with 128 + signum."""
+    SIGINT, SIGTERM and SIGHUP unwind the command (temporary files removed) and exit with 128 + signum.
+    On a terminal, long phases show their progress (see :func:`quiet_option`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with _signals_unwind():
+            with _signals_unwind(), _progress_display():
                 return fn(*args, **kwargs)
         except Signalled as sig:
             sys.exit(128 + sig.signum)
@@ -151,3 +182,15 @@ def lang_option(default: str | None = "en", help: str = "Language of labels, hea
 
 def force_option(help: str = "Overwrite the output if it exists.") -> Any:
     return click.option("--force", is_flag=True, help=help)
+
+
+def quiet_option(help: str = "Show no progress and print nothing but errors.", *, expose: bool = True) -> Any:
+    """``--quiet``/``-q``: no progress display (which shows only on a terminal, for runs over 2 s); with
+    ``expose``, the command receives ``quiet`` to leave out its own messages too."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+        if value:
+            ctx.meta[QUIET] = True
+        return value
+
+    return click.option("--quiet", "-q", is_flag=True, callback=remember, expose_value=expose, help=help)

@@ -6,9 +6,25 @@ from pathlib import Path
 
 import click
 
-from ..clikit import force_option, lang_option, run_safely
+from ..clikit import force_option, lang_option, quiet_option, run_safely
 from ..i18n import tr
-from .answers import METHODS
+
+
+class MethodChoice(click.Choice):
+    """The exercise methods, looked up when the option is shown or checked (the plugins import pandas)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        from .answers import METHODS
+
+        return list(METHODS)
+
+    @choices.setter
+    def choices(self, _value: object) -> None:
+        pass
 
 
 @click.group("exercise")
@@ -22,7 +38,7 @@ def exercise() -> None:
 
 
 @exercise.command("new")
-@click.option("--method", required=True, type=click.Choice(list(METHODS)), help="The classification method taught.")
+@click.option("--method", required=True, type=MethodChoice(), help="The classification method taught.")
 @click.option("--level", type=click.IntRange(1, 3), default=1, show_default=True,
               help="1: helper values given; 2: compute them; 3: also write the cut-offs.")
 @click.option("--students", type=int, default=None, help="Number of students (default 20), named student01 ...")
@@ -33,9 +49,10 @@ def exercise() -> None:
 @click.option("--self-check", is_flag=True, help="Let students check their answers with the Excel add-in.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @force_option("Replace an exercise already in the folder.")
+@quiet_option()
 @run_safely
 def new_command(method: str, level: int, students: int | None, roster: str | None, seed: int | None, lang: str,
-                self_check: bool, out_dir: str, force: bool) -> None:
+                self_check: bool, out_dir: str, force: bool, quiet: bool) -> None:
     """Make one workbook per student (own data, same difficulty), the answer key and the class roster.
 
     \b
@@ -50,7 +67,7 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
         raise TierkitError(tr(lang, "give either {a} or {b}, not both", a="--students", b="--roster"))
     run = new_exercise(method, out_dir, level=level, students=students, roster=roster, seed=seed, lang=lang,
                        self_check=self_check, force=force)
-    for line in run.lines(lang):
+    for line in [] if quiet else run.lines(lang):
         click.echo(line)
 
 
@@ -62,9 +79,10 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
               help="Folder for one feedback PDF per student (in the student's language).")
 @lang_option(default=None, help="Language of the grades workbook (default: the exercise's).")
 @force_option("Overwrite the grades workbook and feedback PDFs if they exist.")
+@quiet_option()
 @run_safely
 def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None,
-                  force: bool) -> None:
+                  force: bool, quiet: bool) -> None:
     """Grade returned workbooks (folders or files) against the answer key.
 
     Renamed files, extra sheets, answers in either language or any case and blanks are fine; files that
@@ -83,5 +101,5 @@ def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str
             raise InputFileError(tr(lang or "en", "not found: {path}", path=item),
                                  hint=tr(lang or "en", "give the folder (or files) of the returned workbooks"))
     run = grade_exercise(list(inputs), key, out, feedback_dir=feedback_dir, lang=lang, force=force)
-    for line in run.lines(lang):
+    for line in [] if quiet else run.lines(lang):
         click.echo(line)

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import SOURCE_LANG, languages, tr, trc
+from ..i18n import SOURCE_LANG, languages, mark, tr, trc
+from ..progress import track
 from .grade import BLANK, Submission, counted
 from .keybook import AnswerKey
 from .model import format_value
@@ -143,4 +144,4 @@ def write_feedback(subs: list[Submission], key: AnswerKey, out_dir: str | Path, 
     for _sub, target in targets:
         check_output(target, force=force, inputs=inputs)
     return [write_pdf(render_feedback(feedback_context(sub, key)), target, force=force, inputs=inputs)
-            for sub, target in targets]
+            for sub, target in track(targets, mark("progress", "writing the feedback PDFs"))]

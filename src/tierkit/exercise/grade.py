@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from ..errors import display_path
 from ..i18n import join, languages, mark, trc
+from ..progress import track
 from .answers import is_blank
 from .keybook import AnswerKey, KeyStudent
 from .model import Column, Threshold, data_fingerprint, row_hash, to_serial
@@ -317,7 +318,7 @@ def grade_files(inputs: list[str | Path], key: AnswerKey, skip: tuple[Path, ...]
     if key.path is not None:
         skip_set.add(key.path.resolve())
     subs = []
-    for f in _files(inputs, skip_set):
+    for f in track(_files(inputs, skip_set), mark("progress", "grading the workbooks")):
         if not f.exists():
             subs.append(Submission(f, NOT_WORKBOOK, _problem(mark("grading problem", "file not found: {path}"),
                                                              path=display_path(f))))

@@ -4,7 +4,6 @@ format (:mod:`tierkit.io.formats`) and the format's kind the writer (:data:`WRIT
 from __future__ import annotations
 
 import contextlib
-import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tierkit.errors import InputFileError, Where, display_path
+from tierkit.i18n import mark
+from tierkit.progress import phase
 
 from .atomic import atomic_write
 from .flat import output_frame, write_csv, write_parquet
@@ -46,7 +47,8 @@ def write_output(table: RawTable, dst: str | Path, columns: Sequence[NewColumn],
     .xlsx/.xlsm from a workbook: a byte-for-byte copy of the input in which only the data
     sheet (new cells), styles and the summary sheet differ.  .csv/.tsv/.txt: UTF-8 with BOM,
     formula injection escaped.  .parquet.  The file is written atomically
-    (:func:`~tierkit.io.atomic.atomic_write`); the input is never opened for writing.
+    (:func:`~tierkit.io.atomic.atomic_write`); the input is never opened for writing.  The writing is
+    reported to :mod:`tierkit.progress` (the CLI shows it on a terminal) unless ``progress`` is False.
     """
     dst = Path(dst)
     for nc in columns:
@@ -58,7 +60,7 @@ def write_output(table: RawTable, dst: str | Path, columns: Sequence[NewColumn],
     writer = WRITERS[fmt.kind]
     job = WriteJob(table, dst, fmt, columns, summary=summary, summary_sheet=summary_sheet,
                    replace_headers=tuple(replace_headers),
-                   progress=sys.stderr.isatty() if progress is None else progress)
+                   progress=progress is not False)
     with atomic_write(dst, force=force, inputs=[table.path]) as fh:
         writer(job, fh)
     return dst
@@ -71,23 +73,26 @@ def write_workbook(job: WriteJob, fh: BinaryIO) -> None:
         _check_macro_suffix(table.path, job.dst)
         from .xlsxpatch import patch_xlsx
 
-        with _progress(job.progress, f"writing {job.dst.name}") as tick:
+        with _progress(job.progress, job.dst.name) as tick:
             patch_xlsx(table, fh, job.columns, summary=job.summary, summary_sheet=job.summary_sheet,
                        replace_headers=job.replace_headers, progress=tick)
     else:
         from .newbook import write_new_xlsx
 
-        write_new_xlsx(table, fh, job.columns, summary=job.summary, summary_sheet=job.summary_sheet,
-                       replace_headers=job.replace_headers)
+        with _progress(job.progress, job.dst.name):
+            write_new_xlsx(table, fh, job.columns, summary=job.summary, summary_sheet=job.summary_sheet,
+                           replace_headers=job.replace_headers)
 
 
 def write_text(job: WriteJob, fh: BinaryIO) -> None:
     """.csv/.tsv/.txt: the format's delimiter, a comma where it has none."""
-    write_csv(output_frame(job.table, job.columns, job.replace_headers), fh, sep=job.fmt.delimiter or ",")
+    with _progress(job.progress, job.dst.name):
+        write_csv(output_frame(job.table, job.columns, job.replace_headers), fh, sep=job.fmt.delimiter or ",")
 
 
 def write_table_parquet(job: WriteJob, fh: BinaryIO) -> None:
-    write_parquet(output_frame(job.table, job.columns, job.replace_headers), fh)
+    with _progress(job.progress, job.dst.name):
+        write_parquet(output_frame(job.table, job.columns, job.replace_headers), fh)
 
 
 WRITERS: dict[str, Writer] = {"xlsx": write_workbook, "csv": write_text, "parquet": write_table_parquet}
@@ -108,18 +113,11 @@ def _check_macro_suffix(src: Path, dst: Path) -> None:
 
 
 @contextlib.contextmanager
-def _progress(show: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+def _progress(show: bool, name: str) -> Iterator[Callable[[int, int], None] | None]:
+    """Report writing ``name`` to whoever listens (:mod:`tierkit.progress`: the CLI on a terminal); the tick
+    (bytes done, bytes in all) moves its bar."""
     if not show:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=1)
-
-        def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=max(total, 1))
-
-        yield tick
+    with phase(mark("progress", "writing {name}"), name=name) as step:
+        yield step.update

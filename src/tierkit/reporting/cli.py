@@ -6,14 +6,18 @@ matplotlib and Jinja2 load only when the command runs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..clikit import force_option, lang_option, rules_options, run_safely, table_options
+from ..clikit import force_option, lang_option, quiet_option, rules_options, run_safely, table_options
 from ..errors import display_path
+from ..i18n import mark
+from ..progress import Step, active, phase
 
 
 @click.command("brief")
@@ -31,11 +35,12 @@ from ..errors import display_path
               help="Folder with restyled copies of reports/templates/*.html.j2 (and css/); "
                    "missing files fall back to the built-in ones.")
 @force_option("Overwrite existing PDFs.")
+@quiet_option()
 @run_safely
 def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
           visible_only: bool, output: str | None, lang: str, split_dir: str | None, top: int,
-          templates_dir: str | None, force: bool) -> None:
+          templates_dir: str | None, force: bool, quiet: bool) -> None:
     """Print one brief per tier for the sales meeting: a cover with totals, tier sizes and the Pareto
     curve, then per tier its definition in plain words, key figures, how it differs from the rest, the
     top accounts, the strategies from the rule file and a checklist for this month.
@@ -54,7 +59,7 @@ def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, fe
                         templates_dir=templates_dir, sheet=sheet, header_row=header_row, force=force,
                         params=app.parse_params(params), id_column=id_column, keep_all_rows=keep_all_rows,
                         features_from=features_from, visible_only=visible_only)
-    for path in files:
+    for path in [] if quiet else files:
         click.echo(f"wrote {display_path(path)}")
 
 
@@ -71,14 +76,47 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
     path = Path(input)
     (rs,) = app.resolve_rules([rules], params=params, workbook=display_path(path),
                               sheet_rows=app.workbook_sheet_rows(path))
-    raw = app.open_table(path, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
+    with phase(mark("progress", "reading {name}"), name=path.name):
+        raw = app.open_table(path, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
     stamp = app.parse_as_of(as_of)
-    result, source_name, data, notes = classify_table(raw, rs, as_of=stamp, id_column=id_column,
-                                                      keep_all_rows=keep_all_rows, features_from=features_from)
+    with phase(mark("progress", "classifying with {rules}"), rules=rs.name):
+        result, source_name, data, notes = classify_table(raw, rs, as_of=stamp, id_column=id_column,
+                                                          keep_all_rows=keep_all_rows, features_from=features_from)
     out = Path(output) if output else app.default_output(path, "briefs", fmt="pdf")
-    return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
-                       as_of=stamp, source_name=source_name, force=force, data=data, inputs=[path],
-                       notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)])
+    with phase(mark("progress", "laying out the pages")) as pages, _counting_pages(pages):
+        return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
+                           as_of=stamp, source_name=source_name, force=force, data=data, inputs=[path],
+                           notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)])
+
+
+@contextlib.contextmanager
+def _counting_pages(step: Step) -> Iterator[None]:
+    """While someone shows progress, count WeasyPrint's pages into ``step``; its log goes nowhere else."""
+    if not active():
+        yield
+        return
+    import logging
+
+    class PageCounter(logging.Handler):
+        """Counts the pages WeasyPrint lays out (its ``weasyprint.progress`` log says "Step 5 - Creating layout
+        - Page N" for each page it makes)."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.msg == "Step 5 - Creating layout - Page %d":
+                step.advance()
+
+    logger = logging.getLogger("weasyprint.progress")
+    handler = PageCounter(logging.INFO)
+    saved = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
 
 
 def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None, id_column: str | None = None,
