@@ -132,7 +132,9 @@ def fold_wide(node: yaml.ScalarNode, value: str) -> str:
         if not ln:
             blanks += 1
             continue
-        if prev is not None:
+        if prev is None:
+            sep = wide_sep = "\n" * blanks  # leading empty lines stay line breaks
+        else:
             if blanks:
                 sep = wide_sep = "\n" * blanks
             elif prev[:1] in (" ", "\t") or ln[:1] in (" ", "\t"):
@@ -140,8 +142,8 @@ def fold_wide(node: yaml.ScalarNode, value: str) -> str:
             else:
                 sep = " "
                 wide_sep = "" if _no_space(prev[-1], ln[0]) else " "
-            plain.append(sep)
-            joined.append(wide_sep)
+        plain.append(sep)
+        joined.append(wide_sep)
         plain.append(ln)
         joined.append(ln)
         prev, blanks = ln, 0
