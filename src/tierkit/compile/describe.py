@@ -100,9 +100,10 @@ def alternatives(items: list[str], lang: str = "en") -> str:
 def param_value(value: Any, lang: str = "en") -> str:
     """A parameter as conditions and descriptions show it: a fraction strictly between -1 and 1 is a share,
     shown as a percentage (``0.8`` -> ``80%``); anything else as rules show numbers."""
-    if isinstance(value, float | int | decimal.Decimal) and not isinstance(value, bool) and value == value \
-            and 0 < abs(value) < 1:
-        return f"{fmt_number(float(value) * 100)}%"
+    if isinstance(value, float | int | decimal.Decimal) and not isinstance(value, bool):
+        number = float(value)
+        if 0 < abs(number) < 1:
+            return f"{fmt_number(number * 100)}%"
     return fmt_value(value, lang)
 
 
