@@ -168,3 +168,16 @@ def test_shares_show_as_percentages() -> None:
     assert "前序累计占比 < 80%" in show_ruleset(rs, "zh")
     assert "share ranked above < 80%" in show_ruleset(rs, "en")
     assert "share ranked above < 70%" in show_ruleset(rs.with_params({"a_cutoff": 0.7}), "en")
+
+
+def test_descriptions_show_parameter_values() -> None:
+    from tierkit.check.show import fill_params
+
+    params = {"churn_days": 365.0, "a_cutoff": 0.8, "days": 3.0}
+    assert fill_params("超过 churn_days 天未购买", params, "zh") == "超过 365 天未购买"
+    assert fill_params("达到 a_cutoff（默认80%）销售额", params, "zh") == "达到 80%销售额"
+    text = "within days days (--param churn_days=180)"
+    assert fill_params(text, params) == text
+    assert fill_params("my_churn_days and churn_days_x", params) == "my_churn_days and churn_days_x"
+    rs = tierkit.load_ruleset("lifecycle").with_params({"churn_days": 180})
+    assert "超过 180 天未购买" in show_ruleset(rs, "zh")

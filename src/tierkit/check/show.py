@@ -72,12 +72,14 @@ def policy_words(policy: str, lang: str = "en") -> str:
 
 
 def fill_params(text: str, params: Mapping[str, float], lang: str = "en") -> str:
-    """``text`` with each parameter name shown as its value (``超过 churn_days 天`` -> ``超过 365 天``); a short
+    """``text`` with each parameter name that holds an underscore shown as its value (``超过 churn_days 天`` ->
+    ``超过 365 天``; a one-word name such as ``days`` may be a plain word of the text and stays); a short
     bracketed gloss right after the name (``a_cutoff（默认80%）``) goes with it; ``name=value`` (an example
     of ``--param``) stays as it is."""
-    if not params or not text:
+    wordy = sorted((n for n in params if "_" in n), key=len, reverse=True)  # ``days`` may be a plain word
+    if not wordy or not text:
         return text
-    names = "|".join(re.escape(n) for n in sorted(params, key=len, reverse=True))
+    names = "|".join(re.escape(n) for n in wordy)
     pattern = re.compile(rf"(?<![A-Za-z0-9_])({names})(?![A-Za-z0-9_=]){_GLOSS}")
     return pattern.sub(lambda m: param_value(params[m.group(1)], lang), text)
 
