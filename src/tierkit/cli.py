@@ -249,17 +249,19 @@ def rules_list(lang: str) -> None:
 @click.argument("name")
 @lang_option()
 @quiet_option(expose=False, help="Show no progress display.")
+@click.option("--source", is_flag=True, help="Also print field names and each condition as the rule file writes it.")
 @run_safely
-def rules_show(name: str, lang: str) -> None:
+def rules_show(name: str, lang: str, source: bool) -> None:
     """Print a rule set: its segments, conditions (in plain words) and strategies.
 
     \b
     Example:
       tierkit rules show rfm --lang zh
+      tierkit rules show abc --source
     """
     from . import app
 
-    click.echo(app.show_ruleset(app.load_named(name), lang))
+    click.echo(app.show_ruleset(app.load_named(name), lang, source=source))
 
 
 @rules.command("check")

@@ -90,8 +90,9 @@ def test_rules_show_keeps_the_parentheses() -> None:
     rs = parse_ruleset("name: sleep\nfields: {last_order: {type: date}}\nparams: {sleep_days: 90}\n"
                        "segments:\n  - id: sleeping\n    when: ($today - last_order).days > sleep_days\n"
                        "  - id: other\n    default: true\n", name="sleep")
-    assert "(today - last_order).days > sleep_days" in show_ruleset(rs, "en")
-    assert "(今天 - last_order).days > sleep_days" in show_ruleset(rs, "zh")
+    assert "(today - last_order).days > 90" in show_ruleset(rs, "en")
+    assert "(今天 - last_order).days > 90" in show_ruleset(rs, "zh")
+    assert "($today - last_order).days > sleep_days" in show_ruleset(rs, "en", source=True)
     tree = parse("(x - y) * 2 >= -(z + 1)")
     assert plain_words(tree) == "(x - y) * 2 ≥ -(z + 1)"
 

@@ -102,7 +102,7 @@ def test_chinese_reasons_explain_and_summary_hold_no_english(name: str) -> None:
 def test_chinese_rules_show_and_check_reports_hold_no_english(name: str) -> None:
     rs = tierkit.load_ruleset(name)
     frame, source = customers()
-    allowed = ruleset_words(rs) | table_words(frame) | {"data"}  # the option --data
+    allowed = ruleset_words(rs) | table_words(frame) | {"data", "param"}  # the options --data and --param
     found = gaps_and_overlaps(rs, frame, as_of=AS_OF, source=source)
     for text in [show_ruleset(rs, "zh"), check_static(rs, "zh").render(),
                  check_data(rs, frame, as_of=AS_OF, source=source, lang="zh").render(), *found.problems("zh"),
@@ -184,11 +184,12 @@ def test_condition_words_in_both_languages() -> None:
                        "  - id: a\n    when: not (x > 1) or (t == null and t in ['a', 'b'] and t =~ 'z.*' and "
                        "d < $today and (x ?? 0) >= 1)\n  - id: b\n    when: t != null\n  - id: c\n    default: true\n",
                        name="w")
-    assert show_ruleset(rs, "en").splitlines()[5] == (
-        "        not (x > 1) or (t is blank and t is a or b and t matches z.* and d < today and x (if blank 0) ≥ 1)")
-    assert show_ruleset(rs, "zh").splitlines()[5] == (
-        "        非 (x > 1)或(t 为 空白且t 为 a或b且t 匹配 z.*且d < 今天且x (若为空 0) ≥ 1)")
-    assert show_ruleset(rs, "zh").splitlines()[9] == "        t ≠ 空白"
+    assert show_ruleset(rs, "en").splitlines()[4] == (
+        "  when: not (x > 1) or (t is blank and t is a or b and t matches z.* and d < today and x (if blank 0) ≥ 1)")
+    assert show_ruleset(rs, "zh").splitlines()[4] == (
+        "  条件：非 (x > 1) 或 (t 为空 且 t 为 a、b 之一 且 t 匹配 z.* 且 d < 今天 且 x (若为空 0) ≥ 1)")
+    assert show_ruleset(rs, "zh").splitlines()[7] == "  条件：t 已填写"
+    assert show_ruleset(rs, "en").splitlines()[7] == "  when: t is filled in"
     res = tierkit.classify(rs, pd.DataFrame({"x": [0.5, 2.0], "t": ["q", None], "d": [None, None]}), as_of=AS_OF)
     assert res.reasons("zh")[0] == "非 (x > 1) (x 0.5)"
     assert fmt_value(dt.timedelta(days=3), "zh") == "3天" and fmt_value(dt.timedelta(days=3)) == "3 days"

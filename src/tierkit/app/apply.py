@@ -18,6 +18,7 @@ from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
 from .columns import tier_columns, tier_headers
 from .inputs import SheetRows, resolve_rules, workbook_sheet_rows
+from .labels import qualified_labels, relabel
 from .rows import RowReport, clean_rows, spread_rows
 
 
@@ -121,9 +122,10 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     def per_row(values: Sequence[Any]) -> Sequence[Any]:  # a left-out row's tier cells stay empty
         return values if full is table else spread_rows(values, table, full)
 
-    for rs, res in zip(rulesets, results, strict=True):
+    shown = qualified_labels(rulesets, lang)  # a label two rule sets share names its rule set
+    for rs, res, mapping in zip(rulesets, results, shown, strict=True):
         heads = tier_columns(rs, lang, several)
-        columns.append(NewColumn(heads.label, per_row(res.labels(lang)), per_row(res.colors())))
+        columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)), per_row(res.colors())))
         columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
         columns.append(NewColumn(heads.reason, per_row(res.reasons(lang)), None))
     summary = summary_tables(results, lang)
@@ -215,7 +217,8 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
     from ..io import SummaryTable
 
     tables = []
-    for res in results:
+    shown = qualified_labels([res.ruleset for res in results], lang)
+    for res, mapping in zip(results, shown, strict=True):
         rs = res.ruleset
         df = res.summary(lang)
         header = [tr(lang, "Tier ID"), tr(lang, "Tier"), tr(lang, "Customers"), tr(lang, "Share")]
@@ -225,7 +228,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
             header += [tr(lang, "{measure} total", measure=measure), tr(lang, "{measure} share", measure=measure)]
         rows = []
         for rec in df.to_dict("records"):
-            row = [rec["id"], rec["label"], int(rec["count"]), round(float(rec["share"]), 4)]
+            row = [rec["id"], mapping.get(rec["label"], rec["label"]), int(rec["count"]), round(float(rec["share"]), 4)]
             if has_measure:
                 row += [round(float(rec["measure_sum"]), 2), round(float(rec["measure_share"]), 4)]
             rows.append(row)
@@ -255,11 +258,13 @@ def crosstab_table(a: Classification, b: Classification, lang: str) -> tuple[Any
     segs_a, segs_b = a.ruleset.segments, b.ruleset.segments
     counts = np.zeros((len(segs_a) + 1, len(segs_b) + 1), dtype=np.int64)
     np.add.at(counts, (a.tier_index, b.tier_index), 1)
-    header = [f"{a.ruleset.name} \\ {b.ruleset.name}"] + [s.label.get(lang) for s in segs_b]
+    names_a, names_b = qualified_labels([a.ruleset, b.ruleset], lang)
+    header = [f"{a.ruleset.name} \\ {b.ruleset.name}"] + [names_b.get(s.label.get(lang), s.label.get(lang))
+                                                          for s in segs_b]
     rows = []
     flagged = 0
     for i, sa in enumerate(segs_a):
-        row: list[Any] = [sa.label.get(lang)]
+        row: list[Any] = [names_a.get(sa.label.get(lang), sa.label.get(lang))]
         for j, sb in enumerate(segs_b):
             c = int(counts[i, j])
             if c and _conflict(sa, sb):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from rule_engine import ast
 
 from ..i18n import mark, tr, trc
-from ..numfmt import fmt_value
+from ..numfmt import fmt_number, fmt_value
 from .context import iter_symbols
 from .render import SYMBOLS, needs_parens, to_source
 
@@ -48,8 +49,7 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
     if isinstance(node, ast.LiteralExpressionBase) and not isinstance(node, ast.ArrayExpression):
         return fmt_value(node.value, lang)
     if isinstance(node, ast.ArrayExpression):
-        return trc(lang, "condition: between alternatives", " or ").join(plain_words(v, lang, namer)
-                                                                        for v in node.value)
+        return alternatives([plain_words(v, lang, namer) for v in node.value], lang)
     if isinstance(node, ast.ContainsExpression):
         member, container = plain_words(node.member, lang, namer), plain_words(node.container, lang, namer)
         if isinstance(node.container, ast.ArrayExpression):
@@ -61,7 +61,12 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
 
     if isinstance(node, ast.UnaryExpression):
         if node.type == "not":
-            return trc(lang, "condition", "not ({inner})", inner=plain_words(node.right, lang, namer))
+            inner = node.right
+            if isinstance(inner, ast.ContainsExpression) and isinstance(inner.container, ast.ArrayExpression):
+                return trc(lang, "condition", "{member} is not {options}",
+                           member=plain_words(inner.member, lang, namer),
+                           options=plain_words(inner.container, lang, namer))
+            return trc(lang, "condition", "not ({inner})", inner=plain_words(inner, lang, namer))
         return f"-{sub(node.right, 'operand')}"
     if isinstance(node, ast.ComparisonExpression):
         left, right = sub(node.left, "left"), sub(node.right, "right")
@@ -72,7 +77,7 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
         if isinstance(node.right, ast.NullExpression):
             if node.type == "eq":
                 return trc(lang, "condition", "{left} is blank", left=left)
-            return trc(lang, "condition", "{left} ≠ blank", left=left)
+            return trc(lang, "condition", "{left} is filled in", left=left)
         return f"{left} {PRETTY.get(node.type, node.type)} {right}"
     if isinstance(node, ast.CoalesceExpression):
         return trc(lang, "condition", "{value} (if blank {fallback})", value=plain_words(node.left, lang, namer),
@@ -82,6 +87,24 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
     if hasattr(node, "left") and hasattr(node, "type"):
         return f"{sub(node.left, 'left')} {SYMBOLS.get(node.type, node.type)} {sub(node.right, 'right')}"
     return to_source(node)
+
+
+def alternatives(items: list[str], lang: str = "en") -> str:
+    """``a``, ``a or b``, ``a, b or c`` (``a、b 或 c``): the values a condition allows."""
+    if len(items) < 2:
+        return "".join(items)
+    head = trc(lang, "list separator", ", ").join(items[:-1])
+    return trc(lang, "condition: between alternatives", "{items} or {last}", items=head, last=items[-1])
+
+
+def param_value(value: Any, lang: str = "en") -> str:
+    """A parameter as conditions and descriptions show it: a fraction strictly between -1 and 1 is a share,
+    shown as a percentage (``0.8`` -> ``80%``); anything else as rules show numbers."""
+    if isinstance(value, float | int | decimal.Decimal) and not isinstance(value, bool):
+        number = float(value)
+        if 0 < abs(number) < 1:
+            return f"{fmt_number(number * 100)}%"
+    return fmt_value(value, lang)
 
 
 def _bracketed(node: Any) -> bool:
@@ -164,6 +187,8 @@ def _escape(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def describe_when(node: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
-    labels = labels or {}
-    return plain_words(node, lang, lambda s: labels.get(s, s))
+def describe_when(node: Any, lang: str, labels: Mapping[str, str] | None = None,
+                  params: Mapping[str, float] | None = None) -> str:
+    """A condition in plain words: fields by their ``labels``, parameters by their values (``< 80%``)."""
+    labels, params = labels or {}, params or {}
+    return plain_words(node, lang, lambda s: param_value(params[s], lang) if s in params else labels.get(s, s))

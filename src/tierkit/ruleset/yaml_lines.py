@@ -6,6 +6,7 @@ gave the value: the schema reads both kinds of document alike and names the plac
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import yaml
@@ -89,6 +90,70 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    return fold_wide(node, value) if node.style == ">" else value
+
+
+def _wide(ch: str) -> bool:
+    """A character of a script written without spaces between words (CJK ideographs, kana, hangul, fullwidth
+    punctuation such as ``，`` ``（``)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _no_space(before: str, after: str) -> bool:
+    """No space between two wide characters, nor next to wide punctuation (``头部客户；B类``)."""
+    wide_before, wide_after = _wide(before), _wide(after)
+    return (wide_before and wide_after) or (wide_before and unicodedata.category(before).startswith("P")) \
+        or (wide_after and unicodedata.category(after).startswith("P"))
+
+
+def fold_wide(node: yaml.ScalarNode, value: str) -> str:
+    """A folded (``>``) scalar whose lines are joined without a space where both sides are wide characters.
+
+    YAML folds a line break into a space, which splits a Chinese sentence wrapped over two lines
+    (``头部客户； B类``).  The lines are read from the source again and joined as YAML joins them, except that
+    no space goes between two wide characters nor next to wide punctuation; should that rebuild not match
+    what YAML read (an unusual layout), the text stays as YAML read it.
+    """
+    buffer = getattr(node.start_mark, "buffer", None)
+    if not isinstance(buffer, str):
+        return value
+    lines = [ln.rstrip("\r") for ln in buffer[node.start_mark.index:node.end_mark.index].split("\n")[1:]]
+    indent = min((len(ln) - len(ln.lstrip(" ")) for ln in lines if ln.strip()), default=0)
+    lines = [ln[indent:] if ln.strip() else "" for ln in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    plain: list[str] = []
+    joined: list[str] = []
+    blanks = 0
+    prev: str | None = None
+    for ln in lines:
+        if not ln:
+            blanks += 1
+            continue
+        if prev is None:
+            sep = wide_sep = "\n" * blanks  # leading empty lines stay line breaks
+        else:
+            if blanks:
+                sep = wide_sep = "\n" * blanks
+            elif prev[:1] in (" ", "\t") or ln[:1] in (" ", "\t"):
+                sep = wide_sep = "\n"
+            else:
+                sep = " "
+                wide_sep = "" if _no_space(prev[-1], ln[0]) else " "
+        plain.append(sep)
+        joined.append(wide_sep)
+        plain.append(ln)
+        joined.append(ln)
+        prev, blanks = ln, 0
+    body = value.rstrip("\n")
+    if "".join(plain) != body:
+        return value
+    return "".join(joined) + value[len(body):]
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, _construct_str)  # type: ignore[arg-type]
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
 
