@@ -289,6 +289,9 @@ def create_app(*, base_url: str | None = None, rules_dir: Path | None = None, to
         if script_name not in module.SCRIPTS:
             raise HTTPException(404, f"no tierkit script named {script_name!r}")
         payload = data.get("book", data)
+        info = payload.get("book") if isinstance(payload, dict) else None
+        if isinstance(info, dict) and not (isinstance(info.get("selection"), str) and info["selection"].strip()):
+            info["selection"] = None  # nothing suitable selected: the scripts that need a cell say so in one line
         args = data.get("args") or []
         if not isinstance(args, list) or len(args) > 2:
             raise HTTPException(400, "args must be a list: [rule_set, lang]")

@@ -376,17 +376,41 @@ def test_the_access_log_never_records_brief_names_or_alert_texts(tmp_path: Path)
         assert secret not in text, text
 
 
-def test_the_redaction_applies_to_any_access_log_handler(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_redaction_applies_to_any_access_log_handler() -> None:
     from tierkit_addin.guard import ACCESS_LOGGER, redact_access_log
 
     redact_access_log()
     redact_access_log()  # once only
     logger = logging.getLogger(ACCESS_LOGGER)
     assert len([f for f in logger.filters if type(f).__name__ == "RedactAccessLog"]) == 1
-    with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
-        logger.propagate, was = True, logger.propagate
-        try:
-            logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/briefs/k3y.pdf?x=1", "1.1", 200)
-        finally:
-            logger.propagate = was
-    assert caplog.messages == ['127.0.0.1:5 - "GET /briefs/<redacted>?<redacted> HTTP/1.1" 200']
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler, level = Keep(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/briefs/k3y.pdf?x=1", "1.1", 200)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert seen == ['127.0.0.1:5 - "GET /briefs/<redacted>?<redacted> HTTP/1.1" 200']
+
+
+# ------------------------------------------------------------------ the Office.js client's null selection
+
+
+@pytest.mark.parametrize("selection", [None, "", "   ", 7, ["A1"]])
+def test_a_null_selection_gets_one_clear_line_where_a_cell_is_needed(client: TestClient, selection: Any) -> None:
+    book = book_json({"Customers": ROWS})
+    book["book"]["selection"] = selection
+    out = client.post("/xlwings/custom-scripts-call/explain_selection", json={"book": book, "args": ["mini", "en"]})
+    assert out.status_code == 200, out.text
+    actions = out.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][0] == "no cell is selected; select a cell in the customer's row first"
+    applied = client.post("/xlwings/custom-scripts-call/apply_rules", json={"book": book, "args": ["mini", "en"]})
+    assert applied.status_code == 200 and applied.json()["tierkit"]["rows"] == 2  # no selection needed here
