@@ -170,7 +170,7 @@
   const MAX_COLUMNS = 16384;
   const MAX_TEXT = 32767; // Excel's limit per cell: a longer text would fail halfway through the writes
   const BUTTONS = ["ok", "ok_cancel", "yes_no", "yes_no_cancel"];
-  const COLOR = /^#[0-9A-Fa-f]{6}$/;
+  const COLOR = /^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$/; // as rule files allow: #RRGGBB or #RGB
 
   const isIndex = (v) => Number.isInteger(v) && v >= 0;
   const isCount = (v) => Number.isInteger(v) && v >= 1;

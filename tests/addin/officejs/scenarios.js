@@ -93,6 +93,7 @@
     out.good = await apply([
       good,
       box({ func: "setRangeColors", args: [[["#1b5e20", "keep"]]] }),
+      box({ func: "setRangeColor", args: ["#abc"] }),
       { func: "addSheet", args: [1, "Tier summary"] },
       box({ func: "setValues", sheet_position: 1, start_row: 0, start_column: 0, values: [["a", 1]] }),
       box({ func: "setRangeColor", sheet_position: 1, start_row: 0, start_column: 0, args: ["#c62828"] }),
