@@ -2,7 +2,8 @@
 
 A pure ASGI middleware, so that a body over the limit is refused from its Content-Length before any of it
 is read, and counted while it streams in when the header is missing or lies.  Request bodies are never
-logged.
+logged, and neither are the secrets some URLs carry (:func:`redact_access_log`): a brief's random name is
+its only key, and an alert page's query holds the alert's text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+#: the logger of uvicorn's access lines (``client - "GET /path?query HTTP/1.1" 200``)
+ACCESS_LOGGER = "uvicorn.access"
+#: what a redacted part of a logged URL shows instead
+REDACTED = "<redacted>"
+
 #: the requests that run tierkit or list the server's rule sets; everything else Office fetches itself
 API_PREFIXES = ("/xlwings/custom-functions-call", "/xlwings/custom-scripts-call", "/api/")
 
@@ -32,6 +38,36 @@ API_PREFIXES = ("/xlwings/custom-functions-call", "/xlwings/custom-scripts-call"
 def loopback_hosts(port: int) -> frozenset[str]:
     """The Host headers a loopback server answers (DNS rebinding sends the attacker's name instead)."""
     return frozenset(f"{h}:{port}" for h in ("localhost", "127.0.0.1", "[::1]"))
+
+
+def redact_path(path: str) -> str:
+    """A request path as the log may show it: the query string and a brief's name (its only key) left out.
+
+    >>> redact_path("/briefs/0123abcd.pdf"), redact_path("/xlwings/alert?prompt=row+6&title=x")
+    ('/briefs/<redacted>', '/xlwings/alert?<redacted>')
+    """
+    path, query, _ = path.partition("?")
+    if path.startswith("/briefs/"):
+        path = "/briefs/" + REDACTED
+    return path + ("?" + REDACTED if query else "")
+
+
+class RedactAccessLog(logging.Filter):
+    """Rewrites uvicorn's access-log records through :func:`redact_path` before any handler formats them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], redact_path(args[2]), args[3], args[4])
+        return True
+
+
+def redact_access_log() -> None:
+    """Install :class:`RedactAccessLog` on uvicorn's access logger (once).  A logger filter survives uvicorn's
+    own ``dictConfig`` and applies to every handler, whatever log config the server was started with."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, RedactAccessLog) for f in logger.filters):
+        logger.addFilter(RedactAccessLog())
 
 
 class BodyTooLarge(HTTPException):

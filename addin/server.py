@@ -44,7 +44,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .core import ServerPolicy, error_id, serving
-from .guard import Guard, GuardConfig
+from .guard import Guard, GuardConfig, redact_access_log, redact_path
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -208,6 +208,7 @@ def create_app(*, base_url: str | None = None, rules_dir: Path | None = None, to
     app = FastAPI(title="tierkit add-in", version=tierkit.__version__, docs_url=None, redoc_url=None)
     # no CORSMiddleware: the add-in is served from this origin, and the Guard refuses any other
     app.add_middleware(Guard, config=GuardConfig(token=token, max_body=max_body, hosts=hosts))
+    redact_access_log()  # brief names and alert texts in URLs never reach the access log
     policy = ServerPolicy(briefs_dir=private_folder(), rules_dir=rules_dir.resolve() if rules_dir else None,
                           max_cells=max_cells)
     pool = Pool(workers, queue)
@@ -288,6 +289,9 @@ def create_app(*, base_url: str | None = None, rules_dir: Path | None = None, to
         if script_name not in module.SCRIPTS:
             raise HTTPException(404, f"no tierkit script named {script_name!r}")
         payload = data.get("book", data)
+        info = payload.get("book") if isinstance(payload, dict) else None
+        if isinstance(info, dict) and not (isinstance(info.get("selection"), str) and info["selection"].strip()):
+            info["selection"] = None  # nothing suitable selected: the scripts that need a cell say so in one line
         args = data.get("args") or []
         if not isinstance(args, list) or len(args) > 2:
             raise HTTPException(400, "args must be a list: [rule_set, lang]")
@@ -338,7 +342,7 @@ def create_app(*, base_url: str | None = None, rules_dir: Path | None = None, to
     @app.exception_handler(Exception)
     async def unexpected(request: Request, err: Exception) -> JSONResponse:
         ref = error_id()
-        log.error("tierkit add-in [%s]: %s", ref, request.url.path, exc_info=err)
+        log.error("tierkit add-in [%s]: %s", ref, redact_path(request.url.path), exc_info=err)
         return JSONResponse({"detail": f"unexpected error (server log id {ref})"}, status_code=500)
 
     @app.exception_handler(RequestValidationError)

@@ -373,8 +373,8 @@ def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
     run = prepare(book, rule_set, lang)
     st = run.table
     selection = book.selection if hasattr(book, "selection") else book.app.selection
-    if selection is None:
-        raise TierkitError("select a cell in the customer's row first")
+    if selection is None or selection.address is None:  # Office.js sends null for a shape, chart or several areas
+        raise TierkitError("no cell is selected", hint="select a cell in the customer's row first")
     if selection.sheet.name != st.sheet.name:
         raise TierkitError(f"select a cell in the table on sheet '{st.sheet.name}'")
     row = selection.row

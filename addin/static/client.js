@@ -1,7 +1,10 @@
 /* tierkit's Office.js client for the buttons: sends the workbook to the tierkit server as an xlwings
  * book payload (the format xlwings.Book(json=...) reads) and applies the actions xlwings sends back
- * (setValues, setRangeColor(s), addSheet, sheetClear, setAutofit, activateSheet, alert).
- * Only what tierkit's scripts use is implemented. */
+ * (setValues, setRangeColor(s), addSheet, sheetClear(Contents), setAutofit, activateSheet, alert).
+ * Only what tierkit's scripts use is implemented.  When nothing suitable is selected (a shape or chart,
+ * several areas) the selection is sent as null, as xlwings' own client does.  The actions a response
+ * carries are all checked (known kind, argument shapes) before any is applied: one unknown or malformed
+ * action changes nothing in the workbook. */
 "use strict";
 
 (function (global) {
@@ -13,6 +16,21 @@
     return (i >= 0 ? address.slice(i + 1) : address).replace(/\$/g, "");
   }
 
+  /** The selected cells' address without the sheet ("B6", "A2:C9"), or null when nothing suitable is
+   * selected: Excel refuses getSelectedRange for a shape, a chart or several areas. */
+  async function selectedAddress(context) {
+    let range;
+    try {
+      range = context.workbook.getSelectedRange();
+      range.load("address");
+      await context.sync();
+    } catch (e) {
+      return null;
+    }
+    const address = typeof range.address === "string" ? stripSheet(range.address) : "";
+    return address || null;
+  }
+
   async function readBook(context) {
     const workbook = context.workbook;
     workbook.load("name");
@@ -20,9 +38,8 @@
     sheets.load("items/name");
     const active = sheets.getActiveWorksheet();
     active.load("name");
-    const selection = workbook.getSelectedRange();
-    selection.load("address");
     await context.sync();
+    const selection = await selectedAddress(context);
     const used = sheets.items.map((ws) =>
       OWN_SHEETS.includes(ws.name.toLowerCase()) ? null : ws.getUsedRangeOrNullObject(true)
     );
@@ -42,7 +59,7 @@
       book: {
         name: workbook.name,
         active_sheet_index: sheets.items.findIndex((ws) => ws.name === active.name),
-        selection: stripSheet(selection.address),
+        selection: selection,
       },
       names: [],
       sheets: sheets.items.map((ws, k) => ({
@@ -148,16 +165,70 @@
     });
   }
 
+  // ------------------------------------------------------------------ checking actions before applying any
+  const MAX_ROWS = 1048576;
+  const MAX_COLUMNS = 16384;
+  const MAX_TEXT = 32767; // Excel's limit per cell: a longer text would fail halfway through the writes
+  const BUTTONS = ["ok", "ok_cancel", "yes_no", "yes_no_cancel"];
+  const COLOR = /^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$/; // as rule files allow: #RRGGBB or #RGB
+
+  const isIndex = (v) => Number.isInteger(v) && v >= 0;
+  const isCount = (v) => Number.isInteger(v) && v >= 1;
+  const isText = (v, max) => typeof v === "string" && v.length <= max;
+  const isCell = (v) =>
+    v === null || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)) || isText(v, MAX_TEXT);
+  const isColor = (v) => v === null || v === "" || (typeof v === "string" && COLOR.test(v));
+  const isMatrix = (m, rows, cols, cell) =>
+    Array.isArray(m) && m.length === rows && m.every((r) => Array.isArray(r) && r.length === cols && r.every(cell));
+  const isSheetName = (v) => typeof v === "string" && v.length >= 1 && v.length <= 31 && !/[\[\]:*?\/\\]/.test(v);
+  const hasArgs = (a, n) => Array.isArray(a.args) && a.args.length >= n;
+  const onSheet = (a, sheets) => isIndex(a.sheet_position) && a.sheet_position < sheets;
+  const isRange = (a, sheets) =>
+    onSheet(a, sheets) &&
+    isIndex(a.start_row) && isIndex(a.start_column) && isCount(a.row_count) && isCount(a.column_count) &&
+    a.start_row + a.row_count <= MAX_ROWS && a.start_column + a.column_count <= MAX_COLUMNS;
+
+  /** Per action kind: is this action well-formed, with ``sheets`` sheets in the workbook at that point? */
+  const checks = {
+    setValues: (a, sheets) => isRange(a, sheets) && isMatrix(a.values, a.row_count, a.column_count, isCell),
+    setRangeColor: (a, sheets) => isRange(a, sheets) && hasArgs(a, 1) && isColor(a.args[0]),
+    setRangeColors: (a, sheets) =>
+      isRange(a, sheets) && hasArgs(a, 1) &&
+      isMatrix(a.args[0], a.row_count, a.column_count, (c) => c === "keep" || isColor(c)),
+    addSheet: (a, sheets) => hasArgs(a, 2) && isIndex(a.args[0]) && a.args[0] <= sheets && isSheetName(a.args[1]),
+    sheetClear: (a, sheets) => onSheet(a, sheets),
+    sheetClearContents: (a, sheets) => onSheet(a, sheets),
+    setAutofit: (a, sheets) => isRange(a, sheets) && hasArgs(a, 1) && (a.args[0] === "rows" || a.args[0] === "columns"),
+    activateSheet: (a, sheets) => hasArgs(a, 1) && isIndex(a.args[0]) && a.args[0] < sheets,
+    alert: (a) =>
+      hasArgs(a, 1) && isText(a.args[0], MAX_TEXT) && (a.args[1] == null || isText(a.args[1], 200)) &&
+      (a.args[2] == null || a.args[2] === "" || BUTTONS.includes(a.args[2])),
+  };
+
+  /** Throws (one line) unless every action is of a known kind with well-formed arguments, before any is applied. */
+  function checkActions(actions, sheets) {
+    const refuse = (what) => new Error("tierkit client: " + what + "; nothing was changed");
+    if (!Array.isArray(actions)) throw refuse("the server's answer holds no list of actions");
+    actions.forEach((a, i) => {
+      const kind = a && typeof a.func === "string" ? a.func : String(a && a.func);
+      const check = Object.prototype.hasOwnProperty.call(checks, kind) ? checks[kind] : null;
+      if (!check) {
+        throw refuse("unknown action '" + kind.slice(0, 40) + "' (action " + (i + 1) + ")");
+      }
+      if (!check(a, sheets)) {
+        throw refuse("malformed action '" + kind + "' (action " + (i + 1) + ")");
+      }
+      if (kind === "addSheet") sheets += 1;
+    });
+  }
+
   async function applyActions(context, actions) {
     const sheets = context.workbook.worksheets;
     sheets.load("items/name");
     await context.sync();
     const names = sheets.items.map((ws) => ws.name);
-    for (const a of actions) {
-      const handler = handlers[a.func];
-      if (!handler) throw new Error("tierkit client: unsupported action " + a.func);
-      await handler(context, names, a);
-    }
+    checkActions(actions, names.length);
+    for (const a of actions) await handlers[a.func](context, names, a);
     await context.sync();
   }
 
@@ -227,12 +298,12 @@
       }
       const data = await response.json();
       alerts.length = 0;
-      await applyActions(context, data.actions || []);
+      await applyActions(context, data.actions === undefined ? [] : data.actions);
       summary = data.tierkit || null;
     });
     for (const alert of alerts.splice(0)) await showAlert(origin, alert);
     return summary;
   }
 
-  global.tierkitClient = { runScript: runScript, readBook: readBook, applyActions: applyActions };
+  global.tierkitClient = { runScript, readBook, applyActions, checkActions };
 })(globalThis);

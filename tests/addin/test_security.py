@@ -327,3 +327,90 @@ def test_serve_on_all_interfaces_with_a_token(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=10)
     assert "all-interfaces-token" not in (tmp_path / "serve.log").read_text()
+
+
+# ------------------------------------------------------------------ secrets in URLs never reach the access log
+
+
+def test_the_access_log_never_records_brief_names_or_alert_texts(tmp_path: Path) -> None:
+    """A real `tierkit serve` (uvicorn's own logging config, access log on): a brief's random name is its only
+    key and an alert page's query holds the alert's text; the log keeps the request line without either."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", "TIERKIT_TOKEN": ""}
+    log_file = tmp_path / "serve.log"
+    with log_file.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from tierkit_addin.cli import serve; serve()", "--port", str(port)],
+            env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    brief = "BriefKey" + "x" * 24 + ".pdf"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert proc.poll() is None, log_file.read_text()
+                time.sleep(0.2)
+        else:
+            pytest.fail("tierkit serve did not answer within 30 s")
+        assert httpx.get(f"{base}/briefs/{brief}").status_code == 404
+        alert = httpx.get(base + "/xlwings/alert", params={"prompt": "AlertSecret row 6", "title": "tierkit"})
+        assert alert.status_code == 200 and "AlertSecret" in alert.text
+        assert httpx.get(base + "/health?token=QuerySecret").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    text = log_file.read_text()
+    assert '"GET /briefs/<redacted> HTTP/1.1" 404' in text, text  # the request is still logged
+    assert '"GET /xlwings/alert?<redacted> HTTP/1.1" 200' in text, text
+    for secret in ("BriefKey", "AlertSecret", "QuerySecret", "prompt="):
+        assert secret not in text, text
+
+
+def test_the_redaction_applies_to_any_access_log_handler() -> None:
+    from tierkit_addin.guard import ACCESS_LOGGER, redact_access_log
+
+    redact_access_log()
+    redact_access_log()  # once only
+    logger = logging.getLogger(ACCESS_LOGGER)
+    assert len([f for f in logger.filters if type(f).__name__ == "RedactAccessLog"]) == 1
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler, level = Keep(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/briefs/k3y.pdf?x=1", "1.1", 200)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert seen == ['127.0.0.1:5 - "GET /briefs/<redacted>?<redacted> HTTP/1.1" 200']
+
+
+# ------------------------------------------------------------------ the Office.js client's null selection
+
+
+@pytest.mark.parametrize("selection", [None, "", "   ", 7, ["A1"]])
+def test_a_null_selection_gets_one_clear_line_where_a_cell_is_needed(client: TestClient, selection: Any) -> None:
+    book = book_json({"Customers": ROWS})
+    book["book"]["selection"] = selection
+    out = client.post("/xlwings/custom-scripts-call/explain_selection", json={"book": book, "args": ["mini", "en"]})
+    assert out.status_code == 200, out.text
+    actions = out.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][0] == "no cell is selected; select a cell in the customer's row first"
+    applied = client.post("/xlwings/custom-scripts-call/apply_rules", json={"book": book, "args": ["mini", "en"]})
+    assert applied.status_code == 200 and applied.json()["tierkit"]["rows"] == 2  # no selection needed here

@@ -67,16 +67,26 @@ def write_csv(frame: pd.DataFrame, fh: BinaryIO, sep: str = ",") -> None:
     text.detach()
 
 
+#: the C0 controls :func:`~tierkit.io.celltext.clean_cell` drops, as an RE2 class for pyarrow's kernels
+_CONTROLS_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
 def write_parquet(frame: pd.DataFrame, fh: BinaryIO) -> None:
+    """Parquet, text cleaned as in CSV and xlsx: column names and text cells without NUL and the other C0
+    control characters (tab, LF and CR stay), whatever format the text was read from."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     arrays = {}
     for c in frame.columns:
         s = frame[c]
         try:
-            arrays[str(c)] = pa.array(s, from_pandas=True)
+            array = pa.array(s, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError):   # mixed types: keep the text of each cell
-            arrays[str(c)] = pa.array([None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                                       for v in s], type=pa.string())
+            array = pa.array([None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                              for v in s], type=pa.string())
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            array = pc.replace_substring_regex(array, pattern=_CONTROLS_RE2, replacement="")
+        arrays[clean_cell(str(c))] = array
     pq.write_table(pa.table(arrays), fh)

@@ -12,7 +12,6 @@ import pandas as pd
 
 from tierkit.errors import DataError, Where, display_path
 
-from .celltext import fit_cell
 from .flat import output_frame
 from .table import MAX_COLS, MAX_ROWS, NewColumn, RawTable, SummaryTable
 
@@ -34,7 +33,7 @@ def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], 
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     fills: dict[str, object] = {}
     fill_of = {nc.header: nc.fills for nc in columns}
-    ws.write_row(0, 0, [fit_cell(str(c)) for c in frame.columns], head)
+    ws.write_row(0, 0, [str(c) for c in frame.columns], head)  # text fitted by xlsxtext.fit_parts
     ws.freeze_panes(1, 0)
     data = [frame[c].to_numpy(dtype=object) for c in frame.columns]
     col_fills = [fill_of.get(str(c)) for c in frame.columns]
@@ -51,8 +50,8 @@ def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], 
         ss = wb.add_worksheet(summary_sheet)
         r = 0
         for table_ in summary:
-            ss.write_string(r, 0, fit_cell(str(table_.title)), head)
-            ss.write_row(r + 1, 0, [fit_cell(str(h)) for h in table_.header], head)
+            ss.write_string(r, 0, str(table_.title), head)
+            ss.write_row(r + 1, 0, [str(h) for h in table_.header], head)
             for k, row in enumerate(table_.rows):
                 f = table_.fills[k] if table_.fills and k < len(table_.fills) else None
                 fmt = (fills.get(f) or fills.setdefault(f, wb.add_format({"bg_color": f}))) if f else None
@@ -79,4 +78,4 @@ def _write(ws: object, r: int, c: int, v: object, fmt: object, date_fmt: object)
     elif isinstance(v, dt.datetime | dt.date):
         ws.write_datetime(r, c, v, fmt or date_fmt)  # type: ignore[attr-defined]
     else:
-        ws.write_string(r, c, fit_cell(str(v)), fmt)  # type: ignore[attr-defined]
+        ws.write_string(r, c, str(v), fmt)  # type: ignore[attr-defined]

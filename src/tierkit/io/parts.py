@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from . import ooxml
 from .table import SummaryTable, column_letter
@@ -55,24 +55,23 @@ class Styles:
         self._fill_xf: dict[str, int] = {}
         self._bold_xf: int | None = None
 
-    def _section(self, name: bytes) -> re.Match[bytes] | None:
-        p = re.escape(self.p)
-        return re.search(rb"<" + p + name + rb"\b[^>]*?(?:/>|>(.*?)</" + p + name + rb">)", self.data, re.S)
+    def _section(self, name: bytes) -> bytes | None:
+        """The content of the first ``<name>…</name>`` (None when absent or self-closing)."""
+        found = next(_elements(self.data, self.p + name), None)
+        return None if found is None else found[1]
 
     def _count(self, section: bytes, item: bytes) -> int:
-        m = self._section(section)
-        if not m or m.group(1) is None:
+        body = self._section(section)
+        if body is None:
             return 0
-        return len(re.findall(rb"<" + re.escape(self.p) + item + rb"[\s/>]", m.group(1)))
+        return len(re.findall(rb"<" + re.escape(self.p) + item + rb"[\s/>]", body))
 
     def _items(self, section: bytes, item: bytes) -> list[bytes]:
         """The existing elements of a section, as bytes (to reuse what an earlier run appended)."""
-        m = self._section(section)
-        if not m or m.group(1) is None:
+        body = self._section(section)
+        if body is None:
             return []
-        p = re.escape(self.p)
-        pattern = rb"<" + p + item + rb"\b[^>]*?/>|<" + p + item + rb"\b[^>]*?>.*?</" + p + item + rb">"
-        return re.findall(pattern, m.group(1), re.S)
+        return [whole for whole, _ in _elements(body, self.p + item, whole=True)]
 
     def _xf(self, font: int, fill: int, apply: bytes) -> int:
         xfid = b' xfId="0"' if self.has_style_xfs else b""
@@ -126,22 +125,70 @@ class Styles:
     def _append(self, data: bytes, section: bytes, items: list[bytes], total: int) -> bytes:
         if not items:
             return data
-        p = re.escape(self.p)
-        m = re.search(rb"<" + p + section + rb"\b([^>]*?)(/?)>", data)
-        if m is None:
+        tag = b"<" + self.p + section
+        start = _open_tag(data, tag)
+        gt = data.find(b">", start) if start >= 0 else -1
+        if gt < 0:
             raise ValueError(f"styles.xml has no <{section.decode()}>")
-        attrs = re.sub(rb'\s+count="\d*"', b"", m.group(1)) + b' count="%d"' % total
-        opening = b"<" + self.p + section + attrs + b">"
-        if m.group(2):      # <fills count="0"/>
-            return data[:m.start()] + opening + b"".join(items) + b"</" + self.p + section + b">" + data[m.end():]
-        close = data.index(b"</" + self.p + section + b">", m.end())
-        return data[:m.start()] + opening + data[m.end():close] + b"".join(items) + data[close:]
+        closed = data[gt - 1:gt] == b"/"
+        attrs = _COUNT_ATTR.sub(b"", data[start + len(tag):gt - 1 if closed else gt]) + b' count="%d"' % total
+        opening = tag + attrs + b">"
+        if closed:      # <fills count="0"/>
+            return data[:start] + opening + b"".join(items) + b"</" + self.p + section + b">" + data[gt + 1:]
+        close = data.index(b"</" + self.p + section + b">", gt + 1)
+        return data[:start] + opening + data[gt + 1:close] + b"".join(items) + data[close:]
 
     def render(self) -> bytes:
         d = self.data
         d = self._append(d, b"fonts", self.new_fonts, self.n_fonts + len(self.new_fonts))
         d = self._append(d, b"fills", self.new_fills, self.n_fills + len(self.new_fills))
         return self._append(d, b"cellXfs", self.new_xfs, self.n_xfs + len(self.new_xfs))
+
+
+# --------------------------------------------------------------------------- finding elements
+
+#: an existing ``count`` attribute (the lookbehind keeps a long run of blanks from being retried at every blank)
+_COUNT_ATTR = re.compile(rb'(?<!\s)\s+count="\d*"')
+_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _open_tag(data: bytes, tag: bytes, start: int = 0) -> int:
+    """Where ``tag`` (``b"<fills"``) next starts a tag of that very name (not ``<fillsX``), or -1."""
+    while (i := data.find(tag, start)) >= 0:
+        end = i + len(tag)
+        if end == len(data) or data[end] not in _WORD:
+            return i
+        start = i + 1
+    return -1
+
+
+def _elements(data: bytes, name: bytes, *, whole: bool = False) -> Iterator[tuple[bytes, bytes | None]]:
+    """The elements ``<name …/>`` and ``<name …>…</name>`` in ``data``, in order and not nested, as (the
+    element's bytes if ``whole``, else b"", its content or None when self-closing).
+
+    Plain ``find`` calls, each byte looked at a bounded number of times: the regex this replaces
+    (``<name\\b[^>]*?(?:/>|>(.*?)</name>)``) rescanned to the end of the part from every ``<name`` when
+    a ``>`` or the closing tag was missing, which took hours on a 1 MB hostile styles.xml."""
+    tag, closing = b"<" + name, b"</" + name + b">"
+    pos, gt, close = 0, -1, -1
+    no_close = False  # no closing tag after some point: none after any later one either
+    while (i := _open_tag(data, tag, pos)) >= 0:
+        if gt < i:
+            gt = data.find(b">", i)
+            if gt < 0:
+                return  # no tag ends after here
+        if data[gt - 1:gt] == b"/":
+            yield (data[i:gt + 1] if whole else b""), None
+            pos = gt + 1
+            continue
+        if not no_close and close < gt:
+            close = data.find(closing, gt + 1)
+            no_close = close < 0
+        if no_close:
+            pos = i + 1  # as the regex did: only a self-closing one may still follow
+            continue
+        yield (data[i:close + len(closing)] if whole else b""), data[gt + 1:close]
+        pos = close + len(closing)
 
 
 # --------------------------------------------------------------------------- package plumbing

@@ -21,7 +21,6 @@ import pyarrow.compute as pc
 
 from tierkit.errors import DataError, Where
 
-from .celltext import fit_cell
 from .ooxml import clean_text
 from .table import column_index, column_letter
 
@@ -60,7 +59,7 @@ def _value_tail(value: object, style: int, p: bytes = b"") -> bytes | None:
         if num.endswith(".0"):
             num = num[:-2]
         return b'"%s><%sv>%s</%sv></%sc>' % (s, p, num.encode(), p, p)
-    text = fit_cell(str(value))
+    text = str(value)  # fitted for Excel once, in xlsxtext.fit_parts
     space = b' xml:space="preserve"' if text != text.strip() else b""
     return b'"%s t="inlineStr"><%sis><%st%s>%s</%st></%sis></%sc>' % (
         s, p, p, space, clean_text(text).encode("utf-8"), p, p, p)

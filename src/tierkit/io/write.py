@@ -4,6 +4,7 @@ format (:mod:`tierkit.io.formats`) and the format's kind the writer (:data:`WRIT
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from .flat import output_frame, write_csv, write_parquet
 from .formats import Format, format_named, format_of
 from .sniff import sniff
 from .table import SUMMARY_SHEET, NewColumn, RawTable, SummaryTable
+from .xlsxtext import fit_parts
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,11 @@ def write_output(table: RawTable, dst: str | Path, columns: Sequence[NewColumn],
 def write_workbook(job: WriteJob, fh: BinaryIO) -> None:
     """.xlsx/.xlsm: the input workbook patched losslessly, or a new workbook for csv/parquet input."""
     table = job.table
-    if table.sheet is not None and sniff(table.path) == "xlsx":
+    patch = table.sheet is not None and sniff(table.path) == "xlsx"
+    # the one place every text cell of an xlsx output is fitted for Excel (controls dropped, cut at 32,767)
+    table, columns, summary = fit_parts(job.table, job.columns, job.summary, data=not patch)
+    job = dataclasses.replace(job, table=table, columns=columns, summary=summary)
+    if patch:
         _check_macro_suffix(table.path, job.dst)
         from .xlsxpatch import patch_xlsx
 
