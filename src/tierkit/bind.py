@@ -22,6 +22,7 @@ from .names import HeaderIndex, find_column, normalise_header
 from .ruleset.loader import rule_error
 from .ruleset.model import RuleSet
 from .ruleset.text import Text
+from .timings import phase
 from .values import coerce_column, infer_type
 
 
@@ -127,6 +128,7 @@ def column_vec(series: pd.Series, kind: str) -> Vec:
     return Vec("str", StrData(codes, np.asarray(cats, dtype=object)), null=codes < 0)
 
 
+@phase("bind")
 def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
          source: TableSource | None = None, features_from: FeaturesFrom = None) -> Binding:
     """Resolve, type and derive every name the rule set uses; raise one clear error on the first problem.
