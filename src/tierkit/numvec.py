@@ -107,79 +107,99 @@ def reason_numbers(values: np.ndarray, style: NumberStyle | None = None) -> pa.A
 
     style = style or NumberStyle()
     values = np.asarray(values, dtype="float64")
-    n = len(values)
     mag = np.abs(values)
-    negative = values < 0  # -0.0 shows as 0, as int(-0.0) does
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(values) & (values == np.floor(values))
-    big = ~whole & (mag >= 1000)
-    small = ~whole & ~big & (mag > 0)
-    body = pa.nulls(n, pa.string())
-    ok = whole | big | small
-    if whole.any():
-        ints, fine = _scaled_ints(np.where(whole, mag, 0.0), 0)
-        ok &= fine
-        grouped = _digits(ints, style.group, style.grouping, 1)
-        plain = _digits(ints, "", style.grouping, 1)
-        body = pc.if_else(pa.array(whole), pc.if_else(pa.array(mag >= 10000), grouped, plain), body)
-    if big.any():
-        cents, fine = _scaled_ints(np.where(big, mag, 0.0), 2)
-        ok &= fine | ~big
+        big = ~whole & (mag >= 1000) & (mag < LIMIT / 100)
+        small = ~whole & (mag < 1000) & (mag > 1e-290)
+    pieces: list[tuple[np.ndarray, pa.Array]] = []
+    redo = ~(whole | big | small)  # NaN, infinities, huge and subnormal: the scalar formatter
+    where = np.flatnonzero(whole)
+    if len(where):
+        ints, fine = _scaled_ints(mag[where], 0)
+        texts = pc.if_else(pa.array(mag[where] >= 10000), _digits(ints, style.group, style.grouping, 1),
+                           pc.cast(pa.array(ints), pa.string()))
+        pieces.append(_keep(where, texts, fine, redo))
+    where = np.flatnonzero(big)
+    if len(where):
+        cents, fine = _scaled_ints(mag[where], 2)
         ints, fracs = np.divmod(cents, 100)
-        text = pc.binary_join_element_wise(_digits(ints, style.group, style.grouping, 1),
-                                           pc.utf8_lpad(pc.cast(pa.array(fracs), pa.string()), width=2,
-                                                        padding="0"), style.decimal)
-        body = pc.if_else(pa.array(big), text, body)
-    if small.any():
-        text, fine = _four_significant(np.where(small, mag, 1.0), style.decimal)
-        ok &= fine | ~small
-        body = pc.if_else(pa.array(small), text, body)
-    minus = pc.if_else(pa.array(negative), style.prefix[1], "")
-    text = pc.binary_join_element_wise(minus, body, "")
-    return _patch(text, values, ~ok, fmt_number)
+        texts = pc.binary_join_element_wise(_digits(ints, style.group, style.grouping, 1),
+                                            pc.utf8_lpad(pc.cast(pa.array(fracs), pa.string()), width=2,
+                                                         padding="0"), style.decimal)
+        pieces.append(_keep(where, texts, fine, redo))
+    where = np.flatnonzero(small)
+    if len(where):
+        texts, fine = _four_significant(mag[where], style.decimal)
+        pieces.append(_keep(where, texts, fine, redo))
+    where = np.flatnonzero(redo)
+    if len(where):
+        pieces.append((where, pa.array([fmt_number(float(values[i])) for i in where], type=pa.string())))
+    text = _scatter(len(values), pieces)
+    negative = values < 0  # -0.0 shows as 0, as int(-0.0) does
+    negative[redo] = False
+    if not negative.any():
+        return text
+    return pc.binary_join_element_wise(pc.if_else(pa.array(negative), style.prefix[1], ""), text, "")
+
+
+def _keep(where: np.ndarray, texts: pa.Array, fine: np.ndarray, redo: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """The positions ``where`` and their ``texts`` where ``fine``; the others are marked in ``redo``."""
+    if fine.all():
+        return where, texts
+    redo[where[~fine]] = True
+    return where[fine], texts.filter(pa.array(fine))
+
+
+def _scatter(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
+    """One array of ``n`` texts from (positions, texts) pieces that cover each position once."""
+    if not pieces:
+        return pa.array([], pa.string())
+    if len(pieces) == 1:
+        return pieces[0][1]
+    back = np.empty(n, dtype=np.intp)
+    back[np.concatenate([where for where, _ in pieces])] = np.arange(n)
+    return pa.concat_arrays([texts for _, texts in pieces]).take(pa.array(back))
 
 
 def _four_significant(mag: np.ndarray, decimal: str) -> tuple[pa.Array, np.ndarray]:
-    """``%.4g`` of positive, non-integer numbers below 1,000 (whether each was exact)."""
+    """``%.4g`` of positive, non-integer numbers below 1,000 (and whether each was decided exactly)."""
     with np.errstate(all="ignore"):
         exp = np.floor(np.log10(mag)).astype(np.int64)
-        fine = (mag > 1e-290) & (mag < 1000)
-        exp = np.where(fine, exp, 0)
         y = mag * (10.0 ** (3 - exp))
         low, high = y < 1000, y >= 10000  # log10 rounded across a power of ten
         exp = exp - low + high
         y = np.where(low, y * 10, np.where(high, y / 10, y))
         sig = np.rint(y)
-        fine &= np.abs(np.abs(y - sig) - 0.5) > 8 * np.spacing(y)
+        fine = np.abs(np.abs(y - sig) - 0.5) > 8 * np.spacing(y)
         up = sig >= 10000  # 9999.5 and more round to the next power of ten
         sig = np.where(up, sig / 10, sig)
         exp = exp + up
-        fine &= (sig >= 1000) & (sig < 10000)
+        fine &= (sig >= 1000) & (sig < 10000) & (exp < 4)
     sig = np.where(fine, sig, 1000).astype(np.int64)
-    digits = pc.cast(pa.array(sig), pa.string())  # four digits
-    # fixed notation for -4 <= exp < 4: the point after exp + 1 digits (or leading zeros), trailing zeros cut
-    fixed_parts = []
-    for e in range(-4, 4):
-        if e >= 0:
-            part = pc.binary_join_element_wise(pc.utf8_slice_codeunits(digits, 0, e + 1),
-                                               pc.utf8_slice_codeunits(digits, e + 1, 4), decimal)
-        else:
-            part = pc.binary_join_element_wise("0" + decimal + "0" * (-e - 1), digits, "")
-        fixed_parts.append(part)
-    exp_arr = pa.array(exp)
-    fixed = pa.nulls(len(mag), pa.string())
-    for e, part in zip(range(-4, 4), fixed_parts, strict=True):
-        fixed = pc.if_else(pc.equal(exp_arr, e), part, fixed)
-    has_point = pc.less(exp_arr, 3)
-    trimmed = pc.utf8_rtrim(pc.utf8_rtrim(fixed, characters="0"), characters=decimal)
-    fixed = pc.if_else(has_point, trimmed, digits)  # exp 3: four digits, no point ("1000")
-    # scientific below 1e-4: d.ddd (zeros cut) e-XX
-    mantissa = pc.utf8_rtrim(pc.utf8_rtrim(pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(digits, 0, 1), pc.utf8_slice_codeunits(digits, 1, 4), decimal),
-        characters="0"), characters=decimal)
-    exponent = pc.utf8_lpad(pc.cast(pa.array(-exp), pa.string()), width=2, padding="0")
-    sci = pc.binary_join_element_wise(mantissa, exponent, "e-")
-    return pc.if_else(pc.less(exp_arr, -4), sci, fixed), fine
+    exp = np.where(fine, exp, 0)
+    pieces = []
+    for e in np.unique(exp).tolist():
+        where = np.flatnonzero(exp == e)
+        digits = pc.cast(pa.array(sig[where]), pa.string())  # four digits
+        if e == 3:  # 1000 (from 999.97): no point
+            text = digits
+        elif e >= 0:  # fixed: the point after e + 1 digits, trailing zeros cut
+            text = _trim(pc.binary_join_element_wise(pc.utf8_slice_codeunits(digits, 0, e + 1),
+                                                     pc.utf8_slice_codeunits(digits, e + 1, 4), decimal), decimal)
+        elif e >= -4:
+            text = _trim(pc.binary_join_element_wise("0" + decimal + "0" * (-e - 1), digits, ""), decimal)
+        else:  # scientific below 1e-4: d.ddd (zeros cut) e-XX
+            mantissa = _trim(pc.binary_join_element_wise(pc.utf8_slice_codeunits(digits, 0, 1),
+                                                         pc.utf8_slice_codeunits(digits, 1, 4), decimal), decimal)
+            text = pc.binary_join_element_wise(mantissa, f"e-{-e:02d}", "")
+        pieces.append((where, text))
+    return _scatter(len(mag), pieces), fine
+
+
+def _trim(text: pa.Array, decimal: str) -> pa.Array:
+    """Trailing zeros of the fraction cut, and the point when nothing is left after it."""
+    return pc.utf8_rtrim(pc.utf8_rtrim(text, characters="0"), characters=decimal)
 
 
 # -- pieces ------------------------------------------------------------------------------------------------
@@ -195,31 +215,46 @@ def _scaled_ints(mag: np.ndarray, digits: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _digits(ints: np.ndarray, sep: str, grouping: tuple[int, int], min_int: int) -> pa.Array:
     """Non-negative int64 as text, at least ``min_int`` digits, ``sep`` between groups (``grouping``: the
-    size of the lowest group, then of each next one)."""
-    text = pc.cast(pa.array(ints), pa.string())
-    if min_int > 1:
-        text = pc.utf8_lpad(text, width=min_int, padding="0")
+    size of the lowest group, then of each next one).
+
+    Built as bytes: one row per number of every digit and separator the largest one needs, then each row's
+    leading columns cut off (a boolean mask keeps the rows contiguous), handed to Arrow as its buffers."""
+    n = len(ints)
+    top = int(ints.max()) if n else 0
+    width = max(len(str(top)), min_int)
     primary, secondary = grouping
-    top = int(ints.max()) if len(ints) else 0
-    if not sep or primary <= 0 or primary >= 1000 or top < 10**primary:
-        return text
-    sizes = [primary]
-    while 10 ** sum(sizes) <= top:
-        sizes.append(secondary if secondary > 0 else primary)
-    bounds = np.cumsum([0, *sizes]).tolist()  # the digit where each group starts, and where the last ends
-    parts = []
-    for k in range(len(sizes) - 1, -1, -1):  # the most significant group first
-        lo, size = 10 ** bounds[k], sizes[k]
-        group = pc.cast(pa.array((ints // lo) % 10**size), pa.string())
-        is_top = ints < lo * 10**size
-        if k == 0:
-            top_text = text  # a number of one group: as it is (with min_int's zeros)
-        else:
-            top_text = group
-        inner = pc.binary_join_element_wise(sep, pc.utf8_lpad(group, width=size, padding="0"), "")
-        shown = pc.if_else(pa.array(is_top), top_text, inner)
-        parts.append(pc.if_else(pa.array(ints >= lo), shown, "") if k else shown)
-    return pc.binary_join_element_wise(*parts, "")
+    cuts: set[int] = set()  # digit positions (0 = units) with a separator on their right
+    if sep and 0 < primary < 1000:
+        at = primary
+        while at < width:
+            cuts.add(at)
+            at += secondary if secondary > 0 else primary
+    sep_bytes = np.frombuffer(sep.encode(), dtype=np.uint8)
+    columns: list[tuple[int, int]] = []  # (digit position or -1 for a separator byte, byte)
+    digit_column = {}
+    for d in range(width - 1, -1, -1):
+        digit_column[d] = len(columns)
+        columns.append((d, 0))
+        if d - 1 >= 0 and d in cuts:
+            columns.extend((-1, int(b)) for b in sep_bytes)
+    total = len(columns)
+    matrix = np.empty((n, total), dtype=np.uint8)
+    for j, (d, byte) in enumerate(columns):
+        matrix[:, j] = (ints // 10**d) % 10 + 48 if d >= 0 else byte
+    ndigits = np.ones(n, dtype=np.int64)
+    power = 10
+    while power <= top:
+        ndigits += ints >= power
+        power *= 10
+    ndigits = np.maximum(ndigits, min_int)
+    start = np.asarray([digit_column[d] for d in range(width)], dtype=np.int64)[ndigits - 1]
+    keep = np.arange(total)[None, :] >= start[:, None]
+    small = n * total < 2**31
+    offsets = np.zeros(n + 1, dtype=np.int32 if small else np.int64)
+    np.cumsum(total - start, out=offsets[1:])
+    kind = pa.StringArray if small else pa.LargeStringArray
+    text = kind.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(matrix[keep]))
+    return text if small else text.cast(pa.string())
 
 
 def _patch(text: pa.Array, values: np.ndarray, redo: np.ndarray, scalar: Callable[[float], str]) -> pa.Array:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from rule_engine import ast
 
 from .compile.describe import reason_template
+from .compile.vector import StrData
 from .i18n import tr
 from .numfmt import display_round, fmt_value
 from .numvec import reason_numbers
@@ -123,14 +124,17 @@ class ReasonWriter:
         """Per row, the index of its text; and the texts (formatted once per distinct displayed value; the
         last one is the blank word)."""
         if name not in self._formatted:
-            series = self.binding.typed[name]
             kind = self.binding.types[name]
             uniques: Any
-            if kind in ("float", "int"):
-                codes, uniques = pd.factorize(display_round(series.to_numpy(dtype="float64")), use_na_sentinel=True)
-                texts = reason_numbers(np.asarray(uniques, dtype="float64"))
+            if kind in ("float", "int"):  # distinct values first, then each one rounded and formatted
+                codes, uniques = pd.factorize(self.binding.typed[name].to_numpy(dtype="float64"),
+                                              use_na_sentinel=True)
+                texts = reason_numbers(display_round(np.asarray(uniques, dtype="float64")))
+            elif kind == "string" and isinstance(vec := self.vectors()[name].value, StrData):
+                codes, uniques = vec.codes, vec.cats  # the compiled backend's factorisation
+                texts = pa.array([fmt_value(to_py(v, kind), self.lang) for v in uniques], type=pa.string())
             else:
-                codes, uniques = pd.factorize(series, use_na_sentinel=True)
+                codes, uniques = pd.factorize(self.binding.typed[name], use_na_sentinel=True)
                 texts = pa.array([fmt_value(to_py(v, kind), self.lang) for v in uniques], type=pa.string())
             texts = pa.concat_arrays([texts, pa.array([fmt_value(None, self.lang)], type=pa.string())])
             codes = np.where(codes < 0, len(texts) - 1, codes)
