@@ -84,12 +84,7 @@ class ReasonWriter:
         if len(rest):
             positions.append(rest)
             texts.append(self._leaf(node, rows[rest]))
-        if len(texts) == 1:
-            return texts[0]
-        order = np.concatenate(positions) if positions else np.zeros(0, dtype=np.intp)
-        back = np.empty(len(rows), dtype=np.intp)
-        back[order] = np.arange(len(rows))
-        return pa.concat_arrays(texts).take(pa.array(back)) if texts else pa.array([], pa.string())
+        return scatter_texts(len(rows), list(zip(positions, texts, strict=True)))
 
     def _leaf(self, node: Any, rows: np.ndarray) -> pa.Array:
         template, names = reason_template(node, self.lang, self.namer, self.params)
@@ -140,6 +135,17 @@ class ReasonWriter:
             codes = np.where(codes < 0, len(texts) - 1, codes)
             self._formatted[name] = (codes, texts)
         return self._formatted[name]
+
+
+def scatter_texts(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
+    """One string array of ``n`` texts from (rows, texts) pieces that cover each row once."""
+    if not pieces:
+        return pa.repeat(pa.scalar("", pa.string()), n)
+    if len(pieces) == 1:
+        return pieces[0][1]
+    back = np.empty(n, dtype=np.intp)
+    back[np.concatenate([rows for rows, _ in pieces])] = np.arange(n)
+    return pa.concat_arrays([texts for _, texts in pieces]).take(pa.array(back))
 
 
 def _join(parts: list[Any], sep: str, n: int) -> pa.Array:

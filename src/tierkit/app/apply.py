@@ -132,7 +132,9 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
             columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
         if reasons:
             with phase("reasons"):
-                columns.append(NewColumn(heads.reason, per_row(res.reasons(lang)), None))
+                texts = res.reason_array(lang)  # Arrow: the parquet writer takes it as it is
+                columns.append(NewColumn(heads.reason, texts if full is table else
+                                         per_row(texts.to_numpy(zero_copy_only=False)), None))
     summary = summary_tables(results, lang)
     data_notes = [*shape_lines, *left_out.lines(lang), *binding_notes]
     if data_notes:
