@@ -253,7 +253,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         types[sym] = ftype
         headers[sym] = str(header)
     notes.extend(duplicates.notes())
-    typed_frame = pd.DataFrame(typed, index=work.index) if typed else pd.DataFrame(index=work.index)
+    typed_frame = _frame_of(typed, work.index)
     # 4. parse again with every type known: catches `region >= 5` when region turned out to be text
     rules: dict[str, rule_engine.Rule] = {}
     for seg in rs.conditional_segments:
@@ -265,6 +265,16 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
                    feature_meta=feature_meta, measure=measure, notes=notes)
+
+
+def _frame_of(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """The typed columns side by side without copying them (``pd.DataFrame(dict)`` stacks same-typed columns
+    into one block: a copy of a million-row table)."""
+    if not columns:
+        return pd.DataFrame(index=index)
+    if all(s.index is index or s.index.equals(index) for s in columns.values()):
+        return pd.concat(list(columns.values()), axis=1, keys=list(columns))
+    return pd.DataFrame(columns, index=index)
 
 
 class DuplicateHeaders:
