@@ -79,6 +79,7 @@ class Binding:
     feature_meta: dict[str, Any] = field(default_factory=dict)
     measure: str | None = None
     notes: list[Note] = field(default_factory=list)
+    _vectors: dict[str, Vec] | None = field(default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -89,7 +90,11 @@ class Binding:
         return find_column(self.frame, name, self.ruleset.fields)
 
     def vectors(self) -> dict[str, Vec]:
-        return {name: column_vec(self.typed[name], self.types[name]) for name in self.typed.columns}
+        """One Vec per typed column for the compiled backend, made once (the evaluation and the reasons share
+        them; nothing changes a Vec after it is made)."""
+        if self._vectors is None or list(self._vectors) != list(self.typed.columns):
+            self._vectors = {name: column_vec(self.typed[name], self.types[name]) for name in self.typed.columns}
+        return dict(self._vectors)
 
     def oracle_rows(self) -> list[dict[str, Any]]:
         """Rows as rule-engine sees them: None for blanks, Python scalars (the oracle's row adapter)."""
