@@ -101,7 +101,7 @@ def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: Bi
     pq.write_table(_arrow_table(names, data), fh)
 
 
-def _arrow_table(names: list[str], data: Sequence[object]) -> Any:
+def _arrow_table(names: list[str], data: Sequence[Any]) -> Any:
     import pyarrow as pa
 
     arrays = []
