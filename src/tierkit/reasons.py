@@ -91,14 +91,24 @@ class ReasonWriter:
         if not names:
             return _join([template.format()], "", len(rows))
         pieces = template.split("{")
+        slots = {piece.partition("}")[0] for piece in pieces[1:] if not piece.startswith("{")}
+        if len(slots) == 1:  # one name: fill the template once per distinct value when there are fewer of those
+            codes, texts = self._texts(slots.pop())
+            if len(texts) < len(rows):
+                return self._fill(pieces, lambda _: texts, len(texts)).take(pa.array(codes[rows]))
+        return self._fill(pieces, lambda name: self.take(name, rows), len(rows))
+
+    @staticmethod
+    def _fill(pieces: list[str], values: Any, n: int) -> pa.Array:
+        """A template (split at ``{``) with each ``{name}`` slot filled by ``values(name)`` (``n`` texts)."""
         parts: list[Any] = [pieces[0]]
         for piece in pieces[1:]:
             if piece.startswith("{"):  # an escaped brace
                 parts.append("{" + piece[1:])
                 continue
             name, _, rest = piece.partition("}")
-            parts.extend([self.take(name, rows), rest.replace("}}", "}")])
-        return _join(parts, "", len(rows))
+            parts.extend([values(name), rest.replace("}}", "}")])
+        return _join(parts, "", n)
 
     # -- data ---------------------------------------------------------------------------------------------
     def vectors(self) -> dict[str, Vec]:
