@@ -22,6 +22,7 @@ from .names import HeaderIndex, find_column, normalise_header
 from .ruleset.loader import rule_error
 from .ruleset.model import RuleSet
 from .ruleset.text import Text
+from .timings import phase
 from .values import coerce_column, infer_type
 
 
@@ -78,6 +79,7 @@ class Binding:
     feature_meta: dict[str, Any] = field(default_factory=dict)
     measure: str | None = None
     notes: list[Note] = field(default_factory=list)
+    _vectors: dict[str, Vec] | None = field(default=None, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -88,7 +90,11 @@ class Binding:
         return find_column(self.frame, name, self.ruleset.fields)
 
     def vectors(self) -> dict[str, Vec]:
-        return {name: column_vec(self.typed[name], self.types[name]) for name in self.typed.columns}
+        """One Vec per typed column for the compiled backend, made once (the evaluation and the reasons share
+        them; nothing changes a Vec after it is made)."""
+        if self._vectors is None or list(self._vectors) != list(self.typed.columns):
+            self._vectors = {name: column_vec(self.typed[name], self.types[name]) for name in self.typed.columns}
+        return dict(self._vectors)
 
     def oracle_rows(self) -> list[dict[str, Any]]:
         """Rows as rule-engine sees them: None for blanks, Python scalars (the oracle's row adapter)."""
@@ -127,6 +133,7 @@ def column_vec(series: pd.Series, kind: str) -> Vec:
     return Vec("str", StrData(codes, np.asarray(cats, dtype=object)), null=codes < 0)
 
 
+@phase("bind")
 def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
          source: TableSource | None = None, features_from: FeaturesFrom = None) -> Binding:
     """Resolve, type and derive every name the rule set uses; raise one clear error on the first problem.
@@ -251,7 +258,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
         types[sym] = ftype
         headers[sym] = str(header)
     notes.extend(duplicates.notes())
-    typed_frame = pd.DataFrame(typed, index=work.index) if typed else pd.DataFrame(index=work.index)
+    typed_frame = _frame_of(typed, work.index)
     # 4. parse again with every type known: catches `region >= 5` when region turned out to be text
     rules: dict[str, rule_engine.Rule] = {}
     for seg in rs.conditional_segments:
@@ -263,6 +270,16 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
                    feature_meta=feature_meta, measure=measure, notes=notes)
+
+
+def _frame_of(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """The typed columns side by side without copying them (``pd.DataFrame(dict)`` stacks same-typed columns
+    into one block: a copy of a million-row table)."""
+    if not columns:
+        return pd.DataFrame(index=index)
+    if all(s.index is index or s.index.equals(index) for s in columns.values()):
+        return pd.concat(list(columns.values()), axis=1, keys=list(columns))
+    return pd.DataFrame(columns, index=index)
 
 
 class DuplicateHeaders:

@@ -106,16 +106,19 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["compiled", "oracle"]), default="compiled", show_default=True,
               help="compiled (fast) or oracle (row-by-row rule-engine, for checking).")
 @quiet_option()
+@click.option("--no-reasons", "no_reasons", is_flag=True,
+              help="Leave out the Tier reason column (faster on big tables).")
 @run_safely
 def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
-          visible_only: bool, output: str | None, lang: str, force: bool, engine: str, quiet: bool) -> None:
+          visible_only: bool, output: str | None, lang: str, force: bool, engine: str, no_reasons: bool,
+          quiet: bool) -> None:
     """Add tier columns (Tier, Tier ID, Tier reason) and a Tier summary sheet to a copy of INPUT.
 
     \b
     Example:
       tierkit apply customers.xlsx --rules abc --rules rfm -o customers.tiered.xlsx
-    The input file is never modified.
+    The input file is never modified.  TIERKIT_TIMINGS=1 prints where the time went to stderr.
     """
     from . import app
 
@@ -128,7 +131,8 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
     with phase(mark("progress", "classifying with {rules}"), rules=", ".join(rs.name for rs in rulesets)):
         result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
                                     engine=engine, source=app.table_source(table), id_column=id_column,
-                                    keep_all_rows=keep_all_rows, features_from=features_from)
+                                    keep_all_rows=keep_all_rows, features_from=features_from,
+                                    reasons=not no_reasons)
     if not quiet:
         click.echo(result.report())
 

@@ -11,11 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rule_engine import ast
 
 from .compile.describe import reason_template
+from .compile.vector import StrData
 from .i18n import tr
 from .numfmt import display_round, fmt_value
+from .numvec import reason_numbers
 
 if TYPE_CHECKING:
     from .bind import Binding
@@ -27,7 +31,10 @@ MAX_CONDITIONS = 20
 
 
 class ReasonWriter:
-    """Renders reasons for chosen rows of one bound rule set in one language."""
+    """Renders reasons for chosen rows of one bound rule set in one language.
+
+    Each name's values are formatted once per distinct value (numbers by :func:`tierkit.numvec.reason_numbers`,
+    a whole column at a time) and the texts are assembled with Arrow string kernels."""
 
     def __init__(self, binding: Binding, lang: str = "en") -> None:
         self.binding = binding
@@ -36,26 +43,30 @@ class ReasonWriter:
         fields = binding.ruleset.fields
         self.namer = lambda s: fields[s].display(lang) if s in fields and fields[s].label else s
         self._vectors: dict[str, Vec] | None = None
-        self._formatted: dict[str, np.ndarray] = {}
+        self._formatted: dict[str, tuple[np.ndarray, pa.Array]] = {}
 
     def for_segment(self, seg_id: str, rows: np.ndarray) -> np.ndarray:
+        """The reasons of ``rows`` (which segment ``seg_id`` took), as an object array of str."""
+        return self.segment_texts(seg_id, rows).to_numpy(zero_copy_only=False)
+
+    def segment_texts(self, seg_id: str, rows: np.ndarray) -> pa.Array:
+        """The reasons of ``rows`` (which segment ``seg_id`` took), as an Arrow string array."""
         rule = self.binding.rules[seg_id]
-        return self._render(rule.statement.expression, rows, rule.context).to_numpy(dtype=object)
+        return self._render(rule.statement.expression, np.asarray(rows, dtype=np.intp), rule.context)
 
     # -- rendering --------------------------------------------------------------------------------------
-    def _render(self, node: Any, rows: np.ndarray, context: Any) -> pd.Series:
+    def _render(self, node: Any, rows: np.ndarray, context: Any) -> pa.Array:
         if isinstance(node, ast.LogicExpression) and node.type == "and":
             terms = _flatten(node, "and")
-            parts = [self._render(part, rows, context).to_numpy(dtype=object) for part in terms[:MAX_CONDITIONS]]
+            parts: list[Any] = [self._render(part, rows, context) for part in terms[:MAX_CONDITIONS]]
             if len(terms) > MAX_CONDITIONS:  # a reason stays readable, and linear in the number of conditions
-                more = tr(self.lang, "… and {n} more conditions", n=len(terms) - MAX_CONDITIONS)
-                parts.append(np.full(len(rows), more, dtype=object))
-            return pd.Series(["; ".join(texts) for texts in zip(*parts, strict=True)], dtype=object)
+                parts.append(tr(self.lang, "… and {n} more conditions", n=len(terms) - MAX_CONDITIONS))
+            return _join(parts, "; ", len(rows))
         if isinstance(node, ast.LogicExpression) and node.type == "or":
             return self._render_or(_flatten(node, "or"), node, rows, context)
         return self._leaf(node, rows)
 
-    def _render_or(self, options: list[Any], node: Any, rows: np.ndarray, context: Any) -> pd.Series:
+    def _render_or(self, options: list[Any], node: Any, rows: np.ndarray, context: Any) -> pa.Array:
         from .compile.pandas_backend import PandasCompiler
 
         compiler = PandasCompiler(self.vectors(), self.binding.n, context)
@@ -63,29 +74,41 @@ class ReasonWriter:
         for k, option in enumerate(options):
             held, _ = compiler.truth(option)
             chosen[(chosen < 0) & held[rows]] = k
-        out = pd.Series([""] * len(rows), dtype=object)
+        positions, texts = [], []
         for k, option in enumerate(options):
-            mask = chosen == k
-            if mask.any():
-                out[mask] = self._render(option, rows[mask], context).to_numpy(dtype=object)
-        rest = chosen < 0
-        if rest.any():
-            out[rest] = self._leaf(node, rows[rest]).to_numpy(dtype=object)
-        return out
+            where = np.flatnonzero(chosen == k)
+            if len(where):
+                positions.append(where)
+                texts.append(self._render(option, rows[where], context))
+        rest = np.flatnonzero(chosen < 0)
+        if len(rest):
+            positions.append(rest)
+            texts.append(self._leaf(node, rows[rest]))
+        return scatter_texts(len(rows), list(zip(positions, texts, strict=True)))
 
-    def _leaf(self, node: Any, rows: np.ndarray) -> pd.Series:
+    def _leaf(self, node: Any, rows: np.ndarray) -> pa.Array:
         template, names = reason_template(node, self.lang, self.namer, self.params)
         if not names:
-            return pd.Series([template.format()] * len(rows), dtype=object)
+            return _join([template.format()], "", len(rows))
         pieces = template.split("{")
-        series = pd.Series([pieces[0]] * len(rows), dtype=object)
+        slots = {piece.partition("}")[0] for piece in pieces[1:] if not piece.startswith("{")}
+        if len(slots) == 1:  # one name: fill the template once per distinct value when there are fewer of those
+            codes, texts = self._texts(slots.pop())
+            if len(texts) < len(rows):
+                return self._fill(pieces, lambda _: texts, len(texts)).take(pa.array(codes[rows]))
+        return self._fill(pieces, lambda name: self.take(name, rows), len(rows))
+
+    @staticmethod
+    def _fill(pieces: list[str], values: Any, n: int) -> pa.Array:
+        """A template (split at ``{``) with each ``{name}`` slot filled by ``values(name)`` (``n`` texts)."""
+        parts: list[Any] = [pieces[0]]
         for piece in pieces[1:]:
             if piece.startswith("{"):  # an escaped brace
-                series = series + "{" + piece[1:]
+                parts.append("{" + piece[1:])
                 continue
             name, _, rest = piece.partition("}")
-            series = series + self.values(name)[rows] + rest.replace("}}", "}")
-        return series
+            parts.extend([values(name), rest.replace("}}", "}")])
+        return _join(parts, "", n)
 
     # -- data ---------------------------------------------------------------------------------------------
     def vectors(self) -> dict[str, Vec]:
@@ -94,20 +117,52 @@ class ReasonWriter:
         return self._vectors
 
     def values(self, name: str) -> np.ndarray:
-        """Every row's value of ``name`` as shown in reasons (formatted once per distinct displayed value)."""
+        """Every row's value of ``name`` as shown in reasons (an object array of str)."""
+        return self.take(name, np.arange(self.binding.n)).to_numpy(zero_copy_only=False)
+
+    def take(self, name: str, rows: np.ndarray) -> pa.Array:
+        """The values of ``name`` in ``rows`` as shown in reasons."""
+        codes, texts = self._texts(name)
+        return texts.take(pa.array(codes[rows]))
+
+    def _texts(self, name: str) -> tuple[np.ndarray, pa.Array]:
+        """Per row, the index of its text; and the texts (formatted once per distinct displayed value; the
+        last one is the blank word)."""
         if name not in self._formatted:
-            series = self.binding.typed[name]
             kind = self.binding.types[name]
             uniques: Any
-            if kind in ("float", "int"):
-                codes, uniques = pd.factorize(display_round(series.to_numpy(dtype="float64")), use_na_sentinel=True)
-                texts = [fmt_value(float(v), self.lang) for v in uniques]
+            if kind in ("float", "int"):  # distinct values first, then each one rounded and formatted
+                codes, uniques = pd.factorize(self.binding.typed[name].to_numpy(dtype="float64"),
+                                              use_na_sentinel=True)
+                texts = reason_numbers(display_round(np.asarray(uniques, dtype="float64")))
+            elif kind == "string" and isinstance(vec := self.vectors()[name].value, StrData):
+                codes, uniques = vec.codes, vec.cats  # the compiled backend's factorisation
+                texts = pa.array([fmt_value(to_py(v, kind), self.lang) for v in uniques], type=pa.string())
             else:
-                codes, uniques = pd.factorize(series, use_na_sentinel=True)
-                texts = [fmt_value(to_py(v, kind), self.lang) for v in uniques]
-            texts.append(fmt_value(None, self.lang))
-            self._formatted[name] = np.asarray(texts, dtype=object)[codes]
+                codes, uniques = pd.factorize(self.binding.typed[name], use_na_sentinel=True)
+                texts = pa.array([fmt_value(to_py(v, kind), self.lang) for v in uniques], type=pa.string())
+            texts = pa.concat_arrays([texts, pa.array([fmt_value(None, self.lang)], type=pa.string())])
+            codes = np.where(codes < 0, len(texts) - 1, codes)
+            self._formatted[name] = (codes, texts)
         return self._formatted[name]
+
+
+def scatter_texts(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
+    """One string array of ``n`` texts from (rows, texts) pieces that cover each row once."""
+    if not pieces:
+        return pa.repeat(pa.scalar("", pa.string()), n)
+    if len(pieces) == 1:
+        return pieces[0][1]
+    back = np.empty(n, dtype=np.intp)
+    back[np.concatenate([rows for rows, _ in pieces])] = np.arange(n)
+    return pa.concat_arrays([texts for _, texts in pieces]).take(pa.array(back))
+
+
+def _join(parts: list[Any], sep: str, n: int) -> pa.Array:
+    """``parts`` (Arrow string arrays of ``n`` texts, or one text for every row) joined row by row."""
+    if not any(isinstance(p, pa.Array) for p in parts):
+        return pa.repeat(pa.scalar(sep.join(parts), pa.string()), n)
+    return pc.binary_join_element_wise(*parts, sep)
 
 
 def _flatten(node: Any, kind: str) -> list[Any]:

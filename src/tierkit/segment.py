@@ -79,6 +79,24 @@ class Classification:
             out[none] = self._unmatched_reasons(none, lang)
         return list(out)
 
+    def reason_array(self, lang: str = "en") -> Any:
+        """:meth:`reasons` as an Arrow string array, assembled without a Python string per row."""
+        import pyarrow as pa
+
+        from .reasons import scatter_texts
+
+        pieces = []
+        for k, seg in enumerate(self.ruleset.segments):
+            rows = np.flatnonzero(self.tier_index == k)
+            if len(rows):
+                texts = pa.array(self._segment_reasons(seg, rows, lang), pa.string()) if seg.default \
+                    else self._writer(lang).segment_texts(seg.id, rows)
+                pieces.append((rows, texts))
+        none = np.flatnonzero(self.tier_index < 0)
+        if len(none):
+            pieces.append((none, pa.array(self._unmatched_reasons(none, lang), pa.string())))
+        return scatter_texts(self.n, pieces)
+
     def _segment_reasons(self, seg: Segment, rows: np.ndarray, lang: str) -> np.ndarray:
         if seg.default:
             out = np.full(len(rows), tr(lang, "no other segment matched"), dtype=object)

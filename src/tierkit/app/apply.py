@@ -16,6 +16,7 @@ from ..i18n import tr
 from ..io import RawTable
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
+from ..timings import phase
 from .columns import tier_columns, tier_headers
 from .inputs import SheetRows, resolve_rules, workbook_sheet_rows
 from .labels import qualified_labels, relabel
@@ -78,8 +79,10 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                    as_of: dt.date | None = None, params: dict[str, float] | None = None, force: bool = False,
                    engine: str = "compiled", source: TableSource | None = None,
                    sheet_rows: SheetRows | None = None, id_column: str | None = None,
-                   keep_all_rows: bool = False, features_from: str | None = None) -> ApplyResult:
-    """Classify ``table`` with every rule set and write the copy to ``dst``.
+                   keep_all_rows: bool = False, features_from: str | None = None,
+                   reasons: bool = True) -> ApplyResult:
+    """Classify ``table`` with every rule set and write the copy to ``dst`` (without the reason columns when
+    not ``reasons``).
 
     Total and subtotal lines, repeated headers and notes under the table are left out (their tier cells
     stay empty; ``keep_all_rows`` keeps them): the customer id is ``id_column``, else the column of the
@@ -97,9 +100,10 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     table, left_out = clean_rows(full, id_column=id_header(full, rulesets, id_column),
                                  measures=measure_headers(full, rulesets), keep_all=keep_all_rows)
     source = rows_source(source, full, table)
-    results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source,
-                        features_from=features_from)  # type: ignore[arg-type]
-               for rs in rulesets]
+    with phase("evaluate"):
+        results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source,
+                            features_from=features_from)  # type: ignore[arg-type]
+                   for rs in rulesets]
     from .shapes import ShapeReport
 
     fields = {name: f for rs in rulesets for name, f in rs.fields.items()}
@@ -125,9 +129,14 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     shown = qualified_labels(rulesets, lang)  # a label two rule sets share names its rule set
     for rs, res, mapping in zip(rulesets, results, shown, strict=True):
         heads = tier_columns(rs, lang, several)
-        columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)), per_row(res.colors())))
-        columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
-        columns.append(NewColumn(heads.reason, per_row(res.reasons(lang)), None))
+        with phase("columns"):
+            columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)), per_row(res.colors())))
+            columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
+        if reasons:
+            with phase("reasons"):
+                texts = res.reason_array(lang)  # Arrow: the parquet writer takes it as it is
+                columns.append(NewColumn(heads.reason, texts if full is table else
+                                         per_row(texts.to_numpy(zero_copy_only=False)), None))
     summary = summary_tables(results, lang)
     data_notes = [*shape_lines, *left_out.lines(lang), *binding_notes]
     if data_notes:
@@ -138,8 +147,9 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
         summary.append(cross)
     source_name = display_path(table.path) + (f" / {table.sheet}" if table.sheet else "")
     summary.append(about_table(results, source_name, lang))
-    write_output(full, Path(dst), columns, summary=summary, replace_headers=sorted(tier_headers(rulesets)),
-                 force=force)
+    with phase("write"):
+        write_output(full, Path(dst), columns, summary=summary, replace_headers=sorted(tier_headers(rulesets)),
+                     force=force)
     return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes,
                        rows=left_out)
 

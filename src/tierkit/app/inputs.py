@@ -15,6 +15,7 @@ from ..errors import TierkitError, did_you_mean
 from ..ruleset import builtin_names, load_ruleset, ruleset_from_rows
 from ..ruleset.loader import apply_param_overrides
 from ..ruleset.model import RuleSet
+from ..timings import phase
 from ..values import parse_date, parse_number
 from .tables import blank as _blank
 
@@ -155,6 +156,7 @@ def load_rules(spec: str | RuleSet | Rows, *, sheet_rows: SheetRows | None = Non
     return rules_from_rows(rows, name=name, label=f"{workbook} sheet '{sheet}'")
 
 
+@phase("rules")
 def resolve_rules(specs: Sequence[str | RuleSet | Rows], *, params: Mapping[str, float] | None = None,
                   sheet_rows: SheetRows | None = None, workbook: str = "the workbook",
                   bare_sheet_names: bool = False) -> list[RuleSet]:

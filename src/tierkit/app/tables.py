@@ -15,6 +15,7 @@ from ..errors import InputFileError, TierkitError, Where, display_path
 from ..io import RawTable, list_sheets, read_table, supported
 from ..io.read import table_from_block
 from ..ruleset.model import RuleSet
+from ..timings import phase
 
 #: sheets that hold notes or tierkit's own output, never the customer table (compared case-folded)
 NOT_DATA_SHEETS = frozenset({"readme", "read me", "说明", "instructions", "notes", "about", "使用说明",
@@ -39,6 +40,7 @@ def choose_sheet(path: Path, sheet: str | int | None) -> str | int | None:
     return None
 
 
+@phase("read")
 def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None,
                visible_only: bool = False, rulesets: Sequence[RuleSet] = ()) -> RawTable:
     """Read the customer table of a workbook, CSV or parquet file (one clear error when it can't).

@@ -8,7 +8,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -32,14 +32,27 @@ def escape_formula(value: str) -> str:
     return value
 
 
+def kept_columns(table: RawTable, columns: Sequence[NewColumn], replace_headers: Iterable[str] = ()) -> list[object]:
+    """The input's columns an output keeps: all but earlier tier columns and those the new ones replace."""
+    drop = {header_key(h) for h in replace_headers} | {header_key(c.header) for c in columns}
+    return [c for c in table.frame.columns if header_key(c) not in drop]
+
+
 def output_frame(table: RawTable, columns: Sequence[NewColumn], replace_headers: Iterable[str] = ()) -> pd.DataFrame:
     """The input frame without earlier tier columns, plus the new columns."""
-    drop = {header_key(h) for h in replace_headers} | {header_key(c.header) for c in columns}
-    keep = [c for c in table.frame.columns if header_key(c) not in drop]
-    frame = table.frame[keep].copy()
+    frame = table.frame[kept_columns(table, columns, replace_headers)].copy()
     for nc in columns:
-        frame[nc.header] = pd.Series(list(nc.values), index=frame.index, dtype=object)
+        frame[nc.header] = pd.Series(python_values(nc.values), index=frame.index, dtype=object)
     return frame
+
+
+def python_values(values: Sequence[object]) -> list[object]:
+    """A new column's values as a list of Python objects (an Arrow array's too)."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.to_pylist()
+    return list(values)
 
 
 def _csv_cell(v: object) -> object:
@@ -74,19 +87,47 @@ _CONTROLS_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 def write_parquet(frame: pd.DataFrame, fh: BinaryIO) -> None:
     """Parquet, text cleaned as in CSV and xlsx: column names and text cells without NUL and the other C0
     control characters (tab, LF and CR stay), whatever format the text was read from."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    arrays = {}
-    for c in frame.columns:
-        s = frame[c]
+    names = [str(c) for c in frame.columns]
+    pq.write_table(_arrow_table(names, [frame[c] for c in frame.columns]), fh)
+
+
+def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: BinaryIO,
+                           replace_headers: Iterable[str] = ()) -> None:
+    """The input's columns (earlier tier columns left out) plus ``columns`` as a parquet file, each column
+    handed to Arrow as it is: the input frame is not copied, and a new column that is an Arrow array (the
+    reasons) is written without a Python object per cell."""
+    import pyarrow.parquet as pq
+
+    keep = kept_columns(table, columns, replace_headers)
+    names = [str(c) for c in keep] + [nc.header for nc in columns]
+    data = [table.frame[c] for c in keep] + [nc.values for nc in columns]
+    pq.write_table(_arrow_table(names, data), fh)
+
+
+def _clean_text(array: Any) -> Any:
+    """A text column without the C0 controls (RE2, in Arrow); any other column as it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return pc.replace_substring_regex(array, pattern=_CONTROLS_RE2, replacement="")
+    return array
+
+
+def _arrow_table(names: list[str], data: Sequence[Any]) -> Any:
+    import pyarrow as pa
+
+    arrays = []
+    for values in data:
+        if isinstance(values, pa.Array | pa.ChunkedArray):
+            arrays.append(_clean_text(values))
+            continue
         try:
-            array = pa.array(s, from_pandas=True)
+            array = pa.array(values, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError):   # mixed types: keep the text of each cell
             array = pa.array([None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                              for v in s], type=pa.string())
-        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-            array = pc.replace_substring_regex(array, pattern=_CONTROLS_RE2, replacement="")
-        arrays[clean_cell(str(c))] = array
-    pq.write_table(pa.table(arrays), fh)
+                              for v in values], type=pa.string())
+        arrays.append(_clean_text(array))
+    return pa.table(arrays, names=[clean_cell(n) for n in names])

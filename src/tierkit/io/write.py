@@ -16,7 +16,7 @@ from tierkit.i18n import mark
 from tierkit.progress import phase
 
 from .atomic import atomic_write
-from .flat import output_frame, write_csv, write_parquet
+from .flat import output_frame, write_csv, write_table_as_parquet
 from .formats import Format, format_named, format_of
 from .sniff import sniff
 from .table import SUMMARY_SHEET, NewColumn, RawTable, SummaryTable
@@ -60,6 +60,8 @@ def write_output(table: RawTable, dst: str | Path, columns: Sequence[NewColumn],
             raise ValueError(f"column '{nc.header}' has {len(nc.fills)} fills for {len(table.frame)} rows")
     fmt = format_of(dst, purpose="write")
     writer = WRITERS[fmt.kind]
+    if fmt.kind not in ARROW_KINDS:
+        columns = [_plain(nc) for nc in columns]
     job = WriteJob(table, dst, fmt, columns, summary=summary, summary_sheet=summary_sheet,
                    replace_headers=tuple(replace_headers),
                    progress=progress is not False)
@@ -98,11 +100,24 @@ def write_text(job: WriteJob, fh: BinaryIO) -> None:
 
 def write_table_parquet(job: WriteJob, fh: BinaryIO) -> None:
     with _progress(job.progress, job.dst.name):
-        write_parquet(output_frame(job.table, job.columns, job.replace_headers), fh)
+        write_table_as_parquet(job.table, job.columns, fh, job.replace_headers)
 
 
 WRITERS: dict[str, Writer] = {"xlsx": write_workbook, "csv": write_text, "parquet": write_table_parquet}
 """The writer of each format kind (:attr:`Format.kind`) tierkit writes tables in."""
+
+ARROW_KINDS = frozenset({"parquet"})
+"""The format kinds whose writer takes a new column's values as an Arrow array; the others get them as an
+object array (:func:`write_output` converts)."""
+
+
+def _plain(nc: NewColumn) -> NewColumn:
+    """``nc`` with Arrow values as an object array of Python values."""
+    import pyarrow as pa
+
+    if isinstance(nc.values, pa.Array | pa.ChunkedArray):
+        return NewColumn(nc.header, nc.values.to_numpy(zero_copy_only=False), nc.fills)
+    return nc
 
 
 def _check_macro_suffix(src: Path, dst: Path) -> None:

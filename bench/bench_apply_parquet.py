@@ -1,0 +1,180 @@
+"""Benchmark: `tierkit apply` on a 1,000,000-row parquet with a 6-rule rule file, against a hand-written process.
+
+Usage: python bench/bench_apply_parquet.py [--rows N] [--repeat N] [--lang en|zh]
+
+Makes (fixed seed, in a temporary directory) a parquet of customers (ids, names, numbers, dates, a few text
+columns) and a rule file of 6 segments plus a default, then runs, each in a fresh process, best of ``--repeat``:
+
+  baseline     a hand-written script: read the parquet with pyarrow, ``np.select`` the same 6 conditions,
+               write the table plus the tier column to parquet
+  reasons      ``tierkit apply FILE --rules RULES`` (Tier, Tier ID and Tier reason columns)
+  no-reasons   ``tierkit apply FILE --rules RULES --no-reasons`` (Tier and Tier ID)
+
+and prints the seconds, the ratios to the baseline and the breakdown tierkit prints of itself with
+``TIERKIT_TIMINGS=1`` (import, rules, read, bind, evaluate, reasons, columns, write).  It also checks that
+the baseline's tier column equals tierkit's.  Not a test: nothing is timed in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RULES = """\
+name: bench6
+title: {en: Benchmark tiers, zh: 基准分层}
+hit_policy: first
+measure: revenue
+fields:
+  customer_id: {type: string, role: id}
+  revenue: {type: float, label: {en: Revenue, zh: 销售额}}
+  orders: {type: int}
+  margin: {type: float}
+  last_order: {type: date}
+  region: {type: string}
+  channel: {type: string}
+segments:
+  - {id: platinum, label: {en: Platinum, zh: 白金}, when: "revenue >= 50000 and orders >= 20", color: "#1b5e20"}
+  - {id: gold, label: {en: Gold, zh: 黄金}, when: "revenue >= 20000 and region in ['North', 'East']"}
+  - {id: lapsed, label: {en: Lapsed, zh: 流失}, when: "last_order < d'2024-01-01' and revenue >= 1000"}
+  - {id: growth, label: {en: Growth, zh: 成长}, when: "margin >= 0.35 or channel == 'Online'"}
+  - {id: silver, label: {en: Silver, zh: 白银}, when: "revenue >= 5000"}
+  - {id: bronze, label: {en: Bronze, zh: 青铜}, when: "orders >= 2"}
+  - {id: other, label: {en: Other, zh: 其他}, default: true}
+"""
+
+MAKE = """
+import sys
+import numpy as np, pyarrow as pa, pyarrow.parquet as pq
+n, path = int(sys.argv[1]), sys.argv[2]
+rng = np.random.default_rng(20240614)
+ids = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 7))
+first = np.array(["Wang", "Li", "Zhang", "Liu", "Chen", "Smith", "Jones", "Garcia", "Müller", "Rossi"])
+shop = np.array(["Trading", "Stores", "Mart", "Foods", "Supply", "商贸", "超市", "批发"])
+names = np.char.add(np.char.add(first[rng.integers(0, len(first), n)], " "), shop[rng.integers(0, len(shop), n)])
+revenue = np.round(rng.lognormal(8.5, 1.4, n), 2)
+revenue[rng.random(n) < 0.01] = np.nan                       # a few blanks
+orders = rng.poisson(6, n).astype("int64")
+margin = np.round(rng.normal(0.22, 0.1, n), 4)
+days = rng.integers(0, 3 * 365, n)
+last_order = (np.datetime64("2022-01-01") + days.astype("timedelta64[D]"))
+signup = last_order - rng.integers(0, 2000, n).astype("timedelta64[D]")
+region = np.array(["North", "East", "South", "West", "Central"])[rng.integers(0, 5, n)]
+channel = np.array(["Online", "Store", "Distributor", "Phone"])[rng.choice(4, n, p=[0.15, 0.5, 0.25, 0.1])]
+table = pa.table({"customer_id": ids, "name": names, "region": region, "channel": channel,
+                  "revenue": pa.array(revenue, from_pandas=True), "orders": orders, "margin": margin,
+                  "last_order": last_order, "signup": signup})
+pq.write_table(table, path)
+"""
+
+BASELINE = """
+import json, sys, time
+t0 = time.perf_counter()
+import numpy as np, pyarrow as pa, pyarrow.parquet as pq
+t1 = time.perf_counter()
+table = pq.read_table(sys.argv[1])
+df = table.to_pandas()
+t2 = time.perf_counter()
+rev, orders, margin = df["revenue"].to_numpy(), df["orders"].to_numpy(), df["margin"].to_numpy()
+last, region, channel = df["last_order"].to_numpy(), df["region"].to_numpy(), df["channel"].to_numpy()
+conds = [(rev >= 50000) & (orders >= 20), (rev >= 20000) & np.isin(region, ["North", "East"]),
+         (last < np.datetime64("2024-01-01")) & (rev >= 1000), (margin >= 0.35) | (channel == "Online"),
+         rev >= 5000, orders >= 2]
+tier = np.select(conds, ["Platinum", "Gold", "Lapsed", "Growth", "Silver", "Bronze"], "Other")
+t3 = time.perf_counter()
+pq.write_table(table.append_column("Tier", pa.array(tier)), sys.argv[2])
+t4 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "read": t2 - t1, "evaluate": t3 - t2, "write": t4 - t3}))
+"""
+
+CHECK = """
+import sys, pyarrow.parquet as pq
+a = pq.read_table(sys.argv[1], columns=["Tier"]).column(0)
+b = pq.read_table(sys.argv[2], columns=["Tier"]).column(0)
+print("tier columns equal" if a.equals(b) else "TIER COLUMNS DIFFER")
+"""
+
+PHASES = ("import", "rules", "read", "bind", "evaluate", "reasons", "columns", "write", "other")
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, str, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=600,
+                          check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(args[:4])}\n{proc.stderr[-3000:]}")
+    return wall, proc.stdout, proc.stderr
+
+
+def timings(stderr: str) -> dict[str, float]:
+    """The phase times ``TIERKIT_TIMINGS=1`` prints: one JSON object on a line starting ``tierkit timings:``."""
+    for line in stderr.splitlines():
+        if line.startswith("tierkit timings:"):
+            return {k: float(v) for k, v in json.loads(line.partition(":")[2]).items()}
+    return {}
+
+
+def best(label: str, args: list[str], repeat: int, env: dict[str, str] | None = None,
+         ) -> tuple[float, dict[str, float]]:
+    runs = []
+    for _ in range(repeat):
+        wall, out, err = run(args, env)
+        runs.append((wall, timings(err) or _json(out)))
+    wall, parts = min(runs, key=lambda r: r[0])
+    print(f"  {label:<12} {' '.join(f'{w:.2f}' for w, _ in runs)}  -> best {wall:.2f} s", flush=True)
+    return wall, parts
+
+
+def _json(stdout: str) -> dict[str, float]:
+    for line in reversed(stdout.strip().splitlines()):
+        if line.startswith("{"):
+            return {k: float(v) for k, v in json.loads(line).items()}
+    return {}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--lang", default="en")
+    args = ap.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "TIERKIT_TIMINGS": "1"}
+    tierkit = ["-c", "import sys; from tierkit.cli import main; sys.argv[0] = 'tierkit'; main()"]
+    with tempfile.TemporaryDirectory(prefix="bench_parquet_") as tmp:
+        d = Path(tmp)
+        data, rules = d / "customers.parquet", d / "bench6.yaml"
+        rules.write_text(RULES, encoding="utf-8")
+        t0 = time.perf_counter()
+        run(["-c", MAKE, str(args.rows), str(data)])
+        print(f"{args.rows:,} rows, 9 columns, {data.stat().st_size / 1e6:.1f} MB parquet "
+              f"(made in {time.perf_counter() - t0:.1f} s); 6 rules + default; lang {args.lang}; "
+              f"best of {args.repeat}, fresh process each", flush=True)
+        common = [str(data), "--rules", str(rules), "--lang", args.lang, "--force", "--quiet"]
+        base_wall, base_parts = best("baseline", ["-c", BASELINE, str(data), str(d / "base.parquet")], args.repeat)
+        full_wall, full_parts = best("reasons", [*tierkit, "apply", *common, "-o", str(d / "full.parquet")],
+                                     args.repeat, env)
+        bare_wall, bare_parts = best("no-reasons", [*tierkit, "apply", *common, "--no-reasons",
+                                                    "-o", str(d / "bare.parquet")], args.repeat, env)
+        print("  check:", run(["-c", CHECK, str(d / "base.parquet"), str(d / "full.parquet")])[1].strip())
+    print()
+    print(f"{'':<12}{'seconds':>9}{'ratio':>8}   " + "".join(f"{p:>9}" for p in PHASES))
+    for label, wall, parts in (("baseline", base_wall, base_parts), ("reasons", full_wall, full_parts),
+                               ("no-reasons", bare_wall, bare_parts)):
+        cells = "".join(f"{parts[p]:>9.3f}" if p in parts else f"{'':>9}" for p in PHASES)
+        print(f"{label:<12}{wall:>9.2f}{wall / base_wall:>7.2f}x   {cells}")
+    print(f"\nwith reasons: {full_wall / base_wall:.2f}x the baseline (goal 1.5x); "
+          f"--no-reasons: {bare_wall / base_wall:.2f}x (goal 1.2x)")
+
+
+if __name__ == "__main__":
+    main()
