@@ -26,6 +26,8 @@ from tierkit import RuleSet, TierkitError, app
 from tierkit.app import RawTable
 from tierkit.i18n import tr, trc
 
+from .cache import SharedLRU, cells_key, rules_key, today
+
 _parse_number = app.parse_number
 _pareto_share = app.pareto_share
 apply_features = app.apply_features
@@ -66,7 +68,7 @@ def as_rows(value: Any) -> Rows:
     if not value:
         return []
     if not isinstance(value[0], list | tuple):
-        return [[clean(v) for v in value]]
+        return [[v if v is None or type(v) in (int, float) else clean(v) for v in value]]
     return [[v if v is None or type(v) in (int, float) else clean(v) for v in row] for row in value]
 
 
@@ -90,17 +92,29 @@ def number(value: Any) -> float | None:
     return _parse_number(value)  # the engine's own reading: 1,234 / ¥1,234.5 / 12% / (1,234); bools raise
 
 
+_PLAIN_NUMBER = (int, float, type(None))
+
+
 def numbers(values: Sequence[Any], what: str) -> pd.Series:
-    out = []
+    """Cells as floats (blank: NaN), in one numpy conversion; only the other cells (text such as
+    ``"1,234"``, ``"12%"``) are read one by one."""
+    kinds = set(map(type, values))
+    if kinds <= set(_PLAIN_NUMBER):
+        return pd.Series(np.array(values, dtype="float64"), dtype="float64")
+    out = np.full(len(values), np.nan)
     for i, v in enumerate(values):
+        if type(v) in _PLAIN_NUMBER:
+            out[i] = np.nan if v is None else v
+            continue
         try:
-            out.append(number(v))
+            x = number(v)
         except ValueError:
             raise TierkitError(
                 f"{what}: cell {i + 1} holds {v!r}, which is not a number",
                 hint="clear the cell or type a number",
             ) from None
-    return pd.Series([np.nan if v is None else v for v in out], dtype="float64")
+        out[i] = np.nan if x is None else x
+    return pd.Series(out, dtype="float64")
 
 
 def lang_of(value: Any) -> str:
@@ -248,17 +262,36 @@ def column(values: Sequence[Any]) -> Rows:
 # --------------------------------------------------------------------------- functions
 
 
+#: classifications of the TIER/TIER_ID/TIER_REASON tables, and the columns they spilled (see addin/cache.py)
+CLASSIFICATIONS: SharedLRU[Any] = SharedLRU(max_entries=16, max_weight=4_000_000)
+
+
 def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
+    """The spilled column of ``what`` (label, id or reason) for a table: the classification is shared
+    by the three functions over the same cells and rule set (one classification, see ``CLASSIFICATIONS``)."""
     rs = resolve_ruleset(rule_set)
     cells = as_rows(table)
     check_cells(cells)
-    t = customers_only(table_from_rows(cells), rs)
-    res = classify(rs, t)
-    code = lang_of(lang)
-    values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
-        what
-    ]()
-    return column(spread(values, t))
+    code = lang_of(lang) if what != "id" else ""
+    table_key = cells_key(cells)
+    weight = sum(len(r) for r in cells)
+
+    def classified() -> tuple[Table, tierkit.Classification]:
+        t = customers_only(table_from_rows(cells), rs)
+        return t, classify(rs, t)
+
+    def spilled(t: Table, res: tierkit.Classification) -> Rows:
+        values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
+            what
+        ]()
+        return column(spread(values, t))
+
+    if table_key is None:
+        return spilled(*classified())
+    key = (table_key, rules_key(rs), today())
+    t, res = CLASSIFICATIONS.get(key, classified, weight)
+    out = CLASSIFICATIONS.get((*key, what, code), lambda: spilled(t, res), len(cells))
+    return [list(row) for row in out]  # the cached rows stay as they are, whatever the caller does
 
 
 def _split_header(cols: list[list[Any]]) -> tuple[bool, list[list[Any]]]:
