@@ -68,8 +68,10 @@ def as_rows(value: Any) -> Rows:
     if not value:
         return []
     if not isinstance(value[0], list | tuple):
-        return [[v if v is None or type(v) in (int, float) else clean(v) for v in value]]
-    return [[v if v is None or type(v) in (int, float) else clean(v) for v in row] for row in value]
+        value = [value]
+    # the common cells (numbers, blanks, plain text) without a call each; the rest through clean()
+    return [[v if v is None or (t := type(v)) is int or t is float or (t is str and v.strip()) else clean(v)
+             for v in row] for row in value]
 
 
 def as_column(value: Any) -> list[Any]:
@@ -254,6 +256,20 @@ def spread(values: Sequence[Any], table: Table, fill: Any = "") -> list[Any]:
     return app.spread(values, table.raw, n_rows=table.n_rows, first_row=table.first_row, fill=fill)
 
 
+def cell_values(values: Sequence[Any]) -> list[Any]:
+    """Values Excel takes as they are (the functions return them ``raw``): text, int, float; a blank or a
+    NaN as ``""``, a numpy scalar as its Python value."""
+    return [v if (t := type(v)) is str or t is int or (t is float and v == v) else _cell_value(v) for v in values]
+
+
+def _cell_value(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, np.generic):
+        return _cell_value(v.item())
+    return v if isinstance(v, str | int | float) else str(v)
+
+
 def column(values: Sequence[Any]) -> Rows:
     """A spilled column."""
     return [[v] for v in values] if values else [[""]]
@@ -284,14 +300,14 @@ def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
         values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
             what
         ]()
-        return column(spread(values, t))
+        return column(cell_values(spread(values, t)))
 
     if table_key is None:
         return spilled(*classified())
     key = (table_key, rules_key(rs), today())
     t, res = CLASSIFICATIONS.get(key, classified, weight)
-    out = CLASSIFICATIONS.get((*key, what, code), lambda: spilled(t, res), len(cells))
-    return [list(row) for row in out]  # the cached rows stay as they are, whatever the caller does
+    # returned as cached: xlwings (and the COM bridge) build their own lists from it
+    return CLASSIFICATIONS.get((*key, what, code), lambda: spilled(t, res), len(cells))
 
 
 def _split_header(cols: list[list[Any]]) -> tuple[bool, list[list[Any]]]:

@@ -113,11 +113,11 @@ def test_a_number_and_the_same_number_as_text_are_different_tables(classified: C
 
 
 def test_changed_rules_range_is_classified_again(classified: Counter) -> None:
-    rules = [["id", "label", "when"], ["big", "Big", "revenue >= 10000"], ["rest", "Rest", "default"]]
+    rules = [["id", "label", "when"], ["large", "Large", "revenue >= 10000"], ["other", "Other", "default"]]
     rows = [["customer", "revenue"], ["a", 20000], ["b", 5000]]
-    assert flat(call("tier", rules, rows)) == ["Big", "Rest"]
+    assert flat(call("tier", rules, rows)) == ["Large", "Other"]
     rules[1][2] = "revenue >= 1000"
-    assert flat(call("tier", rules, rows)) == ["Big", "Big"]
+    assert flat(call("tier", rules, rows)) == ["Large", "Large"]
     assert classified.n == 2
 
 
@@ -242,3 +242,13 @@ def test_cached_and_uncached_agree_on_any_table(cells: list[tuple[Any, int]]) ->
         call("tier", MINI, rows)
         assert flat(call(func, MINI, rows)) == cold
     core.CLASSIFICATIONS.clear()
+
+
+def test_spilled_values_are_plain_cells() -> None:
+    """TIER/TIER_ID/TIER_REASON return ``raw`` (no per-cell pass in xlwings): only text, numbers, bools."""
+    import numpy as np
+    from tierkit_addin import core
+
+    got = core.cell_values([None, np.int64(3), np.float64("nan"), "x", 2.5, True, float("nan"), np.str_("y")])
+    assert got == ["", 3, "", "x", 2.5, True, "", "y"]
+    assert [type(v) for v in got] == [str, int, str, str, float, bool, str, str]
