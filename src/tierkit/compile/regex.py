@@ -311,9 +311,11 @@ def check_constant_regex_text(text: str) -> None:
 
 @functools.cache
 def _lexer() -> Any:
-    from rule_engine.parser import Parser
+    import rule_engine
 
-    return Parser()._lexer  # building the parser takes ~0.4 s: once per process
+    # the parser rule-engine built when it was imported (Rule.parser): a second Parser() would build the
+    # LALR tables again (~0.4 s on a quiet machine, 2 s under load, in every cold `tierkit apply`/`brief`)
+    return rule_engine.Rule.parser._lexer
 
 
 def _constant_before(tokens: Sequence[str], end: int) -> bool:
