@@ -95,6 +95,7 @@ def _over_table(fn):
     if "lang" in fn.__wrapped__.__code__.co_varnames[: fn.__wrapped__.__code__.co_argcount]:
         fn = xw.arg("lang", "raw", doc=LANG_DOC)(fn)
     fn = xw.arg("table", "raw", doc="The customer table including its header row")(fn)
+    fn = xw.ret("raw")(fn)  # the column is text and numbers already (core.tier_values): no per-cell pass
     return xw.func(xw.arg("rule_set", "raw", doc=RULE_SET_DOC)(fn))
 
 

@@ -26,81 +26,30 @@ from tierkit import RuleSet, TierkitError, app
 from tierkit.app import RawTable
 from tierkit.i18n import tr, trc
 
-_parse_number = app.parse_number
+from .cache import SharedLRU, cells_key, rules_key, today
+from .cells import (  # noqa: F401  (the cell helpers, as core.<name> for the adapters)
+    Rows,
+    as_column,
+    as_rows,
+    blank,
+    blank_to_none,
+    cell_values,
+    clean,
+    column,
+    number,
+    numbers,
+    scalar,
+)
+
 _pareto_share = app.pareto_share
 apply_features = app.apply_features
 load_named = app.load_named  # built-in names and YAML files, parsed once until the file changes
 
 log = logging.getLogger("tierkit_addin")
 
-Rows = list[list[Any]]
 SETTINGS_SHEET = "tierkit"
 SUMMARY_SHEET = "Tier summary"
 CHECK_SHEET = "Tier check"
-
-
-# --------------------------------------------------------------------------- cells
-
-
-blank = app.blank  # a blank cell: None, empty/space text, NaN.  A 0 is a value, not a blank.
-
-
-def clean(value: Any) -> Any:
-    """One raw cell as sent by Excel: ``""`` -> None; an Office.js typed value (``{"type": "Double",
-    "basicValue": 3}``, a FormattedNumber date serial) -> its basic value; an error value -> None."""
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, dict):
-        if value.get("type") == "Error":
-            return None
-        return clean(value.get("basicValue"))
-    return value
-
-
-def as_rows(value: Any) -> Rows:
-    """Any xlwings argument (scalar, 1-D or 2-D list, raw from Excel) as a list of rows of clean cells."""
-    if value is None:
-        return []
-    if not isinstance(value, list | tuple):
-        return [[clean(value)]]
-    if not value:
-        return []
-    if not isinstance(value[0], list | tuple):
-        return [[clean(v) for v in value]]
-    return [[v if v is None or type(v) in (int, float) else clean(v) for v in row] for row in value]
-
-
-def as_column(value: Any) -> list[Any]:
-    """A one-column or one-row range as a flat list (a 2-D block is read row by row)."""
-    rows = as_rows(value)
-    if len(rows) == 1 and len(rows[0]) > 1:
-        return list(rows[0])
-    return [v for row in rows for v in row]
-
-
-def scalar(value: Any) -> Any:
-    rows = as_rows(value)
-    return rows[0][0] if rows and rows[0] else None
-
-
-def number(value: Any) -> float | None:
-    """A cell as a number: ``1,234``, ``"¥1,234.5"``, ``"12%"``; blank -> None; anything else raises."""
-    if blank(value):
-        return None
-    return _parse_number(value)  # the engine's own reading: 1,234 / ¥1,234.5 / 12% / (1,234); bools raise
-
-
-def numbers(values: Sequence[Any], what: str) -> pd.Series:
-    out = []
-    for i, v in enumerate(values):
-        try:
-            out.append(number(v))
-        except ValueError:
-            raise TierkitError(
-                f"{what}: cell {i + 1} holds {v!r}, which is not a number",
-                hint="clear the cell or type a number",
-            ) from None
-    return pd.Series([np.nan if v is None else v for v in out], dtype="float64")
 
 
 def lang_of(value: Any) -> str:
@@ -220,8 +169,8 @@ def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> Rul
 def customers_only(table: Table, rs: RuleSet) -> Table:
     """The table without total/subtotal lines, repeated headers and notes, as ``tierkit apply`` reads it (their
     cells stay blank in the spilled result)."""
-    clean, left_out = app.customer_rows(table.raw, [rs])
-    return Table(raw=clean, first_row=table.first_row, n_rows=table.n_rows, left_out=left_out)
+    kept, left_out = app.customer_rows(table.raw, [rs])
+    return Table(raw=kept, first_row=table.first_row, n_rows=table.n_rows, left_out=left_out)
 
 
 def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:
@@ -240,25 +189,39 @@ def spread(values: Sequence[Any], table: Table, fill: Any = "") -> list[Any]:
     return app.spread(values, table.raw, n_rows=table.n_rows, first_row=table.first_row, fill=fill)
 
 
-def column(values: Sequence[Any]) -> Rows:
-    """A spilled column."""
-    return [[v] for v in values] if values else [[""]]
-
-
 # --------------------------------------------------------------------------- functions
 
 
+#: classifications of the TIER/TIER_ID/TIER_REASON tables, and the columns they spilled (see addin/cache.py)
+CLASSIFICATIONS: SharedLRU[Any] = SharedLRU(max_entries=16, max_weight=4_000_000)
+
+
 def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
+    """The spilled column of ``what`` (label, id or reason) for a table: the classification is shared
+    by the three functions over the same cells and rule set (one classification, see ``CLASSIFICATIONS``)."""
     rs = resolve_ruleset(rule_set)
     cells = as_rows(table)
     check_cells(cells)
-    t = customers_only(table_from_rows(cells), rs)
-    res = classify(rs, t)
-    code = lang_of(lang)
-    values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
-        what
-    ]()
-    return column(spread(values, t))
+    code = lang_of(lang) if what != "id" else ""
+    table_key = cells_key(cells)
+    weight = sum(len(r) for r in cells)
+
+    def classified() -> tuple[Table, tierkit.Classification]:
+        t = customers_only(table_from_rows(cells), rs)
+        return t, classify(rs, t)
+
+    def spilled(t: Table, res: tierkit.Classification) -> Rows:
+        values = {"label": lambda: res.labels(code), "id": res.tier_ids, "reason": lambda: res.reasons(code)}[
+            what
+        ]()
+        return column(cell_values(spread(values, t)))
+
+    if table_key is None:
+        return spilled(*classified())
+    key = (table_key, rules_key(rs), today())
+    t, res = CLASSIFICATIONS.get(key, classified, weight)
+    # returned as cached: xlwings (and the COM bridge) build their own lists from it
+    return CLASSIFICATIONS.get((*key, what, code), lambda: spilled(t, res), len(cells))
 
 
 def _split_header(cols: list[list[Any]]) -> tuple[bool, list[list[Any]]]:
@@ -381,12 +344,3 @@ def error_message(err: BaseException) -> str:
 
 def cell_error(err: BaseException) -> Rows:
     return [[f"tierkit: {error_message(err)}"]]
-
-
-def blank_to_none(value: Any) -> Any:
-    """A single cell argument: Office.js sends a blank as "" (and some clients as a 1x1 list)."""
-    while isinstance(value, list | tuple) and len(value) == 1:
-        value = value[0]
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return value

@@ -1,10 +1,15 @@
 """Benchmark: the full RFM brief pack of the distributor sample (cover + one page per tier).
 
     python bench/bench_briefs.py [--lang en|zh] [--repeat 3] [--rules rfm] [--out /tmp/bench_briefs.pdf]
+                                 [--skip-cli] [--big-rows 1000000]
 
-Prints tierkit's own time (reading + classifying the data, figures, charts, templating) against
+In this process: tierkit's own time (reading + classifying the data, figures, charts, templating) against
 WeasyPrint's (layout + PDF), and the total.  Targets (issue 6): total < 4 s, own work < half.
 The first run pays the imports and matplotlib's font cache; the best of the warm runs is what counts.
+
+In fresh processes (issue 14), side by side: WeasyPrint alone laying out the pack's HTML (the baseline),
+``tierkit brief`` cold (target < 3 s), ``tierkit brief --split`` (the pack plus one PDF per tier), and a
+brief of ``--big-rows`` customers from a parquet file with the abc rules (peak RSS target < 1 GB).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import tierkit  # noqa: E402
 from tierkit.reporting import build_pack, charts, render_html, render_pdf, write_document  # noqa: E402
@@ -101,6 +107,73 @@ def one_run(rules: str | Path, lang: str, out: Path) -> tuple[Clock, int]:
     return clock, len(document.pages)
 
 
+CLI = "import sys; from tierkit.cli import main; sys.argv[0] = 'tierkit'; main()"
+WEASY_ONLY = """
+import sys, time
+t0 = time.perf_counter()
+from weasyprint import HTML
+from tierkit.reporting.assets import AssetFetcher
+html = open(sys.argv[1], encoding="utf-8").read()
+HTML(string=html, base_url="tierkit:", url_fetcher=AssetFetcher(None)).write_pdf(sys.argv[2])
+"""
+
+
+def big_table(path: Path, n: int) -> None:
+    """``n`` customers (id, name, region, revenue) as parquet, with fixed seeds."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    ids = np.char.add("C", np.char.zfill(np.arange(n).astype(str), 7))
+    pd.DataFrame({"Customer ID": ids, "Name": np.char.add("Account ", ids),
+                  "Region": rng.choice(["North", "South", "East", "West", "华东"], n),
+                  "Revenue": np.round(rng.lognormal(7, 1.6, n), 2)}).to_parquet(path, index=False)
+
+
+def cli_runs(rules: str | Path, lang: str, repeat: int, big_rows: int) -> None:
+    """``tierkit brief`` in fresh processes beside WeasyPrint alone on the same HTML."""
+    import tempfile
+
+    from bench_apply_xlsx import run_measured
+
+    print(f"\nin fresh processes (best of {repeat}; peak RSS the largest):")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        from tierkit import app
+
+        raw = app.open_table(WORKBOOK, rulesets=[tierkit.load_ruleset(rules)])
+        from tierkit.reporting.cli import classify_table
+
+        res = classify_table(raw, tierkit.load_ruleset(rules))[0]
+        html = tmp / "pack.html"
+        html.write_text(render_html(build_pack(res, lang=lang, top=10)), encoding="utf-8")
+        steps = {
+            "weasyprint alone": ["-c", WEASY_ONLY, str(html), str(tmp / "w.pdf")],
+            "tierkit brief": ["-c", CLI, "brief", str(WORKBOOK), "--rules", str(rules), "--lang", lang,
+                              "-o", str(tmp / "b.pdf"), "--force"],
+            "brief --split": ["-c", CLI, "brief", str(WORKBOOK), "--rules", str(rules), "--lang", lang,
+                              "-o", str(tmp / "s.pdf"), "--force", "--split", str(tmp / "split")],
+        }
+        best: dict[str, tuple[float, float]] = {}
+        for _ in range(repeat):
+            for name, cmd in steps.items():
+                wall, _, rss = run_measured(cmd)
+                old = best.get(name, (wall, rss))
+                best[name] = (min(wall, old[0]), max(rss, old[1]))
+        base = best["weasyprint alone"][0]
+        for name, (wall, rss) in best.items():
+            goal = "  (target < 3 s)" if name == "tierkit brief" else ""
+            print(f"  {name:<18} {wall:6.2f} s  x{wall / base:4.2f} of WeasyPrint alone  "
+                  f"peak RSS {rss:5.0f} MB{goal}")
+        if big_rows:
+            data = tmp / "big.parquet"
+            big_table(data, big_rows)
+            wall, _, rss = run_measured(["-c", CLI, "brief", str(data), "--rules", "abc", "--lang", lang,
+                                         "-o", str(tmp / "big.pdf"), "--force"])
+            print(f"  brief of {big_rows:,} customers (abc, parquet): {wall:6.2f} s  peak RSS {rss:5.0f} MB "
+                  f"(target < 1024 MB)")
+
+
 OWN = ("read", "classify", "figures", "charts", "templating")
 WEASY = ("weasyprint layout", "weasyprint pdf")
 
@@ -111,6 +184,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rules", default=None, help="rule set (default: built-in rfm, else the test copy)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench_briefs.pdf"))
+    parser.add_argument("--skip-cli", action="store_true", help="no fresh-process runs")
+    parser.add_argument("--big-rows", type=int, default=1_000_000, help="customers of the big brief (0: none)")
     args = parser.parse_args()
     rules = args.rules or ("rfm" if "rfm" in tierkit.builtin_names() else FALLBACK_RULES)
     runs = []
@@ -136,6 +211,8 @@ def main() -> None:
           f"({weasy / pages:.3f} s/page) | total {total:.2f} s (median {median:.2f} s)")
     print(f"targets: total < 4 s: {'ok' if total < 4 else 'MISSED'}; own < half: "
           f"{'ok' if own < total / 2 else 'MISSED'}")
+    if not args.skip_cli:
+        cli_runs(rules, args.lang, max(1, min(args.repeat, 2)), args.big_rows)
 
 
 if __name__ == "__main__":
