@@ -8,7 +8,7 @@ columns made before are untouched (this module never draws from the main generat
 * 切入机会 (the opening): 对原供应商不满意 / 比原供应商更好 / 需求量增加 (blank: none seen yet);
 * 各部门偏好不同 (the customer's departments want different things): 是 / 否;
 
-and leaves about 1.5% of 区域, 行业 and 客户来源 blank (as real sheets do), so every grouping has customers
+and leaves about 1.5% of 区域, 行业, 客户来源 and 购买偏好 blank (as real sheets do), so every grouping has customers
 in its "other" segment.  Only the written Customers sheet gets these; ``customers_simple`` is made from the
 sheet as it was.
 
@@ -50,6 +50,6 @@ def add_grouping_columns(customers: pd.DataFrame) -> pd.DataFrame:
     out["竞争对手实力"] = _pick(rng, STRENGTHS, n, [0.3, 0.45, 0.25], blank=0.08)
     out["切入机会"] = _pick(rng, OPENINGS, n, [0.35, 0.3, 0.35], blank=0.3)
     out["各部门偏好不同"] = np.where(rng.random(n) < 0.12, "是", "否")
-    for col in ("区域", "行业", "客户来源"):
+    for col in ("区域", "行业", "客户来源", "购买偏好"):
         out[col] = out[col].where(rng.random(n) >= BLANK_SHARE, None)
     return out
