@@ -41,8 +41,8 @@ class OrderSheet:
     """Where the orders are and which of their columns to read (each a name or candidates)."""
 
     customer: Names
-    date: Names
     amount: Names
+    date: Names | None = None  # required by season_from_orders; product_from_orders uses it for the as-of day
     product: Names | None = None
     sheet: Names = "Orders"
     join_on: Names | None = None  # the customer table's id column (default: the customer candidates)
@@ -134,13 +134,13 @@ class _OrderLinesFeature(FeatureSpec):
 
         work = pd.DataFrame({"key": keys.iloc[positions].to_numpy()})
         work["amount"] = read("amount", "float").fillna(0.0).to_numpy()
+        if found["product"] is not None:
+            work["product"] = read("product", "string").to_numpy()
         if found["date"] is not None:
             work["date"] = read("date", "datetime").dt.normalize().to_numpy()
             stamp = pd.Timestamp(ctx.as_of).normalize() if ctx.as_of is not None else work["date"].max()
             if not pd.isna(stamp):
                 work = work[work["date"].isna() | (work["date"] <= stamp)]
-        if found["product"] is not None:
-            work["product"] = read("product", "string").to_numpy()
         meta: dict[str, Any] = {"kind": self.kind, "output": ", ".join(self.outputs()),
                                 "inputs": [c for c in found.values() if c]}
         per_customer = self.aggregate(work, meta)
@@ -250,8 +250,8 @@ def company_seasons(by_month: pd.Series, peak_ratio: float = 1.1, off_ratio: flo
 def customer_seasons(keys: pd.Series, month: pd.Series, amount: pd.Series, *, peak: tuple[int, ...],
                      off: tuple[int, ...], ratio: float = 1.1) -> pd.DataFrame:
     """Per customer (index: key): ``peak_month`` (the calendar month with most revenue; ties: the
-    earliest), ``peak_months`` (months with at least ``ratio`` x the customer's mean month, as text
-    ``"3, 11"``), ``peak_season_share`` / ``off_season_share`` (share of the customer's revenue in the
+    earliest), ``peak_months`` (months with at least ``ratio`` x the customer's mean over the months it bought in,
+    as text ``"3, 11"``), ``peak_season_share`` / ``off_season_share`` (share of the customer's revenue in the
     ``peak`` / ``off`` months) and ``buying_months`` (calendar months with an order line, 0-12).
     Month revenue below 0 (returns) counts 0; a customer whose revenue is 0 gets blanks but its
     ``buying_months``."""
@@ -266,8 +266,9 @@ def customer_seasons(keys: pd.Series, month: pd.Series, amount: pd.Series, *, pe
     top = np.argmax(values, axis=1) + 1  # argmax takes the first maximum: the earliest month
     out = pd.DataFrame(index=index)
     out["peak_month"] = pd.Series(np.where(has, top, 0), index=index).astype("Int64").mask(~has)
-    strong = values >= ratio * (total.to_numpy()[:, None] / 12.0)
-    strong &= values > 0
+    bought = (values > 0).sum(axis=1)
+    mean_bought = np.divide(total.to_numpy(), bought, out=np.zeros(len(bought)), where=bought > 0)
+    strong = (values >= ratio * mean_bought[:, None]) & (values > 0)
     texts = [", ".join(str(m) for m in np.flatnonzero(row) + 1) for row in strong]
     out["peak_months"] = pd.Series(texts, index=index, dtype="object").where(has, None)
     safe = total.where(total > 0)
