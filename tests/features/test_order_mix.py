@@ -51,14 +51,15 @@ def test_season_known_values_and_customers_without_orders() -> None:
 
 
 def test_company_seasons_from_monthly_revenue() -> None:
-    totals = pd.Series([50.0, 40.0, 100, 100, 100, 100, 100, 100, 100, 100, 150, 160], index=range(1, 13))
-    mean = totals.mean()
-    peak, off = company_seasons(totals, 1.1, 0.9)
-    assert peak == tuple(m for m in range(1, 13) if totals[m] >= 1.1 * mean) == (11, 12)
-    assert off == (1, 2)
+    totals = pd.Series([50.0, 40.0, 100, 100, 100, 100, 100, 100, 100, 100, 900, 960], index=range(1, 13))
+    peak, off = company_seasons(totals, 1.1, 0.9)  # against the median month (100): a strong peak ...
+    assert peak == (11, 12)
+    assert off == (1, 2)  # ... does not make the ordinary months 淡季 (the mean, 238, would)
     assert company_seasons(pd.Series(dtype=float)) == ((), ())  # no revenue: no seasons
-    # months missing from the index count as 0
-    assert company_seasons(pd.Series({6: 10.0}), 1.1, 0.9) == ((6,), tuple(m for m in range(1, 13) if m != 6))
+    # months missing from the index count as 0 (here the median month is 0: every month is 旺季 and 淡季 but June
+    # only 旺季)
+    assert company_seasons(pd.Series({6: 10.0}), 1.1, 0.9) == (tuple(range(1, 13)), tuple(m for m in range(1, 13)
+                                                                                          if m != 6))
 
 
 def test_messy_orders_sheet() -> None:
@@ -112,7 +113,7 @@ lines = st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.integers(1,
                            st.one_of(st.integers(-50, 500).map(float), st.just(0.0))), min_size=1, max_size=60)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines, st.floats(1.0, 2.0))
 def test_customer_seasons_and_main_products_match_a_loop_oracle(rows: list, ratio: float) -> None:
     keys = pd.Series([r[0] for r in rows])
@@ -156,7 +157,7 @@ groups = st.lists(st.tuples(st.sampled_from(["华东", "华北", None]), st.one_
     st.integers(-5, 100).map(float), st.just(np.nan))), min_size=1, max_size=40)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(groups)
 def test_per_group_features_match_a_pandas_groupby_oracle(rows: list) -> None:
     """percent_rank and pareto_share with ``by``: each group is ranked on its own (grouping_region's key accounts)."""

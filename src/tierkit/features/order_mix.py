@@ -181,8 +181,8 @@ class SeasonFromOrders(_OrderLinesFeature):
     title: ClassVar[str] = mark("feature kind", "season_from_orders")
     columns: ClassVar[tuple[str, ...]] = ("peak_month", "peak_months", "peak_season_share", "off_season_share",
                                           "buying_months")
-    peak_ratio: float = field(default=1.1, metadata=option(_ratio))
-    off_ratio: float = field(default=0.9, metadata=option(_ratio))
+    peak_ratio: float = field(default=1.05, metadata=option(_ratio))
+    off_ratio: float = field(default=0.8, metadata=option(_ratio))
     peak_months: tuple[int, ...] | None = field(default=None, metadata=option(_months))
     off_months: tuple[int, ...] | None = field(default=None, metadata=option(_months))
 
@@ -206,8 +206,8 @@ class SeasonFromOrders(_OrderLinesFeature):
         if meta.get("given"):
             return tr(lang, "buying seasons from orders: peak season (given) months {peak}, off-season {off}; "
                             "{n} customers", **words)
-        return tr(lang, "buying seasons from orders: peak season months {peak}, off-season {off} (from all "
-                        "customers' revenue by month); {n} customers", **words)
+        return tr(lang, "buying seasons from orders: peak season months {peak}, off-season {off} (all "
+                        "customers' revenue by month against the median month); {n} customers", **words)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -231,19 +231,20 @@ class ProductFromOrders(_OrderLinesFeature):
                   k=meta.get("products"))
 
 
-def company_seasons(by_month: pd.Series, peak_ratio: float = 1.1, off_ratio: float = 0.9
+def company_seasons(by_month: pd.Series, peak_ratio: float = 1.05, off_ratio: float = 0.8
                     ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """旺季 and 淡季 months from revenue per calendar month (index 1-12; missing months count 0).
 
-    A month is 旺季 when its revenue is at least ``peak_ratio`` x the mean month, 淡季 when at most
-    ``off_ratio`` x the mean (negative months count 0).  No revenue at all: neither.
+    A month is 旺季 when its revenue is at least ``peak_ratio`` x the median month, 淡季 when at most
+    ``off_ratio`` x the median (negative months count 0).  The median, not the mean, so that a strong
+    peak does not turn every ordinary month into 淡季.  No revenue at all: neither.
     """
     totals = by_month.reindex(MONTHS, fill_value=0.0).astype("float64").clip(lower=0.0)
-    mean = float(totals.mean())
-    if mean <= 0:
+    middle = float(totals.median())
+    if totals.sum() <= 0:
         return (), ()
-    peak = tuple(int(m) for m in totals.index[totals >= peak_ratio * mean])
-    off = tuple(int(m) for m in totals.index[totals <= off_ratio * mean])
+    peak = tuple(int(m) for m in totals.index[totals >= peak_ratio * middle])
+    off = tuple(int(m) for m in totals.index[totals <= off_ratio * middle])
     return peak, off
 
 
