@@ -87,15 +87,15 @@ def test_season_from_the_orders_sheet() -> None:
 
 
 def test_product_region_industry_source_preference() -> None:
-    assert classify("grouping_product", {"main_product": ["阀门", "Valves", "Widgets", None],
-                                         "revenue": [1.0, 1.0, 1.0, None]}) == ["valves", "valves", "other_product",
+    assert classify("grouping_product", {"main_product": ["阀门", "减速机", "Widgets", None],
+                                         "revenue": [1.0, 1.0, 1.0, None]}) == ["valves", "reducers", "other_product",
                                                                                 "other_product"]
-    assert classify("grouping_industry", {"行业": ["医疗", "IT", "农业", None], "revenue": [1.0] * 4}) == [
+    assert classify("grouping_industry", {"行业": ["医疗", "信息技术", "农业", None], "revenue": [1.0] * 4}) == [
         "healthcare", "it", "other_industry", "other_industry"]
-    assert classify("grouping_source", {"客户来源": ["转介绍", "Tender", "", None], "revenue": [1.0] * 4}) == [
+    assert classify("grouping_source", {"客户来源": ["转介绍", "招投标", "", None], "revenue": [1.0] * 4}) == [
         "referral", "tender", "other_source", "other_source"]
     prefs = {"购买偏好": ["价格主导者", "技术领导者", "价值取向者", "价格主导者", None],
-             "各部门偏好不同": ["否", "否", None, "是", "否"], "revenue": [1.0] * 5}
+             "各部门偏好不同": ["否", "no", None, "是", "FALSE"], "revenue": [1.0] * 5}
     assert classify("grouping_preference", prefs) == ["price_driven", "tech_leader", "value_seeker",
                                                       "by_department", "preference_unknown"]
     # the departments column is optional
@@ -113,7 +113,7 @@ def test_region_key_accounts_are_ranked_within_each_region() -> None:
 
 
 def test_competitor_collects_one_segment_of_each_part() -> None:
-    rows = {"竞争对手产品": ["替代", "同类", None], "竞争对手实力": ["强大", "weak", "相当"],
+    rows = {"竞争对手产品": ["替代", "同类", None], "竞争对手实力": ["强大", "弱势", "相当"],
             "切入机会": ["需求量增加", None, "对原来的供应商不满意"], "revenue": [1.0] * 3}
     result = tierkit.classify(load("grouping_competitor"), pd.DataFrame(rows))
     segs = result.ruleset.segments
