@@ -92,6 +92,9 @@ def test_orders_table_itself_and_missing_sheet() -> None:
         apply_features(_customers(), [SEASON])
     skipped = apply_features(_customers(), [{**SEASON, "optional": True}])[1]
     assert skipped["skipped"] == ["season_from_orders"]
+    # optional covers a missing sheet, not a sheet that lacks a column
+    with pytest.raises(DataError, match="no column 产品 for 'product'"):
+        apply_features(_customers(), [{**PRODUCT, "optional": True}], sheets={"Orders": orders.drop(columns="产品")})
 
 
 def test_options_are_checked_when_the_rule_file_loads() -> None:

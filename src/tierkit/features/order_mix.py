@@ -119,8 +119,6 @@ class _OrderLinesFeature(FeatureSpec):
         for key in self.required:
             if found[key] is None:
                 cands = [wanted[key]] if isinstance(wanted[key], str) else list(wanted[key])
-                if self.optional:
-                    return None
                 raise DataError(f"{self.kind}: no column {' / '.join(map(str, cands))} for '{key}' in the orders "
                                 "table", hint=did_you_mean(str(cands[0]), [str(c) for c in orders.columns]))
         keys = order_keys(orders[str(found["customer"])])
