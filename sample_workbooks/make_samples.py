@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import samples_grouping  # next to this script
 import xlsxwriter
 
 SEED = 20240601
@@ -367,7 +368,7 @@ def main(out_dir: Path) -> None:
     customers, orders = distributor(rng)
     write_xlsx(
         out_dir / "distributor.xlsx",
-        [("Customers", customers), ("Orders", orders)],
+        [("Customers", samples_grouping.add_grouping_columns(customers)), ("Orders", orders)],  # own seed
         [
             "Sample: B2B industrial-parts distributor 示例：工业品分销商 (generated data, fixed seed)",
             f"Customers 客户: {len(customers):,} rows, one per customer (客户编号 is the key). "
@@ -381,6 +382,7 @@ def main(out_dir: Path) -> None:
             "服务成本 service cost over the same 3 years, "
             "高层关系 executive relationship (有/无), 合作难度 cooperation (对等/错位), "
             "产品/财务/信用/管理/政治风险 risk flags (高/中/blank).",
+            "Grouping columns: " + "; ".join(f"{k} {v}" for k, v in samples_grouping.COLUMNS.items()) + ".",
             "Orders columns: 订单号 order no, 客户编号 customer id, 下单日期 date, "
             "金额 amount (CNY), 毛利 gross margin, "
             "产品 product, 渠道 channel.",

@@ -23,6 +23,8 @@ SPECS = {
     "difference": {"difference": ["x", "y"]},
     "ratio": {"ratio": ["x", "y"]},
     "flags": {"flags": {"x": "risk x"}, "as": "why"},
+    "season_from_orders": {"season_from_orders": {"customer": "c", "date": "d", "amount": "a"}, "peak_ratio": 1.2},
+    "product_from_orders": {"product_from_orders": {"customer": "c", "amount": "a", "product": "p"}},
 }
 
 

@@ -27,6 +27,12 @@ SAMPLES = {
     "fit": ["simple", "distributor", "retail_members"],
     "profit": ["simple", "distributor"],
     "grouping_region": ["simple", "distributor"],
+    "grouping_season": ["distributor", "retail_members"],
+    "grouping_industry": ["simple", "distributor"],
+    "grouping_product": ["distributor"],
+    "grouping_competitor": ["distributor"],
+    "grouping_preference": ["distributor"],
+    "grouping_source": ["distributor"],
     "stages": ["distributor"],
     "stages_presale": ["distributor"],
     "stages_midsale": ["distributor"],
@@ -34,7 +40,7 @@ SAMPLES = {
     "stages_expected": ["distributor"],
 }
 CASES = [(name, sample) for name, samples in SAMPLES.items() for sample in samples]
-COLLECT = [n for n in NAMES if n.startswith("stages")]
+COLLECT = [n for n in NAMES if n.startswith("stages") or n == "grouping_competitor"]
 
 
 def test_the_library_has_every_method() -> None:

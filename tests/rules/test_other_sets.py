@@ -92,7 +92,7 @@ def test_grouping_region() -> None:
     assert classify(rs, rows) == ["east", "east", "northwest", "other_region", "other_region", "south"]
     two_regions = {"region": ["华东", "华东", "华北"], "revenue": [1.0, 9.0, 5.0]}
     # a region with one customer: its percent rank is 0, so it is not a key account
-    assert classify("grouping_region", two_regions) == ["east", "key_account", "north"]
+    assert classify("grouping_region", two_regions) == ["east", "east_key", "north"]
 
 
 def _profile(name: str, rows: dict[str, list]) -> list[list[str]]:
