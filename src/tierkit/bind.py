@@ -198,7 +198,8 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             work, feature_meta = apply_features(work, list(rs.features), as_of=as_of, sheets=source.sheets,
                                                 fields={k: v for k, v in rs.fields.items()}, source=file,
                                                 features_from=features_from, headers=copied,
-                                                cell_ref=source.cell_ref, where=source.where())
+                                                cell_ref=source.cell_ref, where=source.where(),
+                                                params=rs.params)
         except TierkitError as err:
             raise _with_table(err, rs, source) from None
         index = HeaderIndex(work.columns)

@@ -18,6 +18,7 @@ from tierkit.features.kinds import (
     Share,
     Sum,
 )
+from tierkit.features.order_stats import Choose, Multiply, OrderStats
 from tierkit.features.specs import FeatureSpec
 
 __all__ = ["KINDS", "FeatureSpec", "as_specs", "describe_feature", "feature_outputs", "feature_texts",
@@ -25,7 +26,8 @@ __all__ = ["KINDS", "FeatureSpec", "as_specs", "describe_feature", "feature_outp
 
 #: kind key -> its spec class, in the order error messages list them
 KINDS: dict[str, type[FeatureSpec]] = {cls.kind: cls for cls in (
-    FromOrders, ParetoShare, Share, QuantileScore, PercentRank, DaysSince, Sum, Difference, Ratio, Flags)}
+    FromOrders, ParetoShare, Share, QuantileScore, PercentRank, DaysSince, Sum, Difference, Ratio, Flags,
+    OrderStats, Multiply, Choose)}
 _COMMON = ("as", "optional")
 
 
