@@ -199,9 +199,9 @@ class Choose(ColumnFeature):
             raise fail(" (choose) takes a mapping of whole numbers to columns, like {1: revenue, 2: volume}")
         out = []
         for k, v in value.items():
-            if isinstance(k, bool) or not isinstance(k, int) or not isinstance(v, str):
+            if isinstance(k, bool) or not str(k).strip().isdigit() or not isinstance(v, str):
                 raise fail(f" (choose): '{k}: {v}' must be a whole number and a column")
-            out.append((k, v))
+            out.append((int(str(k)), v))
         return {"options": tuple(out)}
 
     @classmethod
