@@ -8,7 +8,7 @@ columns here are appended after the existing ones and the rest of each file stay
 * distributor.xlsx, Customers: 平均库存 (average stock of our goods the customer holds, for turnover
   = revenue in the last 12 months / average stock), 业态 (trade format, for RTM), 技术支持次数 (technical
   support requests in the last 12 months, for 普通/专业用户), 用户类型 (专业/普通, filled in for
-  some customers).  About 2% of 获客渠道, 我方份额, 合作难度, 信用等级 and 高层关系 are left blank, as in
+  some customers).  About 2% of 获客渠道, 我方份额, 合作难度, 信用等级, 高层关系 and 服务成本 are left blank, as in
   real customer lists, so the "unknown" tiers of the stage rule sets have customers.
 * retail_members.xlsx, Transactions: Qty 数量, Promotion 促销.
 * retail_members.xlsx, Members: Monthly income 月收入, Main concern 关注点 (价格/品质, a survey answer, often
@@ -54,7 +54,7 @@ def _distributor(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.D
     price_driven = dict(zip(customers["客户编号"], customers["购买偏好"] == "价格主导者", strict=True))
     p_promo = np.where(orders["客户编号"].map(price_driven).to_numpy(dtype=bool), 0.6, 0.06)
     orders["促销"] = np.where(rng.random(len(orders)) < p_promo, "是", None)
-    for col in ("获客渠道", "我方份额", "合作难度", "信用等级", "高层关系"):
+    for col in ("获客渠道", "我方份额", "合作难度", "信用等级", "高层关系", "服务成本"):
         customers[col] = _blank_some(rng, customers[col], 0.02)
     revenue = orders.groupby("客户编号")["金额"].sum().reindex(customers["客户编号"]).fillna(0.0).to_numpy()
     stock = revenue / 3 / rng.uniform(2.0, 14.0, n)  # three years of sales turn 2-14 times a year
