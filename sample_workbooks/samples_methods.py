@@ -7,11 +7,11 @@ columns here are appended after the existing ones and the rest of each file stay
   a promotion; price-driven customers order in promotions far more often).
 * distributor.xlsx, Customers: 平均库存 (average stock of our goods the customer holds, for turnover
   = revenue in the last 12 months / average stock), 业态 (trade format, for RTM), 技术支持次数 (technical
-  support requests in the last 12 months, for 普通/专业用户), 用户类型 (专业/普通, filled in for
-  some customers).  About 2% of 获客渠道, 我方份额, 合作难度, 信用等级, 高层关系 and 服务成本 are left blank, as in
+  support requests in the last 12 months, for 普通/专业用户), 用户类型 (专业用户/普通用户, filled in for
+  some customers); a few 业态 and 技术支持次数 cells are blank.  About 2% of 获客渠道, 我方份额, 合作难度, 信用等级, 高层关系 and 服务成本 are left blank, as in
   real customer lists, so the "unknown" tiers of the stage rule sets have customers.
 * retail_members.xlsx, Transactions: Qty 数量, Promotion 促销.
-* retail_members.xlsx, Members: Monthly income 月收入, Main concern 关注点 (价格/品质, a survey answer, often
+* retail_members.xlsx, Members: about 2% of Age and Gender left blank; Monthly income 月收入, Main concern 关注点 (价格/品质, a survey answer, often
   blank), Usage 使用习惯 (门店为主/线上为主/线上线下), Feedback 反馈 (好评/建议/投诉, blank: none),
   Service rating 服务评价 (1-5, blank: not rated).
 """
@@ -59,10 +59,11 @@ def _distributor(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.D
     revenue = orders.groupby("客户编号")["金额"].sum().reindex(customers["客户编号"]).fillna(0.0).to_numpy()
     stock = revenue / 3 / rng.uniform(2.0, 14.0, n)  # three years of sales turn 2-14 times a year
     customers["平均库存"] = np.where(revenue > 0, np.round(stock, 0), None)
-    customers["业态"] = rng.choice(FORMATS, n, p=[0.3, 0.3, 0.25, 0.15])
+    customers["业态"] = _blank_some(rng, pd.Series(rng.choice(FORMATS, n, p=[0.3, 0.3, 0.25, 0.15])), 0.02).to_numpy()
     technical = customers["购买偏好"].eq("技术领导者").to_numpy()
-    customers["技术支持次数"] = rng.poisson(np.where(technical, 5.0, 0.8))
-    kind = np.where(customers["技术支持次数"] >= 3, "专业用户", "普通用户")
+    support = rng.poisson(np.where(technical, 5.0, 0.8)).astype(float)
+    kind = np.where(support >= 3, "专业用户", "普通用户")
+    customers["技术支持次数"] = np.where(rng.random(n) < 0.03, np.nan, support)
     customers["用户类型"] = np.where(rng.random(n) < 0.3, kind, None)
     return customers, orders
 
@@ -77,6 +78,8 @@ def _retail(rng: np.random.Generator, members: pd.DataFrame, tx: pd.DataFrame
     p_promo = np.where(tx["Member ID"].map(by_member).to_numpy(dtype=bool), 0.55, 0.08)
     tx["Promotion 促销"] = np.where(rng.random(len(tx)) < p_promo, "Y", None)
     age = members["Age"].to_numpy()
+    members["Age"] = np.where(rng.random(n) < 0.02, np.nan, age)
+    members["Gender"] = _blank_some(rng, members["Gender"], 0.02).to_numpy()
     income = rng.lognormal(np.log(9000), 0.5, n) * np.where((age >= 30) & (age < 55), 1.3, 0.9)
     members["Monthly income 月收入"] = np.where(rng.random(n) < 0.05, np.nan, np.round(income, -2))
     concern = np.where(bargain, "价格", "品质")
