@@ -32,9 +32,14 @@ SAMPLES = {
     "stages_midsale": ["distributor"],
     "stages_postsale": ["distributor"],
     "stages_expected": ["distributor"],
+    "attack_defense": ["simple", "distributor", "retail_members"],
+    "needs": ["simple", "distributor", "retail_members"],
+    "demographic": ["retail_members"],
+    "rtm": ["distributor"],
+    "user_type": ["simple", "distributor", "retail_members"],
 }
 CASES = [(name, sample) for name, samples in SAMPLES.items() for sample in samples]
-COLLECT = [n for n in NAMES if n.startswith("stages")]
+COLLECT = [n for n in NAMES if n.startswith("stages") or n in ("behaviour", "demographic", "rtm")]
 
 
 def test_the_library_has_every_method() -> None:
