@@ -23,6 +23,9 @@ SPECS = {
     "difference": {"difference": ["x", "y"]},
     "ratio": {"ratio": ["x", "y"]},
     "flags": {"flags": {"x": "risk x"}, "as": "why"},
+    "order_stats": {"order_stats": "c", "quantity": "q", "promo": "p"},
+    "multiply": {"multiply": ["x", "y"]},
+    "choose": {"choose": {1: "x", 2: "y"}, "param": "measure", "as": "picked"},
 }
 
 

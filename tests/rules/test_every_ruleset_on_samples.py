@@ -52,7 +52,7 @@ RUNS: dict[str, list[Run]] = {
     "needs": [Run("distributor"), Run("retail_members")],
     "profit": [Run("distributor")],
     "rfm": [Run("distributor"), Run("retail_members")],
-    "rtm": [Run("distributor")],
+    "route_to_market": [Run("distributor")],
     "stages": [Run("distributor", gaps=ORDER_GAPS)],
     "stages_expected": [Run("distributor")],
     "stages_midsale": [Run("distributor", gaps=ORDER_GAPS),

@@ -35,11 +35,11 @@ SAMPLES = {
     "attack_defense": ["simple", "distributor", "retail_members"],
     "needs": ["simple", "distributor", "retail_members"],
     "demographic": ["retail_members"],
-    "rtm": ["distributor"],
+    "route_to_market": ["distributor"],
     "user_type": ["simple", "distributor", "retail_members"],
 }
 CASES = [(name, sample) for name, samples in SAMPLES.items() for sample in samples]
-COLLECT = [n for n in NAMES if n.startswith("stages") or n in ("behaviour", "demographic", "rtm")]
+COLLECT = [n for n in NAMES if n.startswith("stages") or n in ("behaviour", "route_to_market")]
 
 
 def test_the_library_has_every_method() -> None:

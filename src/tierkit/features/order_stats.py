@@ -225,7 +225,7 @@ class Choose(ColumnFeature):
         name = self.chosen(ctx)
         column = cols.get(name)
         if column is None or column not in frame.columns:
-            label = ctx.fields[name].display("en") if name in ctx.fields else name
+            label = name
             raise DataError(f"{self.param} = {ctx.params.get(self.param):g} ranks by {label} ('{name}'), "
                             "which this table does not have",
                             hint=f"add a '{label}' column (or the orders sheet's columns it is computed from), "
