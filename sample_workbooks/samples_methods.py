@@ -6,14 +6,15 @@ columns here are appended after the existing ones and the rest of each file stay
 * distributor.xlsx, Orders: 数量 (quantity, for ABC by volume), 促销 (是 when the order was placed in
   a promotion; price-driven customers order in promotions far more often).
 * distributor.xlsx, Customers: 平均库存 (average stock of our goods the customer holds, for turnover
-  = revenue in the last 12 months / average stock), 业态 (trade format, for RTM), 技术支持次数 (technical
-  support requests in the last 12 months, for 普通/专业用户), 用户类型 (专业用户/普通用户, filled in for
-  some customers); a few 业态 and 技术支持次数 cells are blank.  About 2% of 获客渠道, 我方份额, 合作难度, 信用等级, 高层关系 and 服务成本 are left blank, as in
-  real customer lists, so the "unknown" tiers of the stage rule sets have customers.
+  = revenue in the last 12 months / average stock), 业态 (trade format, for route_to_market),
+  技术支持次数 (technical support requests in the last 12 months, for user_type), 用户类型
+  (专业用户/普通用户, filled in for some customers).  About 2% of 获客渠道, 我方份额, 合作难度, 信用等级,
+  高层关系, 服务成本, 业态 and 3% of 技术支持次数 are left blank, as in real customer lists, so the
+  "unknown" tiers have customers.
 * retail_members.xlsx, Transactions: Qty 数量, Promotion 促销.
-* retail_members.xlsx, Members: about 2% of Age and Gender left blank; Monthly income 月收入, Main concern 关注点 (价格/品质, a survey answer, often
-  blank), Usage 使用习惯 (门店为主/线上为主/线上线下), Feedback 反馈 (好评/建议/投诉, blank: none),
-  Service rating 服务评价 (1-5, blank: not rated).
+* retail_members.xlsx, Members: about 2% of Age and Gender left blank; Monthly income 月收入, Main
+  concern 关注点 (价格/品质, a survey answer, often blank), Usage 使用习惯 (门店为主/线上为主/线上线下),
+  Feedback 反馈 (好评/建议/投诉, blank: none), Service rating 服务评价 (1-5, blank: not rated).
 """
 
 from __future__ import annotations

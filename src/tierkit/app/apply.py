@@ -40,8 +40,9 @@ class ApplyResult:
             rows = list(res.summary(lang).itertuples())
             width = max((_width(r.label) for r in rows), default=0) + 2
             for row in rows:
+                measure = measure_label(rs, lang, res.binding)
                 extra = ("  " + tr(lang, "{share} of {measure}", share=f"{row.measure_share:6.1%}",
-                                   measure=measure_label(rs, lang, res.binding))) if hasattr(row, "measure_share") else ""
+                                   measure=measure)) if hasattr(row, "measure_share") else ""
                 pad = " " * max(width - _width(row.label), 1)
                 lines.append(f"  {row.label}{pad}{row.count:>8,}  {row.share:6.1%}{extra}")
             any_error = np.zeros(res.n, dtype=bool)

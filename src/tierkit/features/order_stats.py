@@ -48,7 +48,7 @@ from tierkit.features.specs import (
 from tierkit.i18n import mark, tr, trc
 from tierkit.values import coerce_column, id_keys
 
-__all__ = ["Choose", "Multiply", "OrderStats", "STAT_COLUMNS"]
+__all__ = ["STAT_COLUMNS", "Choose", "Multiply", "OrderStats"]
 
 #: the columns ``order_stats`` adds
 STAT_COLUMNS = ("volume", "orders_12m", "timed_orders", "deal_share")
