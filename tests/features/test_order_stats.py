@@ -72,7 +72,7 @@ def test_choose_picks_the_column_its_param_names() -> None:
 
 
 @pytest.mark.parametrize(("measure", "label"), [(1, "Revenue"), (2, "Volume"), (6, "Contribution ratio")])
-def test_abc_names_the_measure_it_ranked_by(measure: int, label: str, tmp_path) -> None:  # noqa: ANN001
+def test_abc_names_the_measure_it_ranked_by(measure: int, label: str, tmp_path) -> None:
     from tests.rules.helpers import SAMPLES
 
     out = tmp_path / "abc.csv"
