@@ -39,7 +39,7 @@ SAMPLES = {
     "user_type": ["simple", "distributor", "retail_members"],
 }
 CASES = [(name, sample) for name, samples in SAMPLES.items() for sample in samples]
-COLLECT = [n for n in NAMES if n.startswith("stages") or n in ("behaviour", "route_to_market")]
+COLLECT = [n for n in NAMES if n.startswith("stages") or n in ("behaviour", "demographic", "route_to_market")]
 
 
 def test_the_library_has_every_method() -> None:

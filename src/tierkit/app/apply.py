@@ -179,7 +179,11 @@ def measure_headers(table: RawTable, rulesets: Sequence[RuleSet]) -> list[str]:
     """The headers of the rule sets' ``measure`` columns found in ``table``."""
     from ..names import find_column
 
-    found = (find_column(table.frame, rs.measure, rs.fields) for rs in rulesets if rs.measure)
+    from ..features.order_stats import chosen_by_params
+
+    # a measure a parameter chooses (abc's contribution) is found as the column it stands for (revenue)
+    found = (find_column(table.frame, chosen_by_params(rs.features, rs.params, rs.measure), rs.fields)
+             for rs in rulesets if rs.measure)
     return [str(h) for h in dict.fromkeys(found) if h is not None]
 
 

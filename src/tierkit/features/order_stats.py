@@ -20,7 +20,7 @@ parameter's value, for a ``measure`` param) are here as well.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -48,7 +48,7 @@ from tierkit.features.specs import (
 from tierkit.i18n import mark, tr, trc
 from tierkit.values import coerce_column, id_keys
 
-__all__ = ["STAT_COLUMNS", "Choose", "Multiply", "OrderStats"]
+__all__ = ["STAT_COLUMNS", "Choose", "Multiply", "OrderStats", "chosen_by_params"]
 
 #: the columns ``order_stats`` adds
 STAT_COLUMNS = ("volume", "orders_12m", "timed_orders", "deal_share")
@@ -224,6 +224,9 @@ class Choose(ColumnFeature):
                meta: dict[str, Any]) -> pd.Series:
         name = self.chosen(ctx)
         column = cols.get(name)
+        if (column is None or column not in frame.columns) and self.output in frame.columns:
+            column = self.output  # a table that already has the measure (the add-in's =ABC_CLASS range) keeps it
+            name = self.output
         if column is None or column not in frame.columns:
             label = name
             raise DataError(f"{self.param} = {ctx.params.get(self.param):g} ranks by {label} ('{name}'), "
@@ -241,9 +244,12 @@ class Choose(ColumnFeature):
                   inputs=", ".join(meta.get("inputs", [])), param=meta.get("param"), value=meta.get("value"))
 
 
-def chosen_column(meta: Mapping[str, Any], name: str) -> str | None:
-    """The column a ``choose`` feature picked for its output ``name`` in a run's feature metadata, or None."""
-    for info in meta.get("features", []):
-        if info.get("kind") == Choose.kind and info.get("output") == name:
-            return str(info.get("chosen"))
-    return None
+def chosen_by_params(specs: Iterable[FeatureSpec], params: Mapping[str, float], name: str) -> str:
+    """The column ``params`` make a ``choose`` spec pick for its output ``name`` (abc's ``contribution`` is
+    ``revenue`` with ``measure`` 1), or ``name`` itself when no spec chooses it or the value picks nothing."""
+    for spec in specs:
+        if isinstance(spec, Choose) and spec.output == name:
+            value = params.get(spec.param)
+            if value is not None and float(value).is_integer():
+                return dict(spec.options).get(int(value), name)
+    return name
