@@ -177,9 +177,8 @@ def customer_rows(table: RawTable, rulesets: Sequence[RuleSet], *, id_column: st
 
 def measure_headers(table: RawTable, rulesets: Sequence[RuleSet]) -> list[str]:
     """The headers of the rule sets' ``measure`` columns found in ``table``."""
-    from ..names import find_column
-
     from ..features.order_stats import chosen_by_params
+    from ..names import find_column
 
     # a measure a parameter chooses (abc's contribution) is found as the column it stands for (revenue)
     found = (find_column(table.frame, chosen_by_params(rs.features, rs.params, rs.measure), rs.fields)
