@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import samples_grouping  # next to this script
 import xlsxwriter
+from samples_methods import extend as methods_columns
 
 SEED = 20240601
 START, END = dt.date(2022, 1, 1), dt.date(2024, 12, 31)
@@ -327,6 +328,7 @@ def simple(
 
 
 def write_xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]], readme: list[str]) -> None:
+    sheets = methods_columns(path.name, sheets)  # the method rule sets' columns (samples_methods.py)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "yyyy-mm-dd"})
     wb.set_properties({"title": path.stem, "author": "tierkit make_samples.py", "created": CREATED})
     bold = wb.add_format({"bold": True, "bg_color": "#e8eaf6", "border": 1})

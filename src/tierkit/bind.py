@@ -85,6 +85,14 @@ class Binding:
     def n(self) -> int:
         return len(self.frame)
 
+    def shown_as(self, name: str) -> str:
+        """The name whose label ``name`` shows: the column a ``choose`` feature picked for it (``abc``'s
+        ``contribution`` is ``volume`` with ``--param measure=2``), else ``name`` itself."""
+        for info in self.feature_meta.get("features", []):
+            if info.get("kind") == "choose" and info.get("output") == name and info.get("chosen"):
+                return str(info["chosen"])
+        return name
+
     def column_of(self, name: str) -> Any:
         """The column of :attr:`frame` for ``name``: itself or one of its field's aliases (:mod:`tierkit.names`)."""
         return find_column(self.frame, name, self.ruleset.fields)
@@ -205,7 +213,8 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             work, feature_meta = apply_features(work, list(rs.features), as_of=as_of, sheets=source.sheets,
                                                 fields={k: v for k, v in rs.fields.items()}, source=file,
                                                 features_from=features_from, headers=copied,
-                                                cell_ref=source.cell_ref, where=source.where())
+                                                cell_ref=source.cell_ref, where=source.where(),
+                                                params=rs.params)
         except TierkitError as err:
             raise _with_table(err, rs, source) from None
         index = HeaderIndex(work.columns)

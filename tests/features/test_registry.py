@@ -25,6 +25,9 @@ SPECS = {
     "flags": {"flags": {"x": "risk x"}, "as": "why"},
     "season_from_orders": {"season_from_orders": {"customer": "c", "date": "d", "amount": "a"}, "peak_ratio": 1.2},
     "product_from_orders": {"product_from_orders": {"customer": "c", "amount": "a", "product": "p"}},
+    "order_stats": {"order_stats": "c", "quantity": "q", "promo": "p"},
+    "multiply": {"multiply": ["x", "y"]},
+    "choose": {"choose": {1: "x", 2: "y"}, "param": "measure", "as": "picked"},
 }
 
 

@@ -38,9 +38,15 @@ SAMPLES = {
     "stages_midsale": ["distributor"],
     "stages_postsale": ["distributor"],
     "stages_expected": ["distributor"],
+    "attack_defense": ["simple", "distributor", "retail_members"],
+    "needs": ["simple", "distributor", "retail_members"],
+    "demographic": ["retail_members"],
+    "route_to_market": ["distributor"],
+    "user_type": ["simple", "distributor", "retail_members"],
 }
 CASES = [(name, sample) for name, samples in SAMPLES.items() for sample in samples]
-COLLECT = [n for n in NAMES if n.startswith("stages") or n == "grouping_competitor"]
+COLLECT = [n for n in NAMES if n.startswith("stages") or n in ("behaviour", "demographic", "route_to_market",
+                                                                          "grouping_competitor")]
 
 
 def test_the_library_has_every_method() -> None:

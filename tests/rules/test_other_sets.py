@@ -105,18 +105,22 @@ def _profile(name: str, rows: dict[str, list]) -> list[list[str]]:
 
 def test_stages_presale() -> None:
     rows = {
-        "获客渠道": ["自然流量", "强推", "推销", None],
-        "购买偏好": ["价格主导者", "价值取向者", "技术领导者", None],
-        "main_channel": ["线上商城", "电话订购", "直销", None],
-        "信用等级": ["高", "低", "普通", None],
-        "逾期次数": [0, 0, 2, None],
-        "财务风险": [None, None, None, "中"],
+        "获客渠道": ["自然流量", "强推", "推销", None, "推销"],
+        "frequency": [5, 4, 2, None, 0],
+        "timed_orders": [5, 4, 2, None, 0],
+        "deal_share": [0.5, 0.49, 0.9, None, None],  # orders in promotions or at month end
+        "信用等级": ["高", "低", "普通", None, "普通"],
+        "逾期次数": [0, 0, 2, None, 0],
+        "财务风险": [None, None, None, "中", None],
     }
+    # purchase timing comes from the order dates (price_share 0.5 inclusive, at least 3 dated orders);
+    # a customer with no orders is "no purchases yet"
     assert _profile("stages_presale", rows) == [
         ["acq_low", "risk_low", "timing_price"],
         ["acq_high", "risk_high", "timing_convenience"],
-        ["acq_medium", "risk_medium", "timing_other"],
-        ["acq_unknown", "risk_medium", "timing_other"],
+        ["acq_medium", "risk_medium", "timing_few"],
+        ["acq_unknown", "risk_medium", "timing_unknown"],
+        ["acq_medium", "risk_low", "timing_none"],
     ]
 
 
@@ -161,16 +165,43 @@ def test_stages_expected() -> None:
 
 
 def test_behaviour_known_answers() -> None:
-    import pandas as pd
+    rows = {
+        "客户编号": ["a", "b", "c", "d", "e"],
+        "订单数": [12, 11, 1, 0, 30],
+        "active_months_12m": [None, None, None, None, 5],
+        "使用习惯": ["门店为主", "线上为主", "线上线下", None, "其他"],
+        "反馈": ["投诉", "建议", "好评", None, "好评"],
+        "服务评价": [4, 3, 2.5, 2, None],
+    }
+    # 12 orders is frequent without months (boundary inclusive); months decide when given (5 < 6)
+    assert _profile("behaviour", rows) == [
+        ["buy_frequent", "feedback_complaint", "service_satisfied", "usage_store"],
+        ["buy_occasional", "feedback_suggestion", "service_neutral", "usage_online"],
+        ["buy_occasional", "feedback_praise", "service_neutral", "usage_both"],
+        ["buy_none", "feedback_none", "service_dissatisfied", "usage_unknown"],
+        ["buy_occasional", "feedback_praise", "service_unrated", "usage_unknown"],
+    ]
 
-    rs = load("behaviour")
-    frame = pd.DataFrame({
-        "客户编号": ["a", "b", "c", "d", "e", "f", "g"],
-        "销售额": [1000, 1000, 1000, 1000, 1000, 0, 1000],
-        "毛利": [250, 249.99, 250, 100, None, 0, 300],
-        "订单数": [12, 12, 11, 1, 5, 0, 12],
-    })
-    res = tierkit.classify(rs, frame)
-    # 25% margin is quality (boundary inclusive), 12 orders is frequent (boundary inclusive)
-    assert res.tier_ids() == ["frequent_quality", "frequent_price", "occasional_quality", "occasional_price",
-                              "no_data", "no_data", "frequent_quality"]
+
+def test_needs_known_answers() -> None:
+    rows = {
+        "关注点": ["价格", "品质", None, None, None],
+        "timed_orders": [0, 9, 5, 5, 2],
+        "deal_share": [None, 0.9, 0.5, 0.49, 1.0],
+    }
+    # a stated concern first; without one, deal timing (price_share 0.5 inclusive, at least 3 dated orders)
+    assert classify("needs", rows) == [
+        "price_sensitive", "quality_sensitive", "price_sensitive", "quality_sensitive", "needs_unknown",
+    ]  # fmt: skip
+
+
+def test_attack_defense_known_answers() -> None:
+    rows = {"订单数": [0, 3, 3, None], "最近购买天数": [None, 365, 366, None]}
+    assert classify("attack_defense", rows) == ["potential", "existing", "lost", "potential"]
+
+
+def test_user_type_known_answers() -> None:
+    rows = {"用户类型": ["普通用户", None, None, None], "技术支持次数": [9, 3, 2, None]}
+    assert classify("user_type", rows) == ["ordinary", "professional", "ordinary", "user_type_unknown"]
+
+

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..bind import TableSource
+from ..bind import Binding, TableSource
 from ..errors import TierkitError, Where, display_path
 from ..i18n import tr
 from ..io import RawTable
@@ -42,8 +42,9 @@ class ApplyResult:
             rows = list(res.summary(lang).itertuples())
             width = max((_width(r.label) for r in rows), default=0) + 2
             for row in rows:
+                measure = measure_label(rs, lang, res.binding)
                 extra = ("  " + tr(lang, "{share} of {measure}", share=f"{row.measure_share:6.1%}",
-                                   measure=measure_label(rs, lang))) if hasattr(row, "measure_share") else ""
+                                   measure=measure)) if hasattr(row, "measure_share") else ""
                 pad = " " * max(width - _width(row.label), 1)
                 lines.append(f"  {row.label}{pad}{row.count:>8,}  {row.share:6.1%}{extra}")
             any_error = np.zeros(res.n, dtype=bool)
@@ -67,12 +68,14 @@ def _width(text: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
-def measure_label(rs: RuleSet, lang: str) -> str:
-    """The rule set's measure as the user knows it: its field label, else its name."""
+def measure_label(rs: RuleSet, lang: str, binding: Binding | None = None) -> str:
+    """The rule set's measure as the user knows it: its field label, else its name (the column a parameter
+    chose for it in ``binding``'s run, e.g. abc's measure param)."""
     if rs.measure is None:
         return ""
-    field = rs.fields.get(rs.measure)
-    return field.display(lang) if field is not None else rs.measure
+    name = binding.shown_as(rs.measure) if binding is not None else rs.measure
+    field = rs.fields.get(name)
+    return field.display(lang) if field is not None else name
 
 
 def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *, lang: str = "en",
@@ -186,9 +189,12 @@ def customer_rows(table: RawTable, rulesets: Sequence[RuleSet], *, id_column: st
 
 def measure_headers(table: RawTable, rulesets: Sequence[RuleSet]) -> list[str]:
     """The headers of the rule sets' ``measure`` columns found in ``table``."""
+    from ..features.order_stats import chosen_by_params
     from ..names import find_column
 
-    found = (find_column(table.frame, rs.measure, rs.fields) for rs in rulesets if rs.measure)
+    # a measure a parameter chooses (abc's contribution) is found as the column it stands for (revenue)
+    found = (find_column(table.frame, chosen_by_params(rs.features, rs.params, rs.measure), rs.fields)
+             for rs in rulesets if rs.measure)
     return [str(h) for h in dict.fromkeys(found) if h is not None]
 
 
@@ -234,7 +240,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         header = [tr(lang, "Tier ID"), tr(lang, "Tier"), tr(lang, "Customers"), tr(lang, "Share")]
         has_measure = "measure_sum" in df.columns
         if has_measure:
-            measure = measure_label(rs, lang)
+            measure = measure_label(rs, lang, res.binding)
             header += [tr(lang, "{measure} total", measure=measure), tr(lang, "{measure} share", measure=measure)]
         rows = []
         for rec in df.to_dict("records"):

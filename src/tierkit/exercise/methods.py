@@ -50,7 +50,7 @@ def _abc_draw(rs: RuleSet, rng: np.random.Generator, n: int, lang: str) -> pd.Da
 
 def _abc_ok(rs: RuleSet, frame: pd.DataFrame, counts: dict[str, int], level: int) -> bool:
     return (all(counts.get(t, 0) >= 2 for t in "ABC")
-            and far(frame["revenue_cum_share"], [param(rs, "a_cutoff"), param(rs, "b_cutoff")], 0.0005))
+            and far(frame["cum_share"], [param(rs, "a_cutoff"), param(rs, "b_cutoff")], 0.0005))
 
 
 def _abc_thresholds(rs: RuleSet, frame: pd.DataFrame, tier_ids: list[str]) -> list[Threshold]:
@@ -314,8 +314,8 @@ _SCORES = tuple((f"{x}_score", "score") for x in "rfm")
 _RISK_COLUMNS = tuple((name, "text") for name in _RISKS)
 
 register(ExercisePlugin(
-    "abc", _abc_draw, lambda lv: (_ID, _REV, ("revenue_cum_share", "share")) if lv == 1 else (_ID, _REV),
-    _abc_ok, _abc_thresholds, _abc_text, sort_by="revenue", deciding=(("revenue_cum_share", "share"),)))
+    "abc", _abc_draw, lambda lv: (_ID, _REV, ("cum_share", "share")) if lv == 1 else (_ID, _REV),
+    _abc_ok, _abc_thresholds, _abc_text, sort_by="revenue", deciding=(("cum_share", "share"),)))
 register(ExercisePlugin(
     "rfm", _rfm_draw,
     lambda lv: ((_ID, _REC, _FREQ, _REV, *_SCORES) if lv == 1 else

@@ -28,6 +28,7 @@ def apply_features(
     headers: Mapping[str, str] | None = None,
     cell_ref: Callable[[int, str], str] | None = None,
     where: Where | None = None,
+    params: Mapping[str, float] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Apply ``specs`` in order; return the new frame and metadata for the summary sheet.
 
@@ -48,7 +49,8 @@ def apply_features(
         raise ValueError(f"features_from must be one of {', '.join(FEATURES_FROM)} or None, not {features_from!r}")
     parsed = as_specs(specs, source)
     ctx = FeatureContext(as_of=as_of, sheets=sheets, fields=fields or {}, features_from=features_from,
-                         headers=dict(headers or {}), cell_ref=cell_ref, where=where)
+                         headers=dict(headers or {}), cell_ref=cell_ref, where=where,
+                         params=dict(params or {}))
     out = frame.copy()
     meta: dict[str, Any] = {"as_of": None, "features": [], "skipped": []}
     for spec in parsed:

@@ -19,6 +19,7 @@ from tierkit.features.kinds import (
     Sum,
 )
 from tierkit.features.order_mix import ProductFromOrders, SeasonFromOrders
+from tierkit.features.order_stats import Choose, Multiply, OrderStats
 from tierkit.features.specs import FeatureSpec
 
 __all__ = ["KINDS", "FeatureSpec", "as_specs", "describe_feature", "feature_outputs", "feature_texts",
@@ -27,7 +28,7 @@ __all__ = ["KINDS", "FeatureSpec", "as_specs", "describe_feature", "feature_outp
 #: kind key -> its spec class, in the order error messages list them
 KINDS: dict[str, type[FeatureSpec]] = {cls.kind: cls for cls in (
     FromOrders, ParetoShare, Share, QuantileScore, PercentRank, DaysSince, Sum, Difference, Ratio, Flags,
-    SeasonFromOrders, ProductFromOrders)}
+    SeasonFromOrders, ProductFromOrders, OrderStats, Multiply, Choose)}
 _COMMON = ("as", "optional")
 
 

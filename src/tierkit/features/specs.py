@@ -66,6 +66,8 @@ class FeatureContext:
     #: the address of a cell of the input table (``Customers!C7``) for row ``i`` (0-based) and a column
     cell_ref: Callable[[int, str], str] | None = None
     where: Where | None = None
+    #: the rule set's ``params`` (with --param overrides), for kinds a parameter steers (``choose``)
+    params: Mapping[str, float] = field(default_factory=dict)
 
     def column(self, frame: pd.DataFrame, names: Names) -> str | None:
         return find_column(frame, names, self.fields)

@@ -96,6 +96,7 @@ class _Builder:
         return self.res.binding.column_of(name)
 
     def _label_of(self, name: str) -> str:
+        name = self.res.binding.shown_as(name)  # abc's contribution: the measure its param chose
         f = self.rs.fields.get(name)
         if f is not None and f.label is not None:
             return f.display(self.lang)
