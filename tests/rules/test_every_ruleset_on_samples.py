@@ -61,8 +61,12 @@ RUNS: dict[str, list[Run]] = {
     "stages_presale": [Run("distributor", gaps=ORDER_GAPS), Run("customers_only", only=("timing_unknown",))],
     "user_type": [Run("distributor")],
     "value": [Run("distributor"), Run("retail_members")],
-    # grouping_*.yaml (season, industry, product, competitor, preference, source) come from another branch:
-    # their rows are added here when it is merged.
+    "grouping_season": [Run("distributor"), Run("retail_members")],
+    "grouping_industry": [Run("distributor")],
+    "grouping_product": [Run("distributor")],
+    "grouping_competitor": [Run("distributor")],
+    "grouping_preference": [Run("distributor")],
+    "grouping_source": [Run("distributor")],
 }
 CASES = [(name, run) for name, runs in RUNS.items() for run in runs]
 
