@@ -16,6 +16,7 @@ from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 
 from . import ooxml
 from .formats import lookup
+from .limits import check_extent
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
 from .locate import SheetFacts, default_table, locate_tables
 from .shapes import list_objects
@@ -123,7 +124,10 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
                 raise
             raise corrupt(path, err) from err
     scan = SheetScan(path, entry.part)
-    scan.start()
+    scan.run()    # before calamine: the sheet's true size and extent are checked in this one pass
+    if isinstance(scan.error, InputFileError):
+        raise scan.error
+    check_extent(path, entry.name, scan.extent.rows, scan.extent.cols)
     try:
         book = pc.CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
@@ -135,8 +139,6 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
         raise file_error(path, "workbook is password-protected", "remove the password and save a copy") from err
     except Exception as err:
         raise corrupt(path, err) from err
-    finally:
-        scan.join()
     where = Where(file=display_path(path), sheet=entry.name)
     if not rows or start is None:
         raise InputFileError("sheet is empty", where=where,
