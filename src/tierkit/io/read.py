@@ -16,9 +16,10 @@ from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 
 from . import ooxml
 from .formats import lookup
-from .limits import check_extent
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
+from .limits import check_extent
 from .locate import SheetFacts, default_table, locate_tables
+from .parquetread import read_parquet_bounded
 from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
@@ -307,7 +308,9 @@ def _csv_tables(path: Path, sheet: str | int | None, header_row: int | None, tab
 
 def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
     try:
-        frame = pd.read_parquet(path)
+        frame = read_parquet_bounded(path)
+    except InputFileError:
+        raise
     except Exception as err:
         raise file_error(path, f"cannot read the parquet file ({type(err).__name__}: {err})",
                          "re-export it; tierkit reads Apache Parquet files written by pandas, pyarrow, "

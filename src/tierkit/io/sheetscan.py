@@ -5,8 +5,8 @@ e.g. #N/A, which calamine reads as blanks), hidden rows, merged cells, the sheet
 The pass runs before calamine parses the sheet: it inflates the part with its true size checked against
 its header (:func:`~tierkit.io.zipio.iter_member`) and follows how far the cells reach
 (:class:`~tierkit.io.extent.Extent`), so a lying or far-flung sheet is refused before calamine allocates
-anything for it.  (It can still run on a thread: ``start()``/``join()``.)  It never builds a DOM: each inflated block is cut at its
-last ``</row>`` and searched with byte patterns only when a cheap substring test says it may match.
+anything for it.  It never builds a DOM: each inflated block is cut at its last ``</row>`` and searched
+with byte patterns only when a cheap substring test says it may match.
 """
 
 from __future__ import annotations

@@ -1,0 +1,120 @@
+"""Commands aimed at their own inputs: -o naming an input, links to inputs, an unwritable folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .cases import apply, case
+from .inputs import book, csv_file, customers, rules_file
+from .runner import Invocation, tierkit_argv
+
+
+def _csv(d: Path) -> Path:
+    return csv_file(d, "\n".join(",".join(map(str, r)) for r in customers()) + "\n")
+
+
+@case("apply -o the input (--force)", says="input")
+def _self(d: Path) -> Invocation:
+    src = book(d)
+    inv = apply(src, rules_file(d), "--force", out="in.xlsx")
+    inv.output = None
+    return inv
+
+
+@case("apply -o the rule file (--force)", says="input")
+def _rules(d: Path) -> Invocation:
+    inv = apply(_csv(d), rules_file(d), "--force", out="rules.yaml")
+    inv.output = None
+    return inv
+
+
+@case("brief -o the input (--force)", says="input")
+def _brief(d: Path) -> Invocation:
+    src = book(d)
+    return Invocation(tierkit_argv("brief", str(src), "-r", str(rules_file(d)), "-o", str(src), "--force"),
+                      inputs=[src])
+
+
+@case("apply -o a hard link to the input (--force)", says="input")
+def _hard(d: Path) -> Invocation:
+    src = book(d)
+    os.link(src, d / "link.xlsx")
+    inv = apply(src, rules_file(d), "--force", out="link.xlsx")
+    inv.inputs.append(d / "link.xlsx")
+    inv.output = None
+    return inv
+
+
+@case("apply -o a symlink to the input (--force)", says="input")
+def _sym(d: Path) -> Invocation:
+    src = book(d)
+    (d / "link.xlsx").symlink_to(src)
+    inv = apply(src, rules_file(d), "--force", out="link.xlsx")
+    inv.output = None
+    return inv
+
+
+@case("apply input given through a symlink, -o the real file (--force)", says="input")
+def _sym_in(d: Path) -> Invocation:
+    real = book(d)
+    (d / "link.xlsx").symlink_to(real)
+    inv = apply(d / "link.xlsx", rules_file(d), "--force", out="in.xlsx")
+    inv.inputs.append(real)
+    inv.output = None
+    return inv
+
+
+@case("apply -o an existing file without --force", says="--force")
+def _exists(d: Path) -> Invocation:
+    src = book(d)
+    (d / "out.xlsx").write_bytes(b"keep me")
+    inv = apply(src, rules_file(d))
+    inv.inputs.append(d / "out.xlsx")
+    inv.output = None
+    return inv
+
+
+@case("apply -o into a folder that does not exist", {2})
+def _no_dir(d: Path) -> Invocation:
+    src = book(d)
+    return Invocation(tierkit_argv("apply", str(src), "-r", str(rules_file(d)), "-o", str(d / "nope" / "o.xlsx")),
+                      inputs=[src], output=d / "nope" / "o.xlsx")
+
+
+@case("apply -o into /proc (unwritable)", {2})
+def _unwritable(d: Path) -> Invocation:
+    src = book(d)
+    return Invocation(tierkit_argv("apply", str(src), "-r", str(rules_file(d)), "-o", "/proc/tierkit-out.xlsx"),
+                      inputs=[src])
+
+
+def _exercise(d: Path) -> tuple[Path, Path]:
+    """An answer key and one student's workbook, made by ``exercise new`` in the child itself would cost
+    a run; build them once per case with the library (the inputs are ordinary)."""
+    import subprocess
+    import sys
+
+    from tierkit.exercise import cli as _  # noqa: F401  (the kit must import)
+
+    subprocess.run([sys.executable, "-c", "from tierkit.cli import main; main()", "exercise", "new", "--method",
+                    "abc", "--level", "1", "--students", "1", "--seed", "7", "-o", str(d / "class")],
+                   check=True, capture_output=True, timeout=120,
+                   env=dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial"))
+    key = d / "class" / "answer_key.xlsx"
+    student = next(p for p in (d / "class").rglob("*.xlsx") if p != key)
+    return key, student
+
+
+@case("exercise grade -o the answer key (--force)", says="input")
+def _grade_key(d: Path) -> Invocation:
+    key, student = _exercise(d)
+    return Invocation(tierkit_argv("exercise", "grade", str(student), "--key", str(key), "-o", str(key),
+                                   "--force"), inputs=[key, student])
+
+
+@case("exercise grade -o the submission (--force)", says="input")
+def _grade_sub(d: Path) -> Invocation:
+    key, student = _exercise(d)
+    return Invocation(tierkit_argv("exercise", "grade", str(student), "--key", str(key), "-o", str(student),
+                                   "--force"), inputs=[key, student])
