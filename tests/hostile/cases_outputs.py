@@ -22,7 +22,7 @@ def _self(d: Path) -> Invocation:
     return inv
 
 
-@case("apply -o the rule file (--force)", says="input")
+@case("apply -o the rule file (--force)", says="rules.yaml")
 def _rules(d: Path) -> Invocation:
     inv = apply(_csv(d), rules_file(d), "--force", out="rules.yaml")
     inv.output = None

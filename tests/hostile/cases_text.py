@@ -87,7 +87,7 @@ def _rep(d: Path) -> Invocation:
 
 @case("regex with a backreference", says="rules.yaml")
 def _backref(d: Path) -> Invocation:
-    return apply(_regex_book(d), rules_file(d, r"name =~ '(a)\1'"))
+    return apply(_regex_book(d), rules_file(d, r"name =~ '(a)\\1'"))
 
 
 # --------------------------------------------------------------------------- CSV, parquet, dates
@@ -133,12 +133,12 @@ def _parquet(d: Path, rows: int, text: str) -> Path:
 
     path = d / "in.parquet"
     chunk = 1 << 20
-    schema = pa.schema([("Customer ID", pa.string()), ("Revenue", pa.float64())])
+    schema = pa.schema([("Customer ID", pa.dictionary(pa.int32(), pa.string())), ("Revenue", pa.float64())])
     with pq.ParquetWriter(path, schema, compression="zstd") as w:
         for start in range(0, rows, chunk):
             n = min(chunk, rows - start)
             ids = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([text]))
-            w.write_table(pa.table({"Customer ID": ids.cast(pa.string()), "Revenue": pa.array(np.ones(n))},
+            w.write_table(pa.table({"Customer ID": ids, "Revenue": pa.array(np.ones(n))},
                                    schema=schema))
     return path
 

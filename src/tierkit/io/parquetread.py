@@ -30,8 +30,9 @@ def read_parquet_bounded(path: Path) -> pd.DataFrame:
         raise InputFileError(f"the parquet file holds {meta.num_rows:,} rows x {meta.num_columns:,} columns, over "
                              f"the limit of {cap:,} cells; refusing to read it", where=where, hint=_HINT)
     schema = pq.read_schema(path)
-    texts = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
-             or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+    plain = {f.name: f.type.value_type if pa.types.is_dictionary(f.type) else f.type for f in schema}
+    texts = [n for n, t in plain.items() if pa.types.is_string(t) or pa.types.is_large_string(t)
+             or pa.types.is_binary(t) or pa.types.is_large_binary(t)]
     table = pq.read_table(path, read_dictionary=texts)
     limit, total = max_part_bytes(), 0
     for name in texts:
@@ -44,6 +45,6 @@ def read_parquet_bounded(path: Path) -> pd.DataFrame:
         if total > limit:
             raise InputFileError(f"the text in the parquet file decodes to more than {limit:,} bytes (column "
                                  f"'{name}'); refusing to read it", where=where, hint=_HINT)
-    decoded = pa.table({n: (table.column(n).cast(schema.field(n).type) if n in texts else table.column(n))
+    decoded = pa.table({n: (table.column(n).cast(plain[n]) if n in texts else table.column(n))
                         for n in table.column_names}, metadata=table.schema.metadata)
     return decoded.to_pandas()
