@@ -15,6 +15,7 @@ import pandas as pd
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 
 from . import ooxml
+from .extent import sheet_extent
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
 from .limits import check_extent, max_cells
@@ -124,11 +125,15 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             if isinstance(err, InputFileError):
                 raise
             raise corrupt(path, err) from err
+        try:   # before calamine: the sheet's true size and how far its cells reach, in one pass
+            extent = sheet_extent(path, zf.getinfo(entry.part))
+        except (zipfile.BadZipFile, OSError, EOFError) as err:
+            if isinstance(err, InputFileError):
+                raise
+            raise corrupt(path, err) from err
+    check_extent(path, entry.name, extent.rows, extent.cols)
     scan = SheetScan(path, entry.part)
-    scan.run()    # before calamine: the sheet's true size and extent are checked in this one pass
-    if isinstance(scan.error, InputFileError):
-        raise scan.error
-    check_extent(path, entry.name, scan.extent.rows, scan.extent.cols)
+    scan.start()
     try:
         book = pc.CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
@@ -140,6 +145,8 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
         raise file_error(path, "workbook is password-protected", "remove the password and save a copy") from err
     except Exception as err:
         raise corrupt(path, err) from err
+    finally:
+        scan.join()
     where = Where(file=display_path(path), sheet=entry.name)
     if not rows or start is None:
         raise InputFileError("sheet is empty", where=where,

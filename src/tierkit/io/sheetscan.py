@@ -2,11 +2,9 @@
 e.g. #N/A, which calamine reads as blanks), hidden rows, merged cells, the sheet's Excel Tables
 (``<tablePart>``) and whether a filter is set.
 
-The pass runs before calamine parses the sheet: it inflates the part with its true size checked against
-its header (:func:`~tierkit.io.zipio.iter_member`) and follows how far the cells reach
-(:class:`~tierkit.io.extent.Extent`), so a lying or far-flung sheet is refused before calamine allocates
-anything for it.  It never builds a DOM: each inflated block is cut at its last ``</row>`` and searched
-with byte patterns only when a cheap substring test says it may match.
+The pass runs on a thread while calamine parses the sheet (calamine releases the GIL, zlib too), so it
+is nearly free on a machine with two cores.  It never builds a DOM: each inflated block is cut at its
+last ``</row>`` and searched with byte patterns only when a cheap substring test says it may match.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ import threading
 import zipfile
 from pathlib import Path
 
-from .extent import Extent
 from .table import column_index
 from .zipio import iter_member
 
@@ -50,7 +47,6 @@ class SheetScan(threading.Thread):
         self.table_rids: list[str] = []
         self.filtered = False
         self.error: BaseException | None = None
-        self.extent = Extent()
 
     def run(self) -> None:
         try:
@@ -64,10 +60,8 @@ class SheetScan(threading.Thread):
                     carry = buf
                     continue
                 self._scan(buf[:cut])
-                self.extent.feed(buf[:cut])
                 carry = buf[cut:]
             self._scan(carry)
-            self.extent.feed(carry)
             self._tail(carry)
         except Exception as err:  # calamine reports a damaged file itself; never fatal here
             self.error = err

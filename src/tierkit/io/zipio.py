@@ -301,7 +301,7 @@ def verify_inflated_size(path: str | os.PathLike[str], info: zipfile.ZipInfo) ->
 def guard_for_calamine(path: str | os.PathLike[str], zf: zipfile.ZipFile) -> None:
     """Before calamine (which inflates by itself, trusting nothing we can check) opens the package:
     verify the true size of every part it reads that could lie its way to a harmful size.  Worksheets
-    are left out: calamine reads only the chosen one, which :class:`~tierkit.io.sheetscan.SheetScan`
+    are left out: calamine reads only the chosen one, which :func:`~tierkit.io.extent.sheet_extent`
     inflates (verified, with its extent) before calamine starts."""
     for info in zf.infolist():
         name = info.filename
