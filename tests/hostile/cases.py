@@ -6,6 +6,7 @@ where either a result or a clear refusal is right.  Exit 1 (a bug) is never acce
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,14 @@ def _far_apart(d: Path) -> Invocation:
     return apply(xlsx(d / "in.xlsx", {"Customers": sheet_xml(rows_xml(customers()) + far)}), rules_file(d))
 
 
+@case("xlsx 1,048,575 rows and 16,384 cells without references", says="over the limit")
+def _refless(d: Path) -> Invocation:
+    rows = _noisy(lambda rng: rng.choice([b"<row/>", b"<row />", b"<row  />", b"<row></row>"]), 1_048_570)
+    wide = b"<row>" + b"<c/>" * 16383 + b"<c><v>1</v></c></row>"
+    return apply(xlsx(d / "in.xlsx", {"Customers": sheet_xml(rows_xml(customers()) + rows + wide)}),
+                 rules_file(d))
+
+
 @case("xlsx 1,048,576 sparse rows, <dimension> lying", {0, 2})
 def _sparse_rows(d: Path) -> Invocation:
     far = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>C9</t></is></c><c r="C1048576"><v>5</v></c></row>'
@@ -131,12 +140,46 @@ def _sparse_rows(d: Path) -> Invocation:
                                                               dimension="A1:XFD1048576")}), rules_file(d))
 
 
-@case("xlsx dense sheet at the cell limit (1,048,575 rows x 12)", {0, 2}, slow=True)
+def _noisy(make: Callable[[random.Random], bytes], count: int, seed: int = 7) -> bytes:
+    """``count`` elements made by ``make``: random enough that the part stays under the 100:1 ratio."""
+    rng = random.Random(seed)
+    return b"".join(make(rng) for _ in range(count))
+
+
+def _dense_row(rng: random.Random, numbers: int) -> bytes:
+    cells = b"".join(b"<c><v>%d</v></c>" % rng.randrange(1000) for _ in range(numbers))
+    return b'<row><c t="inlineStr"><is><t>C%d</t></is></c><c><v>%d</v></c>%s</row>' % (
+        rng.randrange(100), rng.randrange(10_000), cells)
+
+
+def _dense_book(d: Path, numbers: int) -> Path:
+    head = rows_xml([["Customer ID", "Revenue"] + [f"N{i}" for i in range(numbers)]])
+    block = _noisy(lambda rng: _dense_row(rng, numbers), 4095)
+    return xlsx(d / "in.xlsx", {"Customers": sheet_xml([Piece(head), Piece(block, 256)])})
+
+
+@case("xlsx dense sheet just over the cell limit (1,048,321 rows x 10, under the ratio)", says="over the limit",
+      slow=True)
 def _dense(d: Path) -> Invocation:
-    head = rows_xml([["Customer ID", "Name", "Revenue"] + [f"N{i}" for i in range(9)]])
-    block = b"".join(b'<row><c t="inlineStr"><is><t>C</t></is></c><c><v>1</v></c>' + b"<c><v>2</v></c>" * 10 + b"</row>"
-                     for _ in range(4096))
-    return apply(xlsx(d / "in.xlsx", {"Customers": sheet_xml([Piece(head), Piece(block, 255)])}), rules_file(d))
+    return apply(_dense_book(d, 8), rules_file(d))
+
+
+@case("xlsx dense sheet under the cell limit (1,048,321 rows x 8, under the ratio)", {0}, slow=True)
+def _dense_ok(d: Path) -> Invocation:
+    return apply(_dense_book(d, 6), rules_file(d))
+
+
+def _sst_part(rng: random.Random) -> bytes:
+    return b"<si><t>%d</t></si>" % rng.randrange(10) if rng.random() < 0.12 else b"<si><t>a</t></si>"
+
+
+@case("xlsx sharedStrings of 63 million strings (20 MB file, under the ratio)", says="strings")
+def _sst_many(d: Path) -> Invocation:
+    block = _noisy(_sst_part, 1 << 20)
+    sst = Part([Piece(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                      b'main">'), Piece(block, (1 << 30) // len(block) - 1), Piece(b"</sst>")])
+    return apply(xlsx(d / "in.xlsx", {"Customers": sheet_xml(rows_xml(customers()))}, shared_strings=sst),
+                 rules_file(d))
 
 
 @case("xlsx rules sheet with a 500-deep expression", says="deep")
@@ -150,8 +193,8 @@ def _rules_sheet(d: Path) -> Invocation:
 
 def _orders_sheet(n: int) -> Part:
     head = rows_xml([["Customer ID", "Order date", "Amount"]])
-    block = b"".join(b'<row><c t="inlineStr"><is><t>C0001</t></is></c><c><v>45000</v></c><c><v>12.5</v></c></row>'
-                     for _ in range(4096))
+    block = _noisy(lambda rng: b'<row><c t="inlineStr"><is><t>C0001</t></is></c><c><v>%d</v></c><c><v>%d.%02d</v>'
+                   b'</c></row>' % (44000 + rng.randrange(1000), rng.randrange(500), rng.randrange(100)), 4096)
     return sheet_xml([Piece(head), Piece(block, n // 4096)])
 
 

@@ -82,3 +82,16 @@ def test_parquet_row_claims_and_decoded_text_are_held_to_the_limits(tmp_path: Pa
     monkeypatch.setenv("TIERKIT_MAX_CELLS", "3999")
     with pytest.raises(InputFileError, match="2,000 rows x 2 columns"):
         read_table(path)
+
+
+def test_rows_and_cells_without_references_count_past_the_last_reference() -> None:
+    e = Extent()
+    e.feed(b'<row r="5"><c><v>1</v></c></row><row><c r="C9"><v>2</v></c><c><v>3</v></c></row>')
+    assert e.last_row >= 9 and e.last_col >= 4     # calamine puts the 3 at D6 and the 2 at C9
+    e = Extent()
+    row = b"<row>" + b"<c/>" * 300 + b"<c><v>1</v></c></row>"
+    cut = row.find(b">", 600) + 1
+    e.feed(b"<row/>" * 40)
+    e.feed(row[:cut])
+    e.feed(row[cut:])
+    assert (e.last_row, e.last_col) == (41, 301)

@@ -21,6 +21,9 @@ _UPPER[ord("A"):ord("Z") + 1] = True
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[ord("0"):ord("9") + 1] = True
 _MAX_LETTERS, _MAX_DIGITS = 3, 7     # XFD, 1048576
+_LT, _C, _O, _W = ord("<"), ord("c"), ord("o"), ord("w")
+_END = _SPACE.copy()                 # what may follow an element's name
+_END[[ord(">"), ord("/")]] = True
 
 
 class Extent:
@@ -29,14 +32,27 @@ class Extent:
     def __init__(self) -> None:
         self.rows = 0
         self.cols = 0
+        self.refless_rows = 0      # <row> elements without r=: each is one row below the one before
+        self.refless_cols = 0      # most cells without r= in one row: each is one column right of the last
+        self._open_row_cells = 0
+
+    @property
+    def last_row(self) -> int:
+        """The last row calamine can reach (rows without a reference counted past the largest one)."""
+        return self.rows + self.refless_rows
+
+    @property
+    def last_col(self) -> int:
+        return self.cols + self.refless_cols
 
     @property
     def cells(self) -> int:
         """The area calamine would allocate, at most (counted from A1)."""
-        return self.rows * self.cols
+        return self.last_row * self.last_col
 
     def feed(self, xml: bytes) -> None:
         """Take in a piece of sheet XML cut between elements (never inside a reference)."""
+        self._refless(xml)
         a = np.frombuffer(xml, dtype=np.uint8)
         if a.size < 6:
             return
@@ -63,6 +79,28 @@ class Extent:
             at += going
         self.cols = max(self.cols, int(col.max()))    # four letters or eight digits read past the last
         self.rows = max(self.rows, int(row.max()))    # column or row, so the check refuses them
+
+
+    def _refless(self, xml: bytes) -> None:
+        """Count rows and cells written without a reference (calamine places them after the one before)."""
+        rows = xml.count(b"<row") + xml.count(b":row ") + xml.count(b":row>")
+        self.refless_rows += max(0, rows - xml.count(b'<row r="') - xml.count(b':row r="'))
+        cells = sum(xml.count(t) for t in (b"<c>", b"<c ", b"<c/>", b":c>", b":c ", b":c/>"))
+        refless = cells - xml.count(b'<c r="') - xml.count(b':c r="')
+        if refless <= 0:
+            return
+        if b":c" in xml or b":row" in xml:      # prefixed names: bound the row by the whole piece
+            self.refless_cols = max(self.refless_cols, refless)
+            return
+        n = len(xml)
+        a = np.frombuffer(xml + b"\0" * 5, dtype=np.uint8)
+        lt = a[:n] == _LT
+        cell_at = np.flatnonzero(lt & (a[1:n + 1] == _C) & _END[a[2:n + 2]])
+        row_at = np.flatnonzero(lt & (a[1:n + 1] == _R) & (a[2:n + 2] == _O) & (a[3:n + 3] == _W) & _END[a[4:n + 4]])
+        per_row = np.diff(np.searchsorted(cell_at, np.concatenate([[0], row_at, [n]])))
+        per_row[0] += self._open_row_cells            # the row left open by the piece before
+        self._open_row_cells = int(per_row[-1])
+        self.refless_cols = max(self.refless_cols, int(per_row.max()))
 
 
 def column_letters(n: int) -> str:

@@ -14,10 +14,11 @@ Defaults, overridable by environment variables:
   Parts under 1 MiB inflated are not held to the ratio (tiny parts compress oddly).
 * ``TIERKIT_MAX_PART_BYTES`` (1 GiB): no single part inflates beyond this, so reading stays well
   under 2 GB of memory; a 1,000,000-row sheet of ten columns is about 400 MB of XML.
-* ``TIERKIT_MAX_CELLS`` (12,582,912 = 1,048,576 rows x 12 columns): the area from A1 to a sheet's last
-  referenced row and column.  calamine allocates that grid whole (32 bytes a cell), so cells at A1 and
-  XFD1048576 alone would ask for 512 GB.  A real 1,000,000 x 8 table peaks near 1.1 GB through
-  ``apply``, about 110 bytes a cell, so 12.6 million cells keeps a run under 2 GB.
+* ``TIERKIT_MAX_CELLS`` (9,437,184 = 1,048,576 rows x 9 columns): the area from A1 to the last row and
+  column a sheet's cells reach (also the most shared strings, and the cells of a CSV or parquet file).
+  calamine allocates that grid whole (32 bytes a cell), so cells at A1 and XFD1048576 alone would ask
+  for 512 GB.  A real 1,000,000 x 8 table peaks near 1.1 GB and 15-22 s of CPU through ``apply`` on
+  this 2-core machine, so 9.4 million cells keeps a run near the 2 GB / 30 s bound.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tierkit.errors import InputFileError, Where, display_path
 
 MAX_INFLATE_RATIO = 100.0
 MAX_PART_BYTES = 1 << 30
-MAX_CELLS = 12 << 20
+MAX_CELLS = 9 << 20
 RATIO_FROM_BYTES = 1 << 20   # parts smaller than this inflated are not held to the ratio
 DEFLATE_MAX_RATIO = 1032     # the most raw deflate can expand
 HARMLESS_BYTES = 64 << 20    # a part that cannot inflate past this is not worth a verifying pass

@@ -131,7 +131,7 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             if isinstance(err, InputFileError):
                 raise
             raise corrupt(path, err) from err
-    check_extent(path, entry.name, extent.rows, extent.cols)
+    check_extent(path, entry.name, extent.last_row, extent.last_col)
     scan = SheetScan(path, entry.part)
     scan.start()
     try:
