@@ -21,7 +21,7 @@ _UPPER[ord("A"):ord("Z") + 1] = True
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[ord("0"):ord("9") + 1] = True
 _MAX_LETTERS, _MAX_DIGITS = 3, 7     # XFD, 1048576
-_LT, _C, _O, _W = ord("<"), ord("c"), ord("o"), ord("w")
+_LT, _C, _O, _W, _SP = ord("<"), ord("c"), ord("o"), ord("w"), ord(" ")
 _END = _SPACE.copy()                 # what may follow an element's name
 _END[[ord(">"), ord("/")]] = True
 
@@ -34,7 +34,8 @@ class Extent:
         self.cols = 0
         self.refless_rows = 0      # <row> elements without r=: each is one row below the one before
         self.refless_cols = 0      # most cells without r= in one row: each is one column right of the last
-        self._open_row_cells = 0
+        self.after_ref_cols = 0    # most cells without r= in a row that also has references
+        self._open_row_cells = self._open_row_refs = 0
 
     @property
     def last_row(self) -> int:
@@ -43,7 +44,7 @@ class Extent:
 
     @property
     def last_col(self) -> int:
-        return self.cols + self.refless_cols
+        return max(self.cols + self.after_ref_cols, self.refless_cols)
 
     @property
     def cells(self) -> int:
@@ -90,17 +91,25 @@ class Extent:
         if refless <= 0:
             return
         if b":c" in xml or b":row" in xml:      # prefixed names: bound the row by the whole piece
-            self.refless_cols = max(self.refless_cols, refless)
+            self.after_ref_cols = max(self.after_ref_cols, refless)
             return
         n = len(xml)
         a = np.frombuffer(xml + b"\0" * 5, dtype=np.uint8)
         lt = a[:n] == _LT
         cell_at = np.flatnonzero(lt & (a[1:n + 1] == _C) & _END[a[2:n + 2]])
+        ref_at = cell_at[(a[cell_at + 2] == _SP) & (a[cell_at + 3] == _R) & (a[cell_at + 4] == _EQ)]
         row_at = np.flatnonzero(lt & (a[1:n + 1] == _R) & (a[2:n + 2] == _O) & (a[3:n + 3] == _W) & _END[a[4:n + 4]])
-        per_row = np.diff(np.searchsorted(cell_at, np.concatenate([[0], row_at, [n]])))
+        bounds = np.concatenate([[0], row_at, [n]])
+        per_row = np.diff(np.searchsorted(cell_at, bounds))
+        refs_per_row = np.diff(np.searchsorted(ref_at, bounds))
         per_row[0] += self._open_row_cells            # the row left open by the piece before
-        self._open_row_cells = int(per_row[-1])
-        self.refless_cols = max(self.refless_cols, int(per_row.max()))
+        refs_per_row[0] += self._open_row_refs
+        self._open_row_cells, self._open_row_refs = int(per_row[-1]), int(refs_per_row[-1])
+        pure = refs_per_row == 0                      # a row of cells without references starts at column A
+        if pure.any():
+            self.refless_cols = max(self.refless_cols, int(per_row[pure].max()))
+        if (~pure).any():                             # after a reference, they run on from its column
+            self.after_ref_cols = max(self.after_ref_cols, int((per_row - refs_per_row)[~pure].max()))
 
 
 def column_letters(n: int) -> str:
