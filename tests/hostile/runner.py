@@ -20,7 +20,7 @@ from pathlib import Path
 
 WALL_LIMIT = 30.0            # seconds: the bound
 RSS_LIMIT_MB = 2048.0        # peak resident memory: the bound
-KILL_AFTER = 90.0            # a hung child is killed here (the check then fails on wall time)
+KILL_AFTER = 150.0           # a hung child is killed here (the check then fails on wall time)
 ADDRESS_SPACE = 16 << 30     # RLIMIT_AS of the child: a runaway fails there instead of swapping
 
 
