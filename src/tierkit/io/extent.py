@@ -84,21 +84,20 @@ class Extent:
 
     def _refless(self, xml: bytes) -> None:
         """Count rows and cells written without a reference (calamine places them after the one before)."""
-        rows = xml.count(b"<row") + xml.count(b":row ") + xml.count(b":row>")
-        self.refless_rows += max(0, rows - xml.count(b'<row r="') - xml.count(b':row r="'))
-        cells = sum(xml.count(t) for t in (b"<c>", b"<c ", b"<c/>", b":c>", b":c ", b":c/>"))
-        refless = cells - xml.count(b'<c r="') - xml.count(b':c r="')
-        if refless <= 0:
-            return
-        if b":c" in xml or b":row" in xml:      # prefixed names: bound the row by the whole piece
-            self.after_ref_cols = max(self.after_ref_cols, refless)
-            return
+        if b":row" in xml or b":c" in xml:       # prefixed names (<x:row>): counted in the whole piece
+            self._prefixed(xml)
         n = len(xml)
-        a = np.frombuffer(xml + b"\0" * 5, dtype=np.uint8)
-        lt = a[:n] == _LT
-        cell_at = np.flatnonzero(lt & (a[1:n + 1] == _C) & _END[a[2:n + 2]])
-        ref_at = cell_at[(a[cell_at + 2] == _SP) & (a[cell_at + 3] == _R) & (a[cell_at + 4] == _EQ)]
-        row_at = np.flatnonzero(lt & (a[1:n + 1] == _R) & (a[2:n + 2] == _O) & (a[3:n + 3] == _W) & _END[a[4:n + 4]])
+        a = np.frombuffer(xml + b"\0" * 7, dtype=np.uint8)
+        lt_at = np.flatnonzero(a[:n] == _LT)
+        b1, b2, b3, b4, b5, b6 = (a[lt_at + k] for k in range(1, 7))
+        is_row = (b1 == _R) & (b2 == _O) & (b3 == _W) & _END[b4]
+        is_cell = (b1 == _C) & _END[b2]
+        row_ref = is_row & (b4 == _SP) & (b5 == _R) & (b6 == _EQ)
+        cell_ref = is_cell & (b2 == _SP) & (b3 == _R) & (b4 == _EQ)
+        self.refless_rows += int(is_row.sum()) - int(row_ref.sum())
+        if int(is_cell.sum()) == int(cell_ref.sum()):
+            return
+        cell_at, ref_at, row_at = lt_at[is_cell], lt_at[cell_ref], lt_at[is_row]
         bounds = np.concatenate([[0], row_at, [n]])
         per_row = np.diff(np.searchsorted(cell_at, bounds))
         refs_per_row = np.diff(np.searchsorted(ref_at, bounds))
@@ -110,6 +109,13 @@ class Extent:
             self.refless_cols = max(self.refless_cols, int(per_row[pure].max()))
         if (~pure).any():                             # after a reference, they run on from its column
             self.after_ref_cols = max(self.after_ref_cols, int((per_row - refs_per_row)[~pure].max()))
+
+    def _prefixed(self, xml: bytes) -> None:
+        # <x:row r="1">..</x:row> counts 0, <x:row>..</x:row> 2, <x:row/> 1: never fewer than there are
+        rows = xml.count(b":row ") + xml.count(b":row>") + xml.count(b":row/>") - 2 * xml.count(b':row r="')
+        cells = xml.count(b":c ") + xml.count(b":c>") + xml.count(b":c/>") - 2 * xml.count(b':c r="')
+        self.refless_rows += max(rows, 0)
+        self.after_ref_cols = max(self.after_ref_cols, cells)
 
 
 def column_letters(n: int) -> str:
