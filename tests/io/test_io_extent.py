@@ -95,3 +95,9 @@ def test_rows_and_cells_without_references_count_past_the_last_reference() -> No
     e.feed(row[:cut])
     e.feed(row[cut:])
     assert (e.last_row, e.last_col) == (41, 301)
+
+
+def test_prefixed_rows_and_cells_without_references_are_bounded() -> None:
+    e = Extent()
+    e.feed(b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row><x:row><x:c><x:v>1</x:v></x:c><x:c/></x:row>')
+    assert e.last_row >= 2 and e.last_col >= 2

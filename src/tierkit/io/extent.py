@@ -21,7 +21,7 @@ _UPPER[ord("A"):ord("Z") + 1] = True
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[ord("0"):ord("9") + 1] = True
 _MAX_LETTERS, _MAX_DIGITS = 3, 7     # XFD, 1048576
-_LT, _C, _O, _W, _SP = ord("<"), ord("c"), ord("o"), ord("w"), ord(" ")
+_LT, _C, _O, _W, _SP, _COLON = ord("<"), ord("c"), ord("o"), ord("w"), ord(" "), ord(":")
 _END = _SPACE.copy()                 # what may follow an element's name
 _END[[ord(">"), ord("/")]] = True
 
@@ -84,10 +84,12 @@ class Extent:
 
     def _refless(self, xml: bytes) -> None:
         """Count rows and cells written without a reference (calamine places them after the one before)."""
-        if b":row" in xml or b":c" in xml:       # prefixed names (<x:row>): counted in the whole piece
-            self._prefixed(xml)
         n = len(xml)
         a = np.frombuffer(xml + b"\0" * 7, dtype=np.uint8)
+        colon = np.flatnonzero(a[:n] == _COLON)
+        if colon.size and (((a[colon + 1] == _R) & (a[colon + 2] == _O) & (a[colon + 3] == _W))
+                           | ((a[colon + 1] == _C) & _END[a[colon + 2]])).any():
+            self._prefixed(xml)                   # prefixed names (<x:row>): counted in the whole piece
         lt_at = np.flatnonzero(a[:n] == _LT)
         b1, b2, b3, b4, b5, b6 = (a[lt_at + k] for k in range(1, 7))
         is_row = (b1 == _R) & (b2 == _O) & (b3 == _W) & _END[b4]
