@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from .cases import apply, case
@@ -90,13 +92,7 @@ def _unwritable(d: Path) -> Invocation:
 
 
 def _exercise(d: Path) -> tuple[Path, Path]:
-    """An answer key and one student's workbook, made by ``exercise new`` in the child itself would cost
-    a run; build them once per case with the library (the inputs are ordinary)."""
-    import subprocess
-    import sys
-
-    from tierkit.exercise import cli as _  # noqa: F401  (the kit must import)
-
+    """An answer key and one student's workbook, made by ``exercise new`` (ordinary inputs)."""
     subprocess.run([sys.executable, "-c", "from tierkit.cli import main; main()", "exercise", "new", "--method",
                     "abc", "--level", "1", "--students", "1", "--seed", "7", "-o", str(d / "class")],
                    check=True, capture_output=True, timeout=120,
