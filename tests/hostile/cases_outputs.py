@@ -114,3 +114,14 @@ def _grade_sub(d: Path) -> Invocation:
     key, student = _exercise(d)
     return Invocation(tierkit_argv("exercise", "grade", str(student), "--key", str(key), "-o", str(student),
                                    "--force"), inputs=[key, student])
+
+
+@case("exercise grade of a submission holding 63 million shared strings", {0, 2})
+def _grade_bomb(d: Path) -> Invocation:
+    from .cases import _sst_many
+
+    key, student = _exercise(d)
+    bomb = _sst_many(d).inputs[0].rename(d / "bomb.xlsx")
+    out = d / "grades.xlsx"
+    return Invocation(tierkit_argv("exercise", "grade", str(student), str(bomb), "--key", str(key), "-o", str(out)),
+                      inputs=[key, student, bomb], output=out)

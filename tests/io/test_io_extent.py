@@ -101,3 +101,20 @@ def test_prefixed_rows_and_cells_without_references_are_bounded() -> None:
     e = Extent()
     e.feed(b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row><x:row><x:c><x:v>1</x:v></x:c><x:c/></x:row>')
     assert e.last_row >= 2 and e.last_col >= 2
+
+
+def test_guard_package_checks_every_worksheet(tmp_path: Path) -> None:
+    import sys
+
+    from tierkit.io.guard import guard_package
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hostile.zipgen import rows_xml, sheet_xml, xlsx
+
+    ok = sheet_xml(rows_xml([["id"], ["C1"]]))
+    far = sheet_xml(rows_xml([["id"]]) + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    guard_package(xlsx(tmp_path / "ok.xlsx", {"A": ok}))
+    with pytest.raises(SheetTooLargeError, match=r"sheet2\.xml"):
+        guard_package(xlsx(tmp_path / "far.xlsx", {"A": sheet_xml(rows_xml([["id"], ["C1"]])), "B": far}))
+    for sample in (Path(__file__).resolve().parents[2] / "sample_workbooks").glob("*.xlsx"):
+        guard_package(sample)
