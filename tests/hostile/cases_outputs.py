@@ -125,3 +125,14 @@ def _grade_bomb(d: Path) -> Invocation:
     out = d / "grades.xlsx"
     return Invocation(tierkit_argv("exercise", "grade", str(student), str(bomb), "--key", str(key), "-o", str(out)),
                       inputs=[key, student, bomb], output=out)
+
+
+@case("brief of a table with a 4-million-character customer name", {0, 2})
+def _brief_long_name(d: Path) -> Invocation:
+    from .cases import _huge_random_cell
+
+    inv = _huge_random_cell(d)
+    src, rules = inv.inputs
+    out = d / "briefs.pdf"
+    return Invocation(tierkit_argv("brief", str(src), "-r", str(rules), "-o", str(out)), inputs=[src, rules],
+                      output=out)
