@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .inputs import HEADER, customers, rules_file
@@ -26,16 +26,16 @@ class Case:
     expect: frozenset[int] = frozenset({2})
     slow: bool = False
     says: str = ""                       # a refusal's line must hold this
-    extra: dict[str, str] = field(default_factory=dict)
+    known: str = ""                      # a finding not fixed yet: the test is an xfail naming it
 
 
 CASES: list[Case] = []
 
 
-def case(name: str, expect: set[int] | None = None, *, slow: bool = False, says: str = "") \
+def case(name: str, expect: set[int] | None = None, *, slow: bool = False, says: str = "", known: str = "") \
         -> Callable[[Callable[[Path], Invocation]], Callable[[Path], Invocation]]:
     def add(fn: Callable[[Path], Invocation]) -> Callable[[Path], Invocation]:
-        CASES.append(Case(name, fn, frozenset(expect or {2}), slow, says))
+        CASES.append(Case(name, fn, frozenset(expect or {2}), slow, says, known))
         return fn
     return add
 
@@ -174,7 +174,8 @@ def _dense(d: Path) -> Invocation:
     return apply(_dense_book(d, 8), rules_file(d))
 
 
-@case("xlsx dense sheet under the cell limit (1,048,321 rows x 8, under the ratio)", {0}, slow=True)
+@case("xlsx dense sheet under the cell limit (1,048,321 rows x 8, under the ratio)", {0}, slow=True,
+      known="cells without r= send io/sheetpatch.py down its slow path: 36 s of CPU, 28 s of it writing")
 def _dense_ok(d: Path) -> Invocation:
     return apply(_dense_book(d, 6), rules_file(d))
 

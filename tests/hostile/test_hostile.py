@@ -12,8 +12,14 @@ from .inputs import book, rules_file
 from .runner import RSS_LIMIT_MB, WALL_LIMIT, finish, start, tierkit_argv
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.slow else [])
-                                  for c in CASES])
+def _marks(c: Case) -> list[pytest.MarkDecorator]:
+    marks = [pytest.mark.slow] if c.slow else []
+    if c.known:   # timing-dependent, so not strict
+        marks.append(pytest.mark.xfail(reason=c.known, strict=False))
+    return marks
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name, marks=_marks(c)) for c in CASES])
 def test_hostile_input_is_bounded(case: Case, tmp_path: Path) -> None:
     result, problems = execute(case, tmp_path)
     assert not problems, f"{case.name}: {problems}\nstderr: {result.stderr[-2000:]}"
