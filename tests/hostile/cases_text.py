@@ -151,3 +151,10 @@ def _parquet_rows(d: Path) -> Invocation:
 @case("parquet of 10,000 rows of a 1 MB string", {2})
 def _parquet_strings(d: Path) -> Invocation:
     return apply(_parquet(d, 10_000, "C" * (1 << 20)), rules_file(d), out="out.parquet")
+
+
+@case("CSV with NUL bytes past the first 4 KB (the output holds none)", {0})
+def _csv_nul_late(d: Path) -> Invocation:
+    head = "Customer ID,Name,Revenue\n" + "".join(f"C{i},Shop {i},{i * 100}\n" for i in range(1, 400))
+    tail = "".join(f"D{i},Sh\0op\0 {i},{i * 100}\n" for i in range(1, 50))
+    return apply(csv_file(d, head + tail), rules_file(d), out="out.csv")

@@ -40,6 +40,9 @@ def execute(case: Case, folder: Path) -> tuple[Result, list[str]]:
         new = [n for n in leftovers(folder, listing) if not n.startswith(".run-")]
         if new:
             problems.append(f"files left behind: {new[:5]}")
+    if result.code == 0 and inv.output is not None and inv.output.suffix == ".csv" and inv.output.exists() \
+            and b"\0" in inv.output.read_bytes():
+        problems.append("a NUL byte in the CSV output")
     for p, h in before.items():
         if digest(p) != h:
             problems.append(f"input {p.name} changed")
