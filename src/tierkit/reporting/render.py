@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..errors import TierkitError
 from ..io.celltext import clean_cell, fit_cell, strip_bidi
-from .assets import asset_url, check_templates_dir, reports_dir
+from .assets import SVG_DATA, asset_url, check_templates_dir, reports_dir
 from .context import PackContext
 
 PACK_TEMPLATE = "pack.html.j2"
@@ -27,6 +27,8 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return Markup(clean_cell(strip_bidi(str(value))))
     if isinstance(value, str):
+        if value.startswith(SVG_DATA):   # a chart's URL (checked again when WeasyPrint fetches it)
+            return value
         return fit_cell(strip_bidi(value), limit=PDF_TEXT_LIMIT)
     return value
 
