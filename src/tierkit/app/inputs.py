@@ -24,6 +24,10 @@ Rows = Sequence[Sequence[Any]]
 SheetRows = Callable[[str], Rows | None]
 
 
+#: the dates an as-of may be: pandas counts days in nanoseconds, which end in April 2262
+FIRST_AS_OF, LAST_AS_OF = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def parse_as_of(value: Any, *, what: str = "--as-of") -> dt.date | None:
     """A date as a user gives it: ``2024-12-31``, ``2024/1/5``, ``2024年1月5日``, ``31/12/2024``, a date or
     datetime, or an Excel serial number.  Blank -> None (today, or the latest order date)."""
@@ -39,6 +43,9 @@ def parse_as_of(value: Any, *, what: str = "--as-of") -> dt.date | None:
         parsed = None
     if parsed is None:
         raise TierkitError(f"{what} {str(value)!r} is not a date", hint="write it as 2024-12-31")
+    if not FIRST_AS_OF <= parsed.date() <= LAST_AS_OF:
+        raise TierkitError(f"{what} {str(value)!r} is outside the dates tierkit counts with "
+                           f"({FIRST_AS_OF:%Y-%m-%d} to {LAST_AS_OF:%Y-%m-%d})", hint="write a date such as 2024-12-31")
     return parsed.date()
 
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from ..errors import display_path
 from ..i18n import join, languages, mark, trc
+from ..io.guard import guard_package
 from ..progress import track
 from .answers import is_blank
 from .keybook import AnswerKey, KeyStudent
@@ -216,6 +217,7 @@ def read_submission(path: str | Path, key: AnswerKey) -> Submission:
     """Grade one returned file against the key."""
     p = Path(path)
     try:
+        guard_package(p)     # openpyxl inflates every part itself, trusting the zip headers
         wb = load_workbook(p, data_only=True)
     except Exception as err:
         if p.suffix.lower() in (".xls", ".ods", ".numbers", ".csv"):

@@ -15,9 +15,12 @@ import pandas as pd
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 
 from . import ooxml
+from .extent import sheet_extent
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
+from .limits import check_extent, max_cells
 from .locate import SheetFacts, default_table, locate_tables
+from .parquetread import read_parquet_bounded
 from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
@@ -122,6 +125,13 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             if isinstance(err, InputFileError):
                 raise
             raise corrupt(path, err) from err
+        try:   # before calamine: the sheet's true size and how far its cells reach, in one pass
+            extent = sheet_extent(path, zf.getinfo(entry.part))
+        except (zipfile.BadZipFile, OSError, EOFError) as err:
+            if isinstance(err, InputFileError):
+                raise
+            raise corrupt(path, err) from err
+    check_extent(path, entry.name, extent.last_row, extent.last_col)
     scan = SheetScan(path, entry.part)
     scan.start()
     try:
@@ -279,8 +289,17 @@ def _csv_rows(path: Path) -> list[list[str]]:
     text = decode_text(path, raw)
     del raw
     delim = _sniff_delimiter(text, path)
+    cap = max_cells()
+    if text.count(delim) > cap:
+        raise _csv_too_big(path, f"more than {cap:,} fields")
+    rows = []
+    width = 0
     try:
-        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
+            rows.append(r)
+            width = max(width, len(r))
+            if len(rows) * width > cap:
+                raise _csv_too_big(path, f"{len(rows):,} rows x {width:,} columns, over the limit of {cap:,} cells")
     except csv.Error as err:
         raise InputFileError(f"cannot parse the CSV: {err}", where=where,
                              hint="check the quoting of the line it names, or re-export the file") from err
@@ -290,6 +309,12 @@ def _csv_rows(path: Path) -> list[list[str]]:
         raise InputFileError("file has no rows", where=where, hint="export the table with its header row")
     width = max(map(len, rows))
     return [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
+
+
+def _csv_too_big(path: Path, what: str) -> InputFileError:
+    return InputFileError(f"the file holds {what}; refusing to read it", where=Where(file=display_path(path)),
+                          hint="check the delimiter and line ends, or raise the limit with TIERKIT_MAX_CELLS "
+                               "(see README, Limits)")
 
 
 def _csv_tables(path: Path, sheet: str | int | None, header_row: int | None, table: str | None = None,
@@ -305,7 +330,9 @@ def _csv_tables(path: Path, sheet: str | int | None, header_row: int | None, tab
 
 def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
     try:
-        frame = pd.read_parquet(path)
+        frame = read_parquet_bounded(path)
+    except InputFileError:
+        raise
     except Exception as err:
         raise file_error(path, f"cannot read the parquet file ({type(err).__name__}: {err})",
                          "re-export it; tierkit reads Apache Parquet files written by pandas, pyarrow, "

@@ -9,19 +9,27 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup
 
 from ..errors import TierkitError
-from ..io.celltext import clean_cell, strip_bidi
-from .assets import asset_url, check_templates_dir, reports_dir
+from ..io.celltext import clean_cell, fit_cell, strip_bidi
+from .assets import SVG_DATA, asset_url, check_templates_dir, reports_dir
 from .context import PackContext
 
 PACK_TEMPLATE = "pack.html.j2"
 
 
+#: the most characters of one value a PDF shows (a 4-million-character customer name took WeasyPrint
+#: 34 s of CPU to lay out); longer text is cut, ending in ``…``
+PDF_TEXT_LIMIT = 2000
+
+
 def _finalize(value: Any) -> Any:
-    """Every ``{{ value }}``: text loses its bidi controls and C0 control characters (markup stays markup)."""
+    """Every ``{{ value }}``: text loses its bidi controls and C0 control characters (markup stays markup),
+    and plain text is cut at :data:`PDF_TEXT_LIMIT` characters."""
     if isinstance(value, Markup):
         return Markup(clean_cell(strip_bidi(str(value))))
     if isinstance(value, str):
-        return clean_cell(strip_bidi(value))
+        if value.startswith(SVG_DATA):   # a chart's URL (checked again when WeasyPrint fetches it)
+            return value
+        return fit_cell(strip_bidi(value), limit=PDF_TEXT_LIMIT)
     return value
 
 
