@@ -234,4 +234,4 @@ def test_grades_workbook_in_chinese(make_class, tmp_path: Path) -> None:
     assert statuses["李雷"] == "正常" and statuses["韩梅梅"] == "未交（没有文件）"
     assert wb.sheetnames == ["成绩", "混淆矩阵", "答案", "问题"]  # the sheet names were English until the catalogue
     problems = list(wb["问题"].iter_rows(values_only=True))
-    assert any(r[1] == "不是工作簿" for r in problems[1:])
+    assert any(r[1] == "无法读取的文件" for r in problems[1:])

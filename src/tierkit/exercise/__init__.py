@@ -13,7 +13,8 @@ from . import methods as _methods  # noqa: F401  (registers the built-in exercis
 from .answers import METHODS, AnswerMap, answer_map, grade_answer, normalise
 from .api import GradeRun, NewRun, grade_exercise, new_exercise
 from .build import ClassExercise, build_class, read_roster
-from .grade import Submission, grade_files, read_submission
+from .grade import Submission, read_submission
+from .identity import grade_files
 from .keybook import AnswerKey, read_key
 from .selfcheck import SelfCheck, check_my_answers, check_workbook
 

@@ -10,7 +10,8 @@ from ..errors import InputFileError, OutputExistsError, Where, display_path
 from ..i18n import join, tr
 from ..io.atomic import check_output
 from .build import ClassExercise, build_class, read_roster, student_names
-from .grade import OK, Submission, counted, grade_files, read_submission, status_text
+from .grade import OK, Submission, counted, read_submission, status_text
+from .identity import grade_files
 from .gradebook import write_grades
 from .keybook import AnswerKey, read_key, write_key, write_roster
 from .workbook import write_exercise
