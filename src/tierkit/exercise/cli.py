@@ -11,16 +11,16 @@ from ..i18n import tr
 
 
 class MethodChoice(click.Choice):
-    """The exercise methods, looked up when the option is shown or checked (the plugins import pandas)."""
+    """The exercise methods, by name only: the plugins themselves import pandas."""
 
     def __init__(self) -> None:
         super().__init__([])
 
     @property  # type: ignore[override]
     def choices(self) -> list[str]:
-        from .answers import METHODS
+        from .names import METHOD_NAMES
 
-        return list(METHODS)
+        return list(METHOD_NAMES)
 
     @choices.setter
     def choices(self, _value: object) -> None:

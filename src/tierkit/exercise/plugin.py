@@ -58,7 +58,9 @@ def register(plugin: ExercisePlugin) -> ExercisePlugin:
 
 
 def _registered() -> dict[str, ExercisePlugin]:
-    return PLUGINS  # the built-in plugins register when the package is imported (exercise/__init__.py)
+    from . import methods  # noqa: F401  (the built-in plugins register when it is imported)
+
+    return PLUGINS
 
 
 def exercise_methods() -> tuple[str, ...]:
