@@ -134,11 +134,20 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
     protected = [Path(key), roster_path, *named, *(s.path for s in subs)]
     pdfs: list[Path] = []
     if feedback_dir is not None:
-        from .feedback import feedback_targets
+        from .feedback import feedback_targets, stale_pdfs
 
         Path(feedback_dir).mkdir(parents=True, exist_ok=True)
-        for _sub, target in feedback_targets(subs, feedback_dir):  # refused before the grades are written
+        targets = feedback_targets(subs, feedback_dir)
+        for _sub, target in targets:  # refused before the grades are written
             check_output(target, force=force, inputs=[*protected, out_path])
+        stale = [p for p in stale_pdfs(targets, feedback_dir) if p.resolve() not in {q.resolve() for q in protected}]
+        if stale and not force:
+            raise OutputExistsError(tr(lang or answer_key.lang, "the feedback folder {folder} holds {n} PDF(s) of an "
+                                       "earlier run", folder=display_path(Path(feedback_dir)), n=len(stale)),
+                                    hint=tr(lang or answer_key.lang, "use {force} to replace them, or choose an "
+                                            "empty folder", force="--force"))
+        for pdf in stale:  # an earlier run's feedback (a student now missing, a renamed student) is not left behind
+            pdf.unlink()
     grades = write_grades(subs, answer_key, out_path, lang=lang, force=force, inputs=protected)
     if feedback_dir is not None:
         from .feedback import write_feedback
