@@ -201,7 +201,7 @@ def grade_answer(answer, expected, method=None):
     if len(answers) != len(wanted):
         raise core.TierkitError(f"answer has {len(answers)} rows but expected has {len(wanted)}",
                                 hint="give two ranges of the same size, or one expected tier")
-    results = [grade(core.blank_to_none(a), core.blank_to_none(e), name) for a, e in zip(answers, wanted)]
+    results = [grade(core.blank_to_none(a), core.blank_to_none(e), name) for a, e in zip(answers, wanted, strict=True)]
     if not isinstance(answer, list | tuple) and not isinstance(expected, list | tuple):
         return results[0]
     return [[r] for r in results]

@@ -120,7 +120,7 @@ def test_a_renamed_answer_header_still_finds_every_answer(make_class, tmp_path: 
 
 
 def test_unreadable_files_are_their_students_never_missing(make_class, tmp_path: Path) -> None:
-    folder, key = make_class("abc", 1, students=["Alice", "Bob", "Carol"], seed=1)
+    folder, _key = make_class("abc", 1, students=["Alice", "Bob", "Carol"], seed=1)
     returned = _returned(tmp_path)
     (returned / "Alice.xlsx").write_bytes(b"PK\x03\x04 a corrupt zip")
     (returned / "Bob.xlsx").write_bytes(b"%PDF-1.7\n% a PDF renamed .xlsx\n")
@@ -177,11 +177,11 @@ def test_a_deleted_row_is_reported_as_deleted_not_blank(make_class, tmp_path: Pa
 
 
 def test_a_blank_return_is_flagged(make_class, tmp_path: Path) -> None:
-    folder, key = make_class("abc", 1, students=["Alice"], seed=8)
+    folder, _key = make_class("abc", 1, students=["Alice"], seed=8)
     returned = _returned(tmp_path)
     shutil.copy(folder / "students" / "Alice.xlsx", returned / "Alice.xlsx")
     grade_exercise([returned], folder / "answer_key.xlsx", tmp_path / "grades.xlsx")
-    file, status, score, problem = _grades(tmp_path / "grades.xlsx")["Alice"]
+    _file, status, score, problem = _grades(tmp_path / "grades.xlsx")["Alice"]
     assert (status, score) == ("blank return", 0) and "no answer filled in" in problem
 
 

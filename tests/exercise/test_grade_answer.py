@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from addin.helpers import call
 from tierkit.errors import TierkitError
 from tierkit.exercise import grade_answer
-
-from addin.helpers import call
 
 
 def test_a_range_spills_one_result_per_row() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tierkit.exercise import METHODS
 from tierkit.exercise.names import METHOD_NAMES
 from tierkit.exercise.plugin import exercise_methods
 
 
 def test_method_names_are_the_registered_plugins() -> None:
-    assert METHOD_NAMES == exercise_methods()
+    assert METHOD_NAMES == METHODS == exercise_methods()

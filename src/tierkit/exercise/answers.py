@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from ..i18n import languages, mark, trc
 from ..ruleset.model import RuleSet, Segment, Text
-from .plugin import exercise_methods
+from .names import METHOD_NAMES
 
 #: the methods an exercise can teach: the built-in rule sets that have an exercise plugin
-METHODS: tuple[str, ...] = exercise_methods()
+METHODS: tuple[str, ...] = METHOD_NAMES
 
 _DROP = re.compile(r"[\s\u00b7\u30fb\u2022·.,;:_\-/\\'\"`’‘“”()（）【】\[\]{}]+")
 _SPLIT = re.compile(r"\s*[\u00b7\u30fb\u2022·/|]\s*")

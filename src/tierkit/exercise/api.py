@@ -11,8 +11,8 @@ from ..i18n import join, tr
 from ..io.atomic import check_output
 from .build import ClassExercise, build_class, read_roster, student_names
 from .grade import OK, Submission, counted, read_submission, status_text
-from .identity import grade_files
 from .gradebook import write_grades
+from .identity import grade_files
 from .keybook import AnswerKey, read_key, write_key, write_roster
 from .workbook import write_exercise
 

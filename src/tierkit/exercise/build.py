@@ -15,6 +15,7 @@ from ..errors import InputFileError, TierkitError, Where, display_path
 from ..i18n import languages, mark, tr, trc
 from ..io.celltext import clean_cell, strip_bidi
 from ..segment import Classification
+from . import methods as _methods  # noqa: F401  (registers the built-in exercise plugins)
 from .model import LEVELS, ExerciseSettings, StudentExercise, exercise_ruleset, format_value, row_hash, student_seed
 from .plugin import ExercisePlugin, draw_exercise, get_plugin, shown_columns
 

@@ -129,8 +129,9 @@ def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
         for t in sub.thresholds)
     return FeedbackContext(
         lang=lang, title=tr(lang, "Feedback · {title}", title=key.ruleset.title.get(lang)),
-        student=plain(student.student, lang), file=plain(sub.name, lang), exercise_id=key.exercise_id, score_pct=round(100 * sub.score), correct=sub.correct,
-        total=sub.total, blank=sum(r.status == BLANK for r in sub.rows), wrong=wrong, thresholds=thresholds,
+        student=plain(student.student, lang), file=plain(sub.name, lang), exercise_id=plain(key.exercise_id, lang),
+        score_pct=round(100 * sub.score), correct=sub.correct, total=sub.total,
+        blank=sum(r.status == BLANK for r in sub.rows), wrong=wrong, thresholds=thresholds,
         words=words, note=plain(sub.problem_text(lang), lang), band=band(sub.score))
 
 

@@ -12,8 +12,7 @@ from typing import Any
 from ..i18n import join, mark, trc
 from .answers import AnswerMap, is_blank
 from .keybook import AnswerKey, KeyStudent
-from .locate import (answer_by_header, answer_by_layout, column_at, find_table, letter_of, read_meta,
-                     threshold_answers)
+from .locate import answer_by_header, answer_by_layout, column_at, find_table, letter_of, read_meta, threshold_answers
 from .model import Column, Threshold, data_fingerprint, row_hash
 from .reading import Unreadable, open_returned
 
