@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputFileError, OutputExistsError, Where, display_path
-from ..i18n import join, tr
+from ..i18n import join, mark, tr
+from ..progress import track
 from ..io.atomic import check_output
 from .build import ClassExercise, build_class, read_roster, student_names
 from .grade import OK, Submission, counted, read_submission, status_text
@@ -98,8 +99,9 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     targets = [folder / STUDENTS_DIR / ex.file for ex in cls.students]
     for target in (*targets, key_path, roster_path):  # all refused before any is written
         check_output(target, force=force, inputs=inputs)
+    pairs = list(zip(cls.students, targets, strict=True))
     files = [write_exercise(cls, ex, target, force=force, inputs=inputs)
-             for ex, target in zip(cls.students, targets, strict=True)]
+             for ex, target in track(pairs, mark("progress", "writing the students' workbooks"))]
     write_key(cls, key_path, force=force, inputs=inputs)
     write_roster(cls, roster_path, force=force, inputs=inputs)
     return NewRun(cls, folder, key_path, roster_path, files)

@@ -14,6 +14,7 @@ import xlsxwriter
 from ..errors import OutputExistsError, TierkitError, display_path
 from ..i18n import join, mark, tr, trc
 from ..io.atomic import atomic_write
+from .breakdown import breakdown
 from .grade import BLANK as BLANK_ANSWER
 from .grade import DUPLICATE, MISSING, OK, RIGHT, WRONG, Submission, counted, status_text
 from .identity import files_of
@@ -35,13 +36,15 @@ H: dict[str, str] = {
     "customer": mark("grades header", "Customer"), "answer": mark("grades header", "Answer"),
     "right_tier": mark("grades header", "Right tier"), "result": mark("grades header", "Result"),
     "threshold": mark("grades header", "Threshold"), "accepted": mark("grades header", "Accepted"),
+    "question": mark("grades header", "Question"), "wrong": mark("grades header", "Wrong"),
+    "share": mark("grades header", "Share right"),
 }
 
 #: the grades workbook's sheets, by role
 SHEETS: dict[str, str] = {
     "grades": mark("grades sheet", "Grades"), "confusion": mark("grades sheet", "Confusion"),
     "answers": mark("grades sheet", "Answers"), "thresholds": mark("grades sheet", "Thresholds"),
-    "problems": mark("grades sheet", "Problems"),
+    "problems": mark("grades sheet", "Problems"), "questions": mark("grades sheet", "Questions"),
 }
 
 
@@ -194,6 +197,14 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
         _sheet(wb, sheet_name("thresholds", lang),
                [h(k, lang) for k in ("student", "threshold", "answer", "accepted", "result")],
                bold, {(0, 0): 20, (1, 1): 50, (2, 3): 28}, cut_offs)
+
+    lines = breakdown(subs)
+    questions = [[line.key if line.no is None else tr(lang, "Q{n}", n=line.no), line.right, line.wrong, line.blank]
+                 for line in lines]
+    qw = _sheet(wb, sheet_name("questions", lang),
+                [h(k, lang) for k in ("question", "correct", "wrong", "blank", "share")], bold, {(0, 0): 18}, questions)
+    for k, line in enumerate(lines, start=1):
+        qw.write_number(k, 4, line.share, pct)
 
     pw = wb.add_worksheet(sheet_name("problems", lang))
     pw.write_row(0, 0, [h("file", lang), h("status", lang), h("student", lang), h("problem", lang)], bold)
