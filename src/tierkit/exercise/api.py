@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..errors import InputFileError, OutputExistsError, Where, display_path
 from ..i18n import join, mark, tr
-from ..progress import track
 from ..io.atomic import check_output
+from ..progress import track
 from .build import ClassExercise, build_class, read_roster, student_names
 from .grade import OK, Submission, counted, read_submission, status_text
 from .gradebook import write_grades
