@@ -119,7 +119,7 @@ def test_chinese_grades_workbook_sheets_and_statuses(make_class, tmp_path: Path)
 
     run = grade_exercise([tmp_path / "li.xlsx"], folder / "answer_key.xlsx", tmp_path / "g.xlsx", lang="zh")
     wb = load_workbook(tmp_path / "g.xlsx")
-    assert wb.sheetnames == ["成绩", "混淆矩阵", "答案", "阈值", "问题"]
+    assert wb.sheetnames == ["成绩", "混淆矩阵", "答案", "阈值", "各题", "问题"]
     grades = list(wb["成绩"].iter_rows(values_only=True))
     assert grades[0][8] == "第1题" and "a_min_revenue" in grades[0]
     assert {r[5] for r in wb["答案"].iter_rows(min_row=2, values_only=True)} == {"正确", "未填"}

@@ -26,6 +26,7 @@ class GradeRun:
     submissions: list[Submission]
     grades: Path
     feedback: list[Path] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)  #: the Canvas and Moodle CSV gradebooks
 
     def lines(self, lang: str | None = None) -> list[str]:
         """What the CLI prints, in ``lang`` (default the exercise's): the class average and each file that needs
@@ -47,6 +48,8 @@ class GradeRun:
         if missing:
             out.append("  " + tr(lang, "missing: {students}", students=join(lang, sorted(missing))))
         out.append(tr(lang, "wrote {path}", path=display_path(self.grades)))
+        for path in self.exports:
+            out.append(tr(lang, "wrote {path}", path=display_path(path)))
         if self.feedback:
             out.append(tr(lang, "wrote {n} feedback PDFs in {folder}", n=len(self.feedback),
                           folder=display_path(self.feedback[0].parent)))
@@ -103,7 +106,12 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     files = [write_exercise(cls, ex, target, force=force, inputs=inputs)
              for ex, target in track(pairs, mark("progress", "writing the students' workbooks"))]
     write_key(cls, key_path, force=force, inputs=inputs)
-    write_roster(cls, roster_path, force=force, inputs=inputs)
+    contacts = None
+    if roster is not None:
+        from .lms import read_contacts
+
+        contacts = read_contacts(roster)
+    write_roster(cls, roster_path, force=force, inputs=inputs, contacts=contacts)
     return NewRun(cls, folder, key_path, roster_path, files)
 
 
@@ -150,9 +158,14 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
                                             "empty folder", force="--force"))
         for pdf in stale:  # an earlier run's feedback (a student now missing, a renamed student) is not left behind
             pdf.unlink()
+    from .lms import lms_targets, write_lms
+
+    for target in lms_targets(out_path):  # refused before the grades are written
+        check_output(target, force=force, inputs=protected)
     grades = write_grades(subs, answer_key, out_path, lang=lang, force=force, inputs=protected)
+    exports = write_lms(subs, answer_key, grades, roster_path, force=force, inputs=protected)
     if feedback_dir is not None:
         from .feedback import write_feedback
 
         pdfs = write_feedback(subs, answer_key, feedback_dir, force=force, inputs=[*protected, grades])
-    return GradeRun(answer_key, subs, grades, pdfs)
+    return GradeRun(answer_key, subs, grades, pdfs, exports)
