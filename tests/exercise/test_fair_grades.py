@@ -239,3 +239,18 @@ def test_a_file_with_one_students_information_and_anothers_data_counts_for_nobod
     assert sub.status == REVIEW and sub.owner is bob
     assert "Alice's exercise information but Bob's data" in sub.problem
 
+
+
+def test_file_names_name_students_by_whole_words(make_class) -> None:
+    from tierkit.exercise.identity import named_student
+
+    _folder, key = make_class("abc", 1, students=["Li", "Alice", "student01", "student010", "王芳"], seed=13)
+
+    def named(name: str) -> str | None:
+        found = named_student(Path(name), key)
+        return found.student if found else None
+
+    assert named("alice-v2 FINAL.xlsx") == "Alice" and named("Malice.xlsx") is None
+    assert named("my_homework_ali.xlsx") is None and named("li_homework.xlsx") == "Li"
+    assert named("student010.xlsx") == "student010" and named("student01 (1).xlsx") == "student01"
+    assert named("王芳作业.xlsx") == "王芳" and named("renamed.xlsx") is None

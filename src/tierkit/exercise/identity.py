@@ -27,21 +27,36 @@ _LOCK_PREFIXES = ("~$", ".~lock.")
 FIT, MARGIN = 0.8, 0.3
 
 
-def _letters(text: str) -> str:
+def _words(text: str) -> str:
+    """A name or file name as lower-case words between single spaces (``" chloé dubois "``)."""
     value = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\W_]+", "", value)
+    return " " + " ".join(re.split(r"[\W_]+", value)).strip() + " "
+
+
+def _wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+def _names(name: str, words: str) -> bool:
+    """``name`` appears in a file name: as whole words (``alice`` in ``alice-v2``, not in ``malice``), or, for a
+    name in a script without spaces (王芳), anywhere."""
+    wanted = _words(name)
+    if not wanted.strip():
+        return False
+    if _wide(name):
+        return wanted.strip().replace(" ", "") in words.replace(" ", "")
+    return wanted in words
 
 
 def named_student(path: Path, key: AnswerKey) -> KeyStudent | None:
     """The student a file name names: the longest student name (or handed-out file name) in it, when exactly one
     student has it."""
-    stem = _letters(path.stem)
+    words = _words(path.stem)
     found: dict[str, KeyStudent] = {}
     for s in key.students.values():
         for name in (s.student, Path(s.file).stem):
-            letters = _letters(name)
-            if letters and letters in stem:
-                found[letters] = s
+            if _names(name, words):
+                found[_words(name)] = s
     if not found:
         return None
     longest = max(found, key=len)
