@@ -133,6 +133,7 @@ def test_unreadable_files_are_their_students_never_missing(make_class, tmp_path:
     assert grades["Alice"][:2] == ("Alice.xlsx", "unreadable file")
     assert grades["Bob"][:2] == ("Bob.xlsx", "unreadable file") and "is a PDF" in grades["Bob"][3]
     assert grades["Carol"][1] == "missing (no file)"
+    assert any(line.strip() == "missing: Carol" for line in run.lines())
     problems = list(load_workbook(tmp_path / "grades.xlsx")["Problems"].iter_rows(values_only=True))
     students = {Path(str(r[0])).name: r[2] for r in problems[1:]}
     assert students["Alice.xlsx"] == "Alice" and students["Bob.xlsx"] == "Bob"

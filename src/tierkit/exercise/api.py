@@ -13,7 +13,7 @@ from ..progress import track
 from .build import ClassExercise, build_class, read_roster, student_names
 from .grade import OK, Submission, counted, read_submission, status_text
 from .gradebook import write_grades
-from .identity import grade_files
+from .identity import files_of, grade_files
 from .keybook import AnswerKey, read_key, write_key, write_roster
 from .workbook import write_exercise
 
@@ -44,7 +44,8 @@ class GradeRun:
             if sub.status != OK:
                 out.append("  " + tr(lang, "{file}: {status}: {problem}", file=sub.name,
                                      status=status_text(sub.status, lang), problem=sub.problem_text(lang)))
-        missing = set(self.key.students) - {s.student.student for s in graded if s.student}
+        missing = {name for name in set(self.key.students) - {s.student.student for s in graded if s.student}
+                   if not files_of(self.submissions, name)}  # a student with an unreadable or held file is not missing
         if missing:
             out.append("  " + tr(lang, "missing: {students}", students=join(lang, sorted(missing))))
         out.append(tr(lang, "wrote {path}", path=display_path(self.grades)))
