@@ -134,7 +134,9 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
         raise InputFileError(f"the output is a returned workbook of this exercise: {display_path(out_path)}",
                              where=Where(file=display_path(out_path)),
                              hint="write the grades to another file name; tierkit never changes the input")
-    skip = [out_path, roster_path]
+    from .lms import lms_targets, write_lms
+
+    skip = [out_path, roster_path, *lms_targets(out_path)]  # this run's outputs (an earlier run's) are no returns
     subs = grade_files(list(inputs), answer_key, tuple(skip))
     if feedback_dir is not None:
         fb = Path(feedback_dir).resolve()
@@ -159,8 +161,6 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
                                             "empty folder", force="--force"))
         for pdf in stale:  # an earlier run's feedback (a student now missing, a renamed student) is not left behind
             pdf.unlink()
-    from .lms import lms_targets, write_lms
-
     for target in lms_targets(out_path):  # refused before the grades are written
         check_output(target, force=force, inputs=protected)
     grades = write_grades(subs, answer_key, out_path, lang=lang, force=force, inputs=protected)
