@@ -186,15 +186,26 @@ def make_briefs(book, rule_set, lang, classic):
 
 
 @xw.func
-@xw.arg("answer", "raw", doc="The student's answer (tier id or label, English or Chinese, any case)")
-@xw.arg("expected", "raw", doc="The right tier (id or label)")
+@xw.arg("answer", "raw", doc="The student's answer, or a column of answers (tier id or label, English or Chinese)")
+@xw.arg("expected", "raw", doc="The right tier, or a column of right tiers beside the answers (id or label)")
 @xw.arg("method", "raw", doc="Optional: abc, rfm, value, lifecycle or fit (helps match labels)")
 @_cell
 def grade_answer(answer, expected, method=None):
-    """TRUE when the answer names the expected tier (id or label, en or zh).  Example: =TIERKIT.GRADE_ANSWER(F2, G2)"""
+    """TRUE when the answer names the expected tier (id or label, en or zh); over a range, one result per row.
+    Example: =TIERKIT.GRADE_ANSWER(F2:F21, G2:G21)"""
     from tierkit.exercise import grade_answer as grade
 
-    return grade(core.blank_to_none(answer), core.blank_to_none(expected), core.blank_to_none(method) or None)
+    name = core.blank_to_none(core.clean(core.scalar(method))) if method is not None else None
+    answers, wanted = core.as_column(answer), core.as_column(expected)
+    if len(wanted) == 1 and len(answers) > 1:
+        wanted = wanted * len(answers)
+    if len(answers) != len(wanted):
+        raise core.TierkitError(f"answer has {len(answers)} rows but expected has {len(wanted)}",
+                                hint="give two ranges of the same size, or one expected tier")
+    results = [grade(core.blank_to_none(a), core.blank_to_none(e), name) for a, e in zip(answers, wanted, strict=True)]
+    if not isinstance(answer, list | tuple) and not isinstance(expected, list | tuple):
+        return results[0]
+    return [[r] for r in results]
 
 
 @xw.script

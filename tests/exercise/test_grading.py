@@ -232,6 +232,6 @@ def test_grades_workbook_in_chinese(make_class, tmp_path: Path) -> None:
     assert grades[0][:3] == ("学生", "文件", "状态")
     statuses = {r[0]: r[2] for r in grades[1:] if r[0]}
     assert statuses["李雷"] == "正常" and statuses["韩梅梅"] == "未交（没有文件）"
-    assert wb.sheetnames == ["成绩", "混淆矩阵", "答案", "问题"]  # the sheet names were English until the catalogue
+    assert wb.sheetnames == ["成绩", "混淆矩阵", "答案", "各题", "问题"]  # from the catalogue
     problems = list(wb["问题"].iter_rows(values_only=True))
-    assert any(r[1] == "不是工作簿" for r in problems[1:])
+    assert any(r[1] == "无法读取的文件" for r in problems[1:])

@@ -119,7 +119,7 @@ def test_chinese_grades_workbook_sheets_and_statuses(make_class, tmp_path: Path)
 
     run = grade_exercise([tmp_path / "li.xlsx"], folder / "answer_key.xlsx", tmp_path / "g.xlsx", lang="zh")
     wb = load_workbook(tmp_path / "g.xlsx")
-    assert wb.sheetnames == ["成绩", "混淆矩阵", "答案", "阈值", "问题"]
+    assert wb.sheetnames == ["成绩", "混淆矩阵", "答案", "阈值", "各题", "问题"]
     grades = list(wb["成绩"].iter_rows(values_only=True))
     assert grades[0][8] == "第1题" and "a_min_revenue" in grades[0]
     assert {r[5] for r in wb["答案"].iter_rows(min_row=2, values_only=True)} == {"正确", "未填"}
@@ -161,11 +161,11 @@ def test_english_texts_are_unchanged(make_class) -> None:
 
 
 def test_problems_follow_the_language(tmp_path: Path) -> None:
-    changed = Problem("data changed or removed for {n} customer(s): {ids}", {"n": 9, "ids": tuple("ABCDEFGHI")})
+    changed = Problem("data changed for {n} customer(s): {ids}", {"n": 9, "ids": tuple("ABCDEFGHI")})
     sub = Submission(tmp_path / "x.xlsx", NOT_WORKBOOK, [changed, Problem("the answer column is missing")])
-    assert sub.problem == "data changed or removed for 9 customer(s): A, B, C, D, E, F, G, H …; the answer column " \
+    assert sub.problem == "data changed for 9 customer(s): A, B, C, D, E, F, G, H …; the answer column " \
                           "is missing"
-    assert sub.problem_text("zh") == "9 位客户的数据被修改或删除：A、B、C、D、E、F、G、H …；找不到答案列"
+    assert sub.problem_text("zh") == "9 个客户的数据被改动：A、B、C、D、E、F、G、H …；找不到答案列"
 
 
 def test_self_check_speaks_the_exercises_language(tmp_path: Path) -> None:

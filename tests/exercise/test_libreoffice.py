@@ -66,7 +66,7 @@ def test_validation_protection_and_metadata_survive_a_libreoffice_save(make_clas
     assert sum("<sheetProtection" in x for x in sheets.values()) >= 3
     # graded as the untouched handout (no data change), then with the answers filled in
     (sub,) = grade_files([saved], key)
-    assert sub.status == "ok" and sub.correct == 0
+    assert sub.status == "blank return" and sub.correct == 0  # flagged: nothing filled in (issue 18)
     alice = key.students["Alice"]
     fill(saved, right_answers(alice, key, "zh"))
     (sub,) = grade_files([saved], key)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from ..i18n import languages, mark, trc
 from ..ruleset.model import RuleSet, Segment, Text
-from .plugin import exercise_methods
+from .names import METHOD_NAMES
 
 #: the methods an exercise can teach: the built-in rule sets that have an exercise plugin
-METHODS: tuple[str, ...] = exercise_methods()
+METHODS: tuple[str, ...] = METHOD_NAMES
 
 _DROP = re.compile(r"[\s\u00b7\u30fb\u2022·.,;:_\-/\\'\"`’‘“”()（）【】\[\]{}]+")
 _SPLIT = re.compile(r"\s*[\u00b7\u30fb\u2022·/|]\s*")
@@ -132,9 +132,16 @@ def grade_answer(answer: object, expected: object, method: str | None = None,
     """True when ``answer`` names the same tier as ``expected`` (an id or a label, in any language).
 
     With ``method`` (``abc``, ``rfm``, ...) names are looked up in that rule set; without it, in the
-    first exercise method whose tiers include ``expected``.  A blank answer is always wrong.
+    first exercise method whose tiers include ``expected``; an unknown ``method`` raises
+    :class:`~tierkit.errors.TierkitError`.  A blank answer is always wrong.
     Meant for the Excel add-in (``=GRADE_ANSWER(answer, expected)``) and for self-checks.
     """
+    if method and method not in methods:
+        from ..errors import TierkitError, did_you_mean
+
+        names = tuple(methods)
+        raise TierkitError(f"unknown method '{method}'",
+                           hint=did_you_mean(method, names) or f"choose one of {', '.join(names)}")
     if is_blank(answer) or is_blank(expected):
         return False
     if normalise(answer) == normalise(expected):

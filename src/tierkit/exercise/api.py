@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputFileError, OutputExistsError, Where, display_path
-from ..i18n import join, tr
+from ..i18n import join, mark, tr
 from ..io.atomic import check_output
+from ..progress import track
 from .build import ClassExercise, build_class, read_roster, student_names
-from .grade import OK, Submission, counted, grade_files, read_submission, status_text
+from .grade import OK, Submission, counted, read_submission, status_text
 from .gradebook import write_grades
+from .identity import files_of, grade_files
 from .keybook import AnswerKey, read_key, write_key, write_roster
 from .workbook import write_exercise
 
@@ -24,6 +26,7 @@ class GradeRun:
     submissions: list[Submission]
     grades: Path
     feedback: list[Path] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)  #: the Canvas and Moodle CSV gradebooks
 
     def lines(self, lang: str | None = None) -> list[str]:
         """What the CLI prints, in ``lang`` (default the exercise's): the class average and each file that needs
@@ -41,10 +44,13 @@ class GradeRun:
             if sub.status != OK:
                 out.append("  " + tr(lang, "{file}: {status}: {problem}", file=sub.name,
                                      status=status_text(sub.status, lang), problem=sub.problem_text(lang)))
-        missing = set(self.key.students) - {s.student.student for s in graded if s.student}
+        missing = {name for name in set(self.key.students) - {s.student.student for s in graded if s.student}
+                   if not files_of(self.submissions, name)}  # a student with an unreadable or held file is not missing
         if missing:
             out.append("  " + tr(lang, "missing: {students}", students=join(lang, sorted(missing))))
         out.append(tr(lang, "wrote {path}", path=display_path(self.grades)))
+        for path in self.exports:
+            out.append(tr(lang, "wrote {path}", path=display_path(path)))
         if self.feedback:
             out.append(tr(lang, "wrote {n} feedback PDFs in {folder}", n=len(self.feedback),
                           folder=display_path(self.feedback[0].parent)))
@@ -97,10 +103,16 @@ def new_exercise(method: str, out_dir: str | Path, *, level: int = 1, students: 
     targets = [folder / STUDENTS_DIR / ex.file for ex in cls.students]
     for target in (*targets, key_path, roster_path):  # all refused before any is written
         check_output(target, force=force, inputs=inputs)
+    pairs = list(zip(cls.students, targets, strict=True))
     files = [write_exercise(cls, ex, target, force=force, inputs=inputs)
-             for ex, target in zip(cls.students, targets, strict=True)]
+             for ex, target in track(pairs, mark("progress", "writing the students' workbooks"))]
     write_key(cls, key_path, force=force, inputs=inputs)
-    write_roster(cls, roster_path, force=force, inputs=inputs)
+    contacts = None
+    if roster is not None:
+        from .lms import read_contacts
+
+        contacts = read_contacts(roster)
+    write_roster(cls, roster_path, force=force, inputs=inputs, contacts=contacts)
     return NewRun(cls, folder, key_path, roster_path, files)
 
 
@@ -122,7 +134,9 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
         raise InputFileError(f"the output is a returned workbook of this exercise: {display_path(out_path)}",
                              where=Where(file=display_path(out_path)),
                              hint="write the grades to another file name; tierkit never changes the input")
-    skip = [out_path, roster_path]
+    from .lms import lms_targets, write_lms
+
+    skip = [out_path, roster_path, *lms_targets(out_path)]  # this run's outputs (an earlier run's) are no returns
     subs = grade_files(list(inputs), answer_key, tuple(skip))
     if feedback_dir is not None:
         fb = Path(feedback_dir).resolve()
@@ -133,14 +147,26 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
     protected = [Path(key), roster_path, *named, *(s.path for s in subs)]
     pdfs: list[Path] = []
     if feedback_dir is not None:
-        from .feedback import feedback_targets
+        from .feedback import feedback_targets, stale_pdfs
 
         Path(feedback_dir).mkdir(parents=True, exist_ok=True)
-        for _sub, target in feedback_targets(subs, feedback_dir):  # refused before the grades are written
+        targets = feedback_targets(subs, feedback_dir)
+        for _sub, target in targets:  # refused before the grades are written
             check_output(target, force=force, inputs=[*protected, out_path])
+        stale = [p for p in stale_pdfs(targets, feedback_dir) if p.resolve() not in {q.resolve() for q in protected}]
+        if stale and not force:
+            raise OutputExistsError(tr(lang or answer_key.lang, "the feedback folder {folder} holds {n} PDF(s) of an "
+                                       "earlier run", folder=display_path(Path(feedback_dir)), n=len(stale)),
+                                    hint=tr(lang or answer_key.lang, "use {force} to replace them, or choose an "
+                                            "empty folder", force="--force"))
+        for pdf in stale:  # an earlier run's feedback (a student now missing, a renamed student) is not left behind
+            pdf.unlink()
+    for target in lms_targets(out_path):  # refused before the grades are written
+        check_output(target, force=force, inputs=protected)
     grades = write_grades(subs, answer_key, out_path, lang=lang, force=force, inputs=protected)
+    exports = write_lms(subs, answer_key, grades, roster_path, force=force, inputs=protected)
     if feedback_dir is not None:
         from .feedback import write_feedback
 
         pdfs = write_feedback(subs, answer_key, feedback_dir, force=force, inputs=[*protected, grades])
-    return GradeRun(answer_key, subs, grades, pdfs)
+    return GradeRun(answer_key, subs, grades, pdfs, exports)

@@ -14,7 +14,9 @@ import pandas as pd
 from ..errors import InputFileError, TierkitError, Where, display_path
 from ..i18n import languages, mark, tr, trc
 from ..io.celltext import clean_cell, strip_bidi
+from ..progress import track
 from ..segment import Classification
+from . import methods as _methods  # noqa: F401  (registers the built-in exercise plugins)
 from .model import LEVELS, ExerciseSettings, StudentExercise, exercise_ruleset, format_value, row_hash, student_seed
 from .plugin import ExercisePlugin, draw_exercise, get_plugin, shown_columns
 
@@ -154,7 +156,7 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
     columns = shown_columns(rs, spec, level)
     out: list[StudentExercise] = []
     used: set[str] = set()
-    for name, student_lang in students:
+    for name, student_lang in track(students, mark("progress", "drawing the students' data")):
         s_lang = student_lang or lang
         s_seed = student_seed(seed, name)
         frame, res = draw_exercise(rs, spec, level, np.random.default_rng(s_seed), s_lang)

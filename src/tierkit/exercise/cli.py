@@ -11,16 +11,16 @@ from ..i18n import tr
 
 
 class MethodChoice(click.Choice):
-    """The exercise methods, looked up when the option is shown or checked (the plugins import pandas)."""
+    """The exercise methods, by name only: the plugins themselves import pandas."""
 
     def __init__(self) -> None:
         super().__init__([])
 
     @property  # type: ignore[override]
     def choices(self) -> list[str]:
-        from .answers import METHODS
+        from .names import METHOD_NAMES
 
-        return list(METHODS)
+        return list(METHOD_NAMES)
 
     @choices.setter
     def choices(self, _value: object) -> None:
@@ -78,16 +78,17 @@ def new_command(method: str, level: int, students: int | None, roster: str | Non
 @click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for one feedback PDF per student (in the student's language).")
 @lang_option(default=None, help="Language of the grades workbook (default: the exercise's).")
-@force_option("Overwrite the grades workbook and feedback PDFs if they exist.")
+@force_option("Overwrite the grades workbook and feedback PDFs if they exist; remove an earlier run's PDFs.")
 @quiet_option()
 @run_safely
 def grade_command(inputs: tuple[str, ...], key: str, out: str, feedback_dir: str | None, lang: str | None,
                   force: bool, quiet: bool) -> None:
     """Grade returned workbooks (folders or files) against the answer key.
 
-    Renamed files, extra sheets, answers in either language or any case and blanks are fine; files that
-    are not workbooks, belong to another exercise or had their data changed are listed by name in the
-    grades workbook (sheet Problems).
+    A file counts for the student whose exercise it carries (its name is only a fallback); a file whose
+    name names another student is held for review. .ods, .xls and .csv returns are read too. Every file
+    that needs a look (unreadable, another exercise, changed data, blank, copied) is listed by name with
+    the reason in the grades workbook; Canvas and Moodle CSV gradebooks are written beside it.
 
     \b
     Example:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,14 +14,28 @@ from .keybook import AnswerKey
 from .model import format_value
 
 TEMPLATE = "feedback.html.j2"
+#: emoji (and their joiners and variation selectors): no font on the PDF side has them, so they are named
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\U000E0020-\U000E007F]+")
+#: score bands: at least this share is "good", at least the second "fair", below it "poor"
+BANDS = (0.8, 0.5)
 #: ``<html lang>`` of a language whose tag is not its code
 _HTML_LANG = {"zh": "zh-Hans"}
+
+
+def plain(text: object, lang: str) -> str:
+    """A student's text as the PDF can show it: each run of emoji replaced by a word (fonts lack them)."""
+    return _EMOJI.sub(tr(lang, "(emoji)"), str(text))
+
+
+def band(score: float) -> str:
+    """The colour band of a score: ``good``, ``fair`` or ``poor``."""
+    return "good" if score >= BANDS[0] else ("fair" if score >= BANDS[1] else "poor")
 
 
 def feedback_words(lang: str) -> dict[str, str]:
     """The fixed words of a feedback PDF in ``lang``."""
     return {
-        "wrong_rows": tr(lang, "Rows to look at again"), "no": trc(lang, "feedback header", "No."),
+        "wrong_rows": tr(lang, "Rows to look at again"), "no": trc(lang, "feedback header", "Row"),
         "customer": trc(lang, "feedback header", "Customer"), "answer": trc(lang, "feedback header", "Your answer"),
         "right_tier": trc(lang, "feedback header", "Right tier"), "reason": trc(lang, "feedback header", "Why"),
         "thresholds": trc(lang, "feedback header", "Thresholds"),
@@ -28,6 +43,7 @@ def feedback_words(lang: str) -> dict[str, str]:
         "accepted": trc(lang, "feedback header", "Accepted"), "result": trc(lang, "feedback header", "Result"),
         "ok": trc(lang, "feedback result", "right"), "bad": trc(lang, "feedback result", "wrong"),
         "all_right": tr(lang, "All answers are right."), "none": tr(lang, "(blank)"),
+        "deleted": tr(lang, "(row deleted)"),
     }
 
 
@@ -35,7 +51,7 @@ def feedback_words(lang: str) -> dict[str, str]:
 class WrongRow:
     """A row the student got wrong: question number, customer, what they wrote, the right tier and why."""
 
-    no: int
+    no: int  #: the Excel row, as the add-in's self-check says it
     customer_id: str
     answer: str
     right_tier: str
@@ -70,6 +86,7 @@ class FeedbackContext:
     thresholds: tuple[ThresholdLine, ...]
     words: dict[str, str]
     note: str = ""
+    band: str = "good"  #: the score's colour band (:func:`band`)
 
     @property
     def html_lang(self) -> str:
@@ -101,7 +118,8 @@ def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
     amap = key.answers
     reasons = student.reasons.get(lang) or student.reasons.get(SOURCE_LANG) or []
     wrong = tuple(
-        WrongRow(r.no, r.customer_id, words["none"] if r.status == BLANK else str(r.answer),
+        WrongRow(r.row, plain(r.customer_id, lang),
+                 words["deleted"] if r.deleted else (words["none"] if r.status == BLANK else plain(r.answer, lang)),
                  amap.label(r.expected, lang), reasons[r.no - 1] if r.no <= len(reasons) else "")
         for r in sub.rows if not r.right)
     thresholds = tuple(
@@ -110,10 +128,11 @@ def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
                       t.threshold.range_text(lang), t.right)
         for t in sub.thresholds)
     return FeedbackContext(
-        lang=lang, title=tr(lang, "Feedback · {title}", title=key.ruleset.title.get(lang)), student=student.student,
-        file=sub.name, exercise_id=key.exercise_id, score_pct=round(100 * sub.score), correct=sub.correct,
-        total=sub.total, blank=sum(r.status == BLANK for r in sub.rows), wrong=wrong, thresholds=thresholds,
-        words=words, note=sub.problem_text(lang))
+        lang=lang, title=tr(lang, "Feedback · {title}", title=key.ruleset.title.get(lang)),
+        student=plain(student.student, lang), file=plain(sub.name, lang), exercise_id=plain(key.exercise_id, lang),
+        score_pct=round(100 * sub.score), correct=sub.correct, total=sub.total,
+        blank=sum(r.status == BLANK for r in sub.rows), wrong=wrong, thresholds=thresholds,
+        words=words, note=plain(sub.problem_text(lang), lang), band=band(sub.score))
 
 
 def render_feedback(ctx: FeedbackContext) -> str:
@@ -129,6 +148,13 @@ def feedback_targets(subs: list[Submission], out_dir: str | Path) -> list[tuple[
     folder = Path(out_dir)
     return [(sub, folder / safe_filename(sub.student.student if sub.student else "", fallback="student"))
             for sub in counted(subs)]
+
+
+def stale_pdfs(targets: list[tuple[Submission, Path]], out_dir: str | Path) -> list[Path]:
+    """The PDFs in ``out_dir`` this run does not write (an earlier run's, e.g. of a student now missing)."""
+    folder = Path(out_dir)
+    keep = {t.resolve() for _s, t in targets}
+    return sorted(p for p in folder.glob("*.pdf") if p.is_file() and p.resolve() not in keep) if folder.is_dir() else []
 
 
 def write_feedback(subs: list[Submission], key: AnswerKey, out_dir: str | Path, *, force: bool = True,

@@ -12,10 +12,12 @@ import pandas as pd
 import xlsxwriter
 
 from ..errors import OutputExistsError, TierkitError, display_path
-from ..i18n import mark, tr, trc
+from ..i18n import join, mark, tr, trc
 from ..io.atomic import atomic_write
+from .breakdown import breakdown
 from .grade import BLANK as BLANK_ANSWER
 from .grade import DUPLICATE, MISSING, OK, RIGHT, WRONG, Submission, counted, status_text
+from .identity import files_of
 from .keybook import AnswerKey
 from .model import format_value
 
@@ -30,17 +32,19 @@ H: dict[str, str] = {
     "blank": mark("grades header", "Blank"), "problem": mark("grades header", "Problem"),
     "expected": mark("grades header", "Right tier ↓ / answered →"),
     "mistakes": mark("grades header", "Most common mistakes"), "count": mark("grades header", "Count"),
-    "missing": mark("grades header", "missing (no file)"), "no": mark("grades header", "No."),
+    "missing": mark("grades header", "missing (no file)"), "no": mark("grades header", "Row"),
     "customer": mark("grades header", "Customer"), "answer": mark("grades header", "Answer"),
     "right_tier": mark("grades header", "Right tier"), "result": mark("grades header", "Result"),
     "threshold": mark("grades header", "Threshold"), "accepted": mark("grades header", "Accepted"),
+    "question": mark("grades header", "Question"), "wrong": mark("grades header", "Wrong"),
+    "share": mark("grades header", "Share right"),
 }
 
 #: the grades workbook's sheets, by role
 SHEETS: dict[str, str] = {
     "grades": mark("grades sheet", "Grades"), "confusion": mark("grades sheet", "Confusion"),
     "answers": mark("grades sheet", "Answers"), "thresholds": mark("grades sheet", "Thresholds"),
-    "problems": mark("grades sheet", "Problems"),
+    "problems": mark("grades sheet", "Problems"), "questions": mark("grades sheet", "Questions"),
 }
 
 
@@ -155,7 +159,12 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
                 ws.write(row, 8 + n_q + j, _mark(t.right, t.value is None), good if t.right else bad)
         row += 1
     for name in sorted(set(key.students) - seen):
-        ws.write_row(row, 0, [name, key.students[name].file, h("missing", lang)], warn)
+        held = files_of(subs, name)  # unreadable, or held for review: named, never "missing"
+        if held:
+            ws.write_row(row, 0, [name, join(lang, [s.name for s in held]), status(held[0].status, lang)], warn)
+            ws.write_row(row, 7, [trc(lang, "list of problems", "; ").join(s.problem_text(lang) for s in held)], warn)
+        else:
+            ws.write_row(row, 0, [name, key.students[name].file, h("missing", lang)], warn)
         row += 1
 
     matrix = confusion(subs, key)
@@ -174,7 +183,7 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     for k, (n, text) in enumerate(mistakes(matrix, key, lang)[:20], start=top + 1):
         cw.write_row(k, 0, [text, n])
 
-    answers = [[sub.student.student, r.no, r.customer_id, "" if r.answer is None else str(r.answer),
+    answers = [[sub.student.student, r.row, r.customer_id, "" if r.answer is None else str(r.answer),
                 amap.label(r.expected, lang), status(r.status, lang)]
                for sub in graded if sub.student is not None for r in sub.rows]
     _sheet(wb, sheet_name("answers", lang),
@@ -189,6 +198,14 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
                [h(k, lang) for k in ("student", "threshold", "answer", "accepted", "result")],
                bold, {(0, 0): 20, (1, 1): 50, (2, 3): 28}, cut_offs)
 
+    lines = breakdown(subs)
+    questions = [[line.key if line.no is None else tr(lang, "Q{n}", n=line.no), line.right, line.wrong, line.blank]
+                 for line in lines]
+    qw = _sheet(wb, sheet_name("questions", lang),
+                [h(k, lang) for k in ("question", "correct", "wrong", "blank", "share")], bold, {(0, 0): 18}, questions)
+    for k, line in enumerate(lines, start=1):
+        qw.write_number(k, 4, line.share, pct)
+
     pw = wb.add_worksheet(sheet_name("problems", lang))
     pw.write_row(0, 0, [h("file", lang), h("status", lang), h("student", lang), h("problem", lang)], bold)
     pw.set_column(0, 0, 30)
@@ -197,11 +214,14 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     k = 1
     for sub in subs:
         if sub.status != OK or sub.problems:
-            pw.write_row(k, 0, [str(sub.path), status(sub.status, lang), sub.student.student if sub.student else "",
+            who = sub.student or sub.named
+            pw.write_row(k, 0, [str(sub.path), status(sub.status, lang), who.student if who else "",
                                 sub.problem_text(lang)],
                          None if sub.status == DUPLICATE else warn)
             k += 1
     for name in sorted(set(key.students) - seen):
+        if files_of(subs, name):
+            continue
         pw.write_row(k, 0, [key.students[name].file, status(MISSING, lang), name, h("missing", lang)], warn)
         k += 1
     wb.close()

@@ -115,13 +115,18 @@ def write_key(cls: ClassExercise, path: str | Path, *, force: bool = True, input
 
 
 def write_roster(cls: ClassExercise, path: str | Path, *, force: bool = True,
-                 inputs: Iterable[str | Path] = ()) -> Path:
+                 inputs: Iterable[str | Path] = (), contacts: dict[str, dict[str, str]] | None = None) -> Path:
+    """The class roster; ``contacts`` (student -> lms_id, email: from the trainer's roster) add two columns that
+    the Canvas and Moodle exports match students by."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Roster"
-    _table(ws, ["student", "file", "seed", "lang", "exercise_id"],
-           [[s.student, s.file, s.seed, s.lang, cls.exercise_id] for s in cls.students], [24, 28, 18, 6, 26])
+    extra = ["lms_id", "email"] if contacts else []
+    _table(ws, ["student", "file", "seed", "lang", "exercise_id", *extra],
+           [[s.student, s.file, s.seed, s.lang, cls.exercise_id,
+             *((contacts or {}).get(s.student, {}).get(k, "") for k in extra)] for s in cls.students],
+           [24, 28, 18, 6, 26, 18, 30])
     path = Path(path)
     with atomic_write(path, force=force, inputs=inputs) as fh:
         wb.save(fh)

@@ -138,7 +138,8 @@ def data_fingerprint(ids: list[str], hashes: list[str]) -> str:
 
 
 def answer_token(exercise_id: str, customer_id: str, tier_id: str) -> str:
-    """What the workbook stores per row when self-check is allowed: a hash, never the tier itself."""
+    """What the workbook stores per row when self-check is allowed: a hash of the tier (no secret: the few tiers
+    can be tried, so self-check is for practice, not graded work)."""
     return hashlib.sha256(f"{exercise_id}\x1f{customer_id}\x1f{tier_id}".encode()).hexdigest()[:12]
 
 

@@ -58,7 +58,7 @@ def register(plugin: ExercisePlugin) -> ExercisePlugin:
 
 
 def _registered() -> dict[str, ExercisePlugin]:
-    return PLUGINS  # the built-in plugins register when the package is imported (exercise/__init__.py)
+    return PLUGINS  # the built-in plugins register when .methods is imported (by .answers and .build)
 
 
 def exercise_methods() -> tuple[str, ...]:

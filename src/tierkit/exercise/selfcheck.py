@@ -1,7 +1,7 @@
 """Self-check for students (the add-in's ``check_my_answers`` button), when the trainer allowed it.
 
-The workbook never holds the right tiers, only a hash per customer of (exercise, customer, tier), so a
-student learns whether an answer is right, not what the right answer is.
+The workbook holds a hash per customer of (exercise, customer, tier), no secret: a student who tries the few
+tiers recovers the answers, and the Data sheet decides them anyway.  For practice, not for graded work.
 
 >>> result = check_my_answers(meta_rows, data_rows)   # the used ranges of '_tierkit' and the Data sheet
 >>> result.marks          # one per data row: "✓", "✗" or "" (blank)
