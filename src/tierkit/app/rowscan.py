@@ -18,6 +18,8 @@ import pandas as pd
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _W = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+#: a text that is empty or only whitespace (``not text.strip()``)
+BLANK_TEXT_RE2 = f"(?s)^{_W}*$"
 #: the longest blank word (:data:`tierkit.values.BLANKS`), in characters
 _BLANK_WIDTH = 4
 #: RE2 refuses a repetition above 1000
