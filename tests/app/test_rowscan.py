@@ -99,3 +99,21 @@ def test_a_clean_column_of_ids_has_no_candidates() -> None:
     assert rowscan.probe_candidates(ids, len("customer_id")).size == 0
     mixed = pd.Series([*range(5), "C1", None, " 合计 "], dtype=object)
     assert rowscan.probe_candidates(mixed, 2).tolist() == [5, 6, 7]
+
+
+cells = st.one_of(st.none(), st.sampled_from(["", " ", "\u3000", "\x1c", "\t\n", " a ", "0", "合计"]),
+                  st.text(max_size=3), st.floats(allow_nan=True), st.just(np.float64("nan")), st.integers(),
+                  st.booleans())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(cells, max_size=5), max_size=6), st.integers(0, 3))
+def test_table_cells_blank_as_blank_says(rows: list[list[Any]], extra: int) -> None:
+    from tierkit.app.tables import _blanked, blank
+
+    width = max((len(r) for r in rows), default=0) + extra
+    want = [["" if blank(v) else v for v in r] + [""] * (width - len(r)) for r in rows]
+    got, all_blank = _blanked(rows, width)
+    assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in want]
+    assert [[v if v == v else "nan" for v in r] for r in got] == [[v if v == v else "nan" for v in r] for r in want]
+    assert all_blank == all(blank(v) for r in want for v in r)

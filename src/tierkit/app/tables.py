@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..bind import TableSource
 from ..errors import InputFileError, TierkitError, Where, display_path
@@ -144,10 +145,10 @@ def _blanked(rows: Sequence[Sequence[Any]], width: int) -> tuple[list[list[Any]]
     if not count:
         return [list(r) for r in padded], True
     flat = np.fromiter(itertools.chain.from_iterable(padded), dtype=object, count=count)
-    types = np.fromiter(map(type, flat), dtype=object, count=count)
+    codes, kinds = pd.factorize(np.fromiter(map(type, flat), dtype=object, count=count))
     empty = np.zeros(count, dtype=bool)
-    for kind in set(types.tolist()):
-        at = np.flatnonzero(types == kind)
+    for code, kind in enumerate(kinds.tolist()):
+        at = np.flatnonzero(codes == code)
         if kind is type(None):
             empty[at] = True
         elif issubclass(kind, float):
