@@ -113,7 +113,8 @@ def test_table_cells_blank_as_blank_says(rows: list[list[Any]], extra: int) -> N
 
     width = max((len(r) for r in rows), default=0) + extra
     want = [["" if blank(v) else v for v in r] + [""] * (width - len(r)) for r in rows]
-    got, all_blank = _blanked(rows, width)
+    block, all_blank = _blanked(rows, width)
+    got = block.tolist()
     assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in want]
     assert [[v if v == v else "nan" for v in r] for r in got] == [[v if v == v else "nan" for v in r] for r in want]
     assert all_blank == all(blank(v) for r in want for v in r)

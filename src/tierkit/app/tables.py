@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..bind import TableSource
 from ..errors import InputFileError, TierkitError, Where, display_path
@@ -100,11 +99,11 @@ def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | N
 
     ``first_row``/``first_col`` place the top-left cell on the sheet (1-based), for cell addresses.
     """
-    width = max((len(r) for r in rows), default=0)
+    width = max(map(len, rows), default=0)
     # blanks as the file readers see them ("", turned back into None by the reader)
     block, all_blank = _blanked(rows, width)
     where = Where(file=name, sheet=sheet)
-    if not block or width == 0 or all_blank:
+    if len(block) == 0 or width == 0 or all_blank:
         raise TierkitError(f"the {what} is empty", where=where,
                            hint="select the table including its header row")
     if header_row is not None:
@@ -136,19 +135,22 @@ def blank(value: Any) -> bool:
         isinstance(value, float) and value != value)
 
 
-def _blanked(rows: Sequence[Sequence[Any]], width: int) -> tuple[list[list[Any]], bool]:
-    """``rows`` padded to ``width`` with every :func:`blank` cell as ``""``, and whether all cells are blank.
+def _blanked(rows: Sequence[Sequence[Any]], width: int) -> tuple[np.ndarray, bool]:
+    """``rows`` padded to ``width`` with every :func:`blank` cell as ``""`` (a 2-D object array), and whether
+    all cells are blank.
     The cells are sorted by type first (one C-level pass), so :func:`blank` runs only on the text cells'
     Arrow copy and the floats' NaN test, never once per cell."""
-    padded = [list(r) + [""] * (width - len(r)) if len(r) < width else r for r in rows]
+    lengths = set(map(len, rows))
+    padded = rows if lengths <= {width} else [list(r) + [""] * (width - len(r)) for r in rows]
     count = len(padded) * width
     if not count:
-        return [list(r) for r in padded], True
+        return np.empty((len(padded), width), dtype=object), True
     flat = np.fromiter(itertools.chain.from_iterable(padded), dtype=object, count=count)
-    codes, kinds = pd.factorize(np.fromiter(map(type, flat), dtype=object, count=count))
+    types = list(map(type, flat))
+    ids = np.fromiter(map(id, types), dtype=np.intp, count=count)  # the types live in ``types``
     empty = np.zeros(count, dtype=bool)
-    for code, kind in enumerate(kinds.tolist()):
-        at = np.flatnonzero(codes == code)
+    for kind in set(types):
+        at = np.flatnonzero(ids == id(kind))
         if kind is type(None):
             empty[at] = True
         elif issubclass(kind, float):
@@ -156,7 +158,7 @@ def _blanked(rows: Sequence[Sequence[Any]], width: int) -> tuple[list[list[Any]]
         elif issubclass(kind, str):
             empty[at] = _blank_texts(flat[at])
     flat[empty] = ""
-    return flat.reshape(len(padded), width).tolist(), bool(empty.all())
+    return flat.reshape(len(padded), width), bool(empty.all())
 
 
 def _blank_texts(texts: np.ndarray) -> np.ndarray:
