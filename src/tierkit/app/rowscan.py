@@ -58,7 +58,7 @@ def _text_candidates(series: pd.Series, patterns: tuple[str, ...], min_length: i
     import pyarrow.compute as pc
 
     arrow = _as_text(series)
-    if arrow is None:  # cells of mixed types: the text cells go to Arrow, the others are missing or not text
+    if arrow is None:  # cells of any types: the text cells go to Arrow, the others are missing or not text
         values = series.to_numpy(dtype=object)
         missing = pd.isna(values) if nulls else np.zeros(len(values), dtype=bool)
         text = _is_text(values)
@@ -78,14 +78,18 @@ def _text_candidates(series: pd.Series, patterns: tuple[str, ...], min_length: i
 
 
 def _as_text(series: pd.Series) -> Any:
-    """The column as an Arrow string array when every cell is text or missing, else None."""
+    """The column as an Arrow string array when every cell is text or missing, else None (then the cells'
+    types are looked at: an object column that does not start with text is not tried)."""
     import pyarrow as pa
 
-    if not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
+    if isinstance(series.dtype, pd.StringDtype):
+        cells: Any = series.array
+    elif series.dtype == object and len(series) and type(series.iloc[0]) is str:
+        cells = series.to_numpy()  # likely all text (else Arrow refuses it, or it is not a string array)
+    else:
         return None
     try:
-        array = pa.array(series.array if isinstance(series.dtype, pd.StringDtype) else series.to_numpy(),
-                         from_pandas=True)
+        array = pa.array(cells, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
         return None
     if isinstance(array, pa.ChunkedArray):
