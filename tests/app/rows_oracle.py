@@ -18,11 +18,10 @@ from tierkit.app.rows import (
     _column,
     _fold,
     _repeats_header,
-    _Sums,
     is_note,
-    number_and_unit,
     total_word,
 )
+from tierkit.app.rowsums import _Sums, number_and_unit
 from tierkit.io import RawTable
 from tierkit.values import BLANKS
 
