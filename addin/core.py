@@ -122,7 +122,7 @@ def check_cells(rows: Rows | int, what: str = "table") -> None:
     policy = server_policy()
     if policy is None:
         return
-    cells = rows if isinstance(rows, int) else sum(len(r) for r in rows)
+    cells = rows if isinstance(rows, int) else sum(map(len, rows))
     if cells > policy.max_cells:
         raise TierkitError(f"the {what} has {cells:,} cells; this server takes up to {policy.max_cells:,}",
                            hint="select a smaller range, or ask for the server's --max-cells to be raised")
@@ -204,7 +204,7 @@ def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
     check_cells(cells)
     code = lang_of(lang) if what != "id" else ""
     table_key = cells_key(cells)
-    weight = sum(len(r) for r in cells)
+    weight = sum(map(len, cells))
 
     def classified() -> tuple[Table, tierkit.Classification]:
         t = customers_only(table_from_rows(cells), rs)

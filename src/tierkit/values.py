@@ -236,6 +236,10 @@ def coerce_column(series: pd.Series, ftype: str, *, column: str, cell_ref: CellR
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_convert("UTC").dt.tz_localize(None)
         return out.astype("datetime64[ns]")
+    if ftype in ("date", "datetime") and series.dtype == object:
+        fast_dates = _dates_fast(series)
+        if fast_dates is not None:
+            return fast_dates
     if ftype == "string":
         fast_text = _text_fast(series)
         if fast_text is not None:
@@ -275,6 +279,33 @@ def coerce_column(series: pd.Series, ftype: str, *, column: str, cell_ref: CellR
         return pd.Series(pd.to_datetime(parsed_values, errors="coerce"), index=series.index, name=series.name).astype(
             "datetime64[ns]")
     return pd.Series(parsed_values, index=series.index, name=series.name, dtype=object)
+
+
+#: the days datetime64[ns] holds (a date outside goes the slow way, as it always did)
+_NS_DAYS = (dt.date(1678, 1, 1), dt.date(2261, 12, 31))
+
+
+def _dates_fast(series: pd.Series) -> pd.Series | None:
+    """:func:`parse_date` of a column of ``datetime.date`` cells (a parquet date column) through Arrow's
+    date32, no Python object per cell; None for any other column."""
+    cells = series.to_numpy(dtype=object)
+    kinds = set(map(type, cells))  # exactly dates (not datetimes, a subclass) and blanks
+    if dt.date not in kinds or not kinds <= {dt.date, type(None)}:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        days = pa.array(cells, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if not pa.types.is_date32(days.type):
+        return None
+    bounds = pc.min_max(days).as_py()
+    if bounds["min"] is not None and (bounds["min"] < _NS_DAYS[0] or bounds["max"] > _NS_DAYS[1]):
+        return None
+    stamps = pc.cast(days, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+    return pd.Series(stamps, index=series.index, name=series.name).astype("datetime64[ns]")
 
 
 def _text_fast(series: pd.Series) -> pd.Series | None:

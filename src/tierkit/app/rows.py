@@ -26,11 +26,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..i18n import join, tr_n
 from ..io import RawTable
 from ..names import find_header, normalise_header
-from ..values import BLANKS, parse_number
+from ..values import BLANKS
+from .rowscan import probe_candidates, word_candidates
+from .rowsums import _figures, _Sums
+from .rowsums import number_and_unit as number_and_unit  # part of this module's interface
 
 #: the words that make a row without an id a total line (compared case-insensitively, NFKC-folded)
 TOTAL_WORDS: tuple[str, ...] = ("合计", "总计", "小计", "合 计", "合計", "總計", "小計",
@@ -174,20 +178,21 @@ def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
     columns = list(frame.columns)
     id_col = _column(columns, id_column)
     measure_cols = [c for c in dict.fromkeys(_column(columns, m) for m in measures) if c is not None]
-    cols = [frame[c].to_numpy(dtype=object) for c in columns]
+    cells = _Cells(frame)
     n = len(frame)
     kind = np.zeros(n, dtype=np.int8)  # 0: a customer, else 1 + its index in KINDS
     probe = columns.index(id_col) if id_col is not None else 0
-    has_id, heads = _scan_probe(cols[probe] if cols else np.empty(0, dtype=object), str(columns[probe]) if columns
-                                else "", id_col is not None)
-    for i in heads:
-        if _repeats_header([c[i] for c in cols], columns):
-            kind[i] = 1 + KINDS.index("header")
+    has_id, heads = _scan_probe(cells, probe, str(columns[probe]) if columns else "", id_col is not None)
+    if heads:
+        rows = cells.rows(np.asarray(heads, dtype=np.int64))
+        for k, i in enumerate(heads):
+            if _repeats_header([c[k] for c in rows], columns):
+                kind[i] = 1 + KINDS.index("header")
     if id_col is not None:
-        _mark_totals(cols, kind, has_id, [columns.index(c) for c in measure_cols])
+        _mark_totals(cells, kind, has_id, [columns.index(c) for c in measure_cols])
     else:
-        _mark_word_totals(cols, kind)
-    _mark_notes(cols, kind)
+        _mark_word_totals(cells, kind)
+    _mark_notes(cells, kind)
     numbers = raw.row_numbers
     found = {k: tuple(int(r) for r in numbers[kind == 1 + j]) for j, k in enumerate(KINDS)}
     found["blank"] = _blank_rows(raw)
@@ -222,14 +227,36 @@ def _column(columns: list[Any], name: str | None) -> Any:
     return find_header(columns, name)
 
 
-def _scan_probe(values: np.ndarray, header: str, is_id: bool) -> tuple[np.ndarray, list[int]]:
-    """One pass over the id column (else the first column): which rows have an id, and which hold the
-    column's header text (the rows that may repeat the header)."""
+class _Cells:
+    """The cells of a frame as Python objects (as ``Series.to_numpy(dtype=object)`` gives them), fetched only
+    for the rows asked for."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.width = frame.shape[1]
+
+    def column(self, j: int) -> pd.Series:
+        return self.frame.iloc[:, j]
+
+    def rows(self, at: np.ndarray) -> list[np.ndarray]:
+        """Per column, the cells of the rows at positions ``at``."""
+        return [self.column(j).take(at).to_numpy(dtype=object) for j in range(self.width)]
+
+
+def _scan_probe(cells: _Cells, probe: int, header: str, is_id: bool) -> tuple[np.ndarray, list[int]]:
+    """Which rows have an id (of the id column, else the first column), and which hold the column's header
+    text (the rows that may repeat the header).  Only the cells :func:`rowscan.probe_candidates` picks (missing,
+    or text short enough to be blank or the header, or holding 计/計/tot/sum) are looked at in Python."""
+    n = len(cells.frame)
+    has_id = np.ones(n if cells.width else 0, dtype=bool)
+    heads: list[int] = []
+    if not cells.width:
+        return has_id, heads
     folded = _fold(header).strip()
     width = len(header.strip())
-    has_id = np.ones(len(values), dtype=bool)
-    heads: list[int] = []
-    for i, v in enumerate(values.tolist()):
+    at = probe_candidates(cells.column(probe), width)
+    values = cells.column(probe).take(at).to_numpy(dtype=object).tolist() if len(at) else []
+    for i, v in zip(at.tolist(), values, strict=True):
         if v is None or (type(v) is float and v != v):
             has_id[i] = False
         elif type(v) is str:
@@ -271,107 +298,43 @@ def _blank_rows(raw: RawTable) -> tuple[int, ...]:
     return tuple(int(r) for r in np.setdiff1d(np.arange(first, last + 1), rows))
 
 
-def _mark_notes(cols: list[np.ndarray], kind: np.ndarray) -> None:
+def _mark_notes(cells: _Cells, kind: np.ndarray, block: int = 64) -> None:
     """Rows under the last data row whose only filled cell is a note (``制表人：…``)."""
-    for i in range(len(kind) - 1, -1, -1):
-        if kind[i]:
-            continue  # a total or a header under the notes, or between them
-        filled = [c[i] for c in cols if not _blank(c[i])]
-        if len(filled) == 1 and is_note(filled[0]):
-            kind[i] = 1 + KINDS.index("note")
-            continue
-        break
+    end = len(kind)
+    while end > 0:
+        start = max(0, end - block)
+        rows = cells.rows(np.arange(start, end, dtype=np.int64))
+        for i in range(end - 1, start - 1, -1):
+            if kind[i]:
+                continue  # a total or a header under the notes, or between them
+            filled = [c[i - start] for c in rows if not _blank(c[i - start])]
+            if len(filled) == 1 and is_note(filled[0]):
+                kind[i] = 1 + KINDS.index("note")
+                continue
+            return
+        end, block = start, block * 4
 
 
-def _mark_word_totals(cols: list[np.ndarray], kind: np.ndarray) -> None:
+def _mark_word_totals(cells: _Cells, kind: np.ndarray) -> None:
     """A table without an id column: a row is a total line when a cell holds a total word standing alone or
     ending the cell."""
     total = 1 + KINDS.index("total")
-    for col in cols:
-        for i, v in enumerate(col.tolist()):
+    for j in range(cells.width):
+        at = word_candidates(cells.column(j))
+        if not len(at):
+            continue
+        for i, v in zip(at.tolist(), cells.column(j).take(at).to_numpy(dtype=object).tolist(), strict=True):
             if type(v) is str and not kind[i] and _QUICK.search(v) and total_word(v, strict=True) is not None:
                 kind[i] = total
 
 
-class _Sums:
-    """Running sums of one measure: since the last total line, the subtotals since the last grand total,
-    and every detail row since the last grand total (each with its rounding allowance)."""
-
-    def __init__(self) -> None:
-        self.run = self.run_tol = 0.0
-        self.run_rows = 0
-        self.subs: list[tuple[float, float]] = []
-        self.all = self.all_tol = 0.0
-
-    def add(self, value: float, tol: float, rows: int = 1) -> None:
-        self.run += value
-        self.run_tol += tol
-        self.run_rows += rows
-        self.all += value
-        self.all_tol += tol
-
-    def matches(self, value: float, tol: float) -> str | None:
-        """``"sub"`` when ``value`` is the sum since the last total line, ``"grand"`` when it is the sum of the
-        subtotals (or of every row since the last grand total), else None."""
-        if value == 0:
-            return None
-        if self.run_rows and _close(value, self.run, tol + self.run_tol):
-            return "sub"
-        if self.subs and _close(value, self.all, tol + self.all_tol):
-            return "grand"
-        if len(self.subs) >= 2 and _close(value, sum(s for s, _ in self.subs), tol + sum(t for _, t in self.subs)):
-            return "grand"
-        return None
-
-    def close(self, value: float | None, tol: float, grand: bool) -> None:
-        if grand:
-            self.subs, self.all, self.all_tol = [], 0.0, 0.0
-        elif value is not None:
-            self.subs.append((value, tol))
-        self.run, self.run_tol, self.run_rows = 0.0, 0.0, 0
-
-
-def _close(a: float, b: float, tol: float) -> bool:
-    return abs(a - b) <= tol + 1e-9 * max(abs(a), abs(b))
-
-
-_DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
-
-
-def number_and_unit(value: object) -> tuple[float | None, float]:
-    """A measure cell as a number and half its last shown digit (``"12.3万"`` -> 123000 ± 500)."""
-    try:
-        number = parse_number(value)
-    except (ValueError, TypeError):
-        return None, 0.0
-    if number is None or math.isnan(number):
-        return None, 0.0
-    if not isinstance(value, str):
-        return number, 0.005
-    text = unicodedata.normalize("NFKC", value)
-    digits = _DIGITS.findall(text)
-    decimals = len(digits[-1].rsplit(".", 1)[1]) if digits and "." in digits[-1] else 0
-    scale = 1e8 if "亿" in text else 1e4 if "万" in text else 0.01 if "%" in text else 1.0
-    return number, 0.5 * scale * 10.0 ** -decimals
-
-
-def _figures(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A measure column as numbers (NaN where none) and their rounding allowances."""
-    try:
-        values = col.astype("float64")
-        return values, np.where(np.isnan(values), 0.0, 0.005)
-    except (TypeError, ValueError):
-        pairs = [number_and_unit(v) for v in col.tolist()]
-        return (np.array([np.nan if v is None else v for v, _ in pairs], dtype="float64"),
-                np.array([t for _, t in pairs], dtype="float64"))
-
-
-def _mark_totals(cols: list[np.ndarray], kind: np.ndarray, has_id: np.ndarray, measures: list[int]) -> None:
+def _mark_totals(cells: _Cells, kind: np.ndarray, has_id: np.ndarray, measures: list[int]) -> None:
     """Rows without an id that hold a total word, or whose measure is a sum of the rows above."""
     candidates = np.flatnonzero(~has_id & (kind == 0))
     if not candidates.size:
         return
-    figures = [_figures(cols[p]) for p in measures]
+    figures = [_figures(cells.column(p)) for p in measures]
+    cols = cells.rows(candidates)
     # prefix sums of the rows with an id (customers): a run between two candidates is added at once
     prefix = []
     for values, tols in figures:
@@ -379,13 +342,13 @@ def _mark_totals(cols: list[np.ndarray], kind: np.ndarray, has_id: np.ndarray, m
         prefix.append(tuple(np.concatenate(([0.0], np.cumsum(np.where(ok, a, 0.0)))) for a in (values, tols, ok)))
     sums = [_Sums() for _ in measures]
     total, last = 1 + KINDS.index("total"), 0
-    for i in candidates.tolist():
+    for k, i in enumerate(candidates.tolist()):
         for s, (cv, ct, cn) in zip(sums, prefix, strict=True):
             if cn[i] > cn[last]:
                 s.add(cv[i] - cv[last], ct[i] - ct[last], int(cn[i] - cn[last]))
         last = i + 1
         row = [(float(v[i]), float(t[i])) for v, t in figures]
-        words = [w for w in (total_word(c[i]) for c in cols) if w is not None]
+        words = [w for w in (total_word(c[k]) for c in cols) if w is not None]
         numeric = [s.matches(v, t) for s, (v, t) in zip(sums, row, strict=True) if not math.isnan(v)]
         if words:
             grand = "sub" not in words and any(m == "grand" for m in numeric)

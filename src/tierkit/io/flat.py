@@ -111,9 +111,28 @@ def _clean_text(array: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+    if (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)) and _has_controls(array):
         return pc.replace_substring_regex(array, pattern=_CONTROLS_RE2, replacement="")
     return array
+
+
+#: the bytes of :data:`_CONTROLS_RE2` (in UTF-8 no other character has a byte below 0x20)
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]] = True
+
+
+def _has_controls(array: Any) -> bool:
+    """Whether a text array's character data holds a control byte (a look at the bytes, no regex; the
+    whole buffer is read, so a control character outside a sliced array only costs the regex)."""
+    for chunk in getattr(array, "chunks", [array]):
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        raw = np.frombuffer(data, dtype=np.uint8)
+        low = raw < 0x20  # tab, line feed, carriage return are kept: the rare bytes below 0x20 are looked up
+        if low.any() and _CONTROL_BYTES[raw[low]].any():
+            return True
+    return False
 
 
 def _arrow_table(names: list[str], data: Sequence[Any]) -> Any:
