@@ -48,10 +48,11 @@ def notes(mv: Movement, lang: str, *, relative: Sequence[str] = (), fixed_cuts: 
     for rs in [old] if alike else [old, new]:
         how = ranked_by(rs)
         if how == "rank":
-            out.append(tr(lang, "up and down follow the segments' rank: in {name} (1 = best)", name=rs.name))
+            out.append(tr(lang, "up and down follow the segments' {key} in {name} (1 = best)", name=rs.name,
+                          key="rank:"))
         else:
             out.append(tr(lang, "up and down follow the order of the segments in {name} (first = best; the rule "
-                                "set gives no rank:)", name=rs.name))
+                                "set gives no {key})", name=rs.name, key="rank:"))
     for snap in (mv.before, mv.after):
         if snap.given:
             out.append(tr(lang, "{name}: tiers taken as given from its '{column}' column", name=snap.name,
@@ -61,9 +62,11 @@ def notes(mv: Movement, lang: str, *, relative: Sequence[str] = (), fixed_cuts: 
                             "everyone else changed, not because they did", features=", ".join(relative)))
         quantiles = any(spec.kind == "quantile_score" for spec in mv.before.ruleset.features)
         if not fixed_cuts and quantiles:
-            out.append(tr(lang, "--fixed-cuts scores the later date with the earlier date's cut-points"))
+            out.append(tr(lang, "{option} scores the later date with the earlier date's cut-points",
+                          option="--fixed-cuts"))
     if fixed_cuts:
-        out.append(tr(lang, "quantile scores of the later date use the earlier date's cut-points (--fixed-cuts)"))
+        out.append(tr(lang, "quantile scores of the later date use the earlier date's cut-points ({option})",
+                      option="--fixed-cuts"))
     if mv.unmatched_scales:
         out.append(tr(lang, "dimensions in only one rule version, not compared: {names}",
                       names=", ".join(mv.unmatched_scales)))
