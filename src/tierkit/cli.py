@@ -108,13 +108,16 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: <name>.tiered.<ext>).")
 @lang_option()
 @force_option("Overwrite the output file if it exists.")
+@click.option("--previous", type=click.Path(dir_okay=False),
+              help="An earlier tiered output: add Previous tier and Tier since (the date the tier last changed).")
 @click.option("--engine", type=click.Choice(["compiled", "oracle"]), default="compiled", show_default=True,
               help="compiled (fast) or oracle (row-by-row rule-engine, for checking).")
 @quiet_option()
 @run_safely
 def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
-          visible_only: bool, output: str | None, lang: str, force: bool, engine: str, quiet: bool) -> None:
+          visible_only: bool, output: str | None, lang: str, force: bool, previous: str | None, engine: str,
+          quiet: bool) -> None:
     """Add tier columns (Tier, Tier ID, Tier reason) and a Tier summary sheet to a copy of INPUT.
 
     \b
@@ -133,7 +136,7 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
     with phase(mark("progress", "classifying with {rules}"), rules=", ".join(rs.name for rs in rulesets)):
         result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
                                     engine=engine, source=app.table_source(table), id_column=id_column,
-                                    keep_all_rows=keep_all_rows, features_from=features_from)
+                                    keep_all_rows=keep_all_rows, features_from=features_from, previous=previous)
     if not quiet:
         click.echo(result.report())
 
