@@ -235,7 +235,7 @@ class LazyRulesGroup(LazyGroup):
 
 @main.group(cls=LazyRulesGroup)
 def rules() -> None:
-    """List, show and check rule sets."""
+    """List, show and check rule sets, and diff two versions of one (what a change would move)."""
 
 
 @rules.command("list")

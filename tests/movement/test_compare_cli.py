@@ -4,6 +4,8 @@ console agreeing with the workbook, messy ids, one-line errors."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -24,13 +26,26 @@ def run(*args: str) -> tuple[int, str, str]:
     return res.exit_code, res.stdout, res.stderr
 
 
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
+def run_bounded(*args: str) -> tuple[int, str, str]:
+    """The CLI in a child process with a time and memory bound (the slow tests)."""
+    proc = subprocess.run([sys.executable, "-c", "from tierkit.cli import main; main()", *args], capture_output=True,
+                          text=True, timeout=300, preexec_fn=_limit_memory, check=False)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
 def moves(path: Path, lang: str = "en") -> pd.DataFrame:
     sheet = "Customer moves" if lang == "en" else "客户变动"
     return pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
 
 
 def applied(path: Path, sample: str, rules: str, as_of: str, out: Path) -> dict[str, str]:
-    code, _, err = run("apply", str(path), "--rules", rules, "--as-of", as_of, "-o", str(out), "-q")
+    code, _, err = run_bounded("apply", str(path), "--rules", rules, "--as-of", as_of, "-o", str(out), "-q")
     if code == 2:
         pytest.skip(f"{rules} does not run on {sample}: {err.strip()}")
     assert code == 0, err
@@ -40,6 +55,7 @@ def applied(path: Path, sample: str, rules: str, as_of: str, out: Path) -> dict[
     return {id_key(k): str(t) for k, t in zip(frame[id_col], tier, strict=True) if id_key(k) is not None}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sample", ["distributor", "retail_members"])
 @pytest.mark.parametrize("rules", [n for n in builtin_names() if not n.startswith("stages")])
 def test_same_tiers_as_two_apply_runs(tmp_path: Path, sample: str, rules: str) -> None:
@@ -48,7 +64,7 @@ def test_same_tiers_as_two_apply_runs(tmp_path: Path, sample: str, rules: str) -
     before = applied(src, sample, rules, D0, tmp_path / "b.xlsx")
     after = applied(src, sample, rules, D1, tmp_path / "a.xlsx")
     out = tmp_path / "m.xlsx"
-    code, stdout, err = run("compare", str(src), "--rules", rules, "--from", D0, "--to", D1, "-o", str(out))
+    code, stdout, err = run_bounded("compare", str(src), "--rules", rules, "--from", D0, "--to", D1, "-o", str(out))
     assert code == 0, err
     table = moves(out)
     got_b = {id_key(k): "" if pd.isna(t) else str(t) for k, t in zip(table.iloc[:, 0], table["Tier ID before"],
@@ -152,8 +168,8 @@ def test_tiered_snapshots_keep_their_tier_ids(tmp_path: Path) -> None:
 
 def test_zh_names(tmp_path: Path) -> None:
     out = tmp_path / "m.xlsx"
-    code, stdout, _ = run("compare", str(SAMPLES / "distributor.xlsx"), "--rules", "abc", "--from", D0, "--to", D1,
-                          "-o", str(out), "--lang", "zh")
+    code, _, _ = run("compare", str(SAMPLES / "distributor.xlsx"), "--rules", "abc", "--from", D0, "--to", D1,
+                     "-o", str(out), "--lang", "zh")
     assert code == 0
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames == ["层级变动", "客户变动"]

@@ -67,7 +67,7 @@ def compare_dates(input: str | Path, rs: RuleSet, date_from: dt.date, date_to: d
     _check_dst(dst, force, [Path(input)])
     table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
     opts = dict(id_column=id_column, keep_all_rows=keep_all_rows, lang=lang)
-    before, first = snapshot_at(table, rs, as_of=date_from, name=date_from.isoformat(), **opts)  # type: ignore[arg-type]
+    before, first = snapshot_at(table, rs, as_of=date_from, name=date_from.isoformat(), reasons=False, **opts)  # type: ignore[arg-type]
     later = with_cut_points(rs, first) if fixed_cuts else rs
     after, _ = snapshot_at(table, later, as_of=date_to, name=date_to.isoformat(), **opts)  # type: ignore[arg-type]
     mv = compare(before, after)
@@ -86,10 +86,10 @@ def compare_files(before_path: str | Path, after_path: str | Path, rs: RuleSet, 
     dst = Path(output) if output else default_output(after_path)
     _check_dst(dst, force, inputs)
     snaps = []
-    for path in inputs:
+    for k, path in enumerate(inputs):
         table = app.open_table(path, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
         snaps.append(snapshot_of_file(table, rs, lang=lang, as_of=as_of, id_column=id_column,
-                                      keep_all_rows=keep_all_rows))
+                                      keep_all_rows=keep_all_rows, reasons=k == 1))
     if snaps[0].name == snaps[1].name:
         snaps[0].name, snaps[1].name = display_path(inputs[0]), display_path(inputs[1])
     mv = compare(snaps[0], snaps[1])
@@ -109,7 +109,7 @@ def compare_rules(old: RuleSet, new: RuleSet, data: str | Path, *, output: str |
     table = app.open_table(data, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[old, new])
     opts = dict(as_of=as_of, id_column=id_column, keep_all_rows=keep_all_rows, lang=lang)
     old_name, new_name = _version_names(old, new, lang)
-    before, _ = snapshot_at(table, old, name=old_name, **opts)  # type: ignore[arg-type]
+    before, _ = snapshot_at(table, old, name=old_name, reasons=False, **opts)  # type: ignore[arg-type]
     after, _ = snapshot_at(table, new, name=new_name, **opts)  # type: ignore[arg-type]
     mv = compare(before, after)
     title = tr(lang, "Rule change impact on {data}: {before} → {after}", data=Path(data).name, before=old_name,

@@ -54,8 +54,9 @@ def with_cut_points(rs: RuleSet, result: Classification) -> RuleSet:
 
 
 def snapshot_of(result: Classification, table: app.RawTable, *, lang: str, name: str,
-                id_column: str | None = None, given: str | None = None) -> Snapshot:
-    """A snapshot of one classification of ``table`` (the customer rows it was run on)."""
+                id_column: str | None = None, given: str | None = None, reasons: bool = True) -> Snapshot:
+    """A snapshot of one classification of ``table`` (the customer rows it was run on); ``reasons=False``
+    leaves out each row's reason (only the later snapshot's is shown)."""
     rs = result.ruleset
     if result.n != len(table.frame):  # the features made one row per customer from an orders sheet
         table = app.customer_table(table, result.binding.frame)
@@ -69,12 +70,13 @@ def snapshot_of(result: Classification, table: app.RawTable, *, lang: str, name:
     keep = np.flatnonzero(np.array([k is not None for k in keys], dtype=bool))
     tiers = tiers_of(result)
     value = measure_of(result)
-    labels, tier_ids, reasons = result.labels(lang), result.tier_ids(), result.reasons(lang)
+    labels, tier_ids = result.labels(lang), result.tier_ids()
+    why = result.reasons(lang) if reasons else None
     pick = keep.tolist()
     return Snapshot(ruleset=rs, ids=[ids[i] for i in pick], keys=keys[keep],
                     tiers={k: v[keep] for k, v in tiers.items()},
                     value=value[keep] if value is not None else None,
-                    reasons=[reasons[i] for i in pick], labels=[labels[i] for i in pick],
+                    reasons=[why[i] for i in pick] if why is not None else None, labels=[labels[i] for i in pick],
                     tier_ids=[tier_ids[i] for i in pick], name=name, given=given, file=display_path(table.path))
 
 
@@ -102,6 +104,11 @@ def classify_table(table: app.RawTable, rs: RuleSet, *, as_of: dt.date | None, i
                                                                                              app.RawTable]:
     """Classify the customer rows of ``table`` as ``tierkit apply`` does; the rows it ran on."""
     raw, _ = app.customer_rows(table, [rs], id_column=id_column, keep_all=keep_all_rows)
+    return _classify_rows(raw, rs, as_of=as_of, features_from=features_from)
+
+
+def _classify_rows(raw: app.RawTable, rs: RuleSet, *, as_of: dt.date | None,
+                   features_from: FeaturesFrom = None) -> tuple[Classification, app.RawTable]:
     frame = app.without_tier_columns(raw.frame, [rs])
     raw = replace(raw, frame=frame, column_letters=_letters(raw, frame))
     result = classify(rs, raw.frame, as_of=as_of, source=app.table_source(raw), features_from=features_from)
@@ -114,30 +121,28 @@ def _letters(raw: app.RawTable, frame: Any) -> list[str]:
 
 
 def snapshot_at(table: app.RawTable, rs: RuleSet, *, as_of: dt.date | None, lang: str, name: str,
-                id_column: str | None = None, keep_all_rows: bool = False,
-                features_from: FeaturesFrom = None) -> tuple[Snapshot, Classification]:
+                id_column: str | None = None, keep_all_rows: bool = False, features_from: FeaturesFrom = None,
+                reasons: bool = True) -> tuple[Snapshot, Classification]:
     """Classify ``table`` at ``as_of`` (orders after it are left out, as ``apply --as-of`` does)."""
     result, raw = classify_table(table, rs, as_of=as_of, id_column=id_column, keep_all_rows=keep_all_rows,
                                  features_from=features_from)
-    return snapshot_of(result, raw, lang=lang, name=name, id_column=id_column), result
+    return snapshot_of(result, raw, lang=lang, name=name, id_column=id_column, reasons=reasons), result
 
 
 def snapshot_of_file(table: app.RawTable, rs: RuleSet, *, lang: str, as_of: dt.date | None = None,
-                     id_column: str | None = None, keep_all_rows: bool = False) -> Snapshot:
+                     id_column: str | None = None, keep_all_rows: bool = False, reasons: bool = True) -> Snapshot:
     """A snapshot of a customer table: its own ``Tier ID`` column (``<NAME> ID``, or the zh names) when it
     is a tiered output of ``rs``, else the tiers ``rs`` gives it now."""
-    header = app.tier_id_header(list(table.frame.columns), rs)
-    given_ids = table.frame[header].tolist() if header is not None else None
     raw, _ = app.customer_rows(table, [rs], id_column=id_column, keep_all=keep_all_rows)
-    if header is not None:
-        given_ids = raw.frame[header].tolist()
-    result, raw = classify_table(raw, rs, as_of=as_of, id_column=id_column, keep_all_rows=True)
+    header = app.tier_id_header(list(raw.frame.columns), rs)
+    given_ids = raw.frame[header].tolist() if header is not None else None
+    result, raw = _classify_rows(raw, rs, as_of=as_of)
     name = Path(table.path).name
     if header is None or result.n != len(raw.frame):
-        return snapshot_of(result, raw, lang=lang, name=name, id_column=id_column)
+        return snapshot_of(result, raw, lang=lang, name=name, id_column=id_column, reasons=reasons)
     assert given_ids is not None
     used = _given(result, given_ids, header=str(header), file=display_path(table.path))
-    snap = snapshot_of(used, raw, lang=lang, name=name, id_column=id_column, given=str(header))
+    snap = snapshot_of(used, raw, lang=lang, name=name, id_column=id_column, given=str(header), reasons=reasons)
     return snap
 
 
