@@ -84,6 +84,7 @@ class Snapshot:
     name: str = ""  # "2024-06-30", a file name, "old rules"
     given: str | None = None  # the Tier ID header when the tiers were taken as given from a tiered file
     file: str = ""
+    id_header: str = ""  # the id column's header in the input
 
     def __post_init__(self) -> None:
         keys = pd.Series(self.keys, dtype=object)

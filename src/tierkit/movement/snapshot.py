@@ -77,7 +77,8 @@ def snapshot_of(result: Classification, table: app.RawTable, *, lang: str, name:
                     tiers={k: v[keep] for k, v in tiers.items()},
                     value=value[keep] if value is not None else None,
                     reasons=[why[i] for i in pick] if why is not None else None, labels=[labels[i] for i in pick],
-                    tier_ids=[tier_ids[i] for i in pick], name=name, given=given, file=display_path(table.path))
+                    tier_ids=[tier_ids[i] for i in pick], name=name, given=given, file=display_path(table.path),
+                    id_header=str(header))
 
 
 def tiers_of(result: Classification) -> dict[str, np.ndarray]:

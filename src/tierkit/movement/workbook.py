@@ -25,7 +25,8 @@ def sheet_names(lang: str) -> tuple[str, str]:
 def moves_header(mv: Movement, lang: str) -> list[str]:
     """The Customer moves sheet's headers (the first: the id column as the input named it)."""
     id_field = mv.after.ruleset.id_field or mv.before.ruleset.id_field
-    first = id_field.display(lang) if id_field is not None else tr(lang, "Customer ID")
+    first = mv.before.id_header or mv.after.id_header or (
+        id_field.display(lang) if id_field is not None else tr(lang, "Customer ID"))
     return [first, tr(lang, "Tier before"), tr(lang, "Tier after"), tr(lang, "Tier ID before"),
             tr(lang, "Tier ID after"), tr(lang, "Move"), tr(lang, "Move (label)"), tr(lang, "Value before"),
             tr(lang, "Value after"), tr(lang, "Reason (tier after)")]
