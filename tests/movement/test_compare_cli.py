@@ -213,3 +213,17 @@ def test_never_over_an_input(tmp_path: Path) -> None:
     src = _snapshot(tmp_path / "s.xlsx", ["a"], [1.0])
     code, _, err = run("compare", str(src), str(src), "--rules", "abc", "-o", str(src), "--force")
     assert code == 2 and "overwrite the input" in err
+
+
+def test_tiered_collect_snapshot_reads_each_dimension(tmp_path: Path) -> None:
+    src = tmp_path / "d.xlsx"
+    shutil.copy(SAMPLES / "distributor.xlsx", src)
+    tiered = tmp_path / "d.tiered.xlsx"
+    assert run("apply", str(src), "--rules", "stages_postsale", "-o", str(tiered), "-q")[0] == 0
+    out = tmp_path / "m.xlsx"
+    code, stdout, err = run("compare", str(tiered), str(tiered), "--rules", "stages_postsale", "-o", str(out))
+    assert code == 0, err
+    assert "dimension difficulty:" in stdout and "dimension credit:" in stdout
+    table = moves(out)
+    assert set(table["Move"]) == {"same"}
+    assert table["Tier ID before"].tolist() == table["Tier ID after"].tolist()
