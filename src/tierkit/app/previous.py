@@ -51,13 +51,12 @@ def previous_columns(results: Sequence[Classification], ids: Sequence[Any], prev
                      lang: str, several: bool, id_column: str | None = None) -> list[tuple[str, list[Any]]]:
     """Per rule set, the ``Previous tier`` and ``Tier since`` columns for the rows whose customer ids are
     ``ids`` (in the order of ``results``' rows)."""
-    from .apply import id_header
     from .tables import open_table
 
     rulesets = [res.ruleset for res in results]
     old = open_table(previous, rulesets=rulesets)
     where = Where(file=display_path(previous), sheet=old.sheet)
-    old_id = id_header(old, rulesets, id_column)
+    old_id = _id_header(old, rulesets[0], id_column)
     if old_id is None:
         raise TierkitError("no customer id column in the previous file", where=where,
                            hint="give --id-column, or a file written by tierkit apply with the same rule set")
@@ -88,6 +87,19 @@ def previous_columns(results: Sequence[Classification], ids: Sequence[Any], prev
         heads = previous_headers(rs, lang, several)
         out.extend([(heads[0], prev_col), (heads[1], since_col)])
     return out
+
+
+def _id_header(old: RawTable, rs: RuleSet, id_column: str | None) -> str | None:
+    """The previous file's id column: ``id_column``, else the rule set's ``role: id`` field (as
+    :func:`tierkit.app.apply.id_header` finds it)."""
+    from ..names import find_column
+
+    fdef = rs.id_field
+    name = id_column or (fdef.name if fdef is not None else None)
+    if name is None:
+        return None
+    header = find_column(old.frame, name, rs.fields)
+    return None if header is None else str(header)
 
 
 def _tier_id_column(old: RawTable, rs: RuleSet, several: bool) -> str | None:
