@@ -25,7 +25,10 @@ LAZY_COMMANDS = {
     "serve": "tierkit_addin.cli:serve",
     "brief": "tierkit.reporting.cli:brief",
     "exercise": "tierkit.exercise.cli:exercise",
+    "compare": "tierkit.movement.cli:compare",
 }
+#: the ``rules`` group's commands that live with their adapters
+LAZY_RULES_COMMANDS = {"diff": "tierkit.movement.cli:rules_diff"}
 
 
 class LazyGroup(click.Group):
@@ -33,12 +36,14 @@ class LazyGroup(click.Group):
     pattern).  ``tierkit --help`` lists them without importing WeasyPrint, xlwings or pandas: see
     :func:`load_command_module`."""
 
+    lazy: dict[str, str] = LAZY_COMMANDS
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *(n for n in LAZY_COMMANDS if _lazy_available(n))})
+        return sorted({*super().list_commands(ctx), *(n for n in self.lazy if _lazy_available(self.lazy[n]))})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
-            module, attr = LAZY_COMMANDS[cmd_name].split(":")
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attr = self.lazy[cmd_name].split(":")
             try:
                 command = getattr(load_command_module(module), attr)
             except ModuleNotFoundError as err:
@@ -74,9 +79,9 @@ def load_command_module(name: str) -> ModuleType:
     return module
 
 
-def _lazy_available(name: str) -> bool:
-    """Is the package of a lazy command installed?  (Looked up without importing it.)"""
-    package = LAZY_COMMANDS[name].split(":")[0].rpartition(".")[0]
+def _lazy_available(target: str) -> bool:
+    """Is the package of a lazy command (``pkg.cli:attr``) installed?  (Looked up without importing it.)"""
+    package = target.split(":")[0].rpartition(".")[0]
     try:
         return importlib.util.find_spec(package) is not None
     except ModuleNotFoundError:
@@ -103,6 +108,8 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Output file (default: <name>.tiered.<ext>).")
 @lang_option()
 @force_option("Overwrite the output file if it exists.")
+@click.option("--previous", type=click.Path(dir_okay=False),
+              help="An earlier tiered output: add Previous tier and Tier since (the date the tier last changed).")
 @click.option("--engine", type=click.Choice(["compiled", "oracle"]), default="compiled", show_default=True,
               help="compiled (fast) or oracle (row-by-row rule-engine, for checking).")
 @quiet_option()
@@ -111,7 +118,8 @@ def main() -> None:
 @run_safely
 def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
-          visible_only: bool, output: str | None, lang: str, force: bool, engine: str, no_reasons: bool,
+          visible_only: bool, output: str | None, lang: str, force: bool, previous: str | None, engine: str,
+          no_reasons: bool,
           quiet: bool) -> None:
     """Add tier columns (Tier, Tier ID, Tier reason) and a Tier summary sheet to a copy of INPUT.
 
@@ -132,7 +140,7 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
         result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
                                     engine=engine, source=app.table_source(table), id_column=id_column,
                                     keep_all_rows=keep_all_rows, features_from=features_from,
-                                    reasons=not no_reasons)
+                                    reasons=not no_reasons, previous=previous)
     if not quiet:
         click.echo(result.report())
 
@@ -225,9 +233,13 @@ def inspect(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: 
         click.echo(line)
 
 
-@main.group()
+class LazyRulesGroup(LazyGroup):
+    lazy = LAZY_RULES_COMMANDS
+
+
+@main.group(cls=LazyRulesGroup)
 def rules() -> None:
-    """List, show and check rule sets."""
+    """List, show and check rule sets, and diff two versions of one (what a change would move)."""
 
 
 @rules.command("list")

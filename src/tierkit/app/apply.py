@@ -83,13 +83,14 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                    engine: str = "compiled", source: TableSource | None = None,
                    sheet_rows: SheetRows | None = None, id_column: str | None = None,
                    keep_all_rows: bool = False, features_from: str | None = None,
-                   reasons: bool = True) -> ApplyResult:
+                   reasons: bool = True, previous: str | Path | None = None) -> ApplyResult:
     """Classify ``table`` with every rule set and write the copy to ``dst`` (without the reason columns when
     not ``reasons``).
 
     Total and subtotal lines, repeated headers and notes under the table are left out (their tier cells
     stay empty; ``keep_all_rows`` keeps them): the customer id is ``id_column``, else the column of the
-    first rule set's ``role: id`` field (:func:`tierkit.app.rows.clean_rows`).
+    first rule set's ``role: id`` field (:func:`tierkit.app.rows.clean_rows`).  ``previous`` (a file an earlier
+    run wrote) adds ``Previous tier`` and ``Tier since`` (:mod:`tierkit.app.previous`).
     """
     from ..io import NewColumn, format_of, same_file, write_output
 
@@ -140,6 +141,16 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                 texts = res.reason_array(lang)  # Arrow: the parquet writer takes it as it is
                 columns.append(NewColumn(heads.reason, texts if full is table else
                                          per_row(texts.to_numpy(zero_copy_only=False)), None))
+    if previous is not None:
+        from .previous import previous_columns
+
+        header = id_header(table, rulesets, id_column)
+        if header is None:
+            raise TierkitError("no customer id column to match the previous file on",
+                               where=Where(file=display_path(table.path)), hint="name it with --id-column")
+        for head, values in previous_columns(results, table.frame[header].tolist(), previous, lang=lang,
+                                             several=several, id_column=id_column):
+            columns.append(NewColumn(head, per_row(values), None))
     summary = summary_tables(results, lang)
     data_notes = [*shape_lines, *left_out.lines(lang), *binding_notes]
     if data_notes:
@@ -150,9 +161,11 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
         summary.append(cross)
     source_name = display_path(table.path) + (f" / {table.sheet}" if table.sheet else "")
     summary.append(about_table(results, source_name, lang))
+    from .previous import all_previous_headers
+
     with phase("write"):
-        write_output(full, Path(dst), columns, summary=summary, replace_headers=sorted(tier_headers(rulesets)),
-                     force=force)
+        write_output(full, Path(dst), columns, summary=summary, force=force,
+                     replace_headers=sorted(tier_headers(rulesets) | all_previous_headers(rulesets)))
     return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes,
                        rows=left_out)
 

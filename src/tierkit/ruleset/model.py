@@ -65,6 +65,7 @@ class Segment:
     key_fields: tuple[str, ...] = ()  # fields the brief's chart compares between this tier and the rest
     risk_reason: str | None = None  # a column whose text says why
     signal: Signal | None = None  # value/risk: a row that is value in one rule set and risk in another is flagged
+    rank: int | None = None  # 1 = best; tier movement (``tierkit compare``) calls a move up or down by it
     line: int | None = field(default=None, metadata=NOT_A_KEY)  # YAML line, or the row of a rules table
     when_line: int | None = field(default=None, metadata=NOT_A_KEY)
 

@@ -271,7 +271,7 @@ class SchemaReader:
         )
 
     def presentation(self, item: LineDict, sid: str) -> dict[str, Any]:
-        """``actions``, ``key_fields``, ``risk_reason`` and ``signal`` of a segment, checked."""
+        """``actions``, ``key_fields``, ``risk_reason``, ``signal`` and ``rank`` of a segment, checked."""
         out: dict[str, Any] = {}
         if "actions" in item:  # each a text or {en, zh}, like strategies
             out["actions"] = self.texts(item["actions"], line_of(item, "actions"), "action", sid)
@@ -292,6 +292,12 @@ class SchemaReader:
                 raise self.error(f"signal '{item['signal']}' must be value, risk or neutral",
                                  line_of(item, "signal"), segment=sid)
             out["signal"] = cast(Signal, signal)
+        if item.get("rank") is not None:
+            rank = item["rank"]
+            if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+                raise self.error("'rank' must be a whole number, 1 for the best tier", line_of(item, "rank"),
+                                 segment=sid, hint="e.g. rank: 1")
+            out["rank"] = rank
         return out
 
 
