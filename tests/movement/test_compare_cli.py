@@ -74,9 +74,11 @@ def test_same_tiers_as_two_apply_runs(tmp_path: Path, sample: str, rules: str) -
     assert {k: v for k, v in got_b.items() if k in before} == before
     assert {k: v for k, v in got_a.items() if k in after} == after
     # the console's counts are the sheet's
-    shown = stdout.splitlines()[2]
+    lines = stdout.splitlines()
     for code_, n in table["Move"].value_counts().items():
-        label = {"none": "no tier"}.get(str(code_), str(code_))
+        dim, _, move = str(code_).rpartition(":")  # a collect rule set's move is "dimension:move"
+        label = {"none": "no tier"}.get(move.strip(), move.strip())
+        shown = next(x for x in lines if x.startswith(f"dimension {dim.strip()}:")) if dim else lines[2]
         assert f"{label} {n:,}" in shown
 
 
