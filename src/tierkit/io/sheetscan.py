@@ -82,12 +82,14 @@ class SheetScan(threading.Thread):
                 info = zf.getinfo(self.part)
             pending: list[bytes] = []   # blocks since the last </row> (joined once, not block by block)
             for block in iter_member(self.path, info):
-                edge = pending[-1][-5:] if pending else b""
-                at = (edge + block).rfind(b"</row>")
-                if at < 0:
+                cut = block.rfind(b"</row>") + 6       # the end of the last </row> (0: none)
+                if cut < 6:
+                    edge = _last_bytes(pending, 5)    # one may start in the blocks before
+                    at = (edge + block[:5]).rfind(b"</row>")
+                    cut = at + 6 - len(edge) if at >= 0 else 0
+                if cut < 1:
                     pending.append(block)
                     continue
-                cut = at + 6 - len(edge)      # the end of the last </row>, in ``block`` (it may start in ``edge``)
                 self._scan(b"".join([*pending, block[:cut]]))
                 pending = [block[cut:]]
             carry = b"".join(pending)
@@ -119,6 +121,16 @@ class SheetScan(threading.Thread):
             self.merges.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
         self.table_rids = [m.group(1).decode() for m in _TABLE_PART.finditer(tail)]
         self.filtered = _has_filter(tail)
+
+
+def _last_bytes(blocks: list[bytes], n: int) -> bytes:
+    """The last ``n`` bytes of the blocks joined (without joining them all)."""
+    out = b""
+    for block in reversed(blocks):
+        out = block[-(n - len(out)):] + out
+        if len(out) >= n:
+            break
+    return out
 
 
 def _has_filter(tail: bytes) -> bool:
