@@ -124,6 +124,4 @@ class PackContext:
     footer: Footer  #: page footer
     show_cover: bool = True  #: False for one tier's own PDF (``--split``)
     stylesheets: tuple[str, ...] = field(default=("brief.css",))  #: CSS files under ``css/`` to link
-    #: per page of the document, the (page, of pages) its footer prints instead of the document's own count:
-    #: every ``--split`` file laid out at once, numbered as a document of its own (empty: the usual count)
-    page_numbers: tuple[tuple[int, int], ...] = ()
+    page_numbers: tuple[tuple[int, int], ...] = ()  #: per page, the (page, of) its footer prints (``--split``)
