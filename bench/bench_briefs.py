@@ -8,7 +8,8 @@ WeasyPrint's (layout + PDF), and the total.  Targets (issue 6): total < 4 s, own
 The first run pays the imports and matplotlib's font cache; the best of the warm runs is what counts.
 
 In fresh processes (issue 14), side by side: WeasyPrint alone laying out the pack's HTML (the baseline),
-``tierkit brief`` cold (target < 3 s), ``tierkit brief --split`` (the pack plus one PDF per tier), and a
+``tierkit brief`` cold (target < 3 s), ``tierkit brief --split`` (the pack plus one PDF per tier: two layouts,
+the pack and every tier at once, whatever the number of tiers; it was one per tier), and a
 brief of ``--big-rows`` customers from a parquet file with the abc rules (peak RSS target < 1 GB).
 """
 

@@ -124,3 +124,4 @@ class PackContext:
     footer: Footer  #: page footer
     show_cover: bool = True  #: False for one tier's own PDF (``--split``)
     stylesheets: tuple[str, ...] = field(default=("brief.css",))  #: CSS files under ``css/`` to link
+    page_numbers: tuple[tuple[int, int], ...] = ()  #: per page, the (page, of) its footer prints (``--split``)

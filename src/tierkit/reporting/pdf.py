@@ -102,11 +102,43 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
         if not force and target.exists():
             raise OutputExistsError(f"output exists: {display_path(target)}",
                                     hint="use --force to overwrite it, or choose another -o / --split")
-    write_pdf(render_html(pack, templates_dir), out, templates_dir=templates_dir, force=force, inputs=inputs)
-    for tier, target in zip(pack.tiers, tier_files, strict=False):  # no split: no tier files
+    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
+    write_document(document, out, force=force, inputs=inputs)
+    if tier_files:
+        _write_split(pack, document, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
+    return targets
+
+
+def tier_pages(document: Any, pack: PackContext) -> list[range] | None:
+    """The pages of each tier's brief in the laid-out ``document`` of ``pack`` (each starts on a page of its
+    own, the first to hold its ``tier-ID`` anchor), or None when the pages do not show that shape."""
+    starts: list[int] = []
+    for tier in pack.tiers:
+        at = next((i for i, page in enumerate(document.pages) if f"tier-{tier.id}" in page.anchors), None)
+        if at is None or (starts and at <= starts[-1]):   # the anchor is on every page the section spans
+            return None
+        starts.append(at)
+    ends = [*starts[1:], len(document.pages)]
+    return [range(a, b) for a, b in zip(starts, ends, strict=True)]
+
+
+def _write_split(pack: PackContext, document: Any, targets: Sequence[Path], *, templates_dir: str | Path | None,
+                 force: bool, inputs: Iterable[str | Path]) -> None:
+    """One PDF per tier.  With the bundled templates, every tier is laid out once, in one document numbered
+    per tier (each tier's pages in the pack tell how many it has), and cut into files; a restyled template
+    (``templates_dir``), or a layout that does not match the pack's, gets one layout per tier instead."""
+    spans = tier_pages(document, pack) if templates_dir is None else None
+    if spans is not None:
+        numbers = tuple((j, len(span)) for span in spans for j in range(1, len(span) + 1))
+        every = render_pdf(render_html(replace(pack, show_cover=False, page_numbers=numbers)))
+        split = tier_pages(every, replace(pack, show_cover=False))
+        if split is not None and [len(s) for s in split] == [len(s) for s in spans]:
+            for span, target in zip(split, targets, strict=True):
+                write_document(every.copy([every.pages[i] for i in span]), target, force=force, inputs=inputs)
+            return
+    for tier, target in zip(pack.tiers, targets, strict=True):
         write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir,
                   force=force, inputs=inputs)
-    return targets
 
 
 def one_tier(pack: PackContext, tier_id: str) -> PackContext:
