@@ -174,8 +174,7 @@ def _dense(d: Path) -> Invocation:
     return apply(_dense_book(d, 8), rules_file(d))
 
 
-@case("xlsx dense sheet under the cell limit (1,048,321 rows x 8, under the ratio)", {0}, slow=True,
-      known="cells without r= send io/sheetpatch.py down its slow path: 36 s of CPU, 28 s of it writing")
+@case("xlsx dense sheet under the cell limit (1,048,321 rows x 8, under the ratio)", {0}, slow=True)
 def _dense_ok(d: Path) -> Invocation:
     return apply(_dense_book(d, 6), rules_file(d))
 

@@ -133,6 +133,7 @@ class SheetPatcher:
         self._row_re = re.compile(b"<" + re.escape(p) + rb"row\b([^>]*?)(/?)>")
         self._cell_re = re.compile(b"<" + re.escape(p) + rb"c\b([^>]*?)(/?)>")
         self._close_c = b"</" + p + b"c>"
+        self._open_c = (b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"c/>")   # a cell's start tag
         ep = re.escape(prefix)            # the fast path's patterns are RE2 (Arrow), bytes as Latin-1
         if self.replaced:
             alt = "|".join(column_letter(c) for c in sorted(self.replaced))
@@ -295,10 +296,23 @@ class SheetPatcher:
         trailer = b""
         if ext >= 0:
             body, trailer = body[:ext], body[ext:]
+        rn = str(rnum).encode()
+        if rnum != self.header_row and b' r="' not in body:
+            # cells without addresses sit one after another from column A: when they end left of the tier
+            # columns, they stay as they are and the new cells (with addresses) follow them
+            n = sum(body.count(tag) for tag in self._open_c)
+            if n < self.min_col:
+                new = sorted(self._new_cells(rnum, rn, None), key=lambda x: x[0])
+                if not new:
+                    return b"<" + p + b"row" + attrs + b">" + body + trailer + self.close_row
+                if b' spans="' in attrs:
+                    attrs = re.sub(rb' spans="\d+:\d+"', b' spans="%d:%d"' % (1 if n else new[0][0], new[-1][0]),
+                                   attrs)
+                return (b"<" + p + b"row" + attrs + b">" + body + b"".join(c for _, c in new) + trailer
+                        + self.close_row)
         cells: list[tuple[int, bytes]] = []
         col = 0
         pos = 0
-        rn = str(rnum).encode()
         header_style = None
         changed = False
         while True:
