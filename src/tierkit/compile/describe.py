@@ -57,7 +57,7 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
         return trc(lang, "condition", "{container} contains {member}", container=container, member=member)
     def sub(child: Any, side: str) -> str:
         text = plain_words(child, lang, namer)
-        return group(text, lang) if needs_parens(node, child, side) and not _bracketed(child) else text
+        return f"({text})" if needs_parens(node, child, side) and not _bracketed(child) else text  # arithmetic
 
     if isinstance(node, ast.UnaryExpression):
         if node.type == "not":
