@@ -324,7 +324,7 @@ def describe(rs: RuleSet, when: str, lang: str) -> str:
 
         labels = {name: f.display(lang) for name, f in rs.fields.items() if f.label}
         context = rule_engine.Context(default_value=None)
-        return tierkit.describe_when(rule_engine.Rule(when, context=context).statement, lang, labels)
+        return tierkit.describe_when(rule_engine.Rule(when, context=context).statement, lang, labels, rs.params)
     except Exception:
         return when
 

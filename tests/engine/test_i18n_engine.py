@@ -187,11 +187,11 @@ def test_condition_words_in_both_languages() -> None:
     assert show_ruleset(rs, "en").splitlines()[4] == (
         "  when: not (x > 1) or (t is blank and t is a or b and t matches z.* and d < today and x (if blank 0) ≥ 1)")
     assert show_ruleset(rs, "zh").splitlines()[4] == (
-        "  条件：非 (x > 1) 或 (t 为空 且 t 为 a、b 之一 且 t 匹配 z.* 且 d < 今天 且 x (若为空 0) ≥ 1)")
+        "  条件：并非（x > 1） 或 （t 为空 且 t 为 a、b 之一 且 t 匹配 z.* 且 d < 今天 且 x（空值按 0 计） ≥ 1）")
     assert show_ruleset(rs, "zh").splitlines()[7] == "  条件：t 已填写"
     assert show_ruleset(rs, "en").splitlines()[7] == "  when: t is filled in"
     res = tierkit.classify(rs, pd.DataFrame({"x": [0.5, 2.0], "t": ["q", None], "d": [None, None]}), as_of=AS_OF)
-    assert res.reasons("zh")[0] == "非 (x > 1) (x 0.5)"
+    assert res.reasons("zh")[0] == "并非（x > 1） (x 0.5)"
     assert fmt_value(dt.timedelta(days=3), "zh") == "3天" and fmt_value(dt.timedelta(days=3)) == "3 days"
     assert tr("en", "no segment matched") == "no segment matched"
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..bind import Binding, TableSource
+from ..check.show import policy_words
 from ..errors import TierkitError, Where, display_path
 from ..i18n import tr
 from ..io import RawTable
@@ -267,7 +268,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         rows.append(total)
         fills = [c if isinstance(c, str) else None for c in df["color"]] + [None]
         title = tr(lang, "{title} ({name}, {policy}, rules {digest})", title=rs.title.get(lang),
-                   name=rs.name, policy=rs.hit_policy, digest=rs.digest)
+                   name=rs.name, policy=policy_words(rs.hit_policy, lang), digest=rs.digest)
         tables.append(SummaryTable(title=title, header=header, rows=rows, fills=fills))
         meta = res.binding.feature_meta
         if meta and meta.get("features"):

@@ -40,7 +40,7 @@ def show_ruleset(rs: RuleSet, lang: str = "en", *, source: bool = False) -> str:
     if rs.description:
         lines.append(f"  {fill_params(rs.description.get(lang), rs.params, lang)}")
     if rs.measure:
-        lines.append("  " + tr(lang, "measure: {measure}", measure=labels.get(rs.measure, rs.measure)))
+        lines.append("  " + tr(lang, "totals per tier: {measure}", measure=labels.get(rs.measure, rs.measure)))
     if rs.params:
         lines.append("  " + tr(lang, "params (change with {option} name=value): {params}", option="--param",
                                params=_params(rs, lang)))

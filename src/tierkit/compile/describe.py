@@ -37,7 +37,7 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
         node = node.expression
     if isinstance(node, ast.LogicExpression):
         parts = [plain_words(x, lang, namer) for x in (node.left, node.right)]
-        left, right = [f"({p})" if isinstance(x, ast.LogicExpression) and x.type != node.type else p
+        left, right = [group(p, lang) if isinstance(x, ast.LogicExpression) and x.type != node.type else p
                        for p, x in zip(parts, (node.left, node.right), strict=True)]
         if node.type == "and":
             return trc(lang, "condition", "{left} and {right}", left=left, right=right)
@@ -57,7 +57,7 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
         return trc(lang, "condition", "{container} contains {member}", container=container, member=member)
     def sub(child: Any, side: str) -> str:
         text = plain_words(child, lang, namer)
-        return f"({text})" if needs_parens(node, child, side) and not _bracketed(child) else text
+        return f"({text})" if needs_parens(node, child, side) and not _bracketed(child) else text  # arithmetic
 
     if isinstance(node, ast.UnaryExpression):
         if node.type == "not":
@@ -87,6 +87,11 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
     if hasattr(node, "left") and hasattr(node, "type"):
         return f"{sub(node.left, 'left')} {SYMBOLS.get(node.type, node.type)} {sub(node.right, 'right')}"
     return to_source(node)
+
+
+def group(text: str, lang: str = "en") -> str:
+    """``(a or b)``, in Chinese ``（a 或 b）``: a part of a condition kept together."""
+    return trc(lang, "condition: a group", "({inner})", inner=text)
 
 
 def alternatives(items: list[str], lang: str = "en") -> str:
