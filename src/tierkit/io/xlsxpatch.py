@@ -104,9 +104,14 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
         replaced = [column_index(letter) for name, letter in zip(table.frame.columns, table.column_letters,
                                                                  strict=True)
                     if replace and header_key(name) in replace]
-        last = max([column_index(x) for x in table.column_letters] + [_dimension_last_col(head)])
+        own_last = max(column_index(x) for x in table.column_letters)
+        last = max(own_last, _dimension_last_col(head))
         k = len(columns)
         targets = sorted(replaced)[:k]
+        if last + k - len(targets) > MAX_COLS:
+            # a <dimension> may claim more than the cells reach (A1:XFD1048576): the tier columns then follow
+            # the table's own columns, and a real cell in their way is still refused row by row
+            last = own_last
         targets += [last + 1 + i for i in range(k - len(targets))]
         if targets and max(targets) > MAX_COLS:
             raise DataError(f"the tier columns would end in column {column_letter(min(max(targets), 18278))}, "
