@@ -36,12 +36,13 @@ class Since:
 
 
 def movement_since(table: app.RawTable, rs: RuleSet, *, lang: str, as_of: dt.date | None = None,
-                   compare_from: dt.date | None = None, before: str | Path | None = None,
+                   compare_from: dt.date | None = None, before: str | Path | app.RawTable | None = None,
                    sheet: str | None = None, header_row: int | None = None, id_column: str | None = None,
                    keep_all_rows: bool = False, visible_only: bool = False) -> Since:
     """Who moved between ``compare_from`` (or the snapshot file ``before``) and ``as_of`` (default today) in
-    ``table``.  Exactly one of ``compare_from`` and ``before`` is given.  Without ``as_of`` the later point is
-    what ``apply`` takes without one: today, or the latest order date of an orders sheet."""
+    ``table``.  Exactly one of ``compare_from`` and ``before`` (a file, or a table already read) is given.
+    Without ``as_of`` the later point is what ``apply`` takes without one: today, or the latest order date of
+    an orders sheet."""
     if (compare_from is None) == (before is None):
         raise TierkitError(tr(lang, "give one of {a} and {b}", a="--compare-from", b="--before"))
     opts = dict(id_column=id_column, keep_all_rows=keep_all_rows, lang=lang)
@@ -49,7 +50,7 @@ def movement_since(table: app.RawTable, rs: RuleSet, *, lang: str, as_of: dt.dat
     later = as_of.isoformat() if as_of is not None else tr(lang, "latest data")
     if compare_from is not None:
         if compare_from > now:
-            raise TierkitError(tr(lang, "--compare-from {date} is after the brief's date {as_of}",
+            raise TierkitError(tr(lang, "{option} {date} is after the brief's date {as_of}", option="--compare-from",
                                   date=compare_from.isoformat(), as_of=now.isoformat()),
                                hint=tr(lang, "give an earlier date, or a later {option}", option="--as-of"))
         snap_b, _ = snapshot_at(table, rs, as_of=compare_from, name=compare_from.isoformat(), reasons=False,
@@ -58,10 +59,14 @@ def movement_since(table: app.RawTable, rs: RuleSet, *, lang: str, as_of: dt.dat
                                 **opts)  # type: ignore[arg-type]
         return Since(compare(snap_b, snap_a), lang, relative_features(rs))
     assert before is not None
-    old = app.open_table(before, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
+    old = before if isinstance(before, app.RawTable) else app.open_table(
+        before, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])
     snaps = [snapshot_of_file(t, rs, lang=lang, as_of=as_of, id_column=id_column, keep_all_rows=keep_all_rows,
                               reasons=False) for t in (old, table)]
-    if snaps[0].name == snaps[1].name:
-        snaps[0].name = str(Path(before))
+    if snaps[0].name == snaps[1].name:  # two sheets of one workbook, or two files of one name
+        if isinstance(before, app.RawTable):
+            snaps[0].name, snaps[1].name = str(before.sheet or snaps[0].name), str(table.sheet or snaps[1].name)
+        else:
+            snaps[0].name = str(Path(before))
     relative = [] if all(s.given for s in snaps) else relative_features(rs)
     return Since(compare(snaps[0], snaps[1]), lang, relative)
