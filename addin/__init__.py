@@ -41,7 +41,7 @@ __all__ = [
 FUNCTIONS = ("tier", "tier_id", "tier_reason", "rfm_score", "abc_class", "pareto_share", "tier_rules",
              "grade_answer")
 #: the buttons (xlwings scripts)
-SCRIPTS = ("apply_rules", "check_rules", "explain_selection", "make_briefs", "check_my_answers")
+SCRIPTS = ("apply_rules", "check_rules", "explain_selection", "make_briefs", "compare_tiers", "check_my_answers")
 
 
 def _cell(fn):
@@ -182,6 +182,19 @@ def make_briefs(book, rule_set, lang, classic):
     book._tierkit_result = result = workbook.briefs(book, rule_set, lang)
     if classic:  # on tierkit serve the task pane opens the PDF from /briefs/
         return f"Briefs written to {result['path']}"
+    return None
+
+
+@xw.script
+@_button("compare tiers", shown="tier movement")
+def compare_tiers(book, rule_set, lang, classic):
+    """Who moved between tiers: the data sheet against the sheet the settings name (compare_with), or at two
+    dates (compare_from to as_of); writes the Tier movement and Customer moves sheets."""
+    from . import compare
+
+    book._tierkit_result = result = compare.compare(book, rule_set, lang)
+    if classic:
+        return "\n".join(result["report"])
     return None
 
 

@@ -51,7 +51,8 @@ def find_sheet(book: Any, name: str) -> Any | None:
 
 
 def read_settings(book: Any) -> dict[str, Any]:
-    """``key | value`` rows of a sheet named ``tierkit`` (rule_set, lang, as_of, sheet)."""
+    """``key | value`` rows of a sheet named ``tierkit`` (rule_set, lang, as_of, sheet, compare_with,
+    compare_from)."""
     sheet = find_sheet(book, SETTINGS_SHEET)
     if sheet is None:
         return {}
@@ -68,6 +69,12 @@ def read_settings(book: Any) -> dict[str, Any]:
         "基准日期": "as_of",
         "data sheet": "sheet",
         "数据表": "sheet",
+        "compare with": "compare_with",
+        "对比工作表": "compare_with",
+        "对比表": "compare_with",
+        "compare from": "compare_from",
+        "对比日期": "compare_from",
+        "对比起始日期": "compare_from",
     }
     for row in sheet_values(sheet):
         if len(row) >= 2 and not blank(row[0]) and not blank(row[1]):

@@ -102,6 +102,9 @@
         status("Briefs: " + result.briefs);
         if (Office.context.ui && Office.context.ui.openBrowserWindow) Office.context.ui.openBrowserWindow(url);
         else window.open(url, "_blank");
+      } else if (name === "compare_tiers" && result) {
+        status("Movement: " + result.customers + " customers, value at risk " + result.value_at_risk +
+               " (sheets 'Tier movement', 'Customer moves') · 已写入层级变动");
       } else if (name === "check_rules" && result) {
         status("Check: " + result.gaps + " gap rows, " + result.overlaps + " overlap rows (sheet 'Tier check')");
       } else {
@@ -121,11 +124,12 @@
     $("check").addEventListener("click", () => run("check_rules", "Checking rules"));
     $("explain").addEventListener("click", () => run("explain_selection", "Explaining"));
     $("briefs").addEventListener("click", () => run("make_briefs", "Writing PDF briefs"));
+    $("compare").addEventListener("click", () => run("compare_tiers", "Comparing tiers"));
     $("selfcheck").addEventListener("click", () => run("check_my_answers", "Checking answers"));
     $("ruleset").addEventListener("change", () => localStorage.setItem("tierkit.ruleset", $("ruleset").value));
     // ribbon buttons (manifest ExecuteFunction) run the same scripts
     if (Office.actions && Office.actions.associate) {
-      for (const name of ["apply_rules", "check_rules", "explain_selection", "make_briefs"]) {
+      for (const name of ["apply_rules", "check_rules", "explain_selection", "make_briefs", "compare_tiers"]) {
         Office.actions.associate(name, (event) => run(name, name).finally(() => event.completed()));
       }
     }

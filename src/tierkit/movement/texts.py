@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..i18n import mark, tr, tr_n, trc
+from ..i18n import join, mark, tr, tr_n, trc
 from ..ruleset.model import RuleSet
 from .compute import MOVES, Movement, ScaleMovement, ranked_by
 
@@ -24,6 +24,12 @@ def measure_name(rs: RuleSet, lang: str) -> str:
         return ""
     fdef = rs.fields.get(rs.measure)
     return fdef.display(lang) if fdef is not None else rs.measure
+
+
+def field_label(rs: RuleSet, name: str, lang: str) -> str:
+    """A field as the reader knows it: its label in ``lang`` (the name when it has none)."""
+    fdef = rs.fields.get(name)
+    return fdef.display(lang) if fdef is not None else name
 
 
 def money(value: float) -> str:
@@ -58,8 +64,9 @@ def notes(mv: Movement, lang: str, *, relative: Sequence[str] = (), fixed_cuts: 
             out.append(tr(lang, "{name}: tiers taken as given from its '{column}' column", name=snap.name,
                           column=snap.given))
     if relative:
+        shown = [field_label(mv.before.ruleset, name, lang) for name in relative]
         out.append(tr(lang, "{features} score each customer against the others: a customer may move because "
-                            "everyone else changed, not because they did", features=", ".join(relative)))
+                            "everyone else changed, not because they did", features=join(lang, shown)))
         quantiles = any(spec.kind == "quantile_score" for spec in mv.before.ruleset.features)
         if not fixed_cuts and quantiles:
             out.append(tr(lang, "{option} scores the later date with the earlier date's cut-points",

@@ -16,7 +16,7 @@ import click
 
 from ..clikit import force_option, lang_option, quiet_option, rules_options, run_safely, table_options
 from ..errors import display_path
-from ..i18n import mark
+from ..i18n import mark, tr
 from ..progress import Step, active, phase
 
 
@@ -34,13 +34,20 @@ from ..progress import Step, active, phase
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False),
               help="Folder with restyled copies of reports/templates/*.html.j2 (and css/); "
                    "missing files fall back to the built-in ones.")
+@click.option("--compare-from", "compare_from", metavar="DATE",
+              help="Add a movement page: who moved between tiers from DATE (the same workbook, orders up to DATE) "
+                   "to --as-of (default today), with the value at risk and the top movers down.")
+@click.option("--before", "before", type=click.Path(dir_okay=False),
+              help="Add a movement page against an earlier snapshot of the customer table (e.g. last quarter's "
+                   "tiered output), matched on the customer id.")
 @force_option("Overwrite existing PDFs.")
 @quiet_option()
 @run_safely
 def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
           visible_only: bool, output: str | None, lang: str, split_dir: str | None, top: int,
-          templates_dir: str | None, force: bool, quiet: bool) -> None:
+          templates_dir: str | None, compare_from: str | None, before: str | None, force: bool,
+          quiet: bool) -> None:
     """Print one brief per tier for the sales meeting: a cover with totals, tier sizes and the Pareto
     curve, then per tier its definition in plain words, key figures, how it differs from the rest, the
     top accounts, the strategies from the rule file and a checklist for this month.
@@ -52,15 +59,20 @@ def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, fe
     Example:
         tierkit brief sample_workbooks/distributor.xlsx --rules rfm --lang zh -o rfm-briefs.pdf
         tierkit brief customers.tiered.xlsx -r abc --split briefs/ --top 20
+        tierkit brief sample_workbooks/distributor.xlsx -r rfm --compare-from 2024-06-30 --as-of 2024-12-31
     """
     from .. import app
 
+    movement: list[str] = []
     files = brief_files(input, rules, output=output, lang=lang, split_dir=split_dir, top=top, as_of=as_of,
                         templates_dir=templates_dir, sheet=sheet, header_row=header_row, force=force,
                         params=app.parse_params(params), id_column=id_column, keep_all_rows=keep_all_rows,
-                        features_from=features_from, visible_only=visible_only)
+                        features_from=features_from, visible_only=visible_only, compare_from=compare_from,
+                        before=before, console=movement)
     for path in [] if quiet else files:
-        click.echo(f"wrote {display_path(path)}")
+        click.echo(tr(lang, "wrote {path}", path=display_path(path)))
+    for line in [] if quiet else movement:
+        click.echo(line)
 
 
 def brief_files(input: str | Path, rules: str, *, output: str | Path | None = None, lang: str = "en",
@@ -68,8 +80,11 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                 templates_dir: str | Path | None = None, sheet: str | None = None, header_row: int | None = None,
                 force: bool = False, params: dict[str, float] | None = None, id_column: str | None = None,
                 keep_all_rows: bool = False, features_from: str | None = None,
-                visible_only: bool = False) -> list[Path]:
-    """What ``tierkit brief`` does, as a function: read, classify (or take the tiers as given), write."""
+                visible_only: bool = False, compare_from: str | dt.date | None = None,
+                before: str | Path | None = None, console: list[str] | None = None) -> list[Path]:
+    """What ``tierkit brief`` does, as a function: read, classify (or take the tiers as given), write.
+    ``compare_from`` (a date) or ``before`` (an earlier snapshot file) adds the movement page; its console
+    report (the figures of ``tierkit compare``) is appended to ``console``."""
     from .. import app
     from .pdf import make_briefs
 
@@ -82,11 +97,26 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
     with phase(mark("progress", "classifying with {rules}"), rules=rs.name):
         result, source_name, data, notes = classify_table(raw, rs, as_of=stamp, id_column=id_column,
                                                           keep_all_rows=keep_all_rows, features_from=features_from)
+    page = None
+    if compare_from is not None or before is not None:
+        from ..movement.since import movement_since
+        from .movement import movement_page
+
+        with phase(mark("progress", "comparing with {before}"), before=str(compare_from or Path(before or "").name)):
+            since = movement_since(raw, rs, lang=lang, as_of=stamp,
+                                   compare_from=app.parse_as_of(compare_from, what="--compare-from")
+                                   if compare_from is not None else None,
+                                   before=before, sheet=sheet, header_row=header_row, id_column=id_column,
+                                   keep_all_rows=keep_all_rows, visible_only=visible_only)
+        page = movement_page(since, top=top)
+        if console is not None:
+            console.extend(since.console())
     out = Path(output) if output else app.default_output(path, "briefs", fmt="pdf")
     with phase(mark("progress", "laying out the pages")) as pages, _counting_pages(pages):
         return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
                            as_of=stamp, source_name=source_name, force=force, data=data, inputs=[path],
-                           notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)])
+                           notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)],
+                           movement=page)
 
 
 @contextlib.contextmanager

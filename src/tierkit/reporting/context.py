@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,4 @@ class PackContext:
     show_cover: bool = True  #: False for one tier's own PDF (``--split``)
     stylesheets: tuple[str, ...] = field(default=("brief.css",))  #: CSS files under ``css/`` to link
     page_numbers: tuple[tuple[int, int], ...] = ()  #: per page, the (page, of) its footer prints (``--split``)
+    movement: Any = None  #: the movement page after the cover (:class:`tierkit.reporting.movement.MovementPage`)

@@ -78,17 +78,20 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
                 split_dir: str | Path | None = None, top: int = 10, templates_dir: str | Path | None = None,
                 as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
                 force: bool = True, data: Any = None, notes: Sequence[str] = (),
-                inputs: Iterable[str | Path] = ()) -> list[Path]:
+                inputs: Iterable[str | Path] = (), movement: Any = None) -> list[Path]:
     """Write the pack (cover + one brief per tier) to ``out_pdf``; with ``split_dir`` also one PDF per tier
     (``01-Champions.pdf``, ``02-冠军客户.pdf``: names made safe from the labels).  Returns the files written.
     ``data`` (the table as read) makes the footer's data hash independent of the engine's derived columns.
     No output may be one of ``inputs`` (the workbook the table came from), whatever ``force`` says.
+    ``movement`` (a :class:`tierkit.reporting.movement.MovementPage`) adds the movement page after the cover.
 
     >>> make_briefs(tierkit.classify(tierkit.load_ruleset("rfm"), frame), "briefs.pdf", lang="zh")
     [PosixPath('briefs.pdf')]
     """
     out = Path(out_pdf)
     pack = build_pack(result, lang=lang, top=top, as_of=as_of, source_name=source_name, data=data, notes=notes)
+    if movement is not None:
+        pack = replace(pack, movement=movement, stylesheets=(*pack.stylesheets, "movement.css"))
     split = Path(split_dir) if split_dir is not None else None
     targets = [out]
     tier_files: list[Path] = []
@@ -130,8 +133,8 @@ def _write_split(pack: PackContext, document: Any, targets: Sequence[Path], *, t
     spans = tier_pages(document, pack) if templates_dir is None else None
     if spans is not None:
         numbers = tuple((j, len(span)) for span in spans for j in range(1, len(span) + 1))
-        every = render_pdf(render_html(replace(pack, show_cover=False, page_numbers=numbers)))
-        split = tier_pages(every, replace(pack, show_cover=False))
+        every = render_pdf(render_html(replace(pack, show_cover=False, movement=None, page_numbers=numbers)))
+        split = tier_pages(every, replace(pack, show_cover=False, movement=None))
         if split is not None and [len(s) for s in split] == [len(s) for s in spans]:
             for span, target in zip(split, targets, strict=True):
                 write_document(every.copy([every.pages[i] for i in span]), target, force=force, inputs=inputs)
@@ -146,4 +149,4 @@ def one_tier(pack: PackContext, tier_id: str) -> PackContext:
     tiers = tuple(t for t in pack.tiers if t.id == tier_id)
     if not tiers:
         raise TierkitError(f"no tier '{tier_id}' in the pack")
-    return replace(pack, tiers=tiers, show_cover=False)
+    return replace(pack, tiers=tiers, show_cover=False, movement=None)

@@ -1,0 +1,198 @@
+"""The brief's movement page (``tierkit brief --compare-from DATE`` / ``--before FILE``): where each tier's
+customers went, the from × to matrix, the value at risk per path and the top movers down with the strategy
+of the tier each moved into.
+
+Every figure comes from the same :class:`tierkit.movement.Movement` that ``tierkit compare`` writes to its
+workbook and prints on the console, so the three agree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..i18n import mark, trc
+from ..movement.compute import Movement, ScaleMovement
+from ..movement.since import Since
+from ..movement.texts import measure_name, move_label, risk_lines, scale_title
+from ..numfmt import Formatter
+from ..values import id_key
+from .build import safe_color
+
+#: the movement page's fixed words (context ``brief``)
+WORDS = {
+    "title": mark("brief", "Tier movement"),
+    "flows": mark("brief", "Where each tier's customers went"),
+    "matrix": mark("brief", "Customers: tier before (rows) × tier after (columns)"),
+    "risk": mark("brief", "Value at risk"),
+    "movers": mark("brief", "Top {n} movers down"),
+    "no_movers": mark("brief", "No customer moved down."),
+    "customer": mark("brief", "Customer"),
+    "from": mark("brief", "Before"),
+    "to": mark("brief", "After"),
+    "strategy": mark("brief", "Strategy of the tier moved into"),
+    "new": mark("brief", "New"),
+    "gone": mark("brief", "Gone"),
+    "total": mark("brief", "Total"),
+    "gone_strategy": mark("brief", "No longer in the table: find out why"),
+}
+
+
+@dataclass(frozen=True)
+class Swatch:
+    label: str
+    color: str  #: fill, ``#rrggbb``
+    ink: str  #: text colour on the fill
+
+
+@dataclass(frozen=True)
+class FlowPart:
+    swatch: Swatch
+    count: int
+    width: float  #: percent of the row's customers
+    shown: str  #: the count, printed when the part is wide enough
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    swatch: Swatch
+    total: str
+    parts: tuple[FlowPart, ...]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    swatch: Swatch | None  #: None for the New row
+    label: str
+    cells: tuple[tuple[str, bool], ...]  #: (count, on the diagonal) per column
+    total: str
+
+
+@dataclass(frozen=True)
+class Mover:
+    customer: str
+    before: Swatch
+    after: Swatch | None  #: None: gone
+    move: str
+    value: str
+    strategy: str
+
+
+@dataclass(frozen=True)
+class ScalePage:
+    title: str  #: the dimension of a ``collect`` rule set, or ""
+    columns: tuple[Swatch, ...]  #: after tiers, then Gone
+    rows: tuple[MatrixRow, ...]
+    column_totals: tuple[str, ...]
+    grand_total: str
+    flows: tuple[FlowRow, ...]
+    legend: tuple[Swatch, ...]
+    risk: tuple[str, ...]  #: "value at risk (Revenue before): 2,157", then one line per path
+    movers: tuple[Mover, ...]
+    value_header: str
+
+
+@dataclass(frozen=True)
+class MovementPage:
+    """The context of ``movement.html.j2``."""
+
+    title: str
+    subtitle: str  #: "2024-06-30 → 2024-12-31: 2,357 customers"
+    summary: tuple[str, ...]  #: the console's count lines
+    notes: tuple[str, ...]
+    scales: tuple[ScalePage, ...]
+    words: dict[str, str]
+    top: int
+
+
+def _ink(color: str) -> str:
+    """Black or white, whichever contrasts more with ``color`` (WCAG relative luminance)."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(color[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def _swatch(seg: Any, lang: str) -> Swatch:
+    color = safe_color(seg.color)
+    return Swatch(seg.label.get(lang), color, _ink(color))
+
+
+GONE_COLOR = "#cfd8dc"
+
+
+def movement_page(since: Since, *, top: int = 10) -> MovementPage:
+    mv, lang = since.movement, since.lang
+    fmt = Formatter(lang)
+    words = {k: trc(lang, "brief", v) for k, v in WORDS.items()}  # i18n: marked
+    words["movers"] = trc(lang, "brief", WORDS["movers"], n=top)  # i18n: marked
+    console = since.console()
+    notes = since.notes()
+    summary = tuple(line for line in console[1:] if line not in notes and not line.startswith("  "))
+    measure = measure_name(mv.after.ruleset, lang) or measure_name(mv.before.ruleset, lang)
+    scales = tuple(_scale_page(mv, sm, lang, fmt, words, measure, top) for sm in mv.scales)
+    return MovementPage(title=words["title"], subtitle=console[0], summary=summary, notes=tuple(notes),
+                        scales=scales, words=words, top=top)
+
+
+def _scale_page(mv: Movement, sm: ScaleMovement, lang: str, fmt: Formatter, words: dict[str, str], measure: str,
+                top: int) -> ScalePage:
+    counts = sm.counts
+    row_tot, col_tot = counts.sum(axis=1), counts.sum(axis=0)
+    gone = Swatch(words["gone"], GONE_COLOR, _ink(GONE_COLOR))
+    col_keep = [j for j in range(len(sm.after)) if col_tot[j]] + [len(sm.after)]
+    row_keep = [i for i in range(len(sm.before)) if row_tot[i]] + ([len(sm.before)] if row_tot[-1] else [])
+    after_sw = [_swatch(s, lang) for s in sm.after] + [gone]
+    before_sw = [_swatch(s, lang) for s in sm.before]
+    rows = []
+    for i in row_keep:
+        new_row = i == len(sm.before)
+        cells = tuple((fmt.number(int(counts[i, j])), (not new_row and j < len(sm.after)
+                       and sm.before[i].id == sm.after[j].id)) for j in col_keep)
+        rows.append(MatrixRow(None if new_row else before_sw[i], words["new"] if new_row else before_sw[i].label,
+                              cells, fmt.number(int(row_tot[i]))))
+    flows = []
+    for i in range(len(sm.before)):
+        if not row_tot[i]:
+            continue
+        parts = []
+        for j in col_keep:
+            n = int(counts[i, j])
+            if n:
+                width = 100.0 * n / float(row_tot[i])
+                parts.append(FlowPart(after_sw[j], n, width, fmt.number(n) if width >= 7 else ""))
+        flows.append(FlowRow(before_sw[i], fmt.number(int(row_tot[i])), tuple(parts)))
+    legend = tuple(after_sw[j] for j in col_keep if any(int(counts[i, j]) for i in range(len(sm.before))))
+    risk = tuple(line.strip() for line in risk_lines(sm, lang, measure)) if sm.at_risk else ()
+    return ScalePage(title=scale_title(sm, lang), columns=tuple(after_sw[j] for j in col_keep), rows=tuple(rows),
+                     column_totals=tuple(fmt.number(int(col_tot[j])) for j in col_keep),
+                     grand_total=fmt.number(int(counts.sum())), flows=tuple(flows), legend=legend, risk=risk,
+                     movers=_movers(mv, sm, lang, fmt, words, top, before_sw, after_sw[:-1]),
+                     value_header=measure)
+
+
+def _movers(mv: Movement, sm: ScaleMovement, lang: str, fmt: Formatter, words: dict[str, str], top: int,
+            before_sw: list[Swatch], after_sw: list[Swatch]) -> tuple[Mover, ...]:
+    """The customers who moved down or are gone, the most valuable first (value before; blanks last)."""
+    down = np.flatnonzero(np.isin(sm.move.astype(str), ["down", "gone"]) & (sm.tier_before >= 0))
+    if not len(down) or top <= 0:
+        return ()
+    value = mv.value_before[down] if mv.value_before is not None else np.full(len(down), np.nan)
+    order = np.lexsort((down, -np.nan_to_num(value, nan=-math.inf)))[:top]
+    out = []
+    for k in order:
+        i = int(down[k])
+        b, a = int(sm.tier_before[i]), int(sm.tier_after[i])
+        seg_after = sm.after[a] if a >= 0 else None
+        strategy = (seg_after.strategies[0].get(lang) if seg_after is not None and seg_after.strategies
+                    else words["gone_strategy"] if seg_after is None else "–")
+        key = id_key(mv.ids[i])
+        out.append(Mover(customer=str(key) if key is not None else "–", before=before_sw[b],
+                         after=after_sw[a] if a >= 0 else None, move=move_label(lang, str(sm.move[i])),
+                         value=fmt.number(float(value[k])), strategy=strategy))
+    return tuple(out)
