@@ -14,7 +14,7 @@ from tierkit.exercise.answers import METHODS
 from tierkit.exercise.grade import DUPLICATE, NOT_WORKBOOK, OK, OTHER, TAMPERED, UNKNOWN
 from tierkit.exercise.gradebook import BLANK, NOT_TIER, confusion, mistakes
 
-from .conftest import fill, right_answers, right_thresholds
+from .conftest import fill, right_answers, right_scores, right_thresholds
 
 
 @pytest.mark.parametrize("level", [1, 2, 3])
@@ -25,7 +25,7 @@ def test_own_key_scores_100(make_class, tmp_path: Path, method: str, level: int)
     returned.mkdir()
     for i, student in enumerate(key.students.values()):
         fill(folder / "students" / student.file, right_answers(student, key, "mixed" if i else "en"),
-             right_thresholds(student), out=returned / student.file)
+             right_thresholds(student), out=returned / student.file, scores=right_scores(student))
     subs = grade_files([returned], key)
     assert [s.status for s in subs] == [OK, OK]
     assert all(s.score == 1.0 and s.total == len(s.student.ids) + len(s.student.thresholds) for s in subs)

@@ -1,5 +1,6 @@
-"""The per-question breakdown of the grades workbook: for each question (Q1 … in the order of the Data sheet)
-and each cut-off, how many of the counted students got it right, wrong or left it blank."""
+"""The per-question breakdown of the grades workbook: for each question (Q1 … in the order of the Data sheet),
+each cut-off and each score written beside the tiers (RFM levels 2 and 3: R, F, M over every row), how many
+of the counted students got it right, wrong or left it blank."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class QuestionLine:
     right: int
     wrong: int
     blank: int
+    score: bool = False  #: a score written beside the tier (``key`` its name: ``r_score``), over every row
 
     @property
     def answered(self) -> int:
@@ -43,4 +45,10 @@ def breakdown(subs: list[Submission]) -> list[QuestionLine]:
         right = sum(t.right for t in answers)
         blank = sum(t.value is None and not t.right for t in answers)
         lines.append(QuestionLine(None, key, right, len(answers) - right - blank, blank))
+    names = list(dict.fromkeys(a.name for s in graded for a in s.score_answers))
+    for name in names:
+        cells = [a for s in graded for a in s.score_answers if a.name == name]
+        right = sum(a.right for a in cells)
+        blank = sum(a.blank for a in cells)
+        lines.append(QuestionLine(None, name, right, len(cells) - right - blank, blank, score=True))
     return lines

@@ -18,7 +18,7 @@ from ..progress import track
 from ..segment import Classification
 from . import methods as _methods  # noqa: F401  (registers the built-in exercise plugins)
 from .model import LEVELS, ExerciseSettings, StudentExercise, exercise_ruleset, format_value, row_hash, student_seed
-from .plugin import ExercisePlugin, draw_exercise, get_plugin, shown_columns
+from .plugin import ExercisePlugin, draw_exercise, get_plugin, score_columns, shown_columns
 
 #: the headers of a roster's name and language columns, ``|`` between the words, in every language
 # i18n: the headers a roster's column of names may have, separated by | (the English ones are understood too)
@@ -180,7 +180,9 @@ def build_class(method: str, level: int, students: Sequence[tuple[str, str | Non
         out.append(StudentExercise(
             student=name, seed=s_seed, lang=s_lang, file=f"{file}.xlsx", frame=shown, columns=columns,
             expected=list(frame["_tier"]), reasons={code: list(frame[f"_reason_{code}"]) for code in reasons},
-            thresholds=thresholds, row_hashes=hashes))
+            thresholds=thresholds, row_hashes=hashes,
+            scores={c.name: [None if pd.isna(v) else int(v) for v in frame[c.name]]
+                    for c in score_columns(rs, spec, level)}))
     exercise = ClassExercise(exercise_id(method, level, seed, names, rs.params), method, level, seed, lang,
                              self_check, source, dict(rs.params), out)
     exercise.__dict__["ruleset"] = rs  # the cached property, filled: no second load of the rule file

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import SOURCE_LANG, languages, mark, tr, trc
+from ..i18n import SOURCE_LANG, join, languages, mark, tr, trc
 from ..progress import track
 from .grade import BLANK, Submission, counted
 from .keybook import AnswerKey
@@ -44,6 +44,8 @@ def feedback_words(lang: str) -> dict[str, str]:
         "ok": trc(lang, "feedback result", "right"), "bad": trc(lang, "feedback result", "wrong"),
         "all_right": tr(lang, "All answers are right."), "none": tr(lang, "(blank)"),
         "deleted": tr(lang, "(row deleted)"),
+        "wrong_scores": tr(lang, "Scores to look at again"), "score": trc(lang, "feedback header", "Score"),
+        "right_score": trc(lang, "feedback header", "Right score"),
     }
 
 
@@ -56,6 +58,17 @@ class WrongRow:
     answer: str
     right_tier: str
     reason: str
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """A score (R, F or M) the student got wrong or left blank."""
+
+    no: int  #: the Excel row
+    customer_id: str
+    score: str  #: the score's label (``R score``)
+    answer: str
+    right: str
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,8 @@ class FeedbackContext:
     words: dict[str, str]
     note: str = ""
     band: str = "good"  #: the score's colour band (:func:`band`)
+    scores_line: str = ""  #: "Scores (R score, F score, M score): 59 right of 60", at the levels that ask for them
+    wrong_scores: tuple[ScoreLine, ...] = ()
 
     @property
     def html_lang(self) -> str:
@@ -127,12 +142,22 @@ def feedback_context(sub: Submission, key: AnswerKey) -> FeedbackContext:
                       words["none"] if t.value is None else format_value(t.value, t.threshold.kind, lang),
                       t.threshold.range_text(lang), t.right)
         for t in sub.thresholds)
+    labels = {c.name: c.label.get(lang) for c in key.score_columns()}
+    cells = sub.score_answers
+    scores_line = tr(lang, "Scores ({names}): {right} right of {total}", names=join(lang, labels.values()),
+                     right=sub.scores_right, total=len(cells)) if cells else ""
+    wrong_scores = tuple(
+        ScoreLine(r.row, plain(r.customer_id, lang), labels.get(a.name, a.name),
+                  words["deleted"] if r.deleted else words["none"] if a.blank else plain(a.answer, lang),
+                  "" if a.expected is None else str(a.expected))
+        for r in sub.rows for a in r.scores if not a.right)
     return FeedbackContext(
         lang=lang, title=tr(lang, "Feedback · {title}", title=key.ruleset.title.get(lang)),
         student=plain(student.student, lang), file=plain(sub.name, lang), exercise_id=plain(key.exercise_id, lang),
         score_pct=round(100 * sub.score), correct=sub.correct, total=sub.total,
         blank=sum(r.status == BLANK for r in sub.rows), wrong=wrong, thresholds=thresholds,
-        words=words, note=plain(sub.problem_text(lang), lang), band=band(sub.score))
+        words=words, note=plain(sub.problem_text(lang), lang), band=band(sub.score), scores_line=scores_line,
+        wrong_scores=wrong_scores)
 
 
 def render_feedback(ctx: FeedbackContext) -> str:

@@ -12,7 +12,16 @@ from typing import Any
 from ..i18n import join, mark, trc
 from .answers import AnswerMap, is_blank
 from .keybook import AnswerKey, KeyStudent
-from .locate import answer_by_header, answer_by_layout, column_at, find_table, letter_of, read_meta, threshold_answers
+from .locate import (
+    answer_by_header,
+    answer_by_layout,
+    column_at,
+    find_table,
+    letter_of,
+    read_meta,
+    score_columns_at,
+    threshold_answers,
+)
 from .model import Column, Threshold, data_fingerprint, row_hash
 from .reading import Unreadable, open_returned
 
@@ -58,6 +67,36 @@ def _problem(message: str, **values: Any) -> list[Problem]:
     return [Problem(message, values)]
 
 
+@dataclass(frozen=True)
+class ScoreAnswer:
+    """One helper value a student wrote beside the tier (RFM levels 2 and 3: the R, F or M score)."""
+
+    name: str  #: the score's field name (``r_score``)
+    answer: Any  #: the cell as returned
+    expected: int | None
+    right: bool
+
+    @property
+    def blank(self) -> bool:
+        return is_blank(self.answer)
+
+
+def score_value(raw: Any) -> int | None:
+    """A score as a student typed it (``4``, ``4.0``, ``"4"``, ``"４"``); None for anything else."""
+    if isinstance(raw, bool) or is_blank(raw):
+        return None
+    if isinstance(raw, int | float):
+        return int(raw) if float(raw).is_integer() else None
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
 @dataclass
 class RowResult:
     no: int  #: the question number (the row's place in the handed-out sheet)
@@ -68,6 +107,7 @@ class RowResult:
     right: bool
     row: int = 0  #: the Excel row in the returned file (in the handed-out file when the row was deleted)
     deleted: bool = False
+    scores: tuple[ScoreAnswer, ...] = ()  #: the scores written beside the tier, at the levels that ask for them
 
     @property
     def status(self) -> str:
@@ -124,8 +164,22 @@ class Submission:
         return len(self.rows) + len(self.thresholds)
 
     @property
+    def score_answers(self) -> list[ScoreAnswer]:
+        """Every score cell (R, F, M of every row), where the level asks for them."""
+        return [s for r in self.rows for s in r.scores]
+
+    @property
+    def scores_right(self) -> int:
+        return sum(s.right for s in self.score_answers)
+
+    @property
     def score(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+        """The share of the credit earned: one point per tier and per cut-off; a row's scores (R, F, M) share one
+        more point between them, so each right score earns a third of a tier's credit."""
+        per_row = len(self.rows[0].scores) if self.rows and self.rows[0].scores else 0
+        points = self.correct + (self.scores_right / per_row if per_row else 0.0)
+        out_of = self.total + (len(self.rows) if per_row else 0)
+        return points / out_of if out_of else 0.0
 
 
 def read_submission(path: str | Path, key: AnswerKey) -> Submission:
@@ -246,12 +300,13 @@ def _grade_book(p: Path, wb: Any, key: AnswerKey) -> Submission:
                                                       "the answer column; graded from there"),
                               column=letter_of(stray), header="" if head is None else str(head))
             data = {cid: (h, row[stray] if stray < len(row) else None, r, row) for cid, (h, _a, r, row) in data.items()}
-    return _compare(p, wb, meta, key, student, data, answer_col, notes, owner)
+    score_cols = score_columns_at(headers, key.score_columns(), meta, answer_col) if key.score_columns() else {}
+    return _compare(p, wb, meta, key, student, data, answer_col, notes, owner, score_cols)
 
 
 def _compare(p: Path, wb: Any, meta: dict[str, Any], key: AnswerKey, student: KeyStudent,
              data: dict[str, tuple[str, Any, int, list[Any]]], answer_col: int | None, notes: list[Problem],
-             owner: KeyStudent | None) -> Submission:
+             owner: KeyStudent | None, score_cols: dict[str, int | None] | None = None) -> Submission:
     own = set(student.ids)
     deleted = [cid for cid in student.ids if cid not in data]
     changed = [cid for cid, h in zip(student.ids, student.row_hashes, strict=True)
@@ -259,13 +314,20 @@ def _compare(p: Path, wb: Any, meta: dict[str, Any], key: AnswerKey, student: Ke
     extra = [cid for cid in data if cid not in own]
     amap = key.answers
     rows = []
+    score_cols = score_cols or {}
     for i, (cid, expected) in enumerate(zip(student.ids, student.expected, strict=True), start=1):
+        wanted = {name: (student.scores.get(name) or [None] * i)[i - 1] for name in score_cols}
         if cid in data:
-            answer, excel_row = data[cid][1], data[cid][2]
+            answer, excel_row, whole = data[cid][1], data[cid][2], data[cid][3]
             answered = amap.resolve(answer)
-            rows.append(RowResult(i, cid, expected, answer, answered, answered == expected, excel_row))
+            scores = tuple(ScoreAnswer(name, raw, wanted[name], wanted[name] is not None and
+                                       score_value(raw) == wanted[name])
+                           for name, col in score_cols.items()
+                           for raw in [whole[col] if col is not None and col < len(whole) else None])
+            rows.append(RowResult(i, cid, expected, answer, answered, answered == expected, excel_row, scores=scores))
         else:
-            rows.append(RowResult(i, cid, expected, None, None, False, i + 1, deleted=True))
+            scores = tuple(ScoreAnswer(name, None, wanted[name], False) for name in score_cols)
+            rows.append(RowResult(i, cid, expected, None, None, False, i + 1, deleted=True, scores=scores))
     thresholds = [ThresholdResult(t, raw, value, right)
                   for t, (raw, value, right) in zip(student.thresholds, threshold_answers(wb, meta, student),
                                                     strict=True)] if student.thresholds else []
@@ -280,7 +342,8 @@ def _compare(p: Path, wb: Any, meta: dict[str, Any], key: AnswerKey, student: Ke
     if extra:
         problems += _problem(mark("grading problem", "{n} customer(s) added: {ids}"), n=len(extra), ids=tuple(extra))
     status = TAMPERED if problems else OK
-    if status == OK and all(is_blank(r.answer) for r in rows) and all(t.value is None for t in thresholds):
+    if status == OK and all(is_blank(r.answer) and all(s.blank for s in r.scores) for r in rows) \
+            and all(t.value is None for t in thresholds):
         status = BLANK_RETURN
         problems += _problem(mark("grading problem", "returned with no answer filled in"))
     return Submission(p, status, problems + notes, student, rows, thresholds, deleted + changed + extra, owner=owner)

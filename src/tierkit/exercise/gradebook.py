@@ -38,6 +38,7 @@ H: dict[str, str] = {
     "threshold": mark("grades header", "Threshold"), "accepted": mark("grades header", "Accepted"),
     "question": mark("grades header", "Question"), "wrong": mark("grades header", "Wrong"),
     "share": mark("grades header", "Share right"),
+    "scores_right": mark("grades header", "Scores right"), "score_cells": mark("grades header", "Score cells"),
 }
 
 #: the grades workbook's sheets, by role
@@ -129,11 +130,14 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
     graded = counted(subs)
     n_q = max((len(s.rows) for s in graded), default=max((len(s.expected) for s in key.students.values()), default=0))
     t_keys = list(dict.fromkeys(t.key for s in key.students.values() for t in s.thresholds))
+    scores = key.score_columns()  # RFM levels 2 and 3: the R, F, M scores written beside each tier
+    score_label = {c.name: c.label.get(lang) for c in scores}
 
     ws = wb.add_worksheet(sheet_name("grades", lang))
     headers = [h("student", lang), h("file", lang), h("status", lang), h("score", lang), h("correct", lang),
                h("total", lang), h("blank", lang), h("problem", lang),
-               *(tr(lang, "Q{n}", n=i) for i in range(1, n_q + 1)), *t_keys]
+               *(tr(lang, "Q{n}", n=i) for i in range(1, n_q + 1)), *t_keys,
+               *((h("scores_right", lang), h("score_cells", lang)) if scores else ())]
     ws.write_row(0, 0, headers, bold)
     ws.freeze_panes(1, 1)
     ws.set_column(0, 1, 22)
@@ -157,6 +161,8 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
             if t_key in by_key:
                 t = by_key[t_key]
                 ws.write(row, 8 + n_q + j, _mark(t.right, t.value is None), good if t.right else bad)
+        if scores:
+            ws.write_row(row, 8 + n_q + len(t_keys), [sub.scores_right, len(sub.score_answers)])
         row += 1
     for name in sorted(set(key.students) - seen):
         held = files_of(subs, name)  # unreadable, or held for review: named, never "missing"
@@ -184,10 +190,13 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
         cw.write_row(k, 0, [text, n])
 
     answers = [[sub.student.student, r.row, r.customer_id, "" if r.answer is None else str(r.answer),
-                amap.label(r.expected, lang), status(r.status, lang)]
+                amap.label(r.expected, lang), status(r.status, lang),
+                *(v for a in r.scores for v in ("" if a.blank else a.answer, a.expected))]
                for sub in graded if sub.student is not None for r in sub.rows]
     _sheet(wb, sheet_name("answers", lang),
-           [h(k, lang) for k in ("student", "no", "customer", "answer", "right_tier", "result")],
+           [*(h(k, lang) for k in ("student", "no", "customer", "answer", "right_tier", "result")),
+            *(text for c in scores for text in (score_label[c.name], tr(lang, "{score} (right)",
+                                                                          score=score_label[c.name])))],
            bold, {(0, 0): 20, (3, 4): 24}, answers)
     if t_keys:
         cut_offs = [[sub.student.student, t.threshold.label.get(lang),
@@ -199,8 +208,8 @@ def _write(subs: list[Submission], key: AnswerKey, target: BinaryIO, lang: str) 
                bold, {(0, 0): 20, (1, 1): 50, (2, 3): 28}, cut_offs)
 
     lines = breakdown(subs)
-    questions = [[line.key if line.no is None else tr(lang, "Q{n}", n=line.no), line.right, line.wrong, line.blank]
-                 for line in lines]
+    questions = [[score_label.get(line.key, line.key) if line.score else line.key if line.no is None
+                  else tr(lang, "Q{n}", n=line.no), line.right, line.wrong, line.blank] for line in lines]
     qw = _sheet(wb, sheet_name("questions", lang),
                 [h(k, lang) for k in ("question", "correct", "wrong", "blank", "share")], bold, {(0, 0): 18}, questions)
     for k, line in enumerate(lines, start=1):

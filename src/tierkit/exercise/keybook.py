@@ -23,6 +23,8 @@ from .plugin import AS_OF, get_plugin
 from .workbook import threshold_cell_value
 
 KEY_SHEETS = ("Exercise", "Students", "Answers", "Thresholds")
+#: the Answers sheet's columns of the right R/F/M scores (``score_r_score``), at the levels that ask for them
+SCORE_PREFIX = "score_"
 _HEAD = Font(bold=True)
 _FILL = PatternFill("solid", start_color="E3F2FD", end_color="E3F2FD")
 
@@ -39,6 +41,7 @@ class KeyStudent:
     reasons: dict[str, list[str]] = field(default_factory=dict)  #: language -> the reason of each row
     row_hashes: list[str] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
+    scores: dict[str, list[int | None]] = field(default_factory=dict)  #: score name -> the right score per row
 
 
 @dataclass
@@ -84,14 +87,16 @@ def write_key(cls: ClassExercise, path: str | Path, *, force: bool = True, input
             for s in cls.students], [20, 24, 18, 6, 24, 10, 10])
     codes = languages()  # the tiers, reasons and labels in every language, one column each
     rows: list[list[Any]] = []
+    scores = [c.name for c in cls.score_columns()]
     for s in cls.students:
         for i, (cid, tier) in enumerate(zip(s.ids, s.expected, strict=True)):
             rows.append([s.student, i + 1, cid, tier, *(amap.label(tier, code) for code in codes),
-                         *(s.reasons[code][i] for code in codes), s.row_hashes[i]])
+                         *(s.reasons[code][i] for code in codes), s.row_hashes[i], *(s.scores[n][i] for n in scores)])
     _table(wb.create_sheet("Answers"),
            ["student", "no", "customer_id", "tier_id", *(f"tier_{c}" for c in codes), *(f"reason_{c}" for c in codes),
-            "row_hash"], rows, [20, 6, 12, 16, *(24 if i == 0 else 18 for i, _ in enumerate(codes)),
-                                *(60 if i == 0 else 50 for i, _ in enumerate(codes)), 18])
+            "row_hash", *(f"{SCORE_PREFIX}{n}" for n in scores)],
+           rows, [20, 6, 12, 16, *(24 if i == 0 else 18 for i, _ in enumerate(codes)),
+                  *(60 if i == 0 else 50 for i, _ in enumerate(codes)), 18])
     trows: list[list[Any]] = []
     for s in cls.students:
         for t in s.thresholds:
@@ -190,6 +195,11 @@ def read_key(path: str | Path) -> AnswerKey:
             for column, lang in _by_lang(r, "reason_"):
                 s.reasons.setdefault(lang, []).append(str(r[column] or ""))
             s.row_hashes.append(str(r["row_hash"]))
+            for column in r:
+                if str(column).startswith(SCORE_PREFIX):
+                    value = r[column]
+                    s.scores.setdefault(str(column)[len(SCORE_PREFIX):], []).append(
+                        None if value is None or value == "" else int(value))
         for r in _rows(wb["Thresholds"]):
             kind = str(r["kind"])
             lo, hi = _number(r["lo"], kind), _number(r["hi"], kind)

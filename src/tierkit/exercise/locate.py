@@ -99,6 +99,26 @@ def answer_by_layout(ws: Any, header_row: int, headers: dict[str, int], columns:
     return None
 
 
+def score_columns_at(headers: dict[str, int], scores: tuple[Column, ...], meta: dict[str, Any],
+                     answer_col: int | None) -> dict[str, int | None]:
+    """Where each score answer column is: by its header (either language, or as the workbook was written), else
+    by its place after the tier answer column (the layout handed out: the tier, then the scores in order)."""
+    from .workbook import score_header
+
+    try:
+        written = {str(c[0]): str(c[1]) for c in json.loads(str(meta.get("score_columns") or "[]"))}
+    except (ValueError, TypeError, IndexError):
+        written = {}
+    out: dict[str, int | None] = {}
+    for k, column in enumerate(scores):
+        texts = [*(score_header(column.label.get(lang), lang) for lang in languages()), written.get(column.name)]
+        found = next((headers[norm(t)] for t in texts if t and norm(t) in headers), None)
+        if found is None and answer_col is not None:
+            found = answer_col + 1 + k
+        out[column.name] = found
+    return out
+
+
 def letter_of(col: int) -> str:
     """The Excel letter of a 0-based column."""
     return get_column_letter(col + 1)

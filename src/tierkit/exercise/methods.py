@@ -321,7 +321,8 @@ register(ExercisePlugin(
     lambda lv: ((_ID, _REC, _FREQ, _REV, *_SCORES) if lv == 1 else
                 (_ID, _REC, _FREQ, _REV) if lv == 2 else (_ID, _LAST, _FREQ, _REV)),
     _rfm_ok, _rfm_thresholds, _rfm_text, dated=True,
-    deciding=(("r_score", "int"), ("f_score", "int"), ("m_score", "int"), ("fm_score", "int"))))
+    deciding=(("r_score", "int"), ("f_score", "int"), ("m_score", "int"), ("fm_score", "int")),
+    scores=lambda lv: tuple(name for name, _ in _SCORES) if lv >= 2 else ()))
 register(ExercisePlugin(
     "value", _value_draw,
     lambda lv: ((_ID, _REV, _PCT, _FREQ, _REC) if lv == 1 else

@@ -76,6 +76,12 @@ class ExerciseSettings:
 
         return shown_columns(self.ruleset, self.plugin, self.level)
 
+    def score_columns(self) -> tuple[Column, ...]:
+        """The helper values students write beside the tier (RFM levels 2 and 3: the R, F and M scores)."""
+        from .plugin import score_columns
+
+        return score_columns(self.ruleset, self.plugin, self.level)
+
 
 @dataclass
 class StudentExercise:
@@ -91,6 +97,7 @@ class StudentExercise:
     reasons: dict[str, list[str]]  # lang -> reason per row
     thresholds: tuple[Threshold, ...] = ()
     row_hashes: list[str] = field(default_factory=list)
+    scores: dict[str, list[int | None]] = field(default_factory=dict)  #: score name -> the right score per row
 
     @property
     def ids(self) -> list[str]:

@@ -47,6 +47,9 @@ class ExercisePlugin:
     #: the values that decide the tier, added to the reason of rows that fell to the default tier
     deciding: tuple[tuple[str, str], ...] = ()
     dated: bool = False  #: the data count days up to the as-of date (the instructions say which)
+    #: the helper values the student writes beside the tier at a level (RFM: the R, F and M scores at levels 2
+    #: and 3, where they are not given); each is graded on its own
+    scores: Callable[[int], tuple[str, ...]] = lambda level: ()
 
 
 PLUGINS: dict[str, ExercisePlugin] = {}
@@ -114,6 +117,11 @@ def in_every_language(text: Callable[[str], str]) -> Text:
 
 def shown_columns(rs: RuleSet, plugin: ExercisePlugin, level: int) -> tuple[Column, ...]:
     return tuple(Column(name, field_label(rs, name), kind) for name, kind in plugin.columns(level))
+
+
+def score_columns(rs: RuleSet, plugin: ExercisePlugin, level: int) -> tuple[Column, ...]:
+    """The helper values the student writes at ``level`` (answer columns after the tier's)."""
+    return tuple(Column(name, field_label(rs, name), "score") for name in plugin.scores(level))
 
 
 def pct(share: float) -> str:

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..i18n import languages, mark, tr, trc
 from ..io.atomic import atomic_write
 from .build import ClassExercise
-from .model import FORMAT, StudentExercise, answer_token, from_serial
+from .model import FORMAT, Column, StudentExercise, answer_token, from_serial
 from .plugin import AS_OF
 from .texts import as_of_text, language_name, level_text, task_text, word
 
@@ -95,6 +95,11 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
     ]
     if cls.plugin.dated:
         rows.append((as_of_text(lang), ""))
+    scores = cls.score_columns()
+    if scores:
+        rows.append((tr(lang, "Beside each tier, write the customer's {scores} in the yellow columns: each score "
+                              "earns its own credit.", scores=trc(lang, "list of values", ", ").join(
+                                  c.label.get(lang) for c in scores)), ""))
     if cls.level == 3:
         rows.append((tr(lang, "Write each cut-off in the yellow cells of the {sheet} sheet.",
                         sheet=word("thresholds", lang)), ""))
@@ -128,16 +133,23 @@ def _instructions(ws: Worksheet, cls: ClassExercise, ex: StudentExercise) -> Non
     _protect(ws)
 
 
-def _data(ws: Worksheet, ex: StudentExercise, choices_ref: str) -> None:
+def score_header(label: str, lang: str) -> str:
+    """The header of a score answer column: ``R score (your answer)``."""
+    return tr(lang, "{score} (your answer)", score=label)
+
+
+def _data(ws: Worksheet, ex: StudentExercise, choices_ref: str, scores: tuple[Column, ...] = (),
+          most: int = 5) -> None:
     lang = ex.lang
-    headers = [word("no", lang), *(c.label.get(lang) for c in ex.columns), word("answer", lang)]
+    headers = [word("no", lang), *(c.label.get(lang) for c in ex.columns), word("answer", lang),
+               *(score_header(c.label.get(lang), lang) for c in scores)]
     for col, text in enumerate(headers, 1):
         cell = ws.cell(1, col, text)
         cell.font, cell.fill = BOLD, HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         chars = _display_width(text)
         ws.column_dimensions[get_column_letter(col)].width = max(10, min(28, chars + 4))
-    answer_col = len(headers)
+    answer_col = len(headers) - len(scores)
     ws.column_dimensions[get_column_letter(answer_col)].width = 26
     for i, row in enumerate(ex.frame.itertuples(index=False), start=2):
         ws.cell(i, 1, i - 1)
@@ -145,10 +157,17 @@ def _data(ws: Worksheet, ex: StudentExercise, choices_ref: str) -> None:
             cell = ws.cell(i, j, _cell_value(value, column.kind))
             if column.kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[column.kind]
-        answer = ws.cell(i, answer_col)
-        answer.protection = Protection(locked=False)
-        answer.fill = ANSWER_FILL
+        for col in range(answer_col, len(headers) + 1):
+            answer = ws.cell(i, col)
+            answer.protection = Protection(locked=False)
+            answer.fill = ANSWER_FILL
     last = len(ex.frame) + 1
+    if scores:
+        whole = DataValidation(type="whole", operator="between", formula1="1", formula2=str(most), allow_blank=True,
+                               showErrorMessage=True, errorStyle="stop",
+                               error=tr(lang, "A whole number from {lo} to {hi}", lo=1, hi=most))
+        whole.add(f"{get_column_letter(answer_col + 1)}2:{get_column_letter(len(headers))}{last}")
+        ws.add_data_validation(whole)
     letter = get_column_letter(answer_col)
     dv = DataValidation(type="list", formula1=choices_ref, allow_blank=True, showDropDown=False,
                         showErrorMessage=True, errorStyle="stop", showInputMessage=True,
@@ -202,6 +221,8 @@ def metadata(cls: ClassExercise, ex: StudentExercise, data_sheet: str, threshold
         "data_sheet": data_sheet,
         "thresholds_sheet": thresholds_sheet or "",
         "answer_header": word("answer", ex.lang),
+        "score_columns": json.dumps([[c.name, score_header(c.label.get(ex.lang), ex.lang)]
+                                     for c in cls.score_columns()], ensure_ascii=False),
         "id_header": ex.columns[0].label.get(ex.lang),
         "columns": json.dumps([[c.name, c.kind, c.label.get(ex.lang)] for c in ex.columns], ensure_ascii=False),
         "self_check": cls.self_check,
@@ -237,7 +258,7 @@ def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path, *,
             meta_ws.cell(i, 11, answer_token(cls.exercise_id, cid, tier))
     _protect(meta_ws)
     _instructions(ws_info, cls, ex)
-    _data(ws_data, ex, choices_ref)
+    _data(ws_data, ex, choices_ref, cls.score_columns(), most=_most(ex))
     if ws_thr is not None:
         _thresholds(ws_thr, ex)
     wb.defined_names["TIERKIT_CHOICES"] = DefinedName("TIERKIT_CHOICES", attr_text=choices_ref)
@@ -251,6 +272,11 @@ def write_exercise(cls: ClassExercise, ex: StudentExercise, path: str | Path, *,
     with atomic_write(path, force=force, inputs=inputs) as fh:
         wb.save(fh)
     return path
+
+
+def _most(ex: StudentExercise) -> int:
+    """The highest score a score column takes (the bins of the quantile scores: 5)."""
+    return max([5, *(v for values in ex.scores.values() for v in values if v is not None)])
 
 
 def threshold_cell_value(serial_or_number: float, kind: str) -> Any:
