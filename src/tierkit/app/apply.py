@@ -135,8 +135,14 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     for rs, res, mapping in zip(rulesets, results, shown, strict=True):
         heads = tier_columns(rs, lang, several)
         with phase("columns"):
-            columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)), per_row(res.colors())))
-            columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
+            if full is table and res.collected is None:  # one tier per row: Arrow arrays, no string per row
+                labels, ids, fills = tier_arrays(res, lang, mapping)
+                columns.append(NewColumn(heads.label, labels, fills))
+                columns.append(NewColumn(heads.id, ids, None))
+            else:
+                columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)),
+                                         per_row(res.colors())))
+                columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
         if reasons:
             with phase("reasons"):
                 texts = res.reason_array(lang)  # Arrow: the parquet writer takes it as it is
@@ -169,6 +175,24 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                      replace_headers=sorted(tier_headers(rulesets) | all_previous_headers(rulesets)))
     return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes,
                        rows=left_out)
+
+
+def tier_arrays(res: Classification, lang: str, mapping: dict[str, str]) -> tuple[Any, Any, np.ndarray]:
+    """The tier labels (qualified by ``mapping``) and ids of a one-tier-per-row classification as Arrow string
+    arrays (``""`` where no segment matched), and the fills (an object array of ``#RRGGBB`` or None): the
+    values of :meth:`~tierkit.segment.Classification.labels`, ``tier_ids`` and ``colors``, made per tier and
+    taken per row."""
+    import pyarrow as pa
+
+    from ..segment import UNMATCHED
+
+    segs = res.ruleset.segments
+    index = pa.array(np.where(res.tier_index < 0, len(segs), res.tier_index).astype(np.int32))
+    labels = [mapping.get(label, label) for label in [*(s.label.get(lang) for s in segs), UNMATCHED]]
+    ids = [s.id for s in segs] + [UNMATCHED]
+    fills = np.asarray([s.color for s in segs] + [None], dtype=object)
+    return (pa.array(labels, pa.string()).take(index), pa.array(ids, pa.string()).take(index),
+            fills[index.to_numpy()])
 
 
 def id_header(table: RawTable, rulesets: Sequence[RuleSet], id_column: str | None = None) -> str | None:
