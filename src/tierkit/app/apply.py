@@ -15,6 +15,7 @@ from ..check.show import policy_words
 from ..errors import TierkitError, Where, display_path
 from ..i18n import tr
 from ..io import RawTable
+from ..reasons import reason_column
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
 from ..timings import phase
@@ -145,7 +146,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                 columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
         if reasons:
             with phase("reasons"):
-                texts = res.reason_array(lang)  # Arrow: the parquet writer takes it as it is
+                texts = reason_column(res, lang)  # Arrow: the parquet writer takes it as it is
                 columns.append(NewColumn(heads.reason, texts if full is table else
                                          per_row(texts.to_numpy(zero_copy_only=False)), None))
     if previous is not None:
