@@ -105,7 +105,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     full = table
     table, left_out = clean_rows(full, id_column=id_header(full, rulesets, id_column),
                                  measures=measure_headers(full, rulesets), keep_all=keep_all_rows)
-    source = rows_source(source, full, table)
+    source = with_arrow(rows_source(source, full, table), table)
     with phase("evaluate"):
         results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source,
                             features_from=features_from)  # type: ignore[arg-type]
@@ -247,6 +247,18 @@ def rows_source(source: TableSource | None, full: RawTable, clean: RawTable) -> 
     ref = source.cell_ref
     numbers = clean.row_numbers
     return replace(source, cell_ref=lambda i, col: ref(int(kept[i]), col), row_number=lambda i: int(numbers[i]))
+
+
+def with_arrow(source: TableSource | None, table: RawTable) -> TableSource | None:
+    """``source`` telling the binder ``table``'s columns as the parquet reader had them (it reads dates from
+    them without a Python object per cell); ``source`` itself for a table without them."""
+    from dataclasses import replace
+
+    from ..io.parquetread import arrow_column, arrow_columns
+
+    if arrow_columns(table) is None:
+        return source
+    return replace(source or TableSource(), arrow=lambda header: arrow_column(table, header))
 
 
 def data_notes_table(lines: Sequence[str], lang: str) -> Any:
