@@ -7,6 +7,8 @@ reason never lists conditions that did not apply.  Parameters show as their valu
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -228,18 +230,35 @@ def reason_column(res: Classification, lang: str = "en") -> pa.Array:
     """:meth:`Classification.reasons <tierkit.segment.Classification.reasons>` as an Arrow string array,
     every part vectorised: the rules' reasons by :class:`ReasonWriter`, and the default segment's and the
     unmatched rows' ("no other segment matched (blank revenue)") per distinct set of blanks, not per row."""
-    pieces = []
     tier = res.tier_index
-    for k, seg in enumerate(res.ruleset.segments):
-        rows = np.flatnonzero(tier == k)
-        if len(rows):
-            texts = _blank_texts(res, rows, lang, default=True) if seg.default \
-                else res._writer(lang).segment_texts(seg.id, rows)
-            pieces.append((rows, texts))
+    jobs = [(seg, rows) for k, seg in enumerate(res.ruleset.segments) if len(rows := np.flatnonzero(tier == k))]
+    writer = res._writer(lang)
+    ruled = [(seg, rows) for seg, rows in jobs if not seg.default]
+    texts: dict[str, Any] = {}
+    workers = min(2, os.cpu_count() or 1)
+    if workers > 1 and len(ruled) > 1 and res.n >= PARALLEL_ROWS:
+        # Arrow's kernels, numpy and pandas' hashing let go of the GIL: the segments' reasons are built on two
+        # cores, the largest first (what the threads share is made before they start)
+        writer.vectors()
+        fmt_value(None, lang)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {seg.id: pool.submit(writer.segment_texts, seg.id, rows)
+                       for seg, rows in sorted(ruled, key=lambda job: -len(job[1]))}
+            texts = {seg_id: future.result() for seg_id, future in futures.items()}
+    pieces = []
+    for seg, rows in jobs:
+        if seg.default:
+            pieces.append((rows, _blank_texts(res, rows, lang, default=True)))
+        else:
+            pieces.append((rows, texts[seg.id] if seg.id in texts else writer.segment_texts(seg.id, rows)))
     none = np.flatnonzero(tier < 0)
     if len(none):
         pieces.append((none, _blank_texts(res, none, lang, default=False)))
     return scatter_texts(res.n, pieces)
+
+
+#: tables from this many rows build their segments' reasons on two threads
+PARALLEL_ROWS = 50_000
 
 
 def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: bool) -> pa.Array:
