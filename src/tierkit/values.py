@@ -334,9 +334,10 @@ def text_codes(series: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray] | 
             remap[i] = distinct.setdefault(text, len(distinct))
     indices = encoded.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
     codes = remap[indices]
-    cats = np.empty(len(distinct), dtype=object)
-    cats[:] = list(distinct)
-    values = np.append(cats, None)[codes]  # -1: the None at the end
+    table = np.empty(len(distinct) + 1, dtype=object)  # the distinct texts, then None for -1
+    table[:-1] = list(distinct)
+    cats = table[:-1]
+    values = table[codes]
     return pd.Series(values, index=series.index, name=series.name, dtype=object), codes, cats
 
 

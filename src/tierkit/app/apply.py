@@ -178,7 +178,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                        rows=left_out)
 
 
-def tier_arrays(res: Classification, lang: str, mapping: dict[str, str]) -> tuple[Any, Any, np.ndarray]:
+def tier_arrays(res: Classification, lang: str, mapping: dict[str, str]) -> tuple[Any, Any, Any]:
     """The tier labels (qualified by ``mapping``) and ids of a one-tier-per-row classification as Arrow string
     arrays (``""`` where no segment matched), and the fills (an object array of ``#RRGGBB`` or None): the
     values of :meth:`~tierkit.segment.Classification.labels`, ``tier_ids`` and ``colors``, made per tier and

@@ -106,7 +106,7 @@ def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: Bi
     names = [str(c) for c in keep] + [nc.header for nc in columns]
     read = arrow_columns(table)
     if read is not None:
-        where = {c: i for i, c in enumerate(table.frame.columns)}
+        where: dict[object, int] = {c: i for i, c in enumerate(table.frame.columns)}
         data: list[Any] = [_blank_nan(read.column(where[c])) for c in keep]
     else:
         data = [table.frame[c] for c in keep]
