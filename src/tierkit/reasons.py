@@ -198,7 +198,8 @@ def scatter_texts(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Array
         return pieces[0][1]
     back = np.empty(n, dtype=np.intp)
     back[np.concatenate([rows for rows, _ in pieces])] = np.arange(n)
-    return pa.concat_arrays([texts for _, texts in pieces]).take(pa.array(back))
+    taken = pa.chunked_array([texts for _, texts in pieces], pa.string()).take(pa.array(back))  # no concat copy
+    return taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
 
 
 def _join(parts: list[Any], sep: str, n: int) -> pa.Array:
