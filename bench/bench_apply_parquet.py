@@ -10,9 +10,12 @@ columns) and a rule file of 6 segments plus a default, then runs, each in a fres
   reasons      ``tierkit apply FILE --rules RULES`` (Tier, Tier ID and Tier reason columns)
   no-reasons   ``tierkit apply FILE --rules RULES --no-reasons`` (Tier and Tier ID)
 
-and prints the seconds, the ratios to the baseline and the breakdown tierkit prints of itself with
-``TIERKIT_TIMINGS=1`` (import, rules, read, bind, evaluate, reasons, columns, write).  It also checks that
-the baseline's tier column equals tierkit's.  Not a test: nothing is timed in the test suite.
+and prints, side by side, the seconds and the ratios to the baseline in wall time and in CPU time (user +
+system: on a machine other work is loading, the steadier figure), each with its breakdown: the phases
+tierkit prints of itself with ``TIERKIT_TIMINGS=1`` (import, rules, read, bind, evaluate, reasons, columns,
+write, other; wall and CPU) and the baseline's own (import, read, evaluate, write).  tierkit's modules are
+compiled to .pyc first, as an installed package's are.  It also checks that the baseline's tier column
+equals tierkit's.  Not a test: nothing is timed in the test suite.
 """
 
 from __future__ import annotations
