@@ -23,7 +23,8 @@ from .ruleset.loader import rule_error
 from .ruleset.model import RuleSet
 from .ruleset.text import Text
 from .timings import phase
-from .values import coerce_column, infer_type
+from .values import arrow_dates, coerce_column, infer_type
+from .values import text_codes as text_codes_of
 
 
 @dataclass
@@ -38,9 +39,16 @@ class TableSource:
     #: header texts the table has more than once -> their cells (``{"销售额": ["C1", "F1"]}``);
     #: ``RawTable.duplicate_cells()``
     duplicates: dict[str, list[str]] = field(default_factory=dict)
+    #: header -> that column of the table as the reader had it in Arrow (parquet), or None; the binder reads
+    #: dates from it without a Python object per cell
+    arrow: Callable[[str], Any] | None = None
 
     def where(self) -> Where:
         return Where(file=self.file, sheet=self.sheet)
+
+    def arrow_column(self, header: Any) -> Any:
+        """The Arrow column of ``header`` as read (:attr:`arrow`), or None."""
+        return self.arrow(header) if self.arrow is not None else None
 
     def row(self, i: int) -> int:
         """The row number the user sees for table row ``i`` (0-based): the Excel row, else ``i + 1``."""
@@ -79,6 +87,8 @@ class Binding:
     feature_meta: dict[str, Any] = field(default_factory=dict)
     measure: str | None = None
     notes: list[Note] = field(default_factory=list)
+    #: name -> (codes, distinct texts) of a text column the binder factorised while reading it (Arrow text)
+    text_codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
     _vectors: dict[str, Vec] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -101,7 +111,8 @@ class Binding:
         """One Vec per typed column for the compiled backend, made once (the evaluation and the reasons share
         them; nothing changes a Vec after it is made)."""
         if self._vectors is None or list(self._vectors) != list(self.typed.columns):
-            self._vectors = {name: column_vec(self.typed[name], self.types[name]) for name in self.typed.columns}
+            self._vectors = {name: column_vec(self.typed[name], self.types[name], self.text_codes.get(name))
+                             for name in self.typed.columns}
         return dict(self._vectors)
 
     def oracle_rows(self) -> list[dict[str, Any]]:
@@ -122,8 +133,9 @@ def to_python(series: pd.Series, kind: str) -> list[Any]:
             (bool(v) if kind == "bool" else v) for v in series.to_numpy(dtype=object)]
 
 
-def column_vec(series: pd.Series, kind: str) -> Vec:
-    """A typed column as a Vec for the compiled backend."""
+def column_vec(series: pd.Series, kind: str, codes: tuple[np.ndarray, np.ndarray] | None = None) -> Vec:
+    """A typed column as a Vec for the compiled backend (a text column's factorisation ``codes`` when the
+    binder made it already: :attr:`Binding.text_codes`)."""
     if kind in ("float", "int"):
         arr = series.to_numpy(dtype="float64")
         return Vec("float", arr, null=np.isnan(arr))
@@ -136,9 +148,11 @@ def column_vec(series: pd.Series, kind: str) -> Vec:
         obj = series.to_numpy(dtype=object)
         null = pd.isna(obj)
         return Vec("bool", np.where(null, False, obj).astype(bool), null=null)
-    codes, cats = pd.factorize(series, use_na_sentinel=True)
-    codes = codes.astype(np.intp)
-    return Vec("str", StrData(codes, np.asarray(cats, dtype=object)), null=codes < 0)
+    if codes is not None and len(codes[0]) == len(series):
+        return Vec("str", StrData(codes[0], codes[1]), null=codes[0] < 0)
+    found, cats = pd.factorize(series, use_na_sentinel=True)
+    found = found.astype(np.intp)
+    return Vec("str", StrData(found, np.asarray(cats, dtype=object)), null=found < 0)
 
 
 @phase("bind")
@@ -159,6 +173,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     typed: dict[str, pd.Series] = {}
     types: dict[str, str] = {}
     copied: dict[str, str] = {}  # field name -> the input's header, for columns copied under their field name
+    text_codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # see Binding.text_codes
 
     def cell_ref_for(header: str) -> Callable[[int], str] | None:
         if source.cell_ref is None:
@@ -191,8 +206,10 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
                 work[name] = work[header]
                 copied[name] = str(header)
             continue
-        series = coerce_column(work[header], fdef.type, column=str(header), cell_ref=cell_ref_for(header),
-                               where=source.where(), rule_set=rs.name)
+        series = _read_column(work[header], fdef.type, name, text_codes, source.arrow_column(header))
+        if series is None:
+            series = coerce_column(work[header], fdef.type, column=str(header), cell_ref=cell_ref_for(header),
+                                   where=source.where(), rule_set=rs.name)
         headers[name] = str(header)
         typed[name] = series
         types[name] = fdef.type
@@ -226,6 +243,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             typed.pop(name)
             types.pop(name)
             headers.pop(name)
+            text_codes.pop(name, None)
     if feature_meta.get("as_of") and as_of is None:
         now = as_of_datetime(feature_meta["as_of"])
     # 3. every other name the rules use
@@ -278,7 +296,24 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             cols = ", ".join(f"{s} ({types[s]}, column '{headers[s]}')" for s in types if s in seg.when)
             raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
-                   feature_meta=feature_meta, measure=measure, notes=notes)
+                   feature_meta=feature_meta, measure=measure, notes=notes,
+                   text_codes={k: v for k, v in text_codes.items() if k in typed})
+
+
+def _read_column(series: pd.Series, ftype: str, name: str, text_codes: dict[str, tuple[np.ndarray, np.ndarray]],
+                 arrow: Any) -> pd.Series | None:
+    """:func:`coerce_column` of a column the reader had as Arrow, without a Python object per cell: text
+    (keeping its factorisation in ``text_codes``), and dates (``arrow``: the parquet column as read);
+    None for anything else (:func:`coerce_column` reads it)."""
+    if ftype == "string":
+        found = text_codes_of(series)
+        if found is None:
+            return None
+        text_codes[name] = (found[1], found[2])
+        return found[0]
+    if ftype in ("date", "datetime") and arrow is not None and len(arrow) == len(series):
+        return arrow_dates(arrow, series)
+    return None
 
 
 def _frame_of(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:

@@ -7,6 +7,8 @@ reason never lists conditions that did not apply.  Parameters show as their valu
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +26,7 @@ from .numvec import reason_numbers
 if TYPE_CHECKING:
     from .bind import Binding
     from .compile.vector import Vec
+    from .segment import Classification
 
 
 #: conditions of one ``and`` shown in a reason; the rest are counted ("… and 5 more conditions")
@@ -44,6 +47,7 @@ class ReasonWriter:
         self.namer = lambda s: fields[s].display(lang) if s in fields and fields[s].label else s
         self._vectors: dict[str, Vec] | None = None
         self._formatted: dict[str, tuple[np.ndarray, pa.Array]] = {}
+        self._floats: dict[str, np.ndarray] = {}
 
     def for_segment(self, seg_id: str, rows: np.ndarray) -> np.ndarray:
         """The reasons of ``rows`` (which segment ``seg_id`` took), as an object array of str."""
@@ -93,9 +97,12 @@ class ReasonWriter:
         pieces = template.split("{")
         slots = {piece.partition("}")[0] for piece in pieces[1:] if not piece.startswith("{")}
         if len(slots) == 1:  # one name: fill the template once per distinct value when there are fewer of those
-            codes, texts = self._texts(slots.pop())
+            codes, texts = self._slot_texts(slots.pop(), rows)
+            if codes is None:  # one text per row already
+                return self._fill(pieces, lambda _: texts, len(rows))
             if len(texts) < len(rows):
-                return self._fill(pieces, lambda _: texts, len(texts)).take(pa.array(codes[rows]))
+                return self._fill(pieces, lambda _: texts, len(texts)).take(pa.array(codes))
+            return self._fill(pieces, lambda _: texts.take(pa.array(codes)), len(rows))
         return self._fill(pieces, lambda name: self.take(name, rows), len(rows))
 
     @staticmethod
@@ -122,8 +129,32 @@ class ReasonWriter:
 
     def take(self, name: str, rows: np.ndarray) -> pa.Array:
         """The values of ``name`` in ``rows`` as shown in reasons."""
-        codes, texts = self._texts(name)
-        return texts.take(pa.array(codes[rows]))
+        codes, texts = self._slot_texts(name, rows)
+        return texts if codes is None else texts.take(pa.array(codes))
+
+    def _slot_texts(self, name: str, rows: np.ndarray) -> tuple[np.ndarray | None, pa.Array]:
+        """The texts of ``name``'s values in ``rows``: (per row the index of its text, the texts), or (None, one
+        text per row).  Numbers are formatted for these rows only, once per distinct value when a sample
+        shows they repeat (``orders``), else one by one (``revenue``: hashing them would cost more than
+        formatting); other kinds once per distinct value of the column (:meth:`_texts`)."""
+        if self.binding.types[name] not in ("float", "int"):
+            codes, texts = self._texts(name)
+            return codes[rows], texts
+        values = self._numbers(name)[rows]
+        blank = fmt_value(None, self.lang)
+        if _repeats(values):
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            texts = pa.concat_arrays([reason_numbers(display_round(np.asarray(uniques, dtype="float64"))),
+                                      pa.array([blank], type=pa.string())])
+            return np.where(codes < 0, len(texts) - 1, codes), texts
+        null = np.isnan(values)
+        texts = reason_numbers(display_round(np.where(null, 0.0, values)))
+        return None, (pc.if_else(pa.array(null), blank, texts) if null.any() else texts)
+
+    def _numbers(self, name: str) -> np.ndarray:
+        if name not in self._floats:
+            self._floats[name] = self.binding.typed[name].to_numpy(dtype="float64")
+        return self._floats[name]
 
     def _texts(self, name: str) -> tuple[np.ndarray, pa.Array]:
         """Per row, the index of its text; and the texts (formatted once per distinct displayed value; the
@@ -132,8 +163,7 @@ class ReasonWriter:
             kind = self.binding.types[name]
             uniques: Any
             if kind in ("float", "int"):  # distinct values first, then each one rounded and formatted
-                codes, uniques = pd.factorize(self.binding.typed[name].to_numpy(dtype="float64"),
-                                              use_na_sentinel=True)
+                codes, uniques = pd.factorize(self._numbers(name), use_na_sentinel=True)
                 texts = reason_numbers(display_round(np.asarray(uniques, dtype="float64")))
             elif kind == "string" and isinstance(vec := self.vectors()[name].value, StrData):
                 codes, uniques = vec.codes, vec.cats  # the compiled backend's factorisation
@@ -147,6 +177,19 @@ class ReasonWriter:
         return self._formatted[name]
 
 
+#: numbers of a leaf are hashed to distinct values first when a sample of this many holds at most a quarter
+_SAMPLE = 2048
+
+
+def _repeats(values: np.ndarray) -> bool:
+    """Whether ``values`` repeat enough that formatting each distinct one once pays for hashing them all
+    (judged on an evenly spread sample)."""
+    if len(values) <= _SAMPLE:
+        return True
+    sample = values[:: len(values) // _SAMPLE][:_SAMPLE]
+    return len(np.unique(sample)) * 4 <= len(sample)
+
+
 def scatter_texts(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
     """One string array of ``n`` texts from (rows, texts) pieces that cover each row once."""
     if not pieces:
@@ -155,7 +198,8 @@ def scatter_texts(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Array
         return pieces[0][1]
     back = np.empty(n, dtype=np.intp)
     back[np.concatenate([rows for rows, _ in pieces])] = np.arange(n)
-    return pa.concat_arrays([texts for _, texts in pieces]).take(pa.array(back))
+    taken = pa.chunked_array([texts for _, texts in pieces], pa.string()).take(pa.array(back))  # no concat copy
+    return taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
 
 
 def _join(parts: list[Any], sep: str, n: int) -> pa.Array:
@@ -180,3 +224,89 @@ def to_py(value: Any, kind: str) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+# -- a whole column ------------------------------------------------------------------------------------------
+def reason_column(res: Classification, lang: str = "en") -> pa.Array:
+    """:meth:`Classification.reasons <tierkit.segment.Classification.reasons>` as an Arrow string array,
+    every part vectorised: the rules' reasons by :class:`ReasonWriter`, and the default segment's and the
+    unmatched rows' ("no other segment matched (blank revenue)") per distinct set of blanks, not per row."""
+    tier = res.tier_index
+    jobs = [(seg, rows) for k, seg in enumerate(res.ruleset.segments) if len(rows := np.flatnonzero(tier == k))]
+    writer = res._writer(lang)
+    ruled = [(seg, rows) for seg, rows in jobs if not seg.default]
+    texts: dict[str, Any] = {}
+    workers = min(2, os.cpu_count() or 1)
+    if workers > 1 and len(ruled) > 1 and res.n >= PARALLEL_ROWS:
+        # Arrow's kernels, numpy and pandas' hashing let go of the GIL: the segments' reasons are built on two
+        # cores, the largest first (what the threads share is made before they start)
+        writer.vectors()
+        fmt_value(None, lang)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {seg.id: pool.submit(writer.segment_texts, seg.id, rows)
+                       for seg, rows in sorted(ruled, key=lambda job: -len(job[1]))}
+            texts = {seg_id: future.result() for seg_id, future in futures.items()}
+    pieces = []
+    for seg, rows in jobs:
+        if seg.default:
+            pieces.append((rows, _blank_texts(res, rows, lang, default=True)))
+        else:
+            pieces.append((rows, texts[seg.id] if seg.id in texts else writer.segment_texts(seg.id, rows)))
+    none = np.flatnonzero(tier < 0)
+    if len(none):
+        pieces.append((none, _blank_texts(res, none, lang, default=False)))
+    return scatter_texts(res.n, pieces)
+
+
+#: tables from this many rows build their segments' reasons on two threads
+PARALLEL_ROWS = 50_000
+
+
+def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: bool) -> pa.Array:
+    """The reasons of ``rows`` that no rule took: the default segment's (``default``) or no segment's, naming
+    the blank columns of the segments that could not tell (as ``Classification._segment_reasons`` and
+    ``_unmatched_reasons`` word them)."""
+    from .compile.describe import referenced
+    from .i18n import join
+
+    binding = res.binding
+    failed_ids = list(res.errors)
+    uses = {seg_id: [n for n in referenced(binding.rules[seg_id].statement) if n in binding.typed.columns]
+            for seg_id in failed_ids}
+    headers: dict[str, int] = {}  # header shown -> its bit
+    for names in uses.values():
+        for name in names:
+            headers.setdefault(binding.headers.get(name, name), len(headers))
+    if len(failed_ids) > 62 or len(headers) > 62:  # more than a bit mask holds: row by row
+        return pa.array(res._segment_reasons(next(s for s in res.ruleset.segments if s.default), rows, lang)
+                        if default else res._unmatched_reasons(rows, lang), pa.string())
+    blank_bits = np.zeros(len(rows), dtype=np.int64)
+    failed_bits = np.zeros(len(rows), dtype=np.int64)
+    isna: dict[str, np.ndarray] = {}
+    for j, seg_id in enumerate(failed_ids):
+        hit = np.asarray(res.errors[seg_id])[rows]
+        if not hit.any():
+            continue
+        failed_bits |= np.where(hit, np.int64(1) << j, 0)
+        for name in uses[seg_id]:
+            if name not in isna:
+                isna[name] = np.asarray(binding.typed[name].isna())
+            bit = headers[binding.headers.get(name, name)]
+            blank_bits |= np.where(hit & isna[name][rows], np.int64(1) << bit, 0)
+    shown = list(headers)
+    keys = np.stack([failed_bits, blank_bits], axis=1) if len(rows) else np.zeros((0, 2), dtype=np.int64)
+    combos, codes = np.unique(keys, axis=0, return_inverse=True) if len(rows) else (keys, np.zeros(0, np.intp))
+    texts = []
+    for failed_mask, blank_mask in combos.tolist():
+        names = sorted(h for h in shown if blank_mask >> headers[h] & 1)
+        if default:
+            texts.append(tr(lang, "no other segment matched (blank {names})", names=join(lang, names)) if names
+                         else tr(lang, "no other segment matched"))
+        elif failed_mask:
+            failed = [s for j, s in enumerate(failed_ids) if failed_mask >> j & 1]
+            blank = join(lang, names) if names else tr(lang, "a value")
+            texts.append(tr(lang, "no segment matched; blank {blank} in segment {segments}", blank=blank,
+                            segments=join(lang, failed)))
+        else:
+            texts.append(tr(lang, "no segment matched"))
+    return pa.array(texts, pa.string()).take(pa.array(np.asarray(codes, dtype=np.intp).reshape(-1)))

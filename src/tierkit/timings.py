@@ -10,7 +10,12 @@ prints one line when it exits::
 command line); each other figure is the time spent inside :func:`phase` blocks of that name, less the time
 of phases nested in them (``bind`` inside ``evaluate`` counts once); ``other`` is what no phase covers, so
 the figures add up to ``total``, the process's age at exit (``import`` to 10 ms on Linux, the rest to the
-microsecond).  Without the variable, :func:`phase` costs one global lookup and nothing is printed.
+microsecond).  A second line gives the same parts in CPU seconds (user + system, all threads: pyarrow
+works on several), the steadier figure on a machine other work is loading::
+
+    tierkit cpu: {"import": 0.38, "rules": 0.02, "read": 0.21, ...}
+
+Without the variable, :func:`phase` costs one global lookup and nothing is printed.
 """
 
 from __future__ import annotations
@@ -22,13 +27,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from time import process_time as _cpu_clock  # CPU since the process started, every thread
 
 ENV = "TIERKIT_TIMINGS"
 ENABLED = os.environ.get(ENV, "") not in ("", "0")
 
 _totals: dict[str, float] = {}
-_stack: list[list[float]] = []  # per open phase: [start, time of the phases nested in it]
-_started: list[float] = []  # the process's age when the first phase began, and perf_counter() then
+_cpu: dict[str, float] = {}  # the same, in CPU seconds
+_stack: list[list[float]] = []  # per open phase: [start, time of the phases nested in it, CPU start, nested CPU]
+_started: list[float] = []  # the process's age when the first phase began, perf_counter() then, CPU then
 
 
 @contextmanager
@@ -38,18 +45,21 @@ def phase(name: str) -> Iterator[None]:
         yield
         return
     if not _started:
-        _started.extend((process_age(), time.perf_counter()))
+        _started.extend((process_age(), time.perf_counter(), _cpu_clock()))
         atexit.register(report)
-    frame = [time.perf_counter(), 0.0]
+    frame = [time.perf_counter(), 0.0, _cpu_clock(), 0.0]
     _stack.append(frame)
     try:
         yield
     finally:
         _stack.pop()
         elapsed = time.perf_counter() - frame[0]
+        used = _cpu_clock() - frame[2]
         _totals[name] = _totals.get(name, 0.0) + elapsed - frame[1]
+        _cpu[name] = _cpu.get(name, 0.0) + used - frame[3]
         if _stack:
             _stack[-1][1] += elapsed
+            _stack[-1][3] += used
 
 
 def process_age() -> float:
@@ -72,10 +82,20 @@ def breakdown() -> dict[str, float]:
     return {k: round(v, 3) for k, v in parts.items()}
 
 
+def cpu_breakdown() -> dict[str, float]:
+    """:func:`breakdown` in CPU seconds: ``import`` is the CPU the process used before the first phase."""
+    total = _cpu_clock()
+    parts = {"import": _started[2] if _started else total, **{k: _cpu.get(k, 0.0) for k in _totals}}
+    parts["other"] = max(total - sum(parts.values()), 0.0)
+    parts["total"] = total
+    return {k: round(v, 3) for k, v in parts.items()}
+
+
 def report() -> None:
     print(f"tierkit timings: {json.dumps(breakdown())}", file=sys.stderr, flush=True)
+    print(f"tierkit cpu: {json.dumps(cpu_breakdown())}", file=sys.stderr, flush=True)
 
 
 _IMPORTED = time.perf_counter()
 
-__all__ = ["ENABLED", "ENV", "breakdown", "phase", "process_age", "report"]
+__all__ = ["ENABLED", "ENV", "breakdown", "cpu_breakdown", "phase", "process_age", "report"]

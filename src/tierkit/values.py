@@ -8,6 +8,7 @@ cannot be read raises :class:`~tierkit.errors.DataError` naming the cell, e.g. `
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -308,8 +309,68 @@ def _dates_fast(series: pd.Series) -> pd.Series | None:
     return pd.Series(stamps, index=series.index, name=series.name).astype("datetime64[ns]")
 
 
+def text_codes(series: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray] | None:
+    """:func:`coerce_column` of an Arrow-backed text column (a parquet file's, pandas' ``str``) as string, and
+    its factorisation as ``pd.factorize`` gives it (codes in order of first appearance, -1 for a blank; the
+    distinct texts): each distinct cell is trimmed and tested once, no Python string per row.  None for any
+    other column.  Trimmed and tested with the kernels pandas' ``str.strip``/``str.upper``/``isin`` use on
+    such a column, so the texts equal :func:`_text_fast`'s."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(series.dtype, pd.StringDtype) or series.dtype.storage != "pyarrow":
+        return None
+    chunked = series.array.__arrow_array__()
+    if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+        return None  # pragma: no cover - pandas keeps its str columns as (large) strings
+    encoded = pc.dictionary_encode(chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0))
+    trimmed = pc.utf8_trim_whitespace(encoded.dictionary)
+    blank = pc.or_(pc.equal(trimmed, ""), pc.is_in(pc.utf8_upper(trimmed), value_set=_excel_errors_arrow()))
+    texts = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed).to_pylist()
+    distinct: dict[str, int] = {}
+    remap = np.full(len(texts) + 1, -1, dtype=np.intp)  # the last: a null cell
+    for i, text in enumerate(texts):
+        if text is not None:
+            remap[i] = distinct.setdefault(text, len(distinct))
+    indices = encoded.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+    codes = remap[indices]
+    table = np.empty(len(distinct) + 1, dtype=object)  # the distinct texts, then None for -1
+    table[:-1] = list(distinct)
+    cats = table[:-1]
+    values = table[codes]
+    return pd.Series(values, index=series.index, name=series.name, dtype=object), codes, cats
+
+
+@functools.cache
+def _excel_errors_arrow() -> object:  # a constant, made once
+    import pyarrow as pa
+
+    return pa.array(sorted(EXCEL_ERRORS), pa.string())
+
+
+def arrow_dates(column: object, series: pd.Series) -> pd.Series | None:
+    """:func:`coerce_column` of ``series`` as a date, read from ``column``, the same cells as the parquet
+    reader had them (a date32 Arrow column): what :func:`_dates_fast` makes of the frame's ``datetime.date``
+    objects, without them.  None when that path would not take the column (then it is read as before)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if series.dtype != object or not isinstance(days, pa.Array) or not pa.types.is_date32(days.type) \
+            or days.null_count == len(days):
+        return None
+    bounds = pc.min_max(days).as_py()
+    if bounds["min"] < _NS_DAYS[0] or bounds["max"] > _NS_DAYS[1]:
+        return None
+    stamps = pc.cast(days, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+    return pd.Series(stamps, index=series.index, name=series.name).astype("datetime64[ns]")
+
+
 def _text_fast(series: pd.Series) -> pd.Series | None:
     """Vectorised :func:`parse_text` for all-text or all-number columns (ids, names, regions)."""
+    arrow = text_codes(series)
+    if arrow is not None:
+        return arrow[0]
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind == "string":
         stripped = series.str.strip()

@@ -15,6 +15,7 @@ from ..check.show import policy_words
 from ..errors import TierkitError, Where, display_path
 from ..i18n import tr
 from ..io import RawTable
+from ..reasons import reason_column
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
 from ..timings import phase
@@ -104,7 +105,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     full = table
     table, left_out = clean_rows(full, id_column=id_header(full, rulesets, id_column),
                                  measures=measure_headers(full, rulesets), keep_all=keep_all_rows)
-    source = rows_source(source, full, table)
+    source = with_arrow(rows_source(source, full, table), table)
     with phase("evaluate"):
         results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source,
                             features_from=features_from)  # type: ignore[arg-type]
@@ -135,11 +136,17 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     for rs, res, mapping in zip(rulesets, results, shown, strict=True):
         heads = tier_columns(rs, lang, several)
         with phase("columns"):
-            columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)), per_row(res.colors())))
-            columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
+            if full is table and res.collected is None:  # one tier per row: Arrow arrays, no string per row
+                labels, ids, fills = tier_arrays(res, lang, mapping)
+                columns.append(NewColumn(heads.label, labels, fills))
+                columns.append(NewColumn(heads.id, ids, None))
+            else:
+                columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)),
+                                         per_row(res.colors())))
+                columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
         if reasons:
             with phase("reasons"):
-                texts = res.reason_array(lang)  # Arrow: the parquet writer takes it as it is
+                texts = reason_column(res, lang)  # Arrow: the parquet writer takes it as it is
                 columns.append(NewColumn(heads.reason, texts if full is table else
                                          per_row(texts.to_numpy(zero_copy_only=False)), None))
     if previous is not None:
@@ -169,6 +176,24 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                      replace_headers=sorted(tier_headers(rulesets) | all_previous_headers(rulesets)))
     return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes,
                        rows=left_out)
+
+
+def tier_arrays(res: Classification, lang: str, mapping: dict[str, str]) -> tuple[Any, Any, Any]:
+    """The tier labels (qualified by ``mapping``) and ids of a one-tier-per-row classification as Arrow string
+    arrays (``""`` where no segment matched), and the fills (an object array of ``#RRGGBB`` or None): the
+    values of :meth:`~tierkit.segment.Classification.labels`, ``tier_ids`` and ``colors``, made per tier and
+    taken per row."""
+    import pyarrow as pa
+
+    from ..segment import UNMATCHED
+
+    segs = res.ruleset.segments
+    index = pa.array(np.where(res.tier_index < 0, len(segs), res.tier_index).astype(np.int32))
+    labels = [mapping.get(label, label) for label in [*(s.label.get(lang) for s in segs), UNMATCHED]]
+    ids = [s.id for s in segs] + [UNMATCHED]
+    fills = np.asarray([s.color for s in segs] + [None], dtype=object)
+    return (pa.array(labels, pa.string()).take(index), pa.array(ids, pa.string()).take(index),
+            fills[index.to_numpy()])
 
 
 def id_header(table: RawTable, rulesets: Sequence[RuleSet], id_column: str | None = None) -> str | None:
@@ -222,6 +247,18 @@ def rows_source(source: TableSource | None, full: RawTable, clean: RawTable) -> 
     ref = source.cell_ref
     numbers = clean.row_numbers
     return replace(source, cell_ref=lambda i, col: ref(int(kept[i]), col), row_number=lambda i: int(numbers[i]))
+
+
+def with_arrow(source: TableSource | None, table: RawTable) -> TableSource | None:
+    """``source`` telling the binder ``table``'s columns as the parquet reader had them (it reads dates from
+    them without a Python object per cell); ``source`` itself for a table without them."""
+    from dataclasses import replace
+
+    from ..io.parquetread import arrow_column, arrow_columns
+
+    if arrow_columns(table) is None:
+        return source
+    return replace(source or TableSource(), arrow=lambda header: arrow_column(table, header))
 
 
 def data_notes_table(lines: Sequence[str], lang: str) -> Any:

@@ -96,14 +96,31 @@ def write_parquet(frame: pd.DataFrame, fh: BinaryIO) -> None:
 def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: BinaryIO,
                            replace_headers: Iterable[str] = ()) -> None:
     """The input's columns (earlier tier columns left out) plus ``columns`` as a parquet file, each column
-    handed to Arrow as it is: the input frame is not copied, and a new column that is an Arrow array (the
-    reasons) is written without a Python object per cell."""
+    handed to Arrow as it is: the input's columns as the parquet reader had them (or from the frame, not
+    copied), and a new column that is an Arrow array (the reasons) without a Python object per cell."""
     import pyarrow.parquet as pq
+
+    from .parquetread import arrow_columns
 
     keep = kept_columns(table, columns, replace_headers)
     names = [str(c) for c in keep] + [nc.header for nc in columns]
-    data = [table.frame[c] for c in keep] + [nc.values for nc in columns]
-    pq.write_table(_arrow_table(names, data), fh)
+    read = arrow_columns(table)
+    if read is not None:
+        where: dict[object, int] = {c: i for i, c in enumerate(table.frame.columns)}
+        data: list[Any] = [_blank_nan(read.column(where[c])) for c in keep]
+    else:
+        data = [table.frame[c] for c in keep]
+    pq.write_table(_arrow_table(names, [*data, *(nc.values for nc in columns)]), fh)
+
+
+def _blank_nan(column: Any) -> Any:
+    """A float column's NaN as null, as the frame's path writes it (pandas reads NaN as blank)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_floating(column.type) or not pc.any(pc.is_nan(column)).as_py():
+        return column
+    return pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), column)
 
 
 def _clean_text(array: Any) -> Any:
@@ -126,11 +143,13 @@ def _has_controls(array: Any) -> bool:
     whole buffer is read, so a control character outside a sliced array only costs the regex)."""
     for chunk in getattr(array, "chunks", [array]):
         data = chunk.buffers()[2]
-        if data is None:
+        if data is None or not data.size:
             continue
         raw = np.frombuffer(data, dtype=np.uint8)
+        if raw.min() >= 0x20:  # no byte below 0x20 at all: the usual case, one pass without a copy
+            continue
         low = raw < 0x20  # tab, line feed, carriage return are kept: the rare bytes below 0x20 are looked up
-        if low.any() and _CONTROL_BYTES[raw[low]].any():
+        if _CONTROL_BYTES[raw[low]].any():
             return True
     return False
 

@@ -20,7 +20,7 @@ from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
 from .limits import check_extent, max_cells
 from .locate import SheetFacts, default_table, locate_tables
-from .parquetread import read_parquet_bounded
+from .parquetread import ArrowColumns, read_parquet_arrow
 from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
@@ -330,7 +330,8 @@ def _csv_tables(path: Path, sheet: str | int | None, header_row: int | None, tab
 
 def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
     try:
-        frame = read_parquet_bounded(path)
+        arrow = read_parquet_arrow(path)
+        frame = arrow.to_pandas()
     except InputFileError:
         raise
     except Exception as err:
@@ -343,9 +344,11 @@ def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -
     frame.columns = pd.Index(unique_names([t or f"Column_{column_letter(i + 1)}" for i, t in enumerate(texts)]),
                              dtype=object)
     n = len(frame)
+    # the columns as read, for the binder and the parquet writer (not when pandas' metadata made an index)
+    same = arrow.num_columns == frame.shape[1] and arrow.num_rows == n
     return RawTable(frame=frame, path=path, sheet=None, header_row=1,
                     row_numbers=np.arange(2, n + 2, dtype=np.int64), column_letters=letters,
-                    duplicates=duplicate_headers(texts, letters))
+                    duplicates=duplicate_headers(texts, letters), arrow=ArrowColumns(frame, arrow) if same else None)
 
 
 Reader = Callable[[Path, str | int | None, int | None], RawTable]

@@ -55,6 +55,9 @@ class RawTable:
     #: header texts the sheet has more than once -> their column letters (the frame names the repeats
     #: ``Name (2)``, ``Name (3)``)
     duplicates: dict[str, list[str]] = field(default_factory=dict)
+    #: the Arrow columns ``frame`` was made from, when the reader had them (parquet):
+    #: :class:`tierkit.io.parquetread.ArrowColumns`, valid for this very frame only
+    arrow: object = field(default=None, compare=False, repr=False)
 
     def duplicate_cells(self) -> dict[str, list[str]]:
         """Each repeated header text -> its header cells, e.g. ``{"销售额": ["C1", "F1"]}``."""
