@@ -17,6 +17,8 @@ conversion is slow on large ranges.  An error comes back as one readable line in
 import functools
 from typing import Optional
 
+from tierkit.errors import msg
+
 from . import core, workbook
 from ._runtime import ON_SERVER, xw
 
@@ -200,8 +202,12 @@ def grade_answer(answer, expected, method=None):
     if len(wanted) == 1 and len(answers) > 1:
         wanted = wanted * len(answers)
     if len(answers) != len(wanted):
-        raise core.TierkitError(f"answer has {len(answers)} rows but expected has {len(wanted)}",
-                                hint="give two ranges of the same size, or one expected tier")
+        raise core.TierkitError(
+            msg(
+                "answer has {n_answers} rows but expected has {n_wanted}", n_answers=len(answers), n_wanted=len(wanted)
+            ),
+            hint=msg("give two ranges of the same size, or one expected tier"),
+        )
     results = [grade(core.blank_to_none(a), core.blank_to_none(e), name) for a, e in zip(answers, wanted, strict=True)]
     if not isinstance(answer, list | tuple) and not isinstance(expected, list | tuple):
         return results[0]

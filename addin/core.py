@@ -24,6 +24,7 @@ import pandas as pd
 import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import RawTable
+from tierkit.errors import listing, msg
 from tierkit.i18n import tr, trc
 
 from .cache import SharedLRU, cells_key, rules_key, today
@@ -124,8 +125,15 @@ def check_cells(rows: Rows | int, what: str = "table") -> None:
         return
     cells = rows if isinstance(rows, int) else sum(map(len, rows))
     if cells > policy.max_cells:
-        raise TierkitError(f"the {what} has {cells:,} cells; this server takes up to {policy.max_cells:,}",
-                           hint="select a smaller range, or ask for the server's --max-cells to be raised")
+        raise TierkitError(
+            msg(
+                "the {what} has {cells:,} cells; this server takes up to {max_cells:,}",
+                what=what,
+                cells=cells,
+                max_cells=policy.max_cells,
+            ),
+            hint=msg("select a smaller range, or ask for the server's --max-cells to be raised"),
+        )
 
 
 def _named_ruleset(text: str, policy: ServerPolicy) -> RuleSet:
@@ -141,10 +149,12 @@ def _named_ruleset(text: str, policy: ServerPolicy) -> RuleSet:
                 except TierkitError as err:
                     ref = error_id()
                     log.error("tierkit add-in [%s]: rule set %r of the rules folder: %s", ref, text, err)
-                    raise TierkitError(f"rule set '{text}' on the server has an error (server log id {ref})") from None
+                    raise TierkitError(
+                        msg("rule set '{text}' on the server has an error (server log id {ref})", text=text, ref=ref)
+                    ) from None
     if text in tierkit.builtin_names():
         return load_named(text)
-    raise TierkitError(f"no rule set named '{text}'", hint=REFUSED)
+    raise TierkitError(msg("no rule set named '{text}'", text=text), hint=REFUSED)
 
 
 def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> RuleSet:
@@ -175,7 +185,7 @@ def customers_only(table: Table, rs: RuleSet) -> Table:
 
 def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:
     if table.frame.empty:
-        raise TierkitError("the table has a header row but no data rows")
+        raise TierkitError(msg("the table has a header row but no data rows"))
     source = app.table_source(table.raw, other_sheets=False)
     return tierkit.classify(rs, table.frame, as_of=parse_as_of(as_of), source=source)
 
@@ -248,8 +258,8 @@ def rfm_scores(recency: Any, frequency: Any, monetary: Any) -> Rows:
     cols = [as_column(recency), as_column(frequency), as_column(monetary)]
     if len({len(c) for c in cols}) != 1:
         raise TierkitError(
-            f"recency, frequency and monetary have {', '.join(str(len(c)) for c in cols)} cells",
-            hint="give three ranges of the same length",
+            msg("recency, frequency and monetary have {value} cells", value=listing(str(len(c)) for c in cols)),
+            hint=msg("give three ranges of the same length"),
         )
     header, cols = _split_header(cols)
     r, f, m = (numbers(c, name) for c, name in zip(cols, ("recency", "frequency", "monetary"), strict=True))
@@ -288,8 +298,8 @@ def abc_column(values: Any, a_share: Any = None, b_share: Any = None) -> Rows:
     b = number(scalar(b_share)) or float(rs.params["b_cutoff"])
     if not 0 < a < b <= 1:
         raise TierkitError(
-            f"a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1",
-            hint="b_share is cumulative: 0.95 = A and B together bring 95%",
+            msg("a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1", a=a, b=b),
+            hint=msg("b_share is cumulative: 0.95 = A and B together bring 95%"),
         )
     header, (col,) = _split_header([as_column(values)])
     measure = numbers(col, "values")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..bind import TableSource
-from ..errors import InputFileError, TierkitError, Where, display_path
+from ..errors import InputFileError, TierkitError, Where, display_path, msg
 from ..io import RawTable, list_sheets, read_table, supported
 from ..io.read import table_from_block
 from ..ruleset.model import RuleSet
@@ -54,10 +54,10 @@ def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: 
     with most of ``rulesets``' fields is read (``table.shape`` says which and why)."""
     p = Path(path)
     if not p.exists():
-        raise InputFileError("file not found", where=Where(file=display_path(p)),
-                             hint=f"check the path; {READABLE}")
+        raise InputFileError(msg("file not found"), where=Where(file=display_path(p)),
+                             hint=msg("check the path; {readable}", readable=READABLE))
     if p.is_dir():
-        raise InputFileError("this is a folder, not a file", where=Where(file=display_path(p)), hint=READABLE)
+        raise InputFileError(msg("this is a folder, not a file"), where=Where(file=display_path(p)), hint=READABLE)
     if rulesets:
         from .shapes import choose_table
 
@@ -104,17 +104,20 @@ def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | N
     block, all_blank = _blanked(rows, width)
     where = Where(file=name, sheet=sheet)
     if len(block) == 0 or width == 0 or all_blank:
-        raise TierkitError(f"the {what} is empty", where=where,
-                           hint="select the table including its header row")
+        raise TierkitError(msg("the {what} is empty", what=what), where=where,
+                           hint=msg("select the table including its header row"))
     if header_row is not None:
         header = block[header_row - first_row] if 0 <= header_row - first_row < len(block) else []
         filled = [v for v in header if not blank(v)]
         if not filled:
-            raise TierkitError(f"the first row of the {what} is blank", where=where,
-                               hint="select the table including its header row")
+            raise TierkitError(msg("the first row of the {what} is blank", what=what), where=where,
+                               hint=msg("select the table including its header row"))
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in filled):
-            raise TierkitError(f"the first row of the {what} holds numbers, not column names", where=where,
-                               hint="select the table including its header row")
+            raise TierkitError(
+                msg("the first row of the {what} holds numbers, not column names", what=what),
+                where=where,
+                hint=msg("select the table including its header row"),
+            )
     return table_from_block(block, path=Path(name), sheet=sheet, row0=first_row, col0=first_col,
                             header_row=header_row, where=where)
 

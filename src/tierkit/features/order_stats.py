@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tierkit.errors import DataError, did_you_mean
+from tierkit.errors import DataError, did_you_mean, msg
 from tierkit.features.columns import find_column, norm
 from tierkit.features.from_orders import _sheet, _table_parts
 from tierkit.features.kinds import Arithmetic
@@ -77,7 +77,7 @@ class OrderStats(FeatureSpec):
         try:
             return {"customer": names(value)}
         except ValueError:
-            raise fail(" (order_stats) takes the orders' customer column (a name or candidates)") from None
+            raise fail(msg(" (order_stats) takes the orders' customer column (a name or candidates)")) from None
 
     def outputs(self) -> list[str]:
         return [self.prefix + c for c in STAT_COLUMNS]
@@ -87,8 +87,8 @@ class OrderStats(FeatureSpec):
         if table is None:
             if self.optional:
                 return None
-            raise DataError(f"no orders sheet '{shown(self.sheet)}' for order_stats",
-                            hint="open the workbook that holds it, or name it with sheet:")
+            raise DataError(msg("no orders sheet '{shown}' for order_stats", shown=shown(self.sheet)),
+                            hint=msg("open the workbook that holds it, or name it with sheet:"))
         orders, cell_ref, where = _table_parts(table, ctx.where)
         cols = {key: None if getattr(self, key) is None else find_column(orders, getattr(self, key))
                 for key in ("customer", "date", "quantity", "promo")}
@@ -96,12 +96,20 @@ class OrderStats(FeatureSpec):
             if cols[key] is None:
                 wanted = getattr(self, key)
                 first = wanted if isinstance(wanted, str) else wanted[0]
-                raise DataError(f"order_stats: no column {' / '.join(shown(wanted))} for '{key}' in the orders sheet",
-                                hint=did_you_mean(str(first), [str(c) for c in orders.columns]))
+                raise DataError(
+                    msg(
+                        "order_stats: no column {join} for '{key}' in the orders sheet",
+                        join=" / ".join(shown(wanted)),
+                        key=key,
+                    ),
+                    hint=did_you_mean(str(first), [str(c) for c in orders.columns]),
+                )
         join_on = self.join_on if self.join_on is not None else self.customer
         on = ctx.column(frame, join_on)
         if on is None:
-            raise DataError(f"order_stats: the customer table has no column {shown(join_on)!r} to join on")
+            raise DataError(
+                msg("order_stats: the customer table has no column {shown!r} to join on", shown=shown(join_on))
+            )
         stats = self.stats(orders, cols, ctx, cell_ref, where)
         keys = id_keys(frame[on]).to_numpy()
         for name in STAT_COLUMNS:
@@ -200,13 +208,13 @@ class Choose(ColumnFeature):
         out = []
         for k, v in value.items():
             if isinstance(k, bool) or not str(k).strip().isdigit() or not isinstance(v, str):
-                raise fail(f" (choose): '{k}: {v}' must be a whole number and a column")
+                raise fail(msg(" (choose): '{k}: {v}' must be a whole number and a column", k=k, v=v))
             out.append((int(str(k)), v))
         return {"options": tuple(out)}
 
     @classmethod
     def default_output(cls, value: Any, fail: Fail) -> str:
-        raise fail(" (choose) needs 'as'")
+        raise fail(msg(" (choose) needs 'as'"))
 
     def inputs(self) -> tuple[str, ...]:
         return tuple(name for _, name in self.options)
@@ -216,8 +224,15 @@ class Choose(ColumnFeature):
         picked = dict(self.options).get(int(value)) if value is not None and float(value).is_integer() else None
         if picked is None:
             choices = ", ".join(f"{k} = {v}" for k, v in self.options)
-            raise DataError(f"parameter '{self.param}' is {value}; it must be one of: {choices}",
-                            hint=f"--param {self.param}={self.options[0][0]}")
+            raise DataError(
+                msg(
+                    "parameter '{param}' is {value}; it must be one of: {choices}",
+                    param=self.param,
+                    value=value,
+                    choices=choices,
+                ),
+                hint=msg("--param {param}={options}", param=self.param, options=self.options[0][0]),
+            )
         return picked
 
     def series(self, frame: pd.DataFrame, cols: Mapping[str, str | None], by: str | None, ctx: FeatureContext,
@@ -229,10 +244,21 @@ class Choose(ColumnFeature):
             name = self.output
         if column is None or column not in frame.columns:
             label = name
-            raise DataError(f"{self.param} = {ctx.params.get(self.param):g} ranks by {label} ('{name}'), "
-                            "which this table does not have",
-                            hint=f"add a '{label}' column (or the orders sheet's columns it is computed from), "
-                                 f"or choose another --param {self.param}")
+            raise DataError(
+                msg(
+                    "{param} = {get:g} ranks by {label} ('{name}'), which this table does not have",
+                    param=self.param,
+                    get=ctx.params.get(self.param),
+                    label=label,
+                    name=name,
+                ),
+                hint=msg(
+                    "add a '{label}' column (or the orders sheet's columns it is computed from), or choose another "
+                    "--param {param}",
+                    label=label,
+                    param=self.param,
+                ),
+            )
         meta.update(chosen=name, inputs=[str(column)], param=self.param,
                     value=int(ctx.params.get(self.param, 0)))
         return pd.to_numeric(frame[column], errors="coerce")

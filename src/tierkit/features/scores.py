@@ -39,6 +39,8 @@ import pandas as pd
 
 from tierkit.values import parse_number
 
+from ..errors import msg
+
 __all__ = [
     "numeric",
     "pareto_share",
@@ -104,7 +106,7 @@ def quantile_score(
             cut_points = list(cuts)
         return _as_int64(scores, mask, series), cut_points
     if bins < 1:
-        raise ValueError(f"bins must be at least 1, got {bins}")
+        raise ValueError(msg("bins must be at least 1, got {bins}", bins=bins))
     n = int(mask.sum())
     if n:
         key = -data if reverse else data
