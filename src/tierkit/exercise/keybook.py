@@ -207,7 +207,7 @@ def read_key(path: str | Path) -> AnswerKey:
         raise
     except (KeyError, TypeError, ValueError) as err:
         raise InputFileError(
-            msg("the answer key is damaged ({name__}: {err})", name__=type(err).__name__, err=err),
+            msg("the answer key is damaged ({kind}: {err})", kind=type(err).__name__, err=err),
             where=where,
             hint=msg("regenerate it with the same --seed and roster"),
         ) from err

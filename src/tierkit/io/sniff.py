@@ -116,5 +116,6 @@ def open_zip(path: Path) -> zipfile.ZipFile:
 
 
 def corrupt(path: Path, err: BaseException) -> InputFileError:
-    return file_error(path, msg("workbook is damaged and cannot be read ({name__}: {err})", name__=type(err).__name__, err=err),
+    return file_error(path, msg("workbook is damaged and cannot be read ({kind}: {err})", kind=type(err).__name__,
+                                err=err),
                       msg("open it in Excel (which offers to repair it), save a copy and run on that copy"))
