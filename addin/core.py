@@ -72,7 +72,7 @@ class Table:
         return self.raw.frame
 
 
-def table_from_rows(rows: Rows, what: str = "table", *, header_row: int | None = 1, first_row: int = 1,
+def table_from_rows(rows: Rows, what: str = msg("table"), *, header_row: int | None = 1, first_row: int = 1,
                     name: str = "range", sheet: str | None = None) -> Table:
     """A range with its header row (``header_row`` None: detected, a title line above it skipped)."""
     raw = app.table_from_cells(rows, name=name, sheet=sheet, header_row=header_row, first_row=first_row, what=what)
@@ -118,7 +118,7 @@ def error_id() -> str:
     return secrets.token_hex(4)
 
 
-def check_cells(rows: Rows | int, what: str = "table") -> None:
+def check_cells(rows: Rows | int, what: str = msg("table")) -> None:
     """Refuse, on the server, a table (its rows, or its cell count) over the policy's cell count."""
     policy = server_policy()
     if policy is None:
@@ -162,7 +162,7 @@ def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> Rul
     range holding one.  On the server (see ``ServerPolicy``) a name only: never a path."""
     rows = as_rows(spec)
     if len(rows) > 1 or (rows and len(rows[0]) > 1):
-        check_cells(rows, "rules range")
+        check_cells(rows, msg("rules range"))
         return app.rules_from_rows(rows)
     text = "" if not rows or blank(rows[0][0]) else str(rows[0][0]).strip()
     sheets = {k.casefold(): v for k, v in (sheet_rows or {}).items()}
@@ -191,7 +191,7 @@ def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classifica
 
 
 def parse_as_of(value: Any) -> dt.date | None:
-    return app.parse_as_of(scalar(value), what="as of")
+    return app.parse_as_of(scalar(value), what=msg("as of"))
 
 
 def spread(values: Sequence[Any], table: Table, fill: Any = "") -> list[Any]:
@@ -342,15 +342,24 @@ def describe(rs: RuleSet, when: str, lang: str) -> str:
 # --------------------------------------------------------------------------- errors
 
 
-def error_message(err: BaseException) -> str:
-    """One readable line for a cell or an alert: never a stack trace, never an unexpected error's text
-    (that goes to the log, under the id the line quotes)."""
+def error_message(err: BaseException, lang: str = "en") -> str:
+    """One readable line for a cell or an alert, in ``lang``: never a stack trace, never an unexpected
+    error's text (that goes to the log, under the id the line quotes)."""
     if isinstance(err, TierkitError):
-        return str(err)
+        return err.render(lang)
     ref = error_id()
     log.error("tierkit add-in [%s]: unexpected error", ref, exc_info=err)
-    return f"unexpected error (server log id {ref})"
+    return tr(lang, "unexpected error (server log id {ref})", ref=ref)
 
 
-def cell_error(err: BaseException) -> Rows:
-    return [[f"tierkit: {error_message(err)}"]]
+def error_lang(value: Any) -> str:
+    """The language an error is shown in: ``value`` (a function's or button's ``lang``) when it names one,
+    else English; never raises (the error about the language itself is the one being shown)."""
+    try:
+        return lang_of(value) if value is not None else "en"
+    except Exception:
+        return "en"
+
+
+def cell_error(err: BaseException, lang: str = "en") -> Rows:
+    return [[f"tierkit: {error_message(err, lang)}"]]

@@ -39,7 +39,7 @@ def sheet_values(sheet: Any) -> Rows:
     last = sheet.used_range.last_cell
     if last.row == 1 and last.column == 1 and blank(sheet.range("A1").value):
         return []
-    core.check_cells(last.row * last.column, f"sheet '{sheet.name}'")
+    core.check_cells(last.row * last.column, msg("sheet '{sheet}'", sheet=sheet.name))
     # read raw (no per-cell conversion, which is slow on big sheets) and clean once
     return core.as_rows(sheet.range((1, 1), (last.row, last.column)).options("raw").value)
 
@@ -104,14 +104,14 @@ def read_table(sheet: Any) -> SheetTable:
     import dataclasses
 
     rows = sheet_values(sheet)
-    where = f"sheet '{sheet.name}'"
+    where = msg("sheet '{sheet}'", sheet=sheet.name)
     if not rows:
         raise TierkitError(
             msg("no table found on {where}", where=where),
             hint=msg("activate the sheet with your customer table (a header row, one row per customer)"),
         )
     raw = app.table_from_cells(rows, name=str(getattr(sheet.book, "name", "") or "workbook"), sheet=sheet.name,
-                               what=f"table on {where}")
+                               what=msg("table on {where}", where=where))
     tier_names = {t.casefold() for t in app.all_generic()}
     letters = raw.column_letters
     tier_cols = {str(c).strip().casefold(): column_index(letters[j]) for j, c in enumerate(raw.frame.columns)

@@ -92,7 +92,7 @@ def table_source(table: RawTable, *, other_sheets: bool = True) -> TableSource:
 
 def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | None = None,
                      header_row: int | None = None, first_row: int = 1, first_col: int = 1,
-                     what: str = "table") -> RawTable:
+                     what: str = msg("table")) -> RawTable:
     """A RawTable from cells as Excel sends them (blanks as None), read exactly as ``open_table`` reads
     a file: the header is detected (a title line above it is skipped) unless ``header_row`` (1-based, in
     sheet rows) is given; blank rows are left out; ``row_numbers`` are sheet rows.

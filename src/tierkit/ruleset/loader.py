@@ -123,7 +123,7 @@ class _Builder(SchemaReader):
 
     def ruleset(self, data: LineDict, *, path: Path | None, name: str, source: str) -> RuleSet:
         data = migrate(data, self.file)
-        self.check_keys(data, TOP_KEYS, "rule file")
+        self.check_keys(data, TOP_KEYS, msg("rule file"))
         rs_name = str(data.get("name") or name)
         title = self.text(data.get("title", rs_name), line_of(data, "title"), "title")
         description = (self.text(data["description"], line_of(data, "description"), "description")

@@ -123,7 +123,7 @@ class SchemaReader:
     def error(self, message: str, line: Pos | None, *, segment: str | None = None,
               hint: str | None = None) -> RuleFileError:
         if segment:
-            message = f"{message} in segment '{segment}'"
+            message = msg("{message} in segment '{segment}'", message=message, segment=segment)
         where = Where(file=self.file, line=line if isinstance(line, int) else None,
                       cell=line if isinstance(line, str) else None, segment=segment)
         return RuleFileError(message, where=where, hint=hint)
@@ -131,8 +131,9 @@ class SchemaReader:
     def check_keys(self, obj: LineDict, allowed: Sequence[str], what: str, segment: str | None = None) -> None:
         for key in obj:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-                message = f"unknown key '{key}'" if segment else f"unknown key '{key}' in {what}"
+                hint = did_you_mean(key, allowed) or msg("allowed keys: {keys}", keys=listing(allowed))
+                message = msg("unknown key '{key}'", key=key) if segment else msg("unknown key '{key}' in {what}",
+                                                                                   key=key, what=what)
                 raise self.error(message, line_of(obj, key), segment=segment, hint=hint)
 
     def text(self, value: Any, line: Pos | None, what: str, segment: str | None = None) -> Text:
@@ -145,9 +146,10 @@ class SchemaReader:
             for key in value:
                 if not isinstance(key, str) or known_language(key) is None:
                     guess = suggest_language(str(key), [str(k) for k in value])
-                    hint = (f"did you mean '{guess}'?" if guess else "write language codes such as en, zh, ja or pt-BR")
+                    hint = (msg("did you mean '{name}'?", name=guess) if guess
+                            else msg("write language codes such as en, zh, ja or pt-BR"))
                     if str(key) in ("True", "False"):  # YAML reads no, yes, on, off, y and n as true/false
-                        hint = "quote a language code that YAML reads as true/false, e.g. 'no': ..."
+                        hint = msg("quote a language code that YAML reads as true/false, e.g. 'no': ...")
                     raise self.error(
                         msg("{what} has unknown language '{key}'", what=what, key=key),
                         line_of(value, key) or line,
@@ -188,7 +190,7 @@ class SchemaReader:
             if not isinstance(spec, LineDict | dict):
                 raise self.error(msg("field '{fname}' must be a mapping like {{type: float}}", fname=fname), fline)
             if isinstance(spec, LineDict):
-                self.check_keys(spec, FIELD_KEYS, f"field '{fname}'")
+                self.check_keys(spec, FIELD_KEYS, msg("field '{fname}'", fname=fname))
             ftype = str(spec.get("type", "string")).lower()
             ftype = _TYPE_NAMES.get(ftype, ftype)
             if ftype not in FIELD_TYPES:
@@ -201,7 +203,8 @@ class SchemaReader:
             aliases = spec.get("aliases") or []
             if isinstance(aliases, str):
                 aliases = [aliases]
-            label = self.text(spec["label"], fline, f"label of field '{fname}'") if spec.get("label") else None
+            label = (self.text(spec["label"], fline, msg("label of field '{fname}'", fname=fname))
+                     if spec.get("label") else None)
             out[fname] = Field(name=fname, type=ftype, aliases=tuple(str(a) for a in aliases), label=label,
                                line=_row(fline), optional=bool(spec.get("optional", False)),
                                role=self.role(spec, fname, fline, out))
