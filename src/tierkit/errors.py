@@ -65,6 +65,8 @@ def render(value: Any, lang: str) -> Any:
         return value.render(lang)
     if isinstance(value, TierkitError):
         return value.render(lang)
+    if isinstance(value, Exception) and len(value.args) == 1 and isinstance(value.args[0], Msg):
+        return value.args[0].render(lang)  # e.g. ValueError(msg("a list of numbers")) caught and shown
     if isinstance(value, _Joined):
         from .i18n import join
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import msg
 from ..i18n import join, tr, tr_n
 from ..io import RawTable
 from ..io.read import read_tables
@@ -57,7 +56,7 @@ def choose_table(source: str | Path | Sequence[RawTable], fields: Mapping[str, F
     tables = list(source) if not isinstance(source, str | Path) else read_tables(
         source, sheet=sheet, header_row=header_row, visible_only=visible_only)
     if not tables:
-        raise ValueError(msg("no tables to choose from"))
+        raise ValueError("no tables to choose from")
     if len(tables) == 1:
         return tables[0]
     scores = [fields_found(t, fields) for t in tables]

@@ -12,8 +12,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ..errors import msg
-
 if TYPE_CHECKING:
     from .answers import METHODS, AnswerMap, answer_map, grade_answer, normalise
     from .api import GradeRun, NewRun, grade_exercise, new_exercise
@@ -37,7 +35,7 @@ _WHERE = {
 
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
-        raise AttributeError(msg("module {name__!r} has no attribute {name!r}", name__=__name__, name=name))
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
     globals()[name] = value
     return value

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from tierkit.errors import Where, listing, msg
+from tierkit.errors import Where
 from tierkit.features.columns import find_column
 from tierkit.features.registry import KINDS, as_specs, feature_outputs
 from tierkit.features.specs import FEATURES_FROM, FeatureContext, FeaturesFrom, FeatureSpec, SheetSource
@@ -46,13 +46,7 @@ def apply_features(
     ``"binding note"``) and ``kept`` (outputs left as the table had them).
     """
     if features_from not in (None, *FEATURES_FROM):
-        raise ValueError(
-            msg(
-                "features_from must be one of {features_from} or None, not {features_from2!r}",
-                features_from=listing(FEATURES_FROM),
-                features_from2=features_from,
-            )
-        )
+        raise ValueError(f"features_from must be one of {', '.join(FEATURES_FROM)} or None, not {features_from!r}")
     parsed = as_specs(specs, source)
     ctx = FeatureContext(as_of=as_of, sheets=sheets, fields=fields or {}, features_from=features_from,
                          headers=dict(headers or {}), cell_ref=cell_ref, where=where,

@@ -39,8 +39,6 @@ import pandas as pd
 
 from tierkit.values import parse_number
 
-from ..errors import msg
-
 __all__ = [
     "numeric",
     "pareto_share",
@@ -106,7 +104,7 @@ def quantile_score(
             cut_points = list(cuts)
         return _as_int64(scores, mask, series), cut_points
     if bins < 1:
-        raise ValueError(msg("bins must be at least 1, got {bins}", bins=bins))
+        raise ValueError(f"bins must be at least 1, got {bins}")
     n = int(mask.sum())
     if n:
         key = -data if reverse else data

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ..errors import Suggestion, msg
+from ..errors import Suggestion
 from ..i18n import SOURCE_LANG, languages
 
 _TAG_RE = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|[0-9]{3}))?$")
@@ -97,7 +97,7 @@ class Text(Mapping[str, str]):
         return obj
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(msg("Text is immutable"))
+        raise AttributeError("Text is immutable")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Text.of, (self._texts,))
@@ -167,7 +167,7 @@ def _pairs(texts: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> tuple[tuple[
     for key, value in items:
         tag = language_tag(key) if isinstance(key, str) else None
         if tag is None:
-            raise ValueError(msg("{key!r} is not a language tag (e.g. en, zh, ja, pt-BR)", key=key))
+            raise ValueError(f"{key!r} is not a language tag (e.g. en, zh, ja, pt-BR)")
         if value is not None and str(value) != "":
             out.setdefault(tag, str(value))
     english = out.pop(SOURCE_LANG, None)
