@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .i18n import join, list_sep, tr, tr_n
+
 
 class Msg(str):
     """A message that is its English text (a ``str``, so it prints, compares and joins as before) and
@@ -37,8 +39,6 @@ class Msg(str):
 
     def render(self, lang: str) -> str:
         """The message in ``lang`` (English, or a language without this message: the English text)."""
-        from .i18n import tr, tr_n
-
         values = {k: render(v, lang) for k, v in self.values.items()}
         if self.plural is not None:
             return tr_n(lang, self.msgid, self.plural, int(values.pop("n")), **values)
@@ -68,16 +68,10 @@ def render(value: Any, lang: str) -> Any:
     if isinstance(value, Exception) and len(value.args) == 1 and isinstance(value.args[0], Msg):
         return value.args[0].render(lang)  # e.g. ValueError(msg("a list of numbers")) caught and shown
     if isinstance(value, _Joined):
-        from .i18n import join
-
         return join(lang, value)
     return value
 
 
-def _tr(lang: str, msgid: str, **values: Any) -> str:
-    from .i18n import tr
-
-    return tr(lang, msgid, **values)
 
 
 @dataclass(frozen=True)
@@ -101,13 +95,11 @@ class Where:
                 loc += f":{self.line}"
             parts.append(loc)
         if self.sheet:
-            parts.append(_tr(lang, "sheet '{sheet}'", sheet=self.sheet))
+            parts.append(tr(lang, "sheet '{sheet}'", sheet=self.sheet))
         if self.cell:
-            parts.append(_tr(lang, "cell {cell}", cell=self.cell))
+            parts.append(tr(lang, "cell {cell}", cell=self.cell))
         elif self.column:
-            parts.append(_tr(lang, "column '{column}'", column=self.column))
-        from .i18n import list_sep
-
+            parts.append(tr(lang, "column '{column}'", column=self.column))
         return list_sep(lang).join(parts)
 
 
@@ -132,9 +124,9 @@ class TierkitError(Exception):
         text = str(render(self.message, lang))
         loc = self.where.describe(lang)
         if loc:
-            text += _tr(lang, " ({location})", location=loc)
+            text += tr(lang, " ({location})", location=loc)
         if self.hint:
-            text += _tr(lang, "; {hint}", hint=render(self.hint, lang))
+            text += tr(lang, "; {hint}", hint=render(self.hint, lang))
         return text
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..bind import TableSource
-from ..errors import InputFileError, TierkitError, Where, display_path, msg
+from ..errors import InputFileError, TierkitError, Where, display_path, listing, msg
 from ..io import RawTable, list_sheets, read_table, supported
 from ..io.read import table_from_block
 from ..ruleset.model import RuleSet
@@ -24,7 +24,8 @@ from .rowscan import BLANK_TEXT_RE2
 #: sheets that hold notes or tierkit's own output, never the customer table (compared case-folded)
 NOT_DATA_SHEETS = frozenset({"readme", "read me", "说明", "instructions", "notes", "about", "使用说明",
                              "tier summary", "tier check", "tierkit", "rules", "规则"})
-READABLE = f"tierkit reads {supported('read')}"
+_FIRST, _, _LAST = supported("read").rpartition(" or ")
+READABLE = msg("tierkit reads {suffixes} or {last}", suffixes=listing(_FIRST.split(", ")), last=_LAST)
 
 
 def sheet_arg(sheet: str | int | None) -> str | int | None:
