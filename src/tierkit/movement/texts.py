@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..i18n import mark, tr, tr_n, trc
+from ..i18n import join, mark, tr, tr_n, trc
 from ..ruleset.model import RuleSet
 from .compute import MOVES, Movement, ScaleMovement, ranked_by
 
@@ -40,6 +40,12 @@ def scale_title(sm: ScaleMovement, lang: str) -> str:
     return tr(lang, "dimension {name}", name=sm.scale) if sm.scale else ""
 
 
+def _labels(mv: Movement, names: Sequence[str], lang: str) -> str:
+    """Fields as the reader knows them: their labels in ``lang`` (a name the rule set does not declare as it is)."""
+    fields = mv.before.ruleset.fields
+    return join(lang, [fields[n].display(lang) if n in fields else n for n in names])
+
+
 def notes(mv: Movement, lang: str, *, relative: Sequence[str] = (), fixed_cuts: bool = False) -> list[str]:
     """What the reader must know to read the matrix: ranks, tiers taken as given, relative scores."""
     out = []
@@ -59,7 +65,7 @@ def notes(mv: Movement, lang: str, *, relative: Sequence[str] = (), fixed_cuts: 
                           column=snap.given))
     if relative:
         out.append(tr(lang, "{features} score each customer against the others: a customer may move because "
-                            "everyone else changed, not because they did", features=", ".join(relative)))
+                            "everyone else changed, not because they did", features=_labels(mv, relative, lang)))
         quantiles = any(spec.kind == "quantile_score" for spec in mv.before.ruleset.features)
         if not fixed_cuts and quantiles:
             out.append(tr(lang, "{option} scores the later date with the earlier date's cut-points",
