@@ -16,7 +16,7 @@ import click
 
 from ..clikit import force_option, lang_option, quiet_option, rules_options, run_safely, table_options
 from ..errors import display_path
-from ..i18n import mark
+from ..i18n import mark, tr
 from ..progress import Step, active, phase
 
 
@@ -60,7 +60,7 @@ def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, fe
                         params=app.parse_params(params), id_column=id_column, keep_all_rows=keep_all_rows,
                         features_from=features_from, visible_only=visible_only)
     for path in [] if quiet else files:
-        click.echo(f"wrote {display_path(path)}")
+        click.echo(tr(lang, "wrote {path}", path=display_path(path)))
 
 
 def brief_files(input: str | Path, rules: str, *, output: str | Path | None = None, lang: str = "en",
