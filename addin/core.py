@@ -73,7 +73,7 @@ class Table:
 
 
 def table_from_rows(rows: Rows, what: str = msg("table"), *, header_row: int | None = 1, first_row: int = 1,
-                    name: str = "range", sheet: str | None = None) -> Table:
+                    name: str = msg("range"), sheet: str | None = None) -> Table:
     """A range with its header row (``header_row`` None: detected, a title line above it skipped)."""
     raw = app.table_from_cells(rows, name=name, sheet=sheet, header_row=header_row, first_row=first_row, what=what)
     data_start = raw.header_row + 1

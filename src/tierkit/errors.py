@@ -90,7 +90,7 @@ class Where:
         """``file:line, sheet 'S', cell B4`` (or ``column 'C'``), in ``lang``."""
         parts: list[str] = []
         if self.file:
-            loc = str(self.file)
+            loc = str(render(self.file, lang))
             if self.line:
                 loc += f":{self.line}"
             parts.append(loc)

@@ -205,9 +205,9 @@ def resolve_rules(specs: Sequence[str | RuleSet | Rows], *, params: Mapping[str,
         known = {k for rs in rulesets for k in rs.params}
         unknown = [k for k in params if k not in known]
         if unknown:
-            listing = ", ".join(sorted(known)) or "none"
+            shown = listing(sorted(known)) if known else msg("none")
             raise TierkitError(msg("unknown parameter '{unknown}'", unknown=unknown[0]),
-                               hint=did_you_mean(unknown[0], known) or msg("parameters: {listing}", listing=listing))
+                               hint=did_you_mean(unknown[0], known) or msg("parameters: {listing}", listing=shown))
         rulesets = [apply_param_overrides(rs, {k: v for k, v in params.items() if k in rs.params})
                     if any(k in rs.params for k in params) else rs for rs in rulesets]
     names = [rs.name for rs in rulesets]
