@@ -20,8 +20,9 @@ from tests.test_i18n import ALLOWED_LATIN, CODE
 
 ROOT = Path(__file__).resolve().parents[1]
 WORD = re.compile(r"[A-Za-z]+")
-#: tokens that are data whatever the language: ids, dates, hashes and numbers (a digit), paths (a slash)
-DATA_TOKEN = re.compile(r"\S*[0-9/\\]\S*")
+#: tokens that are data whatever the language: ids, dates, hashes and numbers (a digit), paths (a slash), file
+#: names (a suffix) and colours (#bdbdbd)
+DATA_TOKEN = re.compile(r"\S*[0-9/\\]\S*|[^\s“”'（）(),，：:]+\.[A-Za-z]{2,5}\b|#[0-9A-Fa-f]{3,8}\b")
 
 
 def stray_english(text: str, allowed: set[str]) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -50,8 +51,7 @@ MISTAKES: dict[str, list[str]] = {
                                 "2024-06-30", "-o", "m.xlsx"],
     "answer key not found": ["exercise", "grade", "returned", "--key", "nokey.xlsx", "-o", "g.xlsx"],
     "not an answer key": ["exercise", "grade", "returned", "--key", "{distributor}", "-o", "g.xlsx"],
-    "unknown exercise method": ["exercise", "new", "--method", "abcd", "--level", "1", "--students", "2", "-o",
-                                "cls"],
+    "bad roster": ["exercise", "new", "--method", "abc", "--level", "1", "--roster", "bad.xlsx", "-o", "cls"],
 }
 
 
@@ -95,14 +95,23 @@ def pdf_text(path: Path) -> str:
                           timeout=120).stdout
 
 
-def user_words() -> set[str]:
-    """Words the user wrote: the samples' cells and sheet names, and the rule files' ids, names and aliases."""
+QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+
+
+def user_words(work: Path) -> set[str]:
+    """Words the user wrote: the samples' data (cells and sheet names; not their English README sheets), the rule
+    files' ids, aliases, parameter names and the values their conditions compare with, the feature kinds and
+    move codes a rule file or a workbook column holds, and the arguments of the mistakes."""
+    from tierkit.features import KINDS
+    from tierkit.movement.compute import MOVES
     from tierkit.ruleset import builtin_names, load_ruleset
 
-    words: set[str] = set()
+    words: set[str] = {*KINDS, *MOVES, "VIP"}  # VIP: written so in Chinese (VIP会员)
     for path in SAMPLES.glob("*.xlsx"):
         wb = load_workbook(path, read_only=True)
         for ws in wb.worksheets:
+            if ws.title.casefold() == "readme":
+                continue
             words.add(ws.title)
             for row in ws.iter_rows(values_only=True):
                 words.update(v for v in row if isinstance(v, str))
@@ -112,9 +121,14 @@ def user_words() -> set[str]:
         rs = load_ruleset(name)
         words.add(rs.name)
         words.update(rs.params)
-        words.update(seg.id for seg in rs.segments)
+        for seg in rs.segments:
+            words.add(seg.id)
+            words.update(a or b for a, b in QUOTED.findall(seg.when or ""))
         for f in rs.fields.values():
             words.update(f.aliases)
+    for args in MISTAKES.values():
+        words.update(args)
+    words.update(p.read_text(encoding="utf-8") for p in work.glob("*.yaml"))  # the mistakes' rule files
     return words
 
 
@@ -227,7 +241,7 @@ def collect(work: Path) -> dict[str, Any]:
     for label, args in MISTAKES.items():
         exits[f"mistake: {label}"], console = cli([a.format(**names) for a in args], work)
         texts[f"mistake: {label}"] = [console]
-    return {"texts": texts, "exits": exits, "allowed": sorted(user_words())}
+    return {"texts": texts, "exits": exits, "allowed": sorted(user_words(work))}
 
 
 if __name__ == "__main__":

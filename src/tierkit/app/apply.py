@@ -274,7 +274,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         if meta and meta.get("features"):
             from ..features import describe_metadata
 
-            lines = describe_metadata(meta, lang)
+            lines = describe_metadata(meta, lang, {n: f.display(lang) for n, f in rs.fields.items() if f.label})
             tables.append(SummaryTable(title=tr(lang, "Features and cut-points ({name})", name=rs.name),
                                        header=[tr(lang, "Detail")], rows=[[line] for line in lines]))
     return tables
