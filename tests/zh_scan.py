@@ -141,8 +141,8 @@ def mistakes_setup(work: Path) -> dict[str, str]:
     copy.write_bytes((SAMPLES / "distributor.xlsx").read_bytes())
     base = "name: t\nfields:\n  revenue: float\nsegments:\n"
     (work / "typo.yaml").write_text("name: t\nsegmnts: []\n", encoding="utf-8")
-    (work / "badtype.yaml").write_text("name: t\nfields:\n  revenue: money\nsegments:\n  - id: a\n    when: revenue > 1\n",
-                                       encoding="utf-8")
+    bad_type = "name: t\nfields:\n  revenue: money\nsegments:\n  - id: a\n    when: revenue > 1\n"
+    (work / "badtype.yaml").write_text(bad_type, encoding="utf-8")
     (work / "twodefaults.yaml").write_text(base + "  - id: a\n    default: true\n  - id: b\n    default: true\n",
                                            encoding="utf-8")
     return {"distributor": str(SAMPLES / "distributor.xlsx"), "retail": str(SAMPLES / "retail_members.xlsx"),
