@@ -217,7 +217,8 @@ def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
     weight = sum(map(len, cells))
 
     def classified() -> tuple[Table, tierkit.Classification]:
-        t = customers_only(table_from_rows(cells), rs)
+        # the range's name is in the call's language: a cell that cannot be read is reported against it
+        t = customers_only(table_from_rows(cells, name=tr(error_lang(lang), "range")), rs)
         return t, classify(rs, t)
 
     def spilled(t: Table, res: tierkit.Classification) -> Rows:

@@ -41,13 +41,14 @@ EXTRA_ALLOWED = {"exercise: student workbook": "tier names in English"}
 
 def stray_english(text: str, allowed: set[str]) -> set[str]:
     """The English words of ``text``: Latin-letter words that are neither allowed nor part of data tokens."""
-    text = DATA_TOKEN.sub(" ", CODE.sub(" ", text))
+    text = CODE.sub(" ", DATA_TOKEN.sub(" ", text))
     return {w for w in WORD.findall(text) if w not in ALLOWED_LATIN and w.casefold() not in allowed}
 
 
 def test_stray_english_finds_english_and_spares_data() -> None:
     allowed = {"kh", "customer", "name"}
-    assert stray_english("错误：找不到文件（nosuch.xlsx）；加上 `--force` 即可覆盖", allowed) == {"nosuch"}
+    assert stray_english("错误：找不到文件（nosuch.xlsx）；加上 `--force` 即可覆盖", allowed) == set()
+    assert stray_english("错误：output exists（out.xlsx）；pass --force", allowed) == {"output", "exists", "pass"}
     assert stray_english("第5行：A类 · 关键客户（KH0061, Customer Name, out/b.pdf, 41df574a3b）", allowed) == set()
     assert stray_english("revenue 合计 as of 2024-12-31", allowed) == {"revenue", "as", "of"}
     assert stray_english("注意：设置 `TIERKIT_DEBUG=1`；TIERKIT_MAX_CELLS 与 --max-cells", allowed) == set()

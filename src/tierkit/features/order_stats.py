@@ -45,13 +45,17 @@ from tierkit.features.specs import (
     texts,
     whole,
 )
-from tierkit.i18n import mark, tr, trc
+from tierkit.i18n import join, mark, tr, trc
 from tierkit.values import coerce_column, id_keys
 
 __all__ = ["STAT_COLUMNS", "Choose", "Multiply", "OrderStats", "chosen_by_params"]
 
 #: the columns ``order_stats`` adds
 STAT_COLUMNS = ("volume", "orders_12m", "timed_orders", "deal_share")
+#: how the summary sheet names them (a rule file's label for a field of the same name comes first)
+STAT_LABELS = {"volume": mark("order statistic", "volume"), "orders_12m": mark("order statistic", "orders_12m"),
+               "timed_orders": mark("order statistic", "timed_orders"),
+               "deal_share": mark("order statistic", "deal_share")}
 PROMO_WORDS = ("是", "yes", "y", "1", "true", "促销", "x", "✓", "promo", "promotion")
 _YEAR = pd.Timedelta(days=365)
 
@@ -121,7 +125,7 @@ class OrderStats(FeatureSpec):
         if cols["quantity"] is None:
             frame[self.prefix + "volume"] = np.nan
         used = {k: v for k, v in cols.items() if v is not None}
-        meta = {"kind": self.kind, "output": ", ".join(self.outputs()), "inputs": [str(v) for v in used.values()],
+        meta = {"kind": self.kind, "output": list(self.outputs()), "inputs": [str(v) for v in used.values()],
                 "end_days": self.end_days, "customers": int(stats["timed_orders"].gt(0).sum())}
         return frame, meta
 
@@ -170,9 +174,12 @@ class OrderStats(FeatureSpec):
 
     @classmethod
     def describe(cls, meta: Mapping[str, Any], lang: str = "en") -> str:
+        outputs = meta.get("output") or []
+        names = [trc(lang, "order statistic", STAT_LABELS[o]) if o in STAT_LABELS else o  # i18n: marked
+                 for o in ([outputs] if isinstance(outputs, str) else outputs)]
         return tr(lang, "{output}: from the orders sheet ({inputs}); deal timing = promotion or the last {days} days "
                         "of a month; {n} customers with dated orders",
-                  output=meta.get("output"), inputs=", ".join(meta.get("inputs", [])), days=meta.get("end_days"),
+                  output=join(lang, names), inputs=join(lang, meta.get("inputs", [])), days=meta.get("end_days"),
                   n=meta.get("customers"))
 
 
