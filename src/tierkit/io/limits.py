@@ -81,11 +81,12 @@ def check_declared(path: str | os.PathLike[str], info: zipfile.ZipInfo) -> None:
     """Refuse ``info`` when its declared sizes break the ratio or the absolute cap."""
     cap, ratio = max_part_bytes(), max_ratio()
     if info.file_size > cap:
-        raise bomb(path, info.filename, f"would inflate to {info.file_size:,} bytes, over the cap of {cap:,}")
+        raise bomb(path, info.filename, msg("would inflate to {size:,} bytes, over the cap of {cap:,}",
+                                            size=info.file_size, cap=cap))
     if info.file_size >= RATIO_FROM_BYTES and info.file_size > ratio * max(info.compress_size, 1):
-        raise bomb(path, info.filename, f"would inflate {info.file_size / max(info.compress_size, 1):,.0f} times "
-                                        f"its compressed size ({info.compress_size:,} bytes), over the ratio "
-                                        f"of {ratio:g}:1")
+        raise bomb(path, info.filename, msg("would inflate {times:,.0f} times its compressed size ({packed:,} bytes), "
+                                            "over the ratio of {ratio:g}:1", ratio=ratio, packed=info.compress_size,
+                                            times=info.file_size / max(info.compress_size, 1)))
 
 
 def check_package(path: str | os.PathLike[str], zf: zipfile.ZipFile) -> None:

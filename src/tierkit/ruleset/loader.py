@@ -109,8 +109,8 @@ def parse_ruleset(text: str, *, path: Path | None = None, name: str | None = Non
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise RuleFileError(msg("invalid YAML: {problem}", problem=problem), where=Where(file=file, line=line),
-                            hint="write the value out in full" if "aliases are not allowed" in problem else
-                            "check indentation and quoting (quote colours like \"#1b5e20\")") from None
+                            hint=msg("write the value out in full") if "aliases are not allowed" in problem else
+                            msg("check indentation and quoting (quote colours like \"#1b5e20\")")) from None
     if not isinstance(data, LineDict):
         raise RuleFileError(msg("a rule file must be a YAML mapping with 'name' and 'segments'"),
                             where=Where(file=file, line=1))
