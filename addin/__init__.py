@@ -15,7 +15,11 @@ conversion is slow on large ranges.  An error comes back as one readable line in
 """
 
 import functools
+import inspect
 from typing import Optional
+
+from tierkit.errors import msg
+from tierkit.i18n import mark, trc
 
 from . import core, workbook
 from ._runtime import ON_SERVER, xw
@@ -52,9 +56,28 @@ def _cell(fn):
         try:
             return fn(*args, **kwargs)
         except Exception as err:
-            return core.cell_error(err)
+            return core.cell_error(err, _lang_arg(fn, args, kwargs))
 
     return function
+
+
+def _lang_arg(fn, args, kwargs):
+    """The language of a worksheet function's call (its ``lang`` argument), for its error line."""
+    try:
+        lang = inspect.signature(fn).bind_partial(*args, **kwargs).arguments.get("lang")
+    except TypeError:
+        lang = None
+    return core.error_lang(lang)
+
+
+def _button_lang(book, lang):
+    """The language of a button's run: its ``lang``, else the tierkit settings sheet's, else English."""
+    if lang and str(lang).strip():
+        return core.error_lang(lang)
+    try:
+        return core.error_lang(workbook.read_settings(book).get("lang"))
+    except Exception:
+        return "en"
 
 
 def _book(book):
@@ -73,9 +96,12 @@ def _button(title, shown=None):
             try:
                 text = body(book, rule_set, lang, classic)
                 if text:
-                    book.app.alert(text, title=f"tierkit: {shown or title}")
+                    name = trc(_button_lang(book, lang), "add-in button", shown or title)  # i18n: marked
+                    book.app.alert(text, title=f"tierkit: {name}")
             except Exception as err:
-                book.app.alert(core.error_message(err), title=f"tierkit: {title}")
+                code = _button_lang(book, lang)
+                name = trc(code, "add-in button", title)  # i18n: marked
+                book.app.alert(core.error_message(err, code), title=f"tierkit: {name}")
             return book
 
         script.__name__, script.__qualname__, script.__doc__ = body.__name__, body.__qualname__, body.__doc__
@@ -155,28 +181,28 @@ def tier_rules(rule_set, lang=None):
 
 
 @xw.script
-@_button("apply rules")
+@_button(mark("add-in button", "apply rules"))
 def apply_rules(book, rule_set, lang, classic):
     """Write Tier / Tier ID / Tier reason next to the table on the active sheet and the Tier summary sheet."""
     book._tierkit_result = workbook.apply(book, rule_set, lang)
 
 
 @xw.script
-@_button("check rules")
+@_button(mark("add-in button", "check rules"))
 def check_rules(book, rule_set, lang, classic):
     """Gap/overlap report of the rule set on the active sheet's table, on a 'Tier check' sheet."""
     book._tierkit_result = workbook.check(book, rule_set, lang)
 
 
 @xw.script
-@_button("explain", shown="why this tier")
+@_button(mark("add-in button", "explain"), shown=mark("add-in button", "why this tier"))
 def explain_selection(book, rule_set, lang, classic):
     """Why the selected row got its tier, in an alert."""
     return workbook.explain(book, rule_set, lang)
 
 
 @xw.script
-@_button("briefs")
+@_button(mark("add-in button", "briefs"))
 def make_briefs(book, rule_set, lang, classic):
     """PDF briefs (a cover and one page per tier) for the table on the active sheet (tierkit.reporting)."""
     book._tierkit_result = result = workbook.briefs(book, rule_set, lang)
@@ -213,8 +239,12 @@ def grade_answer(answer, expected, method=None):
     if len(wanted) == 1 and len(answers) > 1:
         wanted = wanted * len(answers)
     if len(answers) != len(wanted):
-        raise core.TierkitError(f"answer has {len(answers)} rows but expected has {len(wanted)}",
-                                hint="give two ranges of the same size, or one expected tier")
+        raise core.TierkitError(
+            msg(
+                "answer has {n_answers} rows but expected has {n_wanted}", n_answers=len(answers), n_wanted=len(wanted)
+            ),
+            hint=msg("give two ranges of the same size, or one expected tier"),
+        )
     results = [grade(core.blank_to_none(a), core.blank_to_none(e), name) for a, e in zip(answers, wanted, strict=True)]
     if not isinstance(answer, list | tuple) and not isinstance(expected, list | tuple):
         return results[0]
@@ -222,7 +252,7 @@ def grade_answer(answer, expected, method=None):
 
 
 @xw.script
-@_button("check my answers")
+@_button(mark("add-in button", "check my answers"))
 def check_my_answers(book, rule_set, lang, classic):
     """Students check their exercise answers (when the trainer allowed it): right/wrong in an alert."""
     return workbook.self_check(book, lang)

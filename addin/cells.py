@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tierkit import TierkitError, app
+from tierkit.errors import msg
 
 Rows = list[list[Any]]
 _parse_number = app.parse_number
@@ -80,8 +81,8 @@ def numbers(values: Sequence[Any], what: str) -> pd.Series:
             x = number(v)
         except ValueError:
             raise TierkitError(
-                f"{what}: cell {i + 1} holds {v!r}, which is not a number",
-                hint="clear the cell or type a number",
+                msg("{what}: cell {value} holds {v!r}, which is not a number", what=what, value=i + 1, v=v),
+                hint=msg("clear the cell or type a number"),
             ) from None
         out[i] = np.nan if x is None else x
     return pd.Series(out, dtype="float64")

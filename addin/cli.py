@@ -9,6 +9,8 @@ from typing import NoReturn
 
 import click
 
+from tierkit.errors import msg
+
 
 def _refuse(message: str) -> NoReturn:
     """A user mistake at start: one line, exit 2."""
@@ -32,9 +34,9 @@ def _token(token_file: str | None) -> str | None:
         try:
             text = Path(token_file).read_text(encoding="utf-8").strip()
         except OSError:
-            _refuse("--token-file cannot be read")
+            _refuse(msg("--token-file cannot be read"))
         if not text:
-            _refuse("--token-file is empty")
+            _refuse(msg("--token-file is empty"))
         return text
     return os.environ.get("TIERKIT_TOKEN", "").strip() or None
 
@@ -47,7 +49,11 @@ def _check_port(host: str, port: int) -> None:
         try:
             s.bind((host.strip("[]"), port))
         except OSError:
-            _refuse(f"port {port} on {host} is in use (or not allowed): choose another with --port")
+            _refuse(
+                msg(
+                    "port {port} on {host} is in use (or not allowed): choose another with --port", port=port, host=host
+                )
+            )
 
 
 @click.command("serve")
@@ -86,17 +92,24 @@ def serve(host: str, port: int, cert: str | None, key: str | None, rules_dir: st
     from .guard import loopback_hosts
 
     if bool(cert) != bool(key):
-        raise click.UsageError("give both --cert and --key (or neither)")
+        raise click.UsageError(msg("give both --cert and --key (or neither)"))
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
-        _refuse("xlwings Server needs XLWINGS_LICENSE_KEY: export XLWINGS_LICENSE_KEY=noncommercial for "
-                "non-commercial use, or your xlwings licence key for commercial use")
+        _refuse(msg("xlwings Server needs XLWINGS_LICENSE_KEY: export XLWINGS_LICENSE_KEY=noncommercial for "
+                "non-commercial use, or your xlwings licence key for commercial use"))
     token = _token(token_file)
     loopback = is_loopback(host)
     if not loopback and not token:
-        _refuse(f"--host {host} is reachable from other machines: set TIERKIT_TOKEN or give --token-file")
+        _refuse(
+            msg("--host {host} is reachable from other machines: set TIERKIT_TOKEN or give --token-file", host=host)
+        )
     if not loopback and not cert and not insecure_http:
-        _refuse(f"--host {host} is reachable from other machines: give --cert/--key for HTTPS "
-                "(or --insecure-http behind a TLS proxy)")
+        _refuse(
+            msg(
+                "--host {host} is reachable from other machines: give --cert/--key for HTTPS (or --insecure-http "
+                "behind a TLS proxy)",
+                host=host,
+            )
+        )
     _check_port(host, port)
     os.environ["XLWINGS_ON_SERVER"] = "true"
     if token:

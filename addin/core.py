@@ -24,6 +24,7 @@ import pandas as pd
 import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import RawTable
+from tierkit.errors import listing, msg
 from tierkit.i18n import tr, trc
 
 from .cache import SharedLRU, cells_key, rules_key, today
@@ -71,8 +72,8 @@ class Table:
         return self.raw.frame
 
 
-def table_from_rows(rows: Rows, what: str = "table", *, header_row: int | None = 1, first_row: int = 1,
-                    name: str = "range", sheet: str | None = None) -> Table:
+def table_from_rows(rows: Rows, what: str = msg("table"), *, header_row: int | None = 1, first_row: int = 1,
+                    name: str = msg("range"), sheet: str | None = None) -> Table:
     """A range with its header row (``header_row`` None: detected, a title line above it skipped)."""
     raw = app.table_from_cells(rows, name=name, sheet=sheet, header_row=header_row, first_row=first_row, what=what)
     data_start = raw.header_row + 1
@@ -117,15 +118,22 @@ def error_id() -> str:
     return secrets.token_hex(4)
 
 
-def check_cells(rows: Rows | int, what: str = "table") -> None:
+def check_cells(rows: Rows | int, what: str = msg("table")) -> None:
     """Refuse, on the server, a table (its rows, or its cell count) over the policy's cell count."""
     policy = server_policy()
     if policy is None:
         return
     cells = rows if isinstance(rows, int) else sum(map(len, rows))
     if cells > policy.max_cells:
-        raise TierkitError(f"the {what} has {cells:,} cells; this server takes up to {policy.max_cells:,}",
-                           hint="select a smaller range, or ask for the server's --max-cells to be raised")
+        raise TierkitError(
+            msg(
+                "the {what} has {cells:,} cells; this server takes up to {max_cells:,}",
+                what=what,
+                cells=cells,
+                max_cells=policy.max_cells,
+            ),
+            hint=msg("select a smaller range, or ask for the server's --max-cells to be raised"),
+        )
 
 
 def _named_ruleset(text: str, policy: ServerPolicy) -> RuleSet:
@@ -141,10 +149,12 @@ def _named_ruleset(text: str, policy: ServerPolicy) -> RuleSet:
                 except TierkitError as err:
                     ref = error_id()
                     log.error("tierkit add-in [%s]: rule set %r of the rules folder: %s", ref, text, err)
-                    raise TierkitError(f"rule set '{text}' on the server has an error (server log id {ref})") from None
+                    raise TierkitError(
+                        msg("rule set '{text}' on the server has an error (server log id {ref})", text=text, ref=ref)
+                    ) from None
     if text in tierkit.builtin_names():
         return load_named(text)
-    raise TierkitError(f"no rule set named '{text}'", hint=REFUSED)
+    raise TierkitError(msg("no rule set named '{text}'", text=text), hint=REFUSED)
 
 
 def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> RuleSet:
@@ -152,7 +162,7 @@ def resolve_ruleset(spec: Any, sheet_rows: dict[str, Rows] | None = None) -> Rul
     range holding one.  On the server (see ``ServerPolicy``) a name only: never a path."""
     rows = as_rows(spec)
     if len(rows) > 1 or (rows and len(rows[0]) > 1):
-        check_cells(rows, "rules range")
+        check_cells(rows, msg("rules range"))
         return app.rules_from_rows(rows)
     text = "" if not rows or blank(rows[0][0]) else str(rows[0][0]).strip()
     sheets = {k.casefold(): v for k, v in (sheet_rows or {}).items()}
@@ -175,13 +185,13 @@ def customers_only(table: Table, rs: RuleSet) -> Table:
 
 def classify(rs: RuleSet, table: Table, as_of: Any = None) -> tierkit.Classification:
     if table.frame.empty:
-        raise TierkitError("the table has a header row but no data rows")
+        raise TierkitError(msg("the table has a header row but no data rows"))
     source = app.table_source(table.raw, other_sheets=False)
     return tierkit.classify(rs, table.frame, as_of=parse_as_of(as_of), source=source)
 
 
 def parse_as_of(value: Any) -> dt.date | None:
-    return app.parse_as_of(scalar(value), what="as of")
+    return app.parse_as_of(scalar(value), what=msg("as of"))
 
 
 def spread(values: Sequence[Any], table: Table, fill: Any = "") -> list[Any]:
@@ -207,7 +217,8 @@ def tier_values(rule_set: Any, table: Any, what: str, lang: Any = None) -> Rows:
     weight = sum(map(len, cells))
 
     def classified() -> tuple[Table, tierkit.Classification]:
-        t = customers_only(table_from_rows(cells), rs)
+        # the range's name is in the call's language: a cell that cannot be read is reported against it
+        t = customers_only(table_from_rows(cells, name=tr(error_lang(lang), "range")), rs)
         return t, classify(rs, t)
 
     def spilled(t: Table, res: tierkit.Classification) -> Rows:
@@ -248,8 +259,8 @@ def rfm_scores(recency: Any, frequency: Any, monetary: Any) -> Rows:
     cols = [as_column(recency), as_column(frequency), as_column(monetary)]
     if len({len(c) for c in cols}) != 1:
         raise TierkitError(
-            f"recency, frequency and monetary have {', '.join(str(len(c)) for c in cols)} cells",
-            hint="give three ranges of the same length",
+            msg("recency, frequency and monetary have {value} cells", value=listing(str(len(c)) for c in cols)),
+            hint=msg("give three ranges of the same length"),
         )
     header, cols = _split_header(cols)
     r, f, m = (numbers(c, name) for c, name in zip(cols, ("recency", "frequency", "monetary"), strict=True))
@@ -288,8 +299,8 @@ def abc_column(values: Any, a_share: Any = None, b_share: Any = None) -> Rows:
     b = number(scalar(b_share)) or float(rs.params["b_cutoff"])
     if not 0 < a < b <= 1:
         raise TierkitError(
-            f"a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1",
-            hint="b_share is cumulative: 0.95 = A and B together bring 95%",
+            msg("a_share {a:g} and b_share {b:g} must satisfy 0 < a_share < b_share <= 1", a=a, b=b),
+            hint=msg("b_share is cumulative: 0.95 = A and B together bring 95%"),
         )
     header, (col,) = _split_header([as_column(values)])
     measure = numbers(col, "values")
@@ -332,15 +343,24 @@ def describe(rs: RuleSet, when: str, lang: str) -> str:
 # --------------------------------------------------------------------------- errors
 
 
-def error_message(err: BaseException) -> str:
-    """One readable line for a cell or an alert: never a stack trace, never an unexpected error's text
-    (that goes to the log, under the id the line quotes)."""
+def error_message(err: BaseException, lang: str = "en") -> str:
+    """One readable line for a cell or an alert, in ``lang``: never a stack trace, never an unexpected
+    error's text (that goes to the log, under the id the line quotes)."""
     if isinstance(err, TierkitError):
-        return str(err)
+        return err.render(lang)
     ref = error_id()
     log.error("tierkit add-in [%s]: unexpected error", ref, exc_info=err)
-    return f"unexpected error (server log id {ref})"
+    return tr(lang, "unexpected error (server log id {ref})", ref=ref)
 
 
-def cell_error(err: BaseException) -> Rows:
-    return [[f"tierkit: {error_message(err)}"]]
+def error_lang(value: Any) -> str:
+    """The language an error is shown in: ``value`` (a function's or button's ``lang``) when it names one,
+    else English; never raises (the error about the language itself is the one being shown)."""
+    try:
+        return lang_of(value) if value is not None else "en"
+    except Exception:
+        return "en"
+
+
+def cell_error(err: BaseException, lang: str = "en") -> Rows:
+    return [[f"tierkit: {error_message(err, lang)}"]]

@@ -44,6 +44,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tierkit.errors import msg
+
 from .core import ServerPolicy, error_id, serving
 from .guard import Guard, GuardConfig, redact_access_log, redact_path
 
@@ -63,8 +65,8 @@ def _prepare_env() -> Any:
     os.environ["XLWINGS_ON_SERVER"] = "true"  # the server decorators, also on Windows
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
         raise RuntimeError(
-            "xlwings Server needs XLWINGS_LICENSE_KEY: set it to 'noncommercial' for "
-            "non-commercial use, or to your xlwings licence key (see addin/README.md)"
+            msg("xlwings Server needs XLWINGS_LICENSE_KEY: set it to 'noncommercial' for "
+            "non-commercial use, or to your xlwings licence key (see addin/README.md)")
         )
     module = importlib.import_module("tierkit_addin")
     if not module.ON_SERVER:
@@ -72,7 +74,7 @@ def _prepare_env() -> Any:
         module = importlib.reload(module)
     if not module.ON_SERVER:
         raise RuntimeError(
-            "xlwings.server cannot be imported: check XLWINGS_LICENSE_KEY and the xlwings version"
+            msg("xlwings.server cannot be imported: check XLWINGS_LICENSE_KEY and the xlwings version")
         )
     return module
 

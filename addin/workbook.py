@@ -22,6 +22,7 @@ import numpy as np
 import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import column_index
+from tierkit.errors import msg
 from tierkit.i18n import tr, trc
 
 from . import core
@@ -38,7 +39,7 @@ def sheet_values(sheet: Any) -> Rows:
     last = sheet.used_range.last_cell
     if last.row == 1 and last.column == 1 and blank(sheet.range("A1").value):
         return []
-    core.check_cells(last.row * last.column, f"sheet '{sheet.name}'")
+    core.check_cells(last.row * last.column, msg("sheet '{sheet}'", sheet=sheet.name))
     # read raw (no per-cell conversion, which is slow on big sheets) and clean once
     return core.as_rows(sheet.range((1, 1), (last.row, last.column)).options("raw").value)
 
@@ -110,14 +111,14 @@ def read_table(sheet: Any) -> SheetTable:
     import dataclasses
 
     rows = sheet_values(sheet)
-    where = f"sheet '{sheet.name}'"
+    where = msg("sheet '{sheet}'", sheet=sheet.name)
     if not rows:
         raise TierkitError(
-            f"no table found on {where}",
-            hint="activate the sheet with your customer table (a header row, one row per customer)",
+            msg("no table found on {where}", where=where),
+            hint=msg("activate the sheet with your customer table (a header row, one row per customer)"),
         )
     raw = app.table_from_cells(rows, name=str(getattr(sheet.book, "name", "") or "workbook"), sheet=sheet.name,
-                               what=f"table on {where}")
+                               what=msg("table on {where}", where=where))
     tier_names = {t.casefold() for t in app.all_generic()}
     letters = raw.column_letters
     tier_cols = {str(c).strip().casefold(): column_index(letters[j]) for j, c in enumerate(raw.frame.columns)
@@ -129,7 +130,7 @@ def read_table(sheet: Any) -> SheetTable:
     raw = dataclasses.replace(raw, frame=frame, row_numbers=raw.row_numbers[filled],
                               column_letters=[letters[j] for j in keep])
     if frame.empty:
-        raise TierkitError(f"the table on {where} has a header row but no data rows")
+        raise TierkitError(msg("the table on {where} has a header row but no data rows", where=where))
     first_row = raw.header_row + 1
     last_row = int(raw.row_numbers[-1])
     table = core.Table(raw=raw, first_row=first_row, n_rows=last_row - first_row + 1)
@@ -159,20 +160,22 @@ def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
     spec = rule_set if rule_set and str(rule_set).strip() else settings.get("rule_set")
     if blank(spec):
         raise TierkitError(
-            "no rule set chosen",
-            hint="pick one in the tierkit task pane, or add a sheet named 'tierkit' "
-            "with a row: rule_set | rfm",
+            msg("no rule set chosen"),
+            hint=msg("pick one in the tierkit task pane, or add a sheet named 'tierkit' "
+            "with a row: rule_set | rfm"),
         )
     code = core.lang_of(lang if lang and str(lang).strip() else settings.get("lang"))
     sheet_name = settings.get("sheet")
     sheet = find_sheet(book, str(sheet_name)) if not blank(sheet_name) else book.sheets.active
     if sheet is None:
-        raise TierkitError(f"the tierkit sheet names a data sheet '{sheet_name}' that does not exist")
+        raise TierkitError(
+            msg("the tierkit sheet names a data sheet '{sheet_name}' that does not exist", sheet_name=sheet_name)
+        )
     own = {SETTINGS_SHEET.casefold(), SUMMARY_SHEET.casefold(), CHECK_SHEET.casefold()}
     if sheet.name.casefold() in own:
         raise TierkitError(
-            f"'{sheet.name}' is tierkit's own sheet",
-            hint="activate the sheet with your customer table and press the button again",
+            msg("'{name}' is tierkit's own sheet", name=sheet.name),
+            hint=msg("activate the sheet with your customer table and press the button again"),
         )
     rules_sheets: dict[str, Rows] = {}
     text = str(spec).strip()
@@ -381,18 +384,23 @@ def explain(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
     st = run.table
     selection = book.selection if hasattr(book, "selection") else book.app.selection
     if selection is None or selection.address is None:  # Office.js sends null for a shape, chart or several areas
-        raise TierkitError("no cell is selected", hint="select a cell in the customer's row first")
+        raise TierkitError(msg("no cell is selected"), hint=msg("select a cell in the customer's row first"))
     if selection.sheet.name != st.sheet.name:
-        raise TierkitError(f"select a cell in the table on sheet '{st.sheet.name}'")
+        raise TierkitError(msg("select a cell in the table on sheet '{name}'", name=st.sheet.name))
     row = selection.row
     if not st.first_row <= row <= st.last_row:
         raise TierkitError(
-            f"row {row} is outside the table (rows {st.first_row}-{st.last_row})",
-            hint="select a cell in a customer's row",
+            msg(
+                "row {row} is outside the table (rows {first_row}-{last_row})",
+                row=row,
+                first_row=st.first_row,
+                last_row=st.last_row,
+            ),
+            hint=msg("select a cell in a customer's row"),
         )
     index = st.frame_row(row)
     if index is None:
-        raise TierkitError(f"row {row} is blank")
+        raise TierkitError(msg("row {row} is blank", row=row))
     res = core.classify(run.ruleset, st.table, run.as_of)
     return res.explain(index, run.lang)  # names the Excel row, as the CLI's explain does
 

@@ -3,7 +3,7 @@
     python scripts/i18n.py            # extract messages, update every .po, compile every .mo
     python scripts/i18n.py --check    # exit 1 if a message lacks a translation or a .mo is stale
 
-Messages are the calls ``tr(lang, "...")``, ``trc(lang, "context", "...")`` and
+Messages are the calls ``tr(lang, "...")``, ``trc(lang, "context", "...")``, ``msg("...")`` (errors) and
 ``tr_n(lang, "...", "...", n)`` in src/tierkit and addin/.  Add a language: copy
 src/tierkit/locale/zh/LC_MESSAGES/tierkit.po to locale/<lang>/..., translate, run this script.
 """
@@ -24,7 +24,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "src" / "tierkit" / "locale"
-KEYWORDS = {"tr": (2,), "trc": ((2, "c"), 3), "tr_n": (2, 3), "mark": ((1, "c"), 2)}
+KEYWORDS = {"tr": (2,), "trc": ((2, "c"), 3), "tr_n": (2, 3), "mark": ((1, "c"), 2), "msg": (1,), "msg_n": (1, 2)}
 #: a fixed header date, so that re-running the script changes nothing when no message changed
 FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 SOURCES = (ROOT / "src" / "tierkit", ROOT / "addin")

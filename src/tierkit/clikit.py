@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import TierkitError
-from .i18n import languages
+from .i18n import languages, tr
 from .progress import reporting
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,9 +95,21 @@ def _is_tty(stream: Any) -> bool:
         return False
 
 
+def command_lang() -> str:
+    """The ``--lang`` of the running command (English when it has none or none is running)."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        lang = ctx.params.get("lang")
+        if isinstance(lang, str) and lang in languages():
+            return lang
+        ctx = ctx.parent
+    return "en"
+
+
 def run_safely(fn: F) -> F:
     """Turn TierkitError into one line + exit 2, anything else into exit 1 (with TIERKIT_DEBUG=1, the
-    traceback).  An input too large for memory or too deeply nested is a user mistake too (exit 2);
+    traceback), in the command's ``--lang``.  An input too large for memory or too deeply nested is a user
+    mistake too (exit 2);
     SIGINT, SIGTERM and SIGHUP unwind the command (temporary files removed) and exit with 128 + signum.
     On a terminal, long phases show their progress (see :func:`quiet_option`)."""
 
@@ -109,19 +121,23 @@ def run_safely(fn: F) -> F:
         except Signalled as sig:
             sys.exit(128 + sig.signum)
         except MemoryError:
-            click.echo("error: the input is too large to process (out of memory); split it or use a smaller file",
-                       err=True)
+            lang = command_lang()
+            click.echo(tr(lang, "error: {message}", message=tr(
+                lang, "the input is too large to process (out of memory); split it or use a smaller file")), err=True)
             sys.exit(2)
         except RecursionError:
-            click.echo("error: the input is too deeply nested to process", err=True)
+            lang = command_lang()
+            click.echo(tr(lang, "error: {message}", message=tr(lang, "the input is too deeply nested to process")),
+                       err=True)
             sys.exit(2)
         except TierkitError as err:
-            click.echo(f"error: {err}", err=True)
+            lang = command_lang()
+            click.echo(tr(lang, "error: {message}", message=err.render(lang)), err=True)
             sys.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            click.echo(tr(command_lang(), "interrupted"), err=True)
             sys.exit(130)
         except BrokenPipeError:  # the reader of our output went away (``| head``): stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -130,8 +146,8 @@ def run_safely(fn: F) -> F:
         except Exception as err:
             if os.environ.get("TIERKIT_DEBUG"):
                 traceback.print_exc()
-            click.echo(f"internal error: {type(err).__name__}: {err} (set TIERKIT_DEBUG=1 for details; "
-                       "please report it)", err=True)
+            click.echo(tr(command_lang(), "internal error: {kind}: {error} (set TIERKIT_DEBUG=1 for details; "
+                          "please report it)", kind=type(err).__name__, error=err), err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..bind import Binding, TableSource
 from ..check.show import policy_words
-from ..errors import TierkitError, Where, display_path
+from ..errors import TierkitError, Where, display_path, msg
 from ..i18n import tr
 from ..io import RawTable
 from ..reasons import reason_column
@@ -97,8 +97,8 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     from ..io import NewColumn, format_of, same_file, write_output
 
     if same_file(dst, table.path):
-        raise TierkitError("the output would overwrite the input", where=Where(file=display_path(table.path)),
-                           hint="tierkit never modifies the input; choose another -o")
+        raise TierkitError(msg("the output would overwrite the input"), where=Where(file=display_path(table.path)),
+                           hint=msg("tierkit never modifies the input; choose another -o"))
     rulesets = resolve_rules(list(rules), params=params, workbook=display_path(table.path),
                              sheet_rows=sheet_rows or workbook_sheet_rows(Path(table.path)))
     several = len(rulesets) > 1
@@ -311,7 +311,7 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         if meta and meta.get("features"):
             from ..features import describe_metadata
 
-            lines = describe_metadata(meta, lang)
+            lines = describe_metadata(meta, lang, {n: f.display(lang) for n, f in rs.fields.items() if f.label})
             tables.append(SummaryTable(title=tr(lang, "Features and cut-points ({name})", name=rs.name),
                                        header=[tr(lang, "Detail")], rows=[[line] for line in lines]))
     return tables

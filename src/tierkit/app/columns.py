@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import TierkitError, Where
+from ..errors import TierkitError, Where, msg
 from ..i18n import languages, mark, tr, trc
 from ..ruleset.model import RuleSet
 from ..segment import Classification
@@ -130,9 +130,16 @@ def with_given_tiers(result: Classification, ids: Sequence[Any], *, header: str,
         return result  # tiered with another rule set: the rules just applied decide
     if unknown:
         shown = ", ".join(unknown[:5])
-        raise TierkitError(f"column '{header}' holds tier ids that rule set '{result.ruleset.name}' does not "
-                           f"have: {shown}", where=Where(file=file, column=header),
-                           hint="give the rule set the file was tiered with (--rules)")
+        raise TierkitError(
+            msg(
+                "column '{header}' holds tier ids that rule set '{name}' does not have: {shown}",
+                header=header,
+                name=result.ruleset.name,
+                shown=shown,
+            ),
+            where=Where(file=file, column=header),
+            hint=msg("give the rule set the file was tiered with (--rules)"),
+        )
     tier = np.array([known[v] if v is not None else -1 for v in values], dtype=np.int32)
     fields = {f: getattr(result, f) for f in ("binding", "matches", "errors", "source")}
     return GivenTiers(tier_index=tier, collected=None, computed=result, header=header, **fields)

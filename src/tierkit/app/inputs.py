@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import TierkitError, did_you_mean
+from ..errors import TierkitError, did_you_mean, listing, msg
 from ..ruleset import builtin_names, load_ruleset, ruleset_from_rows
 from ..ruleset.loader import apply_param_overrides
 from ..ruleset.model import RuleSet
@@ -42,10 +42,21 @@ def parse_as_of(value: Any, *, what: str = "--as-of") -> dt.date | None:
     except (ValueError, OverflowError):
         parsed = None
     if parsed is None:
-        raise TierkitError(f"{what} {str(value)!r} is not a date", hint="write it as 2024-12-31")
+        raise TierkitError(
+            msg("{what} {value!r} is not a date", what=what, value=str(value)), hint=msg("write it as 2024-12-31")
+        )
     if not FIRST_AS_OF <= parsed.date() <= LAST_AS_OF:
-        raise TierkitError(f"{what} {str(value)!r} is outside the dates tierkit counts with "
-                           f"({FIRST_AS_OF:%Y-%m-%d} to {LAST_AS_OF:%Y-%m-%d})", hint="write a date such as 2024-12-31")
+        raise TierkitError(
+            msg(
+                "{what} {value!r} is outside the dates tierkit counts with ({first_as_of:%Y-%m-%d} to "
+                "{last_as_of:%Y-%m-%d})",
+                what=what,
+                value=str(value),
+                first_as_of=FIRST_AS_OF,
+                last_as_of=LAST_AS_OF,
+            ),
+            hint=msg("write a date such as 2024-12-31"),
+        )
     return parsed.date()
 
 
@@ -67,7 +78,10 @@ def language(value: Any) -> str:
     known = languages()
     if code in known:
         return code
-    raise TierkitError(f"unknown language '{text}'", hint=did_you_mean(code, known) or f"use {', '.join(known)}")
+    raise TierkitError(
+        msg("unknown language '{text}'", text=text),
+        hint=did_you_mean(code, known) or msg("use {known}", known=listing(known)),
+    )
 
 
 def parse_params(items: Iterable[str] | Mapping[str, Any], *, what: str = "--param") -> dict[str, float]:
@@ -79,7 +93,10 @@ def parse_params(items: Iterable[str] | Mapping[str, Any], *, what: str = "--par
         for item in items:
             key, sep, value = item.partition("=")
             if not sep or not key.strip():
-                raise TierkitError(f"{what} {item!r} must look like name=value", hint=f"e.g. {what} a_share=0.7")
+                raise TierkitError(
+                    msg("{what} {item!r} must look like name=value", what=what, item=item),
+                    hint=msg("e.g. {what} a_share=0.7", what=what),
+                )
             pairs.append((key.strip(), value, item))
     out: dict[str, float] = {}
     for key, value, item in pairs:
@@ -88,7 +105,10 @@ def parse_params(items: Iterable[str] | Mapping[str, Any], *, what: str = "--par
         except ValueError:
             number = None
         if number is None:
-            raise TierkitError(f"{what} {item!r}: {value!r} is not a number", hint=f"e.g. {what} a_share=0.7")
+            raise TierkitError(
+                msg("{what} {item!r}: {value!r} is not a number", what=what, item=item, value=value),
+                hint=msg("e.g. {what} a_share=0.7", what=what),
+            )
         out[key] = number
     return out
 
@@ -148,8 +168,14 @@ def load_rules(spec: str | RuleSet | Rows, *, sheet_rows: SheetRows | None = Non
         return rules_from_rows(spec)
     text = spec.strip()
     if not text:
-        raise TierkitError("no rule set given", hint=f"give a built-in name ({', '.join(builtin_names())}), "
-                           "a path to a .yaml file, or sheet:NAME for a rules table in the workbook")
+        raise TierkitError(
+            msg("no rule set given"),
+            hint=msg(
+                "give a built-in name ({builtin_names}), a path to a .yaml file, or sheet:NAME for a rules table "
+                "in the workbook",
+                builtin_names=listing(builtin_names()),
+            ),
+        )
     sheet = rules_sheet_name(text)
     if sheet is None and bare_sheet_names and sheet_rows is not None and sheet_rows(text) is not None:
         sheet = text
@@ -157,8 +183,10 @@ def load_rules(spec: str | RuleSet | Rows, *, sheet_rows: SheetRows | None = Non
         return load_named(text)
     rows = sheet_rows(sheet) if sheet_rows is not None else None
     if rows is None:
-        raise TierkitError(f"rules {text}: {workbook} has no sheet '{sheet}'",
-                           hint="a rules sheet holds a table id | label | when | strategy")
+        raise TierkitError(
+            msg("rules {text}: {workbook} has no sheet '{sheet}'", text=text, workbook=workbook, sheet=sheet),
+            hint=msg("a rules sheet holds a table id | label | when | strategy"),
+        )
     name = sheet.strip().lower().replace(" ", "_") or "sheet"
     return rules_from_rows(rows, name=name, label=f"{workbook} sheet '{sheet}'")
 
@@ -177,14 +205,14 @@ def resolve_rules(specs: Sequence[str | RuleSet | Rows], *, params: Mapping[str,
         known = {k for rs in rulesets for k in rs.params}
         unknown = [k for k in params if k not in known]
         if unknown:
-            listing = ", ".join(sorted(known)) or "none"
-            raise TierkitError(f"unknown parameter '{unknown[0]}'",
-                               hint=did_you_mean(unknown[0], known) or f"parameters: {listing}")
+            shown = listing(sorted(known)) if known else msg("none")
+            raise TierkitError(msg("unknown parameter '{unknown}'", unknown=unknown[0]),
+                               hint=did_you_mean(unknown[0], known) or msg("parameters: {listing}", listing=shown))
         rulesets = [apply_param_overrides(rs, {k: v for k, v in params.items() if k in rs.params})
                     if any(k in rs.params for k in params) else rs for rs in rulesets]
     names = [rs.name for rs in rulesets]
     if len(set(names)) != len(names):
-        raise TierkitError("the same rule set is given twice", hint="give each rule set once")
+        raise TierkitError(msg("the same rule set is given twice"), hint=msg("give each rule set once"))
     return rulesets
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import TierkitError, Where, display_path
+from ..errors import TierkitError, Where, display_path, msg
 from ..i18n import languages, mark, trc
 from ..io import RawTable
 from ..ruleset.model import RuleSet
@@ -58,8 +58,8 @@ def previous_columns(results: Sequence[Classification], ids: Sequence[Any], prev
     where = Where(file=display_path(previous), sheet=old.sheet)
     old_id = _id_header(old, rulesets[0], id_column)
     if old_id is None:
-        raise TierkitError("no customer id column in the previous file", where=where,
-                           hint="give --id-column, or a file written by tierkit apply with the same rule set")
+        raise TierkitError(msg("no customer id column in the previous file"), where=where,
+                           hint=msg("give --id-column, or a file written by tierkit apply with the same rule set"))
     keys = id_keys(old.frame[old_id]).tolist()
     now_keys = [id_key(v) for v in ids]
     out = []
@@ -67,8 +67,11 @@ def previous_columns(results: Sequence[Classification], ids: Sequence[Any], prev
         rs = res.ruleset
         header = _tier_id_column(old, rs, several)
         if header is None:
-            raise TierkitError(f"the previous file has no tier id column for rule set '{rs.name}'", where=where,
-                               hint="give a file written by tierkit apply with this rule set")
+            raise TierkitError(
+                msg("the previous file has no tier id column for rule set '{name}'", name=rs.name),
+                where=where,
+                hint=msg("give a file written by tierkit apply with this rule set"),
+            )
         since_header = next((h for h in _since_headers(rs) if h in old.frame.columns), None)
         old_tier = dict(zip(keys, (_text(v) for v in old.frame[header].tolist()), strict=True))
         old_since = dict(zip(keys, old.frame[since_header].tolist(), strict=True)) if since_header else {}

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..bind import TableSource
-from ..errors import InputFileError, TierkitError, Where, display_path
+from ..errors import InputFileError, TierkitError, Where, display_path, listing, msg
 from ..io import RawTable, list_sheets, read_table, supported
 from ..io.read import table_from_block
 from ..ruleset.model import RuleSet
@@ -24,7 +24,8 @@ from .rowscan import BLANK_TEXT_RE2
 #: sheets that hold notes or tierkit's own output, never the customer table (compared case-folded)
 NOT_DATA_SHEETS = frozenset({"readme", "read me", "说明", "instructions", "notes", "about", "使用说明",
                              "tier summary", "tier check", "tierkit", "rules", "规则"})
-READABLE = f"tierkit reads {supported('read')}"
+_FIRST, _, _LAST = supported("read").rpartition(" or ")
+READABLE = msg("tierkit reads {suffixes} or {last}", suffixes=listing(_FIRST.split(", ")), last=_LAST)
 
 
 def sheet_arg(sheet: str | int | None) -> str | int | None:
@@ -54,10 +55,10 @@ def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: 
     with most of ``rulesets``' fields is read (``table.shape`` says which and why)."""
     p = Path(path)
     if not p.exists():
-        raise InputFileError("file not found", where=Where(file=display_path(p)),
-                             hint=f"check the path; {READABLE}")
+        raise InputFileError(msg("file not found"), where=Where(file=display_path(p)),
+                             hint=msg("check the path; {readable}", readable=READABLE))
     if p.is_dir():
-        raise InputFileError("this is a folder, not a file", where=Where(file=display_path(p)), hint=READABLE)
+        raise InputFileError(msg("this is a folder, not a file"), where=Where(file=display_path(p)), hint=READABLE)
     if rulesets:
         from .shapes import choose_table
 
@@ -92,7 +93,7 @@ def table_source(table: RawTable, *, other_sheets: bool = True) -> TableSource:
 
 def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | None = None,
                      header_row: int | None = None, first_row: int = 1, first_col: int = 1,
-                     what: str = "table") -> RawTable:
+                     what: str = msg("table")) -> RawTable:
     """A RawTable from cells as Excel sends them (blanks as None), read exactly as ``open_table`` reads
     a file: the header is detected (a title line above it is skipped) unless ``header_row`` (1-based, in
     sheet rows) is given; blank rows are left out; ``row_numbers`` are sheet rows.
@@ -104,17 +105,20 @@ def table_from_cells(rows: Sequence[Sequence[Any]], *, name: str, sheet: str | N
     block, all_blank = _blanked(rows, width)
     where = Where(file=name, sheet=sheet)
     if len(block) == 0 or width == 0 or all_blank:
-        raise TierkitError(f"the {what} is empty", where=where,
-                           hint="select the table including its header row")
+        raise TierkitError(msg("the {what} is empty", what=what), where=where,
+                           hint=msg("select the table including its header row"))
     if header_row is not None:
         header = block[header_row - first_row] if 0 <= header_row - first_row < len(block) else []
         filled = [v for v in header if not blank(v)]
         if not filled:
-            raise TierkitError(f"the first row of the {what} is blank", where=where,
-                               hint="select the table including its header row")
+            raise TierkitError(msg("the first row of the {what} is blank", what=what), where=where,
+                               hint=msg("select the table including its header row"))
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in filled):
-            raise TierkitError(f"the first row of the {what} holds numbers, not column names", where=where,
-                               hint="select the table including its header row")
+            raise TierkitError(
+                msg("the first row of the {what} holds numbers, not column names", what=what),
+                where=where,
+                hint=msg("select the table including its header row"),
+            )
     return table_from_block(block, path=Path(name), sheet=sheet, row0=first_row, col0=first_col,
                             header_row=header_row, where=where)
 

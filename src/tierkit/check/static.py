@@ -22,7 +22,7 @@ from rule_engine import ast
 from ..compile.context import as_of_datetime, parse_rule
 from ..compile.describe import fmt_value
 from ..compile.pandas_backend import PandasCompiler
-from ..errors import TierkitError, UnsupportedExpression
+from ..errors import TierkitError, UnsupportedExpression, msg
 from ..i18n import join, tr, trc
 from ..ruleset.loader import declared_types
 from ..ruleset.model import RuleSet
@@ -121,8 +121,8 @@ def _unsupported(node: Any, context: Any) -> list[UnsupportedExpression]:
             return [err]
     if isinstance(node, ast.FuzzyComparisonExpression) and not isinstance(
             node.right, ast.StringExpression | ast.NullExpression):
-        found.append(UnsupportedExpression("regular expressions must be quoted literals",
-                                           hint="write x =~ \"^A\" with the pattern in quotes"))
+        found.append(UnsupportedExpression(msg("regular expressions must be quoted literals"),
+                                           hint=msg("write x =~ \"^A\" with the pattern in quotes")))
     for attr in ("expression", "left", "right", "condition", "case_true", "case_false", "container", "member",
                  "object"):
         child = getattr(node, attr, None)

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..errors import listing, msg
 from ..i18n import languages, mark, trc
 from ..ruleset.model import RuleSet, Segment, Text
 from .names import METHOD_NAMES
@@ -140,8 +141,8 @@ def grade_answer(answer: object, expected: object, method: str | None = None,
         from ..errors import TierkitError, did_you_mean
 
         names = tuple(methods)
-        raise TierkitError(f"unknown method '{method}'",
-                           hint=did_you_mean(method, names) or f"choose one of {', '.join(names)}")
+        raise TierkitError(msg("unknown method '{method}'", method=method),
+                           hint=did_you_mean(method, names) or msg("choose one of {names}", names=listing(names)))
     if is_blank(answer) or is_blank(expected):
         return False
     if normalise(answer) == normalise(expected):

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputFileError, OutputExistsError, Where, display_path
+from ..errors import InputFileError, OutputExistsError, Where, display_path, msg
 from ..i18n import join, mark, tr
 from ..io.atomic import check_output
 from ..progress import track
@@ -131,9 +131,11 @@ def grade_exercise(inputs: Sequence[str | Path], key: str | Path, out: str | Pat
     check_output(out_path, force=True, inputs=[Path(key), roster_path, *named])  # never a file of this run
     answer_key = read_key(key)
     if out_path.is_file() and _in_folders(out_path, inputs) and read_submission(out_path, answer_key).student:
-        raise InputFileError(f"the output is a returned workbook of this exercise: {display_path(out_path)}",
-                             where=Where(file=display_path(out_path)),
-                             hint="write the grades to another file name; tierkit never changes the input")
+        raise InputFileError(
+            msg("the output is a returned workbook of this exercise: {out_path}", out_path=display_path(out_path)),
+            where=Where(file=display_path(out_path)),
+            hint=msg("write the grades to another file name; tierkit never changes the input"),
+        )
     from .lms import lms_targets, write_lms
 
     skip = [out_path, roster_path, *lms_targets(out_path)]  # this run's outputs (an earlier run's) are no returns

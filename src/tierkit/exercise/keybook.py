@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from .. import __version__
-from ..errors import InputFileError, TierkitError, Where, display_path
+from ..errors import InputFileError, TierkitError, Where, display_path, msg
 from ..i18n import languages, tr
 from ..io.atomic import atomic_write
 from .build import ClassExercise
@@ -165,23 +165,28 @@ def read_key(path: str | Path) -> AnswerKey:
     p = Path(path)
     where = Where(file=display_path(p))
     if not p.exists():
-        raise InputFileError(f"answer key not found: {display_path(p)}", where=where)
+        raise InputFileError(msg("answer key not found: {p}", p=display_path(p)), where=where)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as err:
-        raise InputFileError(f"cannot open the answer key: {err}", where=where,
-                             hint="pass the answer_key.xlsx that 'tierkit exercise new' wrote") from err
+        raise InputFileError(msg("cannot open the answer key: {err}", err=err), where=where,
+                             hint=msg("pass the answer_key.xlsx that 'tierkit exercise new' wrote")) from err
     try:
         missing = [s for s in KEY_SHEETS if s not in wb.sheetnames]
         if missing:
-            raise InputFileError(f"not a tierkit answer key (no sheet {missing[0]!r})", where=where,
-                                 hint="pass the answer_key.xlsx that 'tierkit exercise new' wrote")
+            raise InputFileError(
+                msg("not a tierkit answer key (no sheet {missing!r})", missing=missing[0]),
+                where=where,
+                hint=msg("pass the answer_key.xlsx that 'tierkit exercise new' wrote"),
+            )
         settings = {str(r["setting"]): r["value"] for r in _rows(wb["Exercise"])}
         method = str(settings.get("method", ""))
         try:
             get_plugin(method)
         except TierkitError:
-            raise InputFileError(f"the answer key names an unknown method {method!r}", where=where) from None
+            raise InputFileError(
+                msg("the answer key names an unknown method {method!r}", method=method), where=where
+            ) from None
         params = {str(k): float(v) for k, v in json.loads(str(settings.get("params") or "{}")).items()}
         students: dict[str, KeyStudent] = {}
         for r in _rows(wb["Students"]):
@@ -211,14 +216,17 @@ def read_key(path: str | Path) -> AnswerKey:
     except InputFileError:
         raise
     except (KeyError, TypeError, ValueError) as err:
-        raise InputFileError(f"the answer key is damaged ({type(err).__name__}: {err})", where=where,
-                             hint="regenerate it with the same --seed and roster") from err
+        raise InputFileError(
+            msg("the answer key is damaged ({kind}: {err})", kind=type(err).__name__, err=err),
+            where=where,
+            hint=msg("regenerate it with the same --seed and roster"),
+        ) from err
     finally:
         wb.close()
     for s in students.values():
         if data_fingerprint(s.ids, s.row_hashes) != s.fingerprint:
-            raise InputFileError(f"the answer key was edited (student '{s.student}')", where=where,
-                                 hint="regenerate it with the same --seed and roster")
+            raise InputFileError(msg("the answer key was edited (student '{student}')", student=s.student), where=where,
+                                 hint=msg("regenerate it with the same --seed and roster"))
     return AnswerKey(str(settings["exercise_id"]), method, int(settings["level"]), int(settings["seed"]),
                      str(settings.get("lang") or "en"), bool(settings.get("self_check")),
                      str(settings.get("rules") or method), params, students, p)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..errors import TierkitError, did_you_mean
+from ..errors import TierkitError, did_you_mean, listing, msg
 from ..i18n import languages
 from ..ruleset.model import RuleSet, Text
 from ..segment import Classification
@@ -76,8 +76,8 @@ def get_plugin(method: str) -> ExercisePlugin:
     plugins = _registered()
     if method not in plugins:
         names = exercise_methods()
-        raise TierkitError(f"unknown method '{method}'",
-                           hint=did_you_mean(method, names) or f"choose one of {', '.join(names)}")
+        raise TierkitError(msg("unknown method '{method}'", method=method),
+                           hint=did_you_mean(method, names) or msg("choose one of {names}", names=listing(names)))
     return plugins[method]
 
 
@@ -88,9 +88,9 @@ def param(rs: RuleSet, name: str) -> float:
     try:
         return float(rs.params[name])
     except KeyError:
-        raise TierkitError(f"rule set '{rs.name}' has no parameter '{name}'",
-                           hint="an exercise needs the method's parameters; start from a copy of the built-in "
-                                "rule file") from None
+        raise TierkitError(msg("rule set '{name}' has no parameter '{name2}'", name=rs.name, name2=name),
+                           hint=msg("an exercise needs the method's parameters; start from a copy of the built-in "
+                                "rule file")) from None
 
 
 def days(rs: RuleSet, name: str) -> int:
@@ -225,5 +225,5 @@ def draw_exercise(rs: RuleSet, plugin: ExercisePlugin, level: int, rng: np.rando
                 frame[column] = raw[column].to_numpy()
         if plugin.ok(rs, frame, _counts(res.tier_ids()), level):
             return frame, res
-    raise TierkitError(f"could not draw fair exercise data for {rs.name} level {level}",
-                       hint="the rule set's cut-offs may leave a tier empty for every draw; check its params")
+    raise TierkitError(msg("could not draw fair exercise data for {name} level {level}", name=rs.name, level=level),
+                       hint=msg("the rule set's cut-offs may leave a tier empty for every draw; check its params"))

@@ -7,6 +7,7 @@ specs (one frozen dataclass per kind, :data:`KINDS`) and run by :func:`apply_fea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tierkit.features.apply import apply_features
@@ -53,8 +54,12 @@ __all__ = [
 ]
 
 
-def describe_metadata(meta: dict[str, Any], lang: str = "en") -> list[str]:
-    """One line per feature, for the summary sheet (so a result can be reproduced by hand), in ``lang``."""
+def describe_metadata(meta: dict[str, Any], lang: str = "en", labels: Mapping[str, str] | None = None) -> list[str]:
+    """One line per feature, for the summary sheet (so a result can be reproduced by hand), in ``lang``.
+
+    ``labels`` (field name -> its label in ``lang``): the fields are named as the reader knows them."""
+    if labels:
+        meta = _relabel(meta, labels)
     lines: list[str] = []
     if meta.get("as_of") is not None:
         lines.append(tr(lang, "as of {date}", date=meta["as_of"]))
@@ -62,3 +67,14 @@ def describe_metadata(meta: dict[str, Any], lang: str = "en") -> list[str]:
     for name in meta.get("skipped", []):
         lines.append(tr(lang, "{name}: skipped (its columns are not in this table)", name=name))
     return lines
+
+
+def _relabel(value: Any, labels: Mapping[str, str], key: str | None = None) -> Any:
+    """``value`` with every text that is a field name replaced by its label (a feature's ``kind`` stays)."""
+    if isinstance(value, str):
+        return labels.get(value, value) if key != "kind" else value
+    if isinstance(value, Mapping):
+        return {k: _relabel(v, labels, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_relabel(v, labels, key) for v in value)
+    return value

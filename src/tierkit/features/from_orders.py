@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from tierkit.errors import DataError, Where, did_you_mean
+from tierkit.errors import DataError, Where, did_you_mean, msg
 from tierkit.features.columns import find_column, norm
 from tierkit.features.orders import FEATURE_COLUMNS, customer_features, join_customers
 from tierkit.features.reconcile import reconcile
@@ -56,14 +56,14 @@ class FromOrders(FeatureSpec):
     @classmethod
     def parse_arg(cls, value: Any, fail: Fail) -> dict[str, Any]:
         if not isinstance(value, Mapping):
-            raise fail(": from_orders takes a mapping of columns")
+            raise fail(msg(": from_orders takes a mapping of columns"))
         keys = OrderColumns.keys()
         for key in value:
             if key not in (*keys, "optional"):
-                raise fail(f" (from_orders): unknown key '{key}'", hint=did_you_mean(str(key), keys))
+                raise fail(msg(" (from_orders): unknown key '{key}'", key=key), hint=did_you_mean(str(key), keys))
         for key in REQUIRED:
             if key not in value:
-                raise fail(f" (from_orders): '{key}' is required")
+                raise fail(msg(" (from_orders): '{key}' is required", key=key))
         conf: dict[str, Any] = {}
         for key in keys:
             if key not in value:
@@ -77,7 +77,7 @@ class FromOrders(FeatureSpec):
             try:
                 conf[key] = names(raw)
             except ValueError as err:
-                raise fail(f" (from_orders): '{key}' must be {err}") from None
+                raise fail(msg(" (from_orders): '{key}' must be {err}", key=key, err=err)) from None
         out: dict[str, Any] = {"orders": OrderColumns(**conf)}
         if value.get("optional"):
             out["optional"] = True
@@ -103,8 +103,8 @@ class FromOrders(FeatureSpec):
             if table is None:
                 if self.optional and ctx.features_from != "orders":
                     return None
-                raise DataError(f"no orders sheet '{shown(conf.sheet)}' for from_orders",
-                                hint="open the workbook that holds it, or name it with sheet:")
+                raise DataError(msg("no orders sheet '{shown}' for from_orders", shown=shown(conf.sheet)),
+                                hint=msg("open the workbook that holds it, or name it with sheet:"))
             orders, cell_ref, where = _table_parts(table, ctx.where)
             found = cols(orders)
             mode = mark("orders mode", "joined")
@@ -113,7 +113,11 @@ class FromOrders(FeatureSpec):
                 wanted = getattr(conf, key)
                 cands = [wanted] if isinstance(wanted, str) else list(wanted)
                 raise DataError(
-                    f"from_orders: no column {' / '.join(map(str, cands))} for '{key}' in the orders table",
+                    msg(
+                        "from_orders: no column {join} for '{key}' in the orders table",
+                        join=" / ".join(map(str, cands)),
+                        key=key,
+                    ),
                     hint=did_you_mean(str(cands[0]), [str(c) for c in orders.columns]),
                 )
         feats = customer_features(orders, as_of=ctx.as_of, cell_ref=cell_ref, where=where,
@@ -127,8 +131,10 @@ class FromOrders(FeatureSpec):
             on = ctx.column(frame, join_on)
             if on is None:
                 first = join_on if isinstance(join_on, str) else join_on[0]
-                raise DataError(f"from_orders: the customer table has no column {shown(join_on)!r} to join on",
-                                hint=did_you_mean(str(first), map(str, frame.columns)))
+                raise DataError(
+                    msg("from_orders: the customer table has no column {shown!r} to join on", shown=shown(join_on)),
+                    hint=did_you_mean(str(first), map(str, frame.columns)),
+                )
             checked = reconcile(frame, feats, on=on, features_on=key_col, ctx=ctx)
             notes, kept = checked.notes, checked.kept
             out = join_customers(frame, checked.features, on=on, features_on=key_col)

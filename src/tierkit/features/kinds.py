@@ -28,6 +28,8 @@ from tierkit.features.specs import (
 from tierkit.i18n import join, mark, tr, trc
 from tierkit.numfmt import fmt_cut_point
 
+from ..errors import msg
+
 __all__ = ["DaysSince", "Difference", "Flags", "ParetoShare", "PercentRank", "QuantileScore", "Ratio", "Share", "Sum"]
 
 DEFAULT_LEVELS = ("high", "高", "yes", "y", "是", "true", "1", "x", "✓")
@@ -49,7 +51,7 @@ class OneColumn(ColumnFeature):
     @classmethod
     def parse_arg(cls, value: Any, fail: Fail) -> dict[str, Any]:
         if not isinstance(value, str):
-            raise fail(f" ({cls.kind}) takes one column name")
+            raise fail(msg(" ({kind}) takes one column name", kind=cls.kind))
         return {"column": value}
 
     def inputs(self) -> tuple[str, ...]:
@@ -179,7 +181,9 @@ class Arithmetic(ColumnFeature):
     def parse_arg(cls, value: Any, fail: Fail) -> dict[str, Any]:
         if (not isinstance(value, list) or (cls.count and len(value) != cls.count) or len(value) < 2
                 or not all(isinstance(v, str) for v in value)):
-            raise fail(f" ({cls.kind}) takes a list of {cls.count or 'two or more'} columns")
+            raise fail(
+                msg(" ({kind}) takes a list of {value} columns", kind=cls.kind, value=cls.count or "two or more")
+            )
         return {"columns": tuple(value)}
 
     def inputs(self) -> tuple[str, ...]:
@@ -239,12 +243,12 @@ class Flags(ColumnFeature):
     @classmethod
     def parse_arg(cls, value: Any, fail: Fail) -> dict[str, Any]:
         if not isinstance(value, Mapping):
-            raise fail(" (flags) takes a mapping column -> reason")
+            raise fail(msg(" (flags) takes a mapping column -> reason"))
         return {"reasons": tuple((str(k), str(v)) for k, v in value.items())}
 
     @classmethod
     def default_output(cls, value: Any, fail: Fail) -> str:
-        raise fail(" (flags) needs 'as'")
+        raise fail(msg(" (flags) needs 'as'"))
 
     def inputs(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.reasons)

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tierkit.errors import DataError, did_you_mean
+from tierkit.errors import DataError, did_you_mean, listing, msg
 from tierkit.features.columns import find_column
 from tierkit.features.from_orders import _sheet, _table_parts
 from tierkit.features.orders import order_keys
@@ -52,13 +52,13 @@ class OrderSheet:
 def _months(value: Any) -> tuple[int, ...]:
     if (not isinstance(value, list) or not value
             or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12 for v in value)):
-        raise ValueError("a list of month numbers 1-12")
+        raise ValueError(msg("a list of month numbers 1-12"))
     return tuple(sorted(set(value)))
 
 
 def _ratio(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValueError("a number of at least 0")
+        raise ValueError(msg("a number of at least 0"))
     return float(value)
 
 
@@ -73,26 +73,38 @@ class _OrderLinesFeature(FeatureSpec):
     @classmethod
     def parse_arg(cls, value: Any, fail: Fail) -> dict[str, Any]:
         if not isinstance(value, Mapping):
-            raise fail(f": {cls.kind} takes a mapping of columns like {{sheet: Orders, customer: 客户编号, ...}}")
+            raise fail(
+                msg(
+                    ": {kind} takes a mapping of columns like {{sheet: Orders, customer: 客户编号, ...}}", kind=cls.kind
+                )
+            )
         for key in value:
             if key not in _KEYS:
-                raise fail(f" ({cls.kind}): unknown key '{key}'", hint=did_you_mean(str(key), _KEYS))
+                raise fail(
+                    msg(" ({kind}): unknown key '{key}'", kind=cls.kind, key=key), hint=did_you_mean(str(key), _KEYS)
+                )
         for key in cls.required:
             if key not in value:
-                raise fail(f" ({cls.kind}): '{key}' is required")
+                raise fail(msg(" ({kind}): '{key}' is required", kind=cls.kind, key=key))
         conf: dict[str, Any] = {}
         for key in _KEYS:
             if key not in value:
                 continue
             if key == "names":
                 if not isinstance(value[key], Mapping) or not set(map(str, value[key])) <= set(cls.columns):
-                    raise fail(f" ({cls.kind}): 'names' must map some of {', '.join(cls.columns)} to new names")
+                    raise fail(
+                        msg(
+                            " ({kind}): 'names' must map some of {columns} to new names",
+                            kind=cls.kind,
+                            columns=listing(cls.columns),
+                        )
+                    )
                 conf[key] = tuple((str(k), str(v)) for k, v in value[key].items())
                 continue
             try:
                 conf[key] = names(value[key])
             except ValueError as err:
-                raise fail(f" ({cls.kind}): '{key}' must be {err}") from None
+                raise fail(msg(" ({kind}): '{key}' must be {err}", kind=cls.kind, key=key, err=err)) from None
         return {"orders": OrderSheet(**conf)}
 
     def outputs(self) -> list[str]:
@@ -112,15 +124,22 @@ class _OrderLinesFeature(FeatureSpec):
             if table is None:
                 if self.optional:
                     return None
-                raise DataError(f"no orders sheet '{shown(conf.sheet)}' for {self.kind}",
-                                hint="open the workbook that holds it, or name it with sheet:")
+                raise DataError(msg("no orders sheet '{shown}' for {kind}", shown=shown(conf.sheet), kind=self.kind),
+                                hint=msg("open the workbook that holds it, or name it with sheet:"))
             orders, cell_ref, where = _table_parts(table, ctx.where)
             found = find(orders)
         for key in self.required:
             if found[key] is None:
                 cands = [wanted[key]] if isinstance(wanted[key], str) else list(wanted[key])
-                raise DataError(f"{self.kind}: no column {' / '.join(map(str, cands))} for '{key}' in the orders "
-                                "table", hint=did_you_mean(str(cands[0]), [str(c) for c in orders.columns]))
+                raise DataError(
+                    msg(
+                        "{kind}: no column {join} for '{key}' in the orders table",
+                        kind=self.kind,
+                        join=" / ".join(map(str, cands)),
+                        key=key,
+                    ),
+                    hint=did_you_mean(str(cands[0]), [str(c) for c in orders.columns]),
+                )
         keys = order_keys(orders[str(found["customer"])])
         positions = np.flatnonzero(keys.notna().to_numpy())
         lines = orders.iloc[positions]
@@ -157,8 +176,14 @@ class _OrderLinesFeature(FeatureSpec):
             on = ctx.column(frame, join_on)
             if on is None:
                 first = join_on if isinstance(join_on, str) else join_on[0]
-                raise DataError(f"{self.kind}: the customer table has no column {shown(join_on)!r} to join on",
-                                hint=did_you_mean(str(first), map(str, frame.columns)))
+                raise DataError(
+                    msg(
+                        "{kind}: the customer table has no column {shown!r} to join on",
+                        kind=self.kind,
+                        shown=shown(join_on),
+                    ),
+                    hint=did_you_mean(str(first), map(str, frame.columns)),
+                )
         joined = per_customer.reindex(id_keys(frame[on]).to_numpy())
         joined.index = frame.index
         out = frame.copy()

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from tierkit.errors import DataError, did_you_mean
+from tierkit.errors import DataError, did_you_mean, msg
 from tierkit.features.columns import find_column, norm
 from tierkit.features.from_orders import _sheet, _table_parts
 from tierkit.features.kinds import Arithmetic
@@ -45,13 +45,17 @@ from tierkit.features.specs import (
     texts,
     whole,
 )
-from tierkit.i18n import mark, tr, trc
+from tierkit.i18n import join, mark, tr, trc
 from tierkit.values import coerce_column, id_keys
 
 __all__ = ["STAT_COLUMNS", "Choose", "Multiply", "OrderStats", "chosen_by_params"]
 
 #: the columns ``order_stats`` adds
 STAT_COLUMNS = ("volume", "orders_12m", "timed_orders", "deal_share")
+#: how the summary sheet names them (a rule file's label for a field of the same name comes first)
+STAT_LABELS = {"volume": mark("order statistic", "volume"), "orders_12m": mark("order statistic", "orders_12m"),
+               "timed_orders": mark("order statistic", "timed_orders"),
+               "deal_share": mark("order statistic", "deal_share")}
 PROMO_WORDS = ("是", "yes", "y", "1", "true", "促销", "x", "✓", "promo", "promotion")
 _YEAR = pd.Timedelta(days=365)
 
@@ -77,7 +81,7 @@ class OrderStats(FeatureSpec):
         try:
             return {"customer": names(value)}
         except ValueError:
-            raise fail(" (order_stats) takes the orders' customer column (a name or candidates)") from None
+            raise fail(msg(" (order_stats) takes the orders' customer column (a name or candidates)")) from None
 
     def outputs(self) -> list[str]:
         return [self.prefix + c for c in STAT_COLUMNS]
@@ -87,8 +91,8 @@ class OrderStats(FeatureSpec):
         if table is None:
             if self.optional:
                 return None
-            raise DataError(f"no orders sheet '{shown(self.sheet)}' for order_stats",
-                            hint="open the workbook that holds it, or name it with sheet:")
+            raise DataError(msg("no orders sheet '{shown}' for order_stats", shown=shown(self.sheet)),
+                            hint=msg("open the workbook that holds it, or name it with sheet:"))
         orders, cell_ref, where = _table_parts(table, ctx.where)
         cols = {key: None if getattr(self, key) is None else find_column(orders, getattr(self, key))
                 for key in ("customer", "date", "quantity", "promo")}
@@ -96,12 +100,20 @@ class OrderStats(FeatureSpec):
             if cols[key] is None:
                 wanted = getattr(self, key)
                 first = wanted if isinstance(wanted, str) else wanted[0]
-                raise DataError(f"order_stats: no column {' / '.join(shown(wanted))} for '{key}' in the orders sheet",
-                                hint=did_you_mean(str(first), [str(c) for c in orders.columns]))
+                raise DataError(
+                    msg(
+                        "order_stats: no column {join} for '{key}' in the orders sheet",
+                        join=" / ".join(shown(wanted)),
+                        key=key,
+                    ),
+                    hint=did_you_mean(str(first), [str(c) for c in orders.columns]),
+                )
         join_on = self.join_on if self.join_on is not None else self.customer
         on = ctx.column(frame, join_on)
         if on is None:
-            raise DataError(f"order_stats: the customer table has no column {shown(join_on)!r} to join on")
+            raise DataError(
+                msg("order_stats: the customer table has no column {shown!r} to join on", shown=shown(join_on))
+            )
         stats = self.stats(orders, cols, ctx, cell_ref, where)
         keys = id_keys(frame[on]).to_numpy()
         for name in STAT_COLUMNS:
@@ -113,7 +125,7 @@ class OrderStats(FeatureSpec):
         if cols["quantity"] is None:
             frame[self.prefix + "volume"] = np.nan
         used = {k: v for k, v in cols.items() if v is not None}
-        meta = {"kind": self.kind, "output": ", ".join(self.outputs()), "inputs": [str(v) for v in used.values()],
+        meta = {"kind": self.kind, "output": list(self.outputs()), "inputs": [str(v) for v in used.values()],
                 "end_days": self.end_days, "customers": int(stats["timed_orders"].gt(0).sum())}
         return frame, meta
 
@@ -162,9 +174,12 @@ class OrderStats(FeatureSpec):
 
     @classmethod
     def describe(cls, meta: Mapping[str, Any], lang: str = "en") -> str:
+        outputs = meta.get("output") or []
+        names = [trc(lang, "order statistic", STAT_LABELS[o]) if o in STAT_LABELS else o  # i18n: marked
+                 for o in ([outputs] if isinstance(outputs, str) else outputs)]
         return tr(lang, "{output}: from the orders sheet ({inputs}); deal timing = promotion or the last {days} days "
                         "of a month; {n} customers with dated orders",
-                  output=meta.get("output"), inputs=", ".join(meta.get("inputs", [])), days=meta.get("end_days"),
+                  output=join(lang, names), inputs=join(lang, meta.get("inputs", [])), days=meta.get("end_days"),
                   n=meta.get("customers"))
 
 
@@ -200,13 +215,13 @@ class Choose(ColumnFeature):
         out = []
         for k, v in value.items():
             if isinstance(k, bool) or not str(k).strip().isdigit() or not isinstance(v, str):
-                raise fail(f" (choose): '{k}: {v}' must be a whole number and a column")
+                raise fail(msg(" (choose): '{k}: {v}' must be a whole number and a column", k=k, v=v))
             out.append((int(str(k)), v))
         return {"options": tuple(out)}
 
     @classmethod
     def default_output(cls, value: Any, fail: Fail) -> str:
-        raise fail(" (choose) needs 'as'")
+        raise fail(msg(" (choose) needs 'as'"))
 
     def inputs(self) -> tuple[str, ...]:
         return tuple(name for _, name in self.options)
@@ -216,8 +231,15 @@ class Choose(ColumnFeature):
         picked = dict(self.options).get(int(value)) if value is not None and float(value).is_integer() else None
         if picked is None:
             choices = ", ".join(f"{k} = {v}" for k, v in self.options)
-            raise DataError(f"parameter '{self.param}' is {value}; it must be one of: {choices}",
-                            hint=f"--param {self.param}={self.options[0][0]}")
+            raise DataError(
+                msg(
+                    "parameter '{param}' is {value}; it must be one of: {choices}",
+                    param=self.param,
+                    value=value,
+                    choices=choices,
+                ),
+                hint=msg("--param {param}={options}", param=self.param, options=self.options[0][0]),
+            )
         return picked
 
     def series(self, frame: pd.DataFrame, cols: Mapping[str, str | None], by: str | None, ctx: FeatureContext,
@@ -229,10 +251,21 @@ class Choose(ColumnFeature):
             name = self.output
         if column is None or column not in frame.columns:
             label = name
-            raise DataError(f"{self.param} = {ctx.params.get(self.param):g} ranks by {label} ('{name}'), "
-                            "which this table does not have",
-                            hint=f"add a '{label}' column (or the orders sheet's columns it is computed from), "
-                                 f"or choose another --param {self.param}")
+            raise DataError(
+                msg(
+                    "{param} = {get:g} ranks by {label} ('{name}'), which this table does not have",
+                    param=self.param,
+                    get=ctx.params.get(self.param),
+                    label=label,
+                    name=name,
+                ),
+                hint=msg(
+                    "add a '{label}' column (or the orders sheet's columns it is computed from), or choose another "
+                    "--param {param}",
+                    label=label,
+                    param=self.param,
+                ),
+            )
         meta.update(chosen=name, inputs=[str(column)], param=self.param,
                     value=int(ctx.params.get(self.param, 0)))
         return pd.to_numeric(frame[column], errors="coerce")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tierkit.errors import RuleFileError, Where, did_you_mean
+from tierkit.errors import RuleFileError, Where, did_you_mean, listing, msg
 from tierkit.features.from_orders import FromOrders
 from tierkit.features.kinds import (
     DaysSince,
@@ -37,7 +37,7 @@ def parse_feature(raw: Any, index: int, *, file: str | None = None, line: int | 
     where = Where(file=file, line=line)
 
     def fail(rest: str, hint: str | None = None) -> RuleFileError:
-        return RuleFileError(f"features[{index}]{rest}", where=where, hint=hint)
+        return RuleFileError(msg("features[{index}]{rest}", index=index, rest=rest), where=where, hint=hint)
 
     if not isinstance(raw, Mapping):
         raise fail(" must be a mapping like {pareto_share: revenue, as: x}")
@@ -45,8 +45,14 @@ def parse_feature(raw: Any, index: int, *, file: str | None = None, line: int | 
     if len(kinds) != 1:
         options = {key for cls in KINDS.values() for key in cls.option_keys()}
         unknown = [k for k in raw if k not in _COMMON and k not in options]
-        raise fail(f" needs exactly one of {', '.join(KINDS)}; got {', '.join(map(str, raw)) or 'nothing'}",
-                   hint=did_you_mean(str(unknown[0]), KINDS) if unknown else None)
+        raise fail(
+            msg(
+                " needs exactly one of {kinds}; got {value}",
+                kinds=listing(KINDS),
+                value=", ".join(map(str, raw)) or "nothing",
+            ),
+            hint=did_you_mean(str(unknown[0]), KINDS) if unknown else None,
+        )
     kind = kinds[0]
     return KINDS[kind].validate(raw[kind], {k: v for k, v in raw.items() if k != kind}, fail, line)
 

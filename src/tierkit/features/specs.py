@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Literal, Protocol
 
 import pandas as pd
 
-from tierkit.errors import DataError, RuleFileError, Where, did_you_mean
+from tierkit.errors import DataError, RuleFileError, Where, did_you_mean, listing, msg
 from tierkit.features.columns import find_column
 from tierkit.i18n import join, tr, trc
 
@@ -90,32 +90,32 @@ class FeatureContext:
 
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError("true or false")
+        raise ValueError(msg("true or false"))
     return value
 
 
 def whole(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError("a whole number of at least 1")
+        raise ValueError(msg("a whole number of at least 1"))
     return value
 
 
 def numbers(value: Any) -> tuple[float, ...]:
     if not isinstance(value, list) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-        raise ValueError("a list of numbers")
+        raise ValueError(msg("a list of numbers"))
     return tuple(float(v) for v in value)
 
 
 def texts(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     if not all(isinstance(v, str | int | float) for v in items):
-        raise ValueError("a list of texts")
+        raise ValueError(msg("a list of texts"))
     return tuple(str(v) for v in items)
 
 
 def text(value: Any) -> str:
     if isinstance(value, Mapping | list) or value is None:
-        raise ValueError("a text")
+        raise ValueError(msg("a text"))
     return str(value)
 
 
@@ -124,7 +124,7 @@ def names(value: Any) -> Names:
         return value
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ValueError("a column name or a list of candidates")
+    raise ValueError(msg("a column name or a list of candidates"))
 
 
 def option(parse: Callable[[Any], Any], *, key: str | None = None) -> dict[str, Any]:
@@ -175,15 +175,15 @@ class FeatureSpec:
         keyed = cls._keyed()
         for key in options:
             if key not in keyed:
-                raise fail(f" ({cls.kind}): unknown option '{key}'",
-                           hint=did_you_mean(str(key), keyed) or f"allowed: {', '.join(sorted(keyed))}")
+                raise fail(msg(" ({kind}): unknown option '{key}'", kind=cls.kind, key=key),
+                           hint=did_you_mean(str(key), keyed) or msg("allowed: {keyed}", keyed=listing(sorted(keyed))))
         values: dict[str, Any] = {}
         for key, f in keyed.items():
             if key in options:
                 try:
                     values[f.name] = f.metadata["parse"](options[key])
                 except ValueError as err:
-                    raise fail(f" ({cls.kind}): '{key}' must be {err}") from None
+                    raise fail(msg(" ({kind}): '{key}' must be {err}", kind=cls.kind, key=key, err=err)) from None
         values.update(cls.parse_arg(value, fail))
         return cls(**values, line=line)
 
@@ -265,14 +265,23 @@ class ColumnFeature(FeatureSpec):
         if missing:
             if self.optional:
                 return None
-            raise DataError(f"feature '{target}' ({self.kind}) needs column '{missing[0]}'",
-                            hint=did_you_mean(str(missing[0]), map(str, frame.columns)))
+            raise DataError(
+                msg(
+                    "feature '{target}' ({kind}) needs column '{missing}'",
+                    target=target,
+                    kind=self.kind,
+                    missing=missing[0],
+                ),
+                hint=did_you_mean(str(missing[0]), map(str, frame.columns)),
+            )
         by_names: Names | None = getattr(self, "by", None)
         by = None
         if by_names is not None:
             by = ctx.column(frame, by_names)
             if by is None:
-                raise DataError(f"feature '{target}': no column '{shown(by_names)}' to group by")
+                raise DataError(
+                    msg("feature '{target}': no column '{shown}' to group by", target=target, shown=shown(by_names))
+                )
         meta: dict[str, Any] = {"inputs": [c for c in resolved.values() if c]}
         frame[target] = self.series(frame, resolved, by, ctx, meta)
         meta.update(kind=self.kind, output=target)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from tierkit.errors import InputFileError, OutputExistsError, TierkitError, Where, display_path
+from tierkit.errors import InputFileError, OutputExistsError, TierkitError, Where, display_path, msg
 
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -39,15 +39,15 @@ def check_output(dst: str | Path, *, force: bool = False, inputs: Iterable[str |
     where = Where(file=display_path(dst))
     for src in inputs:
         if same_file(dst, src):
-            raise InputFileError("the output would overwrite the input file", where=where,
-                                 hint="write to another file name; tierkit never changes the input")
+            raise InputFileError(msg("the output would overwrite the input file"), where=where,
+                                 hint=msg("write to another file name; tierkit never changes the input"))
     if dst.is_dir():
-        raise TierkitError("the output is a folder", where=where, hint="give a file name for the output")
+        raise TierkitError(msg("the output is a folder"), where=where, hint=msg("give a file name for the output"))
     if (dst.exists() or dst.is_symlink()) and not force:
-        raise OutputExistsError("output file already exists", where=where, hint="pass --force to overwrite")
+        raise OutputExistsError(msg("output file already exists"), where=where, hint=msg("pass --force to overwrite"))
     if not dst.parent.is_dir():
-        raise TierkitError(f"output folder not found: {display_path(dst.parent)}", where=where,
-                           hint="create it or pick another path")
+        raise TierkitError(msg("output folder not found: {parent}", parent=display_path(dst.parent)), where=where,
+                           hint=msg("create it or pick another path"))
     return dst
 
 
@@ -108,8 +108,8 @@ def _publish(tmp: Path, dst: Path, *, force: bool) -> None:
             return
         os.unlink(tmp)
     except FileExistsError as err:
-        raise OutputExistsError("output file already exists (another run wrote it meanwhile)",
-                                where=Where(file=display_path(dst)), hint="pass --force to overwrite") from err
+        raise OutputExistsError(msg("output file already exists (another run wrote it meanwhile)"),
+                                where=Where(file=display_path(dst)), hint=msg("pass --force to overwrite")) from err
     except OSError as err:
         raise _write_error(dst, err) from err
 
@@ -123,14 +123,20 @@ def _create_temp(dst: Path) -> tuple[Path, int]:
             continue
         except OSError as err:
             raise _write_error(dst, err) from err
-    raise TierkitError("cannot create a temporary file next to the output", where=Where(file=display_path(dst)))
+    raise TierkitError(msg("cannot create a temporary file next to the output"), where=Where(file=display_path(dst)))
 
 
 def _write_error(dst: Path, err: OSError) -> TierkitError:
     reason = err.strerror or str(err)
-    return TierkitError(f"cannot write the output: {reason}", where=Where(file=display_path(dst)),
-                        hint=f"check that you may write in {display_path(dst.parent)}, that the disk is not full "
-                             "and that the file is not open in another program")
+    return TierkitError(
+        msg("cannot write the output: {reason}", reason=reason),
+        where=Where(file=display_path(dst)),
+        hint=msg(
+            "check that you may write in {parent}, that the disk is not full and that the file is not open in "
+            "another program",
+            parent=display_path(dst.parent),
+        ),
+    )
 
 
 def _sync_folder(folder: Path) -> None:

@@ -27,7 +27,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from tierkit.errors import InputFileError, Where, display_path
+from tierkit.errors import InputFileError, Where, display_path, msg
 
 MAX_INFLATE_RATIO = 100.0
 MAX_PART_BYTES = 1 << 30
@@ -44,10 +44,13 @@ def _env_number(name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise InputFileError(f"{name}={raw!r} is not a number",
-                             hint=f"unset it or give a number (default {default:g})") from None
+        raise InputFileError(msg("{name}={raw!r} is not a number", name=name, raw=raw),
+                             hint=msg("unset it or give a number (default {default:g})", default=default)) from None
     if value <= 0:
-        raise InputFileError(f"{name}={raw!r} must be more than 0", hint=f"unset it (default {default:g})")
+        raise InputFileError(
+            msg("{name}={raw!r} must be more than 0", name=name, raw=raw),
+            hint=msg("unset it (default {default:g})", default=default),
+        )
     return value
 
 
@@ -68,21 +71,22 @@ class ZipBombError(InputFileError):
 
 
 def bomb(path: str | os.PathLike[str], part: str, detail: str) -> ZipBombError:
-    return ZipBombError(f"part {part} {detail}; refusing to read it (a zip bomb?)",
+    return ZipBombError(msg("part {part} {detail}; refusing to read it (a zip bomb?)", part=part, detail=detail),
                         where=Where(file=display_path(Path(path))),
-                        hint="if the workbook is genuine, raise the limit with TIERKIT_MAX_INFLATE_RATIO or "
-                             "TIERKIT_MAX_PART_BYTES (see README, Limits)")
+                        hint=msg("if the workbook is genuine, raise the limit with TIERKIT_MAX_INFLATE_RATIO or "
+                             "TIERKIT_MAX_PART_BYTES (see README, Limits)"))
 
 
 def check_declared(path: str | os.PathLike[str], info: zipfile.ZipInfo) -> None:
     """Refuse ``info`` when its declared sizes break the ratio or the absolute cap."""
     cap, ratio = max_part_bytes(), max_ratio()
     if info.file_size > cap:
-        raise bomb(path, info.filename, f"would inflate to {info.file_size:,} bytes, over the cap of {cap:,}")
+        raise bomb(path, info.filename, msg("would inflate to {size:,} bytes, over the cap of {cap:,}",
+                                            size=info.file_size, cap=cap))
     if info.file_size >= RATIO_FROM_BYTES and info.file_size > ratio * max(info.compress_size, 1):
-        raise bomb(path, info.filename, f"would inflate {info.file_size / max(info.compress_size, 1):,.0f} times "
-                                        f"its compressed size ({info.compress_size:,} bytes), over the ratio "
-                                        f"of {ratio:g}:1")
+        raise bomb(path, info.filename, msg("would inflate {times:,.0f} times its compressed size ({packed:,} bytes), "
+                                            "over the ratio of {ratio:g}:1", ratio=ratio, packed=info.compress_size,
+                                            times=info.file_size / max(info.compress_size, 1)))
 
 
 def check_package(path: str | os.PathLike[str], zf: zipfile.ZipFile) -> None:
@@ -107,8 +111,17 @@ def check_extent(path: str | os.PathLike[str], sheet: str, rows: int, cols: int)
     cap = max_cells()
     if rows * cols > cap:
         raise SheetTooLargeError(
-            f"the sheet's cells reach row {rows:,} and column {cols:,} ({rows * cols:,} cells from A1), over "
-            f"the limit of {cap:,}; refusing to read it",
+            msg(
+                "the sheet's cells reach row {rows:,} and column {cols:,} ({value:,} cells from A1), over the limit "
+                "of {cap:,}; refusing to read it",
+                rows=rows,
+                cols=cols,
+                value=rows * cols,
+                cap=cap,
+            ),
             where=Where(file=display_path(Path(path)), sheet=sheet),
-            hint="delete stray cells far below or right of the table (Ctrl+End shows the last one), or raise "
-                 "the limit with TIERKIT_MAX_CELLS (see README, Limits)")
+            hint=msg(
+                "delete stray cells far below or right of the table (Ctrl+End shows the last one), or raise "
+                "the limit with TIERKIT_MAX_CELLS (see README, Limits)"
+            ),
+        )

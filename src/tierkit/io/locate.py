@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tierkit.errors import InputFileError, Where, did_you_mean
+from tierkit.errors import InputFileError, Where, did_you_mean, msg
 
 from .header import SCAN_ROWS, detect_header
 from .shapes import ListObject, Region, find_blocks, merge_header
@@ -89,7 +89,7 @@ def _named(table: str, candidates: list[_Candidate], where: Where) -> _Candidate
     names = [c.list_object.name for c in candidates if c.list_object]
     near = did_you_mean(table, names)
     listing = ", ".join(_label(c) for c in candidates) or "none"
-    raise InputFileError(f"no table named '{table}' on the sheet", where=where,
+    raise InputFileError(msg("no table named '{table}' on the sheet", table=table), where=where,
                          hint=(near + " " if near else "") + f"the tables are {listing}; or give a range "
                          "such as A3:G40")
 
@@ -118,8 +118,8 @@ def _read_one(cells: np.ndarray, row0: int, col0: int, c: _Candidate, *, build: 
             header_rows = tuple(r0 + i for i in mh.rows) if len(mh.rows) > 1 else ()
             merged = tuple(column_letter(c0 + j) for j in mh.columns)
     if sub.shape[0] == 0:
-        raise InputFileError(f"the table {_label(c)} has no rows", where=where,
-                             hint="choose another table, or the sheet, with --sheet")
+        raise InputFileError(msg("the table {label} has no rows", label=_label(c)), where=where,
+                             hint=msg("choose another table, or the sheet, with --sheet"))
     t = build(path, sheet, sub, r0, c0, header_row, {}, where)
     hidden: tuple[int, ...] = ()
     left_out = False

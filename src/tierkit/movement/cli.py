@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..clikit import force_option, lang_option, quiet_option, run_safely, table_options
-from ..errors import TierkitError, display_path
+from ..errors import TierkitError, display_path, msg
 from ..i18n import mark
 from ..progress import phase
 
@@ -57,7 +57,7 @@ def compare(inputs: tuple[str, ...], rules: str, params: tuple[str, ...], date_f
     from ..movement import compare_dates, compare_files
 
     if len(inputs) > 2:
-        raise TierkitError("give one INPUT with --from and --to, or two snapshots BEFORE AFTER")
+        raise TierkitError(msg("give one INPUT with --from and --to, or two snapshots BEFORE AFTER"))
     first = display_path(inputs[0])
     (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=first,
                               sheet_rows=app.workbook_sheet_rows(Path(inputs[0])))
@@ -66,10 +66,10 @@ def compare(inputs: tuple[str, ...], rules: str, params: tuple[str, ...], date_f
     with phase(mark("progress", "comparing with {rules}"), rules=rs.name):
         if len(inputs) == 1:
             if not date_from or not date_to:
-                raise TierkitError("with one INPUT, give --from DATE and --to DATE",
-                                   hint="or give two snapshots: tierkit compare BEFORE AFTER --rules R")
+                raise TierkitError(msg("with one INPUT, give --from DATE and --to DATE"),
+                                   hint=msg("or give two snapshots: tierkit compare BEFORE AFTER --rules R"))
             if as_of:
-                raise TierkitError("--as-of is for two snapshots; with one INPUT the dates are --from and --to")
+                raise TierkitError(msg("--as-of is for two snapshots; with one INPUT the dates are --from and --to"))
             d0 = app.parse_as_of(date_from, what="--from")
             d1 = app.parse_as_of(date_to, what="--to")
             assert d0 is not None and d1 is not None
@@ -77,10 +77,10 @@ def compare(inputs: tuple[str, ...], rules: str, params: tuple[str, ...], date_f
                                    force=force, **table)  # type: ignore[arg-type]
         else:
             if date_from or date_to:
-                raise TierkitError("--from and --to are for one INPUT; two snapshots are compared as they are",
-                                   hint="use --as-of for the date of $today and recency in both")
+                raise TierkitError(msg("--from and --to are for one INPUT; two snapshots are compared as they are"),
+                                   hint=msg("use --as-of for the date of $today and recency in both"))
             if fixed_cuts:
-                raise TierkitError("--fixed-cuts is for one INPUT at two dates (--from, --to)")
+                raise TierkitError(msg("--fixed-cuts is for one INPUT at two dates (--from, --to)"))
             result = compare_files(inputs[0], inputs[1], rs, output=output, lang=lang,
                                    as_of=app.parse_as_of(as_of), force=force, **table)  # type: ignore[arg-type]
     if not quiet:
@@ -116,7 +116,7 @@ def rules_diff(old: str, new: str | None, data: str, params: tuple[str, ...], as
     from ..movement import compare_rules
 
     if new is None and not params:
-        raise TierkitError("give NEW, or --param k=v overrides of OLD")
+        raise TierkitError(msg("give NEW, or --param k=v overrides of OLD"))
     sheet_rows = app.workbook_sheet_rows(Path(data))
     (rs_old,) = app.resolve_rules([old], workbook=display_path(data), sheet_rows=sheet_rows)
     (rs_new,) = app.resolve_rules([new or old], params=app.parse_params(params), workbook=display_path(data),

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import TierkitError, Where
+from ..errors import TierkitError, Where, msg
 from ..ruleset.model import RuleSet, Segment
 
 #: move codes, in the order the console counts them
@@ -90,9 +90,16 @@ class Snapshot:
         keys = pd.Series(self.keys, dtype=object)
         dup = keys[keys.duplicated()]
         if len(dup):
-            raise TierkitError(f"customer id '{dup.iloc[0]}' appears more than once ({int(keys.isin(dup).sum())} "
-                               f"rows share {len(set(dup))} ids)", where=Where(file=self.file or None),
-                               hint="each customer needs one row in each snapshot")
+            raise TierkitError(
+                msg(
+                    "customer id '{iloc}' appears more than once ({sum} rows share {n_set} ids)",
+                    iloc=dup.iloc[0],
+                    sum=int(keys.isin(dup).sum()),
+                    n_set=len(set(dup)),
+                ),
+                where=Where(file=self.file or None),
+                hint=msg("each customer needs one row in each snapshot"),
+            )
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import app
-from ..errors import TierkitError, display_path
+from ..errors import TierkitError, display_path, msg
 from ..i18n import tr
 from ..ruleset.model import RuleSet
 from .compute import Movement, compare
@@ -62,7 +62,10 @@ def compare_dates(input: str | Path, rs: RuleSet, date_from: dt.date, date_to: d
     """Classify ``input`` at ``date_from`` and at ``date_to`` (features from its orders up to each date, as
     ``apply --as-of``) and write who moved."""
     if date_to < date_from:
-        raise TierkitError(f"--to {date_to} is before --from {date_from}", hint="give the earlier date as --from")
+        raise TierkitError(
+            msg("--to {date_to} is before --from {date_from}", date_to=date_to, date_from=date_from),
+            hint=msg("give the earlier date as --from"),
+        )
     dst = Path(output) if output else default_output(input)
     _check_dst(dst, force, [Path(input)])
     table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only, rulesets=[rs])

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import app
-from ..errors import TierkitError, Where, display_path
+from ..errors import TierkitError, Where, display_path, listing, msg
 from ..features.specs import FeaturesFrom
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
@@ -63,8 +63,8 @@ def snapshot_of(result: Classification, table: app.RawTable, *, lang: str, name:
     header = app.id_header(table, [rs], id_column)
     where = Where(file=display_path(table.path), sheet=table.sheet)
     if header is None:
-        raise TierkitError("no customer id column to match the two snapshots on", where=where,
-                           hint="name it with --id-column, or give the rule set a field with 'role: id'")
+        raise TierkitError(msg("no customer id column to match the two snapshots on"), where=where,
+                           hint=msg("name it with --id-column, or give the rule set a field with 'role: id'"))
     ids = table.frame[header].tolist()
     keys = app.id_keys(table.frame[header]).to_numpy(dtype=object)
     keep = np.flatnonzero(np.array([k is not None for k in keys], dtype=bool))
@@ -157,9 +157,16 @@ def _given(result: Classification, ids: list[Any], *, header: str, file: str) ->
         parts = [p.strip() for p in str(v if v is not None else "").split(",") if p.strip() and str(v) != "nan"]
         unknown = [p for p in parts if p not in known]
         if unknown:
-            raise TierkitError(f"column '{header}' holds tier ids that rule set '{result.ruleset.name}' does not "
-                               f"have: {', '.join(unknown[:5])}", where=Where(file=file, column=header),
-                               hint="give the rule set the file was tiered with (--rules)")
+            raise TierkitError(
+                msg(
+                    "column '{header}' holds tier ids that rule set '{name}' does not have: {unknown}",
+                    header=header,
+                    name=result.ruleset.name,
+                    unknown=listing(unknown[:5]),
+                ),
+                where=Where(file=file, column=header),
+                hint=msg("give the rule set the file was tiered with (--rules)"),
+            )
         collected.append([known[p] for p in parts])
     tier = np.array([hits[0] if hits else -1 for hits in collected], dtype=np.int32)
     return replace(result, tier_index=tier, collected=collected)

@@ -26,12 +26,6 @@ def measure_name(rs: RuleSet, lang: str) -> str:
     return fdef.display(lang) if fdef is not None else rs.measure
 
 
-def field_label(rs: RuleSet, name: str, lang: str) -> str:
-    """A field as the reader knows it: its label in ``lang`` (the name when it has none)."""
-    fdef = rs.fields.get(name)
-    return fdef.display(lang) if fdef is not None else name
-
-
 def money(value: float) -> str:
     """A value as the console shows it: 1,234,567 -> 1.23M, 12,345 -> 12,345."""
     size = abs(value)
@@ -44,6 +38,12 @@ def money(value: float) -> str:
 
 def scale_title(sm: ScaleMovement, lang: str) -> str:
     return tr(lang, "dimension {name}", name=sm.scale) if sm.scale else ""
+
+
+def _labels(mv: Movement, names: Sequence[str], lang: str) -> str:
+    """Fields as the reader knows them: their labels in ``lang`` (a name the rule set does not declare as it is)."""
+    fields = mv.before.ruleset.fields
+    return join(lang, [fields[n].display(lang) if n in fields else n for n in names])
 
 
 def notes(mv: Movement, lang: str, *, relative: Sequence[str] = (), fixed_cuts: bool = False) -> list[str]:
@@ -64,9 +64,8 @@ def notes(mv: Movement, lang: str, *, relative: Sequence[str] = (), fixed_cuts: 
             out.append(tr(lang, "{name}: tiers taken as given from its '{column}' column", name=snap.name,
                           column=snap.given))
     if relative:
-        shown = [field_label(mv.before.ruleset, name, lang) for name in relative]
         out.append(tr(lang, "{features} score each customer against the others: a customer may move because "
-                            "everyone else changed, not because they did", features=join(lang, shown)))
+                            "everyone else changed, not because they did", features=_labels(mv, relative, lang)))
         quantiles = any(spec.kind == "quantile_score" for spec in mv.before.ruleset.features)
         if not fixed_cuts and quantiles:
             out.append(tr(lang, "{option} scores the later date with the earlier date's cut-points",

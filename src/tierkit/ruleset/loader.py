@@ -11,7 +11,7 @@ import yaml
 from ..compile.context import as_of_datetime, parse_rule
 from ..compile.context import iter_symbols as iter_symbols  # re-exported: it used to live here
 from ..compile.regex import UnsupportedRegex, check_constant_regex_text, check_rule_regexes
-from ..errors import RuleFileError, Where, did_you_mean, display_path
+from ..errors import RuleFileError, Where, did_you_mean, display_path, msg
 from ..features import parse_features
 from ..hitpolicy import get_policy
 from .model import RuleSet, Segment
@@ -51,21 +51,21 @@ def load_ruleset(name_or_path: str | Path, *, params: Mapping[str, float] | None
         else:
             names = builtin_names()
             hint = did_you_mean(text_name, names) or f"built-in rule sets: {', '.join(names)}"
-            raise RuleFileError(f"no rule set named '{text_name}'", hint=hint)
+            raise RuleFileError(msg("no rule set named '{text_name}'", text_name=text_name), hint=hint)
     if not path.exists():
-        raise RuleFileError(f"rule file not found: {display_path(path)}",
-                            hint="give a built-in name (tierkit rules list) or a path to a .yaml file")
+        raise RuleFileError(msg("rule file not found: {path}", path=display_path(path)),
+                            hint=msg("give a built-in name (tierkit rules list) or a path to a .yaml file"))
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise RuleFileError(f"cannot read the rule file: {err.strerror or err}",
+        raise RuleFileError(msg("cannot read the rule file: {value}", value=err.strerror or err),
                             where=Where(file=display_path(path))) from err
     if size > MAX_RULE_FILE_BYTES:
         raise _too_big(display_path(path), size)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise RuleFileError("rule file is not UTF-8 text", where=Where(file=display_path(path))) from err
+        raise RuleFileError(msg("rule file is not UTF-8 text"), where=Where(file=display_path(path))) from err
     rs = parse_ruleset(text, path=path)
     if params:
         rs = apply_param_overrides(rs, params)
@@ -77,14 +77,24 @@ def apply_param_overrides(rs: RuleSet, params: Mapping[str, float]) -> RuleSet:
     if unknown:
         hint = did_you_mean(unknown[0], rs.params) or (
             f"parameters of '{rs.name}': {', '.join(rs.params) or 'none'}")
-        raise RuleFileError(f"unknown parameter '{unknown[0]}' for rule set '{rs.name}'",
-                            where=Where(file=rs.display_path), hint=hint)
+        raise RuleFileError(
+            msg("unknown parameter '{unknown}' for rule set '{name}'", unknown=unknown[0], name=rs.name),
+            where=Where(file=rs.display_path),
+            hint=hint,
+        )
     return rs.with_params({k: float(v) for k, v in params.items()})
 
 
 def _too_big(file: str, size: int) -> RuleFileError:
-    return RuleFileError(f"rule file is {size:,} bytes, over the limit of {MAX_RULE_FILE_BYTES:,}",
-                         where=Where(file=file), hint="a rule file is a few kilobytes; is this the right file?")
+    return RuleFileError(
+        msg(
+            "rule file is {size:,} bytes, over the limit of {max_rule_file_bytes:,}",
+            size=size,
+            max_rule_file_bytes=MAX_RULE_FILE_BYTES,
+        ),
+        where=Where(file=file),
+        hint=msg("a rule file is a few kilobytes; is this the right file?"),
+    )
 
 
 def parse_ruleset(text: str, *, path: Path | None = None, name: str | None = None) -> RuleSet:
@@ -98,11 +108,11 @@ def parse_ruleset(text: str, *, path: Path | None = None, name: str | None = Non
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise RuleFileError(f"invalid YAML: {problem}", where=Where(file=file, line=line),
-                            hint="write the value out in full" if "aliases are not allowed" in problem else
-                            "check indentation and quoting (quote colours like \"#1b5e20\")") from None
+        raise RuleFileError(msg("invalid YAML: {problem}", problem=problem), where=Where(file=file, line=line),
+                            hint=msg("write the value out in full") if "aliases are not allowed" in problem else
+                            msg("check indentation and quoting (quote colours like \"#1b5e20\")")) from None
     if not isinstance(data, LineDict):
-        raise RuleFileError("a rule file must be a YAML mapping with 'name' and 'segments'",
+        raise RuleFileError(msg("a rule file must be a YAML mapping with 'name' and 'segments'"),
                             where=Where(file=file, line=1))
     builder = _Builder(file)
     return builder.ruleset(data, path=path, name=name or (path.stem if path else "rules"), source=text)
@@ -113,7 +123,7 @@ class _Builder(SchemaReader):
 
     def ruleset(self, data: LineDict, *, path: Path | None, name: str, source: str) -> RuleSet:
         data = migrate(data, self.file)
-        self.check_keys(data, TOP_KEYS, "rule file")
+        self.check_keys(data, TOP_KEYS, msg("rule file"))
         rs_name = str(data.get("name") or name)
         title = self.text(data.get("title", rs_name), line_of(data, "title"), "title")
         description = (self.text(data["description"], line_of(data, "description"), "description")
@@ -126,7 +136,7 @@ class _Builder(SchemaReader):
         params = self.params(data.get("params") or {}, line_of(data, "params"))
         features = data.get("features") or []
         if not isinstance(features, list):
-            raise self.error("'features' must be a list", line_of(data, "features"))
+            raise self.error(msg("'features' must be a list"), line_of(data, "features"))
         lines = [line_of(features, i) for i in range(len(features))]
         specs = parse_features(features, file=self.file, lines=[at if isinstance(at, int) else None for at in lines])
         segments = self.segments(data.get("segments"), line_of(data, "segments"))
@@ -179,7 +189,9 @@ def _check_regexes(rule: rule_engine.Rule | None, seg: Segment, file: str, cell:
             check_rule_regexes(rule.statement, rule.context.regex_flags)
     except UnsupportedRegex as err:
         where = Where(file=file, line=None if cell else seg.when_line or seg.line, cell=cell, segment=seg.id)
-        raise RuleFileError(f"{err.message} in segment '{seg.id}'", where=where, hint=err.hint) from None
+        raise RuleFileError(
+            msg("{message} in segment '{id}'", message=err.message, id=seg.id), where=where, hint=err.hint
+        ) from None
 
 
 def rule_error(err: Exception, seg: Segment, file: str, *, extra_hint: str | None = None,
@@ -207,4 +219,4 @@ def rule_error(err: Exception, seg: Segment, file: str, *, extra_hint: str | Non
     elif isinstance(err, rule_engine.errors.RegexSyntaxError):
         message = f"invalid regular expression: {getattr(err, 'error', err)}"
     where = Where(file=file, line=None if cell else seg.when_line or seg.line, cell=cell, segment=seg.id)
-    return RuleFileError(f"{message} in segment '{seg.id}'", where=where, hint=hint)
+    return RuleFileError(msg("{message} in segment '{id}'", message=message, id=seg.id), where=where, hint=hint)

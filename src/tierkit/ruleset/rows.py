@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import RuleFileError, Where
+from ..errors import RuleFileError, Where, msg
 from .loader import validate_expressions
 from .model import RuleSet, Text
 from .schema import SchemaReader
@@ -47,7 +47,7 @@ def _language_columns(header: list[str], part: str, source_label: str) -> dict[s
         if lang is None:
             guess = suggest_language(code)
             hint = f"did you mean '{part}_{guess}'?" if guess else f"write e.g. {part}_zh or {part}_ja"
-            raise RuleFileError(f"column '{head}' names no language",
+            raise RuleFileError(msg("column '{head}' names no language", head=head),
                                 where=Where(file=source_label, cell=f"{column_letter(i)}1"), hint=hint)
         if lang != SOURCE_LANG:
             out[lang] = (*out.get(lang, ()), head)
@@ -64,13 +64,13 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
     ``RuleSet.source`` is the table as tab-separated text (so the digest follows the cells).
     """
     if not rows:
-        raise RuleFileError("the rules table is empty", where=Where(file=source_label),
-                            hint="add a header row: id | label | when | strategy")
+        raise RuleFileError(msg("the rules table is empty"), where=Where(file=source_label),
+                            hint=msg("add a header row: id | label | when | strategy"))
     header = [_clean(h).lower() for h in rows[0]]
     for col in ("id", "when"):
         if col not in header:
-            raise RuleFileError(f"the rules table has no '{col}' column", where=Where(file=source_label),
-                                hint="header row must hold: id | label | when | strategy (| color | default)")
+            raise RuleFileError(msg("the rules table has no '{col}' column", col=col), where=Where(file=source_label),
+                                hint=msg("header row must hold: id | label | when | strategy (| color | default)"))
     idx = {h: i for i, h in enumerate(header) if h}
     langs = {part: _language_columns(header, part, source_label) for part in ("label", "strategy")}
 
@@ -121,8 +121,8 @@ def ruleset_from_rows(rows: Sequence[Sequence[Any]], *, name: str = "sheet_rules
             seg["strategies"].append(strategy)
             seg["strategy_at"].append(strategy_at)
     if not segments:
-        raise RuleFileError("the rules table has no segment rows", where=Where(file=source_label),
-                            hint="fill at least one row with an id and a when")
+        raise RuleFileError(msg("the rules table has no segment rows"), where=Where(file=source_label),
+                            hint=msg("fill at least one row with an id and a when"))
     items = []
     for seg in segments.values():
         values, at = seg["values"], seg["at"]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from ..compile.limits import expression_too_big
-from ..errors import RuleFileError, Where, did_you_mean
+from ..errors import RuleFileError, Where, did_you_mean, listing, msg
 from .model import FIELD_ROLES, FIELD_TYPES, SIGNALS, Field, RuleSet, Segment, Signal, Text
 from .text import known_language, suggest_language
 from .yaml_lines import LineDict, LineList, Pos, line_of, rename_key
@@ -73,17 +73,35 @@ def migrate(data: LineDict, file: str) -> LineDict:
     version = data.pop("version", UNVERSIONED)
     where = Where(file=file, line=at if isinstance(at, int) else None)
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise RuleFileError(f"'version' must be a whole number (this tierkit reads up to {CURRENT_VERSION})",
-                            where=where, hint=f"write version: {CURRENT_VERSION}")
+        raise RuleFileError(
+            msg(
+                "'version' must be a whole number (this tierkit reads up to {current_version})",
+                current_version=CURRENT_VERSION,
+            ),
+            where=where,
+            hint=msg("write version: {current_version}", current_version=CURRENT_VERSION),
+        )
     if version > CURRENT_VERSION:
         raise RuleFileError(
-            f"rule file version {version} is made for a newer tierkit (this one reads up to version "
-            f"{CURRENT_VERSION})", where=where, hint="upgrade tierkit: pip install --upgrade tierkit")
+            msg(
+                "rule file version {version} is made for a newer tierkit (this one reads up to version "
+                "{current_version})",
+                version=version,
+                current_version=CURRENT_VERSION,
+            ),
+            where=where,
+            hint=msg("upgrade tierkit: pip install --upgrade tierkit"),
+        )
     while version < CURRENT_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:
-            raise RuleFileError(f"rule file version {version} can no longer be read", where=where,
-                                hint=f"rewrite it for version {CURRENT_VERSION} (see rules/README.md)")
+            raise RuleFileError(
+                msg("rule file version {version} can no longer be read", version=version),
+                where=where,
+                hint=msg(
+                    "rewrite it for version {current_version} (see rules/README.md)", current_version=CURRENT_VERSION
+                ),
+            )
         data = step(data)
         version += 1
     return data
@@ -105,7 +123,7 @@ class SchemaReader:
     def error(self, message: str, line: Pos | None, *, segment: str | None = None,
               hint: str | None = None) -> RuleFileError:
         if segment:
-            message = f"{message} in segment '{segment}'"
+            message = msg("{message} in segment '{segment}'", message=message, segment=segment)
         where = Where(file=self.file, line=line if isinstance(line, int) else None,
                       cell=line if isinstance(line, str) else None, segment=segment)
         return RuleFileError(message, where=where, hint=hint)
@@ -113,8 +131,9 @@ class SchemaReader:
     def check_keys(self, obj: LineDict, allowed: Sequence[str], what: str, segment: str | None = None) -> None:
         for key in obj:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-                message = f"unknown key '{key}'" if segment else f"unknown key '{key}' in {what}"
+                hint = did_you_mean(key, allowed) or msg("allowed keys: {keys}", keys=listing(allowed))
+                message = msg("unknown key '{key}'", key=key) if segment else msg("unknown key '{key}' in {what}",
+                                                                                   key=key, what=what)
                 raise self.error(message, line_of(obj, key), segment=segment, hint=hint)
 
     def text(self, value: Any, line: Pos | None, what: str, segment: str | None = None) -> Text:
@@ -127,20 +146,28 @@ class SchemaReader:
             for key in value:
                 if not isinstance(key, str) or known_language(key) is None:
                     guess = suggest_language(str(key), [str(k) for k in value])
-                    hint = (f"did you mean '{guess}'?" if guess else "write language codes such as en, zh, ja or pt-BR")
+                    hint = (msg("did you mean '{name}'?", name=guess) if guess
+                            else msg("write language codes such as en, zh, ja or pt-BR"))
                     if str(key) in ("True", "False"):  # YAML reads no, yes, on, off, y and n as true/false
-                        hint = "quote a language code that YAML reads as true/false, e.g. 'no': ..."
-                    raise self.error(f"{what} has unknown language '{key}'", line_of(value, key) or line,
-                                     segment=segment, hint=hint)
+                        hint = msg("quote a language code that YAML reads as true/false, e.g. 'no': ...")
+                    raise self.error(
+                        msg("{what} has unknown language '{key}'", what=what, key=key),
+                        line_of(value, key) or line,
+                        segment=segment,
+                        hint=hint,
+                    )
             for key, text in value.items():
                 if isinstance(text, (Mapping, list, bool)):
-                    raise self.error(f"{what} in '{key}' must be a text", line_of(value, key) or line,
-                                     segment=segment)
+                    raise self.error(
+                        msg("{what} in '{key}' must be a text", what=what, key=key),
+                        line_of(value, key) or line,
+                        segment=segment,
+                    )
             texts = Text.of(value)
             if not texts:
-                raise self.error(f"{what} is empty", line, segment=segment)
+                raise self.error(msg("{what} is empty", what=what), line, segment=segment)
             return texts
-        raise self.error(f"{what} must be a text or {{en: ..., zh: ...}}", line, segment=segment)
+        raise self.error(msg("{what} must be a text or {{en: ..., zh: ...}}", what=what), line, segment=segment)
 
     def texts(self, raw: Any, line: Pos | None, what: str, segment: str) -> tuple[Text, ...]:
         """A list of texts (one text alone counts as a list of one)."""
@@ -154,25 +181,30 @@ class SchemaReader:
         for fname, spec in raw.items():
             fline = line_of(raw, fname)
             if not _SYMBOL_RE.match(fname):
-                raise self.error(f"field name '{fname}' must be lower_snake_case ASCII", fline,
-                                 hint="put the header text (e.g. Chinese) under 'aliases'")
+                raise self.error(msg("field name '{fname}' must be lower_snake_case ASCII", fname=fname), fline,
+                                 hint=msg("put the header text (e.g. Chinese) under 'aliases'"))
             if isinstance(spec, str):
                 spec = {"type": spec}
             if spec is None:
                 spec = {}
             if not isinstance(spec, LineDict | dict):
-                raise self.error(f"field '{fname}' must be a mapping like {{type: float}}", fline)
+                raise self.error(msg("field '{fname}' must be a mapping like {{type: float}}", fname=fname), fline)
             if isinstance(spec, LineDict):
-                self.check_keys(spec, FIELD_KEYS, f"field '{fname}'")
+                self.check_keys(spec, FIELD_KEYS, msg("field '{fname}'", fname=fname))
             ftype = str(spec.get("type", "string")).lower()
             ftype = _TYPE_NAMES.get(ftype, ftype)
             if ftype not in FIELD_TYPES:
-                raise self.error(f"unknown type '{ftype}' for field '{fname}'", fline,
-                                 hint=did_you_mean(ftype, FIELD_TYPES) or f"use one of {', '.join(FIELD_TYPES)}")
+                raise self.error(
+                    msg("unknown type '{ftype}' for field '{fname}'", ftype=ftype, fname=fname),
+                    fline,
+                    hint=did_you_mean(ftype, FIELD_TYPES)
+                    or msg("use one of {field_types}", field_types=listing(FIELD_TYPES)),
+                )
             aliases = spec.get("aliases") or []
             if isinstance(aliases, str):
                 aliases = [aliases]
-            label = self.text(spec["label"], fline, f"label of field '{fname}'") if spec.get("label") else None
+            label = (self.text(spec["label"], fline, msg("label of field '{fname}'", fname=fname))
+                     if spec.get("label") else None)
             out[fname] = Field(name=fname, type=ftype, aliases=tuple(str(a) for a in aliases), label=label,
                                line=_row(fline), optional=bool(spec.get("optional", False)),
                                role=self.role(spec, fname, fline, out))
@@ -186,49 +218,60 @@ class SchemaReader:
         at = line_of(spec, "role") if isinstance(spec, LineDict) else None
         role = str(raw).strip().lower()
         if role not in FIELD_ROLES:
-            raise self.error(f"unknown role '{raw}' for field '{fname}'", at or fline,
-                             hint=did_you_mean(role, FIELD_ROLES) or f"use one of {', '.join(FIELD_ROLES)}")
+            raise self.error(
+                msg("unknown role '{raw}' for field '{fname}'", raw=raw, fname=fname),
+                at or fline,
+                hint=did_you_mean(role, FIELD_ROLES)
+                or msg("use one of {field_roles}", field_roles=listing(FIELD_ROLES)),
+            )
         taken = [f.name for f in before.values() if f.role == role]
         if taken:
-            raise self.error(f"fields '{taken[0]}' and '{fname}' both have role: {role}", at or fline,
-                             hint=f"one field per rule set is the {role}")
+            raise self.error(
+                msg("fields '{taken}' and '{fname}' both have role: {role}", taken=taken[0], fname=fname, role=role),
+                at or fline,
+                hint=msg("one field per rule set is the {role}", role=role),
+            )
         return role
 
     def params(self, raw: Any, line: Pos | None) -> dict[str, float]:
         if not isinstance(raw, Mapping):
-            raise self.error("'params' must be a mapping of name to number", line)
+            raise self.error(msg("'params' must be a mapping of name to number"), line)
         out: dict[str, float] = {}
         for key, value in raw.items():
             if isinstance(value, Mapping):
                 value = value.get("default")
             if not _SYMBOL_RE.match(str(key)) or isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.error(f"parameter '{key}' must be a lower_snake_case name with a number",
+                raise self.error(msg("parameter '{key}' must be a lower_snake_case name with a number", key=key),
                                  line_of(raw, key))
             out[str(key)] = float(value)
         return out
 
     def segments(self, raw: Any, line: Pos | None) -> tuple[Segment, ...]:
         if not isinstance(raw, LineList) or not raw:
-            raise self.error("a rule file needs a non-empty 'segments' list", line)
+            raise self.error(msg("a rule file needs a non-empty 'segments' list"), line)
         out: list[Segment] = []
         seen: dict[str, Pos | None] = {}
         for index, item in enumerate(raw):
             sline = line_of(raw, index)
             if not isinstance(item, LineDict):
-                raise self.error(f"segment #{index + 1} must be a mapping with id, label and when", sline)
+                raise self.error(
+                    msg("segment #{value} must be a mapping with id, label and when", value=index + 1), sline
+                )
             sid = item.get("id")
             if sid is None or not _ID_RE.match(str(sid)):
-                raise self.error(f"segment #{index + 1} needs an 'id' (letters, digits, _ - .)", sline)
+                raise self.error(msg("segment #{value} needs an 'id' (letters, digits, _ - .)", value=index + 1), sline)
             sid = str(sid)
             self.check_keys(item, SEGMENT_KEYS, "segment", segment=sid)
             if sid in seen:
-                raise self.error(f"duplicate segment id '{sid}' (first at line {seen[sid]})", sline)
+                raise self.error(
+                    msg("duplicate segment id '{sid}' (first at line {seen})", sid=sid, seen=seen[sid]), sline
+                )
             seen[sid] = sline
             out.append(self.segment(item, sid, index, sline))
         defaults = [i for i, s in enumerate(out) if s.default]
         if len(defaults) > 1:
-            raise self.error(f"more than one default segment ({', '.join(out[i].id for i in defaults)})",
-                             line_of(raw, defaults[1]), hint="keep 'default: true' on one segment")
+            raise self.error(msg("more than one default segment ({value})", value=listing(out[i].id for i in defaults)),
+                             line_of(raw, defaults[1]), hint=msg("keep 'default: true' on one segment"))
         return tuple(out)
 
     def segment(self, item: LineDict, sid: str, index: int, sline: Pos | None) -> Segment:
@@ -242,26 +285,26 @@ class SchemaReader:
         if when is not None and not when.strip():
             when = None
         if when is None and not default:
-            raise self.error("missing 'when' (or 'default: true')", sline, segment=sid)
+            raise self.error(msg("missing 'when' (or 'default: true')"), sline, segment=sid)
         too_big = expression_too_big(when) if when is not None else None
         if too_big:
             raise self.error(too_big, line_of(item, "when"), segment=sid,
-                             hint="split the condition over several segments, or write long lists as "
-                                  "'x in [a, b, c]' (see README, Limits)")
+                             hint=msg("split the condition over several segments, or write long lists as "
+                                  "'x in [a, b, c]' (see README, Limits)"))
         if when is not None and default:
-            raise self.error("a default segment takes no 'when'", line_of(item, "when"), segment=sid,
-                             hint="remove 'when' or 'default: true'")
+            raise self.error(msg("a default segment takes no 'when'"), line_of(item, "when"), segment=sid,
+                             hint=msg("remove 'when' or 'default: true'"))
         color = item.get("color")
         if color is not None and not _COLOR_RE.match(str(color)):
-            raise self.error(f"colour '{color}' is not #RRGGBB", line_of(item, "color"), segment=sid,
+            raise self.error(msg("colour '{color}' is not #RRGGBB", color=color), line_of(item, "color"), segment=sid,
                              hint='write it quoted, e.g. color: "#1b5e20"' if isinstance(sline, int) else None)
         strategies_raw = item.get("strategies") or []
         if not isinstance(strategies_raw, list):
-            raise self.error("'strategies' must be a list", line_of(item, "strategies"), segment=sid)
+            raise self.error(msg("'strategies' must be a list"), line_of(item, "strategies"), segment=sid)
         desc = item.get("description")
         priority = item.get("priority", index)
         if isinstance(priority, bool) or not isinstance(priority, int):
-            raise self.error("'priority' must be an integer", line_of(item, "priority"), segment=sid)
+            raise self.error(msg("'priority' must be an integer"), line_of(item, "priority"), segment=sid)
         return Segment(
             id=sid, label=label, when=when.strip() if when else None, default=default,
             color=_normalise_color(color), strategies=self.texts(strategies_raw, None, "strategy", sid),
@@ -278,25 +321,25 @@ class SchemaReader:
         if "key_fields" in item:
             keys = item["key_fields"]
             if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-                raise self.error("'key_fields' must be a list of field names", line_of(item, "key_fields"),
-                                 segment=sid, hint="e.g. key_fields: [revenue, frequency]")
+                raise self.error(msg("'key_fields' must be a list of field names"), line_of(item, "key_fields"),
+                                 segment=sid, hint=msg("e.g. key_fields: [revenue, frequency]"))
             out["key_fields"] = tuple(keys)
         if item.get("risk_reason") is not None:
             if not isinstance(item["risk_reason"], str):
-                raise self.error("'risk_reason' must be a column name", line_of(item, "risk_reason"), segment=sid,
-                                 hint="e.g. risk_reason: avoid_reason")
+                raise self.error(msg("'risk_reason' must be a column name"), line_of(item, "risk_reason"), segment=sid,
+                                 hint=msg("e.g. risk_reason: avoid_reason"))
             out["risk_reason"] = item["risk_reason"]
         if item.get("signal") is not None:
             signal = str(item["signal"]).lower()
             if signal not in SIGNALS:
-                raise self.error(f"signal '{item['signal']}' must be value, risk or neutral",
+                raise self.error(msg("signal '{item}' must be value, risk or neutral", item=item['signal']),
                                  line_of(item, "signal"), segment=sid)
             out["signal"] = cast(Signal, signal)
         if item.get("rank") is not None:
             rank = item["rank"]
             if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
-                raise self.error("'rank' must be a whole number, 1 for the best tier", line_of(item, "rank"),
-                                 segment=sid, hint="e.g. rank: 1")
+                raise self.error(msg("'rank' must be a whole number, 1 for the best tier"), line_of(item, "rank"),
+                                 segment=sid, hint=msg("e.g. rank: 1"))
             out["rank"] = rank
         return out
 
