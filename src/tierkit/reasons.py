@@ -18,8 +18,7 @@ from rule_engine import ast
 from .compile.describe import reason_template
 from .compile.vector import StrData
 from .i18n import tr
-from .numfmt import display_round, fmt_value
-from .numvec import reason_numbers
+from .numfmt import PLAIN, fmt_value
 
 if TYPE_CHECKING:
     from .bind import Binding
@@ -33,8 +32,8 @@ MAX_CONDITIONS = 20
 class ReasonWriter:
     """Renders reasons for chosen rows of one bound rule set in one language.
 
-    Each name's values are formatted once per distinct value (numbers by :func:`tierkit.numvec.reason_numbers`,
-    a whole column at a time) and the texts are assembled with Arrow string kernels."""
+    Each name's values are formatted once per distinct value (numbers by the field's
+    :class:`tierkit.numfmt.FieldFormat`, a whole column at a time) and the texts are assembled with Arrow string kernels."""
 
     def __init__(self, binding: Binding, lang: str = "en") -> None:
         self.binding = binding
@@ -87,7 +86,7 @@ class ReasonWriter:
         return scatter_texts(len(rows), list(zip(positions, texts, strict=True)))
 
     def _leaf(self, node: Any, rows: np.ndarray) -> pa.Array:
-        template, names = reason_template(node, self.lang, self.namer, self.params)
+        template, names = reason_template(node, self.lang, self.namer, self.params, self.binding.ruleset.fields)
         if not names:
             return _join([template.format()], "", len(rows))
         pieces = template.split("{")
@@ -134,7 +133,9 @@ class ReasonWriter:
             if kind in ("float", "int"):  # distinct values first, then each one rounded and formatted
                 codes, uniques = pd.factorize(self.binding.typed[name].to_numpy(dtype="float64"),
                                               use_na_sentinel=True)
-                texts = reason_numbers(display_round(np.asarray(uniques, dtype="float64")))
+                fdef = self.binding.ruleset.fields.get(name)
+                shown = fdef.value_format if fdef is not None else PLAIN  # the field's format, vectorised
+                texts = shown.texts(np.asarray(uniques, dtype="float64"), self.lang)
             elif kind == "string" and isinstance(vec := self.vectors()[name].value, StrData):
                 codes, uniques = vec.codes, vec.cats  # the compiled backend's factorisation
                 texts = pa.array([fmt_value(to_py(v, kind), self.lang) for v in uniques], type=pa.string())

@@ -157,15 +157,19 @@ class Classification:
                 state = states["error"]
             else:
                 state = states["yes"] if self.matches[seg.id][row] else states["no"]
-            when = plain_words(self.binding.rules[seg.id].statement, lang, namer) if seg.when else "-"
+            when = plain_words(self.binding.rules[seg.id].statement, lang, namer, fields=rs.fields,
+                               params=rs.params) if seg.when else "-"
             arrow = "→" if tier >= 0 and rs.segments[tier].id == seg.id else " "
             lines.append(f"  {arrow} {seg.id:<{width}}  {state:<11} {when}")
         def shown(k: str) -> str:
             header = self.binding.headers.get(k, k)
             return header if header != k else names.get(k, k)
 
-        values = ", ".join(f"{shown(k)}={fmt_value(to_py(self.binding.typed[k].iloc[row], t), lang)}"
-                           for k, t in self.binding.types.items() if k not in rs.params)
+        def value(k: str, kind: str) -> str:
+            cell = to_py(self.binding.typed[k].iloc[row], kind)
+            return rs.fields[k].value_format.text(cell, lang) if k in rs.fields else fmt_value(cell, lang)
+
+        values = ", ".join(f"{shown(k)}={value(k, t)}" for k, t in self.binding.types.items() if k not in rs.params)
         lines.append("  " + tr(lang, "values: {values}", values=values))
         if any(self.errors[s.id][row] for s in rs.conditional_segments):
             lines.append("  " + tr(lang, "'cannot tell': a column the condition uses is blank or invalid, so it does "

@@ -189,9 +189,9 @@ class _Builder:
             definition = trc(lang, "brief", DEFAULT_WHEN)  # i18n: marked
         else:
             labels = {name: self._label_of(name) for name in self.res.binding.types}
-            # a parameter reads as its value: "share ranked above < 0.8", not "< a_cutoff"
-            labels.update({name: self.fmt.auto(value) for name, value in self.rs.params.items()})
-            definition = describe_when(self.res.binding.rules[seg.id].statement, lang, labels)
+            # a parameter reads as its value, in the format of the field it is compared with ("< 80%")
+            definition = describe_when(self.res.binding.rules[seg.id].statement, lang, labels, self.rs.params,
+                                       self.rs.fields)
         key_fields = self.key_fields(seg)
         chart = None
         if count:
