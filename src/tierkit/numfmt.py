@@ -344,5 +344,6 @@ def _id_texts(values: np.ndarray) -> pa.Array:
     return pc.replace_with_mask(text, pa.array(~whole), rest)
 
 
-__all__ = ["DEFAULT_DECIMALS", "FORMATS", "LOCALES", "MAX_DECIMALS", "PLAIN", "FieldFormat", "Formatter", "babel_locale", "blank_word", "check_lang", "display_round", "fmt_amount",
+__all__ = ["DEFAULT_DECIMALS", "FORMATS", "LOCALES", "MAX_DECIMALS", "PLAIN", "FieldFormat", "Formatter",
+           "babel_locale", "blank_word", "check_lang", "display_round", "fmt_amount",
            "fmt_cut_point", "fmt_number", "fmt_value", "id_text"]

@@ -33,7 +33,8 @@ class ReasonWriter:
     """Renders reasons for chosen rows of one bound rule set in one language.
 
     Each name's values are formatted once per distinct value (numbers by the field's
-    :class:`tierkit.numfmt.FieldFormat`, a whole column at a time) and the texts are assembled with Arrow string kernels."""
+    :class:`tierkit.numfmt.FieldFormat`, a whole column at a time) and the texts are assembled with Arrow
+    string kernels."""
 
     def __init__(self, binding: Binding, lang: str = "en") -> None:
         self.binding = binding

@@ -58,9 +58,8 @@ def migration(version: int) -> Callable[[Migration], Migration]:
 def _colour_and_format(data: LineDict) -> LineDict:
     """Version 0 (no ``version`` key) also spelt a segment's ``color`` as ``colour`` (``color`` won when a
     segment had both), and accepted a field's ``format`` as any text, which nothing read: a format that is
-    not one of :data:`tierkit.numfmt.FORMATS` (``'0.0'``) is dropped."""
-    from ..numfmt import FORMATS
-
+    not a word (a pattern such as ``'0.0'`` or ``'#,##0'``) is dropped; a word is checked as version 1 checks
+    it (one of :data:`tierkit.numfmt.FORMATS`)."""
     for seg in data.get("segments") or []:
         if isinstance(seg, LineDict):
             rename_key(seg, "colour", "color")
