@@ -328,8 +328,10 @@ def safe_color(color: Any) -> str:
 
 
 def _text_color(color: str) -> str:
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#ffffff"
+    """Black or white, whichever contrasts more with ``color`` (at least 4.5:1, :mod:`tierkit.contrast`)."""
+    from ..contrast import text_colour_for
+
+    return text_colour_for(color).lower()
 
 
 def _mean(values: np.ndarray) -> float:
