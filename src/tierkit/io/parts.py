@@ -332,20 +332,24 @@ def _cell(ref: str, value: object, style: int) -> str:
 
 
 def summary_sheet_xml(tables: Sequence[SummaryTable], styles: Styles, header_style: int) -> bytes:
-    """A worksheet with the summary tables one below the other."""
-    rows: list[str] = []
-    widths: dict[int, int] = {}
-    r = 0
-    title_style = styles.bold_xf()
+    """A worksheet with the summary tables one below the other: styled headers, number formats per column,
+    tier fills with contrasting text, widths from what the cells show (:mod:`tierkit.io.summarylayout`).
+    ``header_style`` (the data sheet's header format) is not used: the summary has its own."""
+    from .summarylayout import HEADER_FILL, column_widths
 
-    def emit(values: Sequence[object], style_of: list[int]) -> None:
-        nonlocal r
+    rows: list[str] = []
+    widths = column_widths(tables)
+    r = 0
+    ncols = 0
+    title_style = styles.bold_xf()
+    head_style = styles.cell_xf(fill=HEADER_FILL, bold=True)
+
+    def emit(values: Sequence[object], style_of: Sequence[int]) -> None:
+        nonlocal r, ncols
         r += 1
-        cells = []
-        for j, v in enumerate(values):
-            if v is not None:
-                widths[j] = max(widths.get(j, 8), min(60, len(str(v)) + 2))
-            cells.append(_cell(f"{column_letter(j + 1)}{r}", v, style_of[j] if j < len(style_of) else 0))
+        ncols = max(ncols, len(values))
+        cells = [_cell(f"{column_letter(j + 1)}{r}", v, style_of[j] if j < len(style_of) else 0)
+                 for j, v in enumerate(values)]
         rows.append(f'<row r="{r}">' + "".join(cells) + "</row>")
 
     for t_index, table in enumerate(tables):
@@ -353,13 +357,13 @@ def summary_sheet_xml(tables: Sequence[SummaryTable], styles: Styles, header_sty
             r += 1
         r += 1
         rows.append(f'<row r="{r}">' + _cell(f"A{r}", table.title, title_style) + "</row>")
-        emit(table.header, [header_style] * len(table.header))
+        emit(table.header, [head_style if str(h) else 0 for h in table.header])
         for i, values in enumerate(table.rows):
             fill = table.fills[i] if table.fills and i < len(table.fills) else None
-            st = styles.fill_xf(fill) if fill else 0
-            emit(values, [st] * len(values))
-    last_col = column_letter(max(widths, default=0) + 1)
-    cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{w}" customWidth="1"/>'
+            emit(values, [styles.cell_xf(fill=fill, num_fmt=table.number_format(j))
+                          if fill or table.number_format(j) else 0 for j in range(len(values))])
+    last_col = column_letter(max(ncols, 1))
+    cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{w:g}" customWidth="1"/>'
                    for j, w in sorted(widths.items()))
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<worksheet xmlns="{ooxml.MAIN_NS}" xmlns:r="{ooxml.REL_NS}">'
