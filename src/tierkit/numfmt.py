@@ -192,6 +192,22 @@ class Formatter:
 
         return format_datetime(value, format="medium", locale=self.locale)
 
+    def ident(self, value: Any) -> str:
+        """A customer id: text, never grouped (``10377``, not ``10,377``); blanks as ``–``."""
+        import pandas as pd
+
+        if value is None or value is pd.NA or value is pd.NaT or _is_blank(value):
+            return DASH
+        return id_text(value.item() if isinstance(value, np.generic) else value)
+
+    def field(self, value: Any, fmt: FieldFormat) -> str:
+        """A value in its field's format (:class:`FieldFormat`), in this language; blanks as ``–``."""
+        if isinstance(value, np.generic):
+            value = value.item()
+        if _is_blank(value):
+            return DASH
+        return fmt.text(value, self.lang)
+
     def cell(self, value: Any) -> str:
         """Any table cell: numbers and dates localised, blanks as ``–``, everything else as text."""
         import pandas as pd

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tierkit import load_ruleset
 from tierkit.contrast import AA, BLACK, WHITE, contrast, luminance, text_colour_for
 
-COLOURS = st.tuples(*[st.integers(0, 255)] * 3).map(lambda c: "#%02x%02x%02x" % c)
+COLOURS = st.tuples(*[st.integers(0, 255)] * 3).map(lambda c: "#{:02x}{:02x}{:02x}".format(*c))
 BUILT_IN = sorted(p.stem for p in (Path(__file__).parents[2] / "rules").glob("*.yaml"))
 
 

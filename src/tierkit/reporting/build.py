@@ -15,7 +15,7 @@ from .. import Classification, Segment, TierkitError, describe_when
 from ..i18n import mark, trc
 from . import charts as ch
 from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
-from .fmt import Formatter, check_lang, html_lang, words
+from .fmt import FieldFormat, Formatter, check_lang, html_lang, words
 
 DEFAULT_COLOR = "#90a4ae"
 #: the definition of a tier without a rule (the catch-all)
@@ -266,6 +266,11 @@ class _Builder:
                                0.0 if np.isnan(rest) else rest))
         return out
 
+    def _format_of(self, name: str) -> FieldFormat:
+        """The declared format of a field (money for an undeclared measure: grouped, cents when any)."""
+        fdef = self.rs.fields.get(name)
+        return fdef.value_format if fdef is not None and fdef.format else FieldFormat("money")
+
     def accounts(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Account, ...]]:
         frame = self.res.binding.frame
         id_col, name_cols = identity_columns(frame)
@@ -284,9 +289,10 @@ class _Builder:
         reasons = self.reasons() if len(picked) else []
         accounts = []
         for i, r in enumerate(picked, start=1):
-            cells = [self.fmt.cell(frame[c].iloc[r]) for c in [id_col, *name_cols] if c is not None]
+            cells = [(self.fmt.ident if c == id_col else self.fmt.cell)(frame[c].iloc[r])  # ids never grouped
+                     for c in [id_col, *name_cols] if c is not None]
             if values is not None:
-                cells.append(self.fmt.number(values[r]))
+                cells.append(self.fmt.field(values[r], self._format_of(str(sort_name))))
             accounts.append(Account(rank=i, cells=tuple(cells), reason=str(reasons[r])))
         return tuple(columns), tuple(kinds), tuple(accounts)
 
