@@ -107,7 +107,9 @@ class Classification:
             for i in errored:
                 r = rows[i]
                 failed = [s for s, e in self.errors.items() if e[r]]
-                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
+                fields = self.ruleset.fields  # fields by their labels (issue 17: no r_score in a reason)
+                names = sorted({fields[n].display(lang) if n in fields else n
+                                for s in failed for n in _blank_names(self.binding, s, r)})
                 if names:
                     out[i] = tr(lang, "no other segment matched (blank {names})", names=join(lang, names))
             return out
@@ -125,7 +127,9 @@ class Classification:
         for r in rows:
             failed = [seg_id for seg_id, e in self.errors.items() if e[r]]
             if failed:
-                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
+                fields = self.ruleset.fields  # fields by their labels (issue 17: no r_score in a reason)
+                names = sorted({fields[n].display(lang) if n in fields else n
+                                for s in failed for n in _blank_names(self.binding, s, r)})
                 blank = join(lang, names) if names else tr(lang, "a value")
                 out.append(tr(lang, "no segment matched; blank {blank} in segment {segments}", blank=blank,
                               segments=join(lang, failed)))
