@@ -267,9 +267,9 @@ class _Builder:
         return out
 
     def _format_of(self, name: str) -> FieldFormat:
-        """The declared format of a field (money for an undeclared measure: grouped, cents when any)."""
+        """The declared format of a field (an undeclared one: grouped whole numbers, as before formats)."""
         fdef = self.rs.fields.get(name)
-        return fdef.value_format if fdef is not None and fdef.format else FieldFormat("money")
+        return fdef.value_format if fdef is not None and fdef.format else FieldFormat("integer")
 
     def accounts(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Account, ...]]:
         frame = self.res.binding.frame
