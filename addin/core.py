@@ -335,7 +335,8 @@ def describe(rs: RuleSet, when: str, lang: str) -> str:
 
         labels = {name: f.display(lang) for name, f in rs.fields.items() if f.label}
         context = rule_engine.Context(default_value=None)
-        return tierkit.describe_when(rule_engine.Rule(when, context=context).statement, lang, labels, rs.params)
+        return tierkit.describe_when(rule_engine.Rule(when, context=context).statement, lang, labels, rs.params,
+                                     rs.fields)
     except Exception:
         return when
 

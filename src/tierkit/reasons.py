@@ -20,8 +20,7 @@ from rule_engine import ast
 from .compile.describe import reason_template
 from .compile.vector import StrData
 from .i18n import tr
-from .numfmt import display_round, fmt_value
-from .numvec import reason_numbers
+from .numfmt import PLAIN, FieldFormat, fmt_value
 
 if TYPE_CHECKING:
     from .bind import Binding
@@ -36,8 +35,9 @@ MAX_CONDITIONS = 20
 class ReasonWriter:
     """Renders reasons for chosen rows of one bound rule set in one language.
 
-    Each name's values are formatted once per distinct value (numbers by :func:`tierkit.numvec.reason_numbers`,
-    a whole column at a time) and the texts are assembled with Arrow string kernels."""
+    Each name's values are formatted once per distinct value (numbers by the field's
+    :class:`tierkit.numfmt.FieldFormat`, a whole column at a time) and the texts are assembled with Arrow
+    string kernels."""
 
     def __init__(self, binding: Binding, lang: str = "en") -> None:
         self.binding = binding
@@ -91,7 +91,7 @@ class ReasonWriter:
         return scatter_texts(len(rows), list(zip(positions, texts, strict=True)))
 
     def _leaf(self, node: Any, rows: np.ndarray) -> pa.Array:
-        template, names = reason_template(node, self.lang, self.namer, self.params)
+        template, names = reason_template(node, self.lang, self.namer, self.params, self.binding.ruleset.fields)
         if not names:
             return _join([template.format()], "", len(rows))
         pieces = template.split("{")
@@ -144,12 +144,17 @@ class ReasonWriter:
         blank = fmt_value(None, self.lang)
         if _repeats(values):
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            texts = pa.concat_arrays([reason_numbers(display_round(np.asarray(uniques, dtype="float64"))),
+            texts = pa.concat_arrays([self._format(name).texts(np.asarray(uniques, dtype="float64"), self.lang),
                                       pa.array([blank], type=pa.string())])
             return np.where(codes < 0, len(texts) - 1, codes), texts
         null = np.isnan(values)
-        texts = reason_numbers(display_round(np.where(null, 0.0, values)))
+        texts = self._format(name).texts(np.where(null, 0.0, values), self.lang)
         return None, (pc.if_else(pa.array(null), blank, texts) if null.any() else texts)
+
+    def _format(self, name: str) -> FieldFormat:
+        """How the field's numbers read (its ``format:``; plain numbers without one), a column at a time."""
+        fdef = self.binding.ruleset.fields.get(name)
+        return fdef.value_format if fdef is not None else PLAIN
 
     def _numbers(self, name: str) -> np.ndarray:
         if name not in self._floats:
@@ -164,7 +169,7 @@ class ReasonWriter:
             uniques: Any
             if kind in ("float", "int"):  # distinct values first, then each one rounded and formatted
                 codes, uniques = pd.factorize(self._numbers(name), use_na_sentinel=True)
-                texts = reason_numbers(display_round(np.asarray(uniques, dtype="float64")))
+                texts = self._format(name).texts(np.asarray(uniques, dtype="float64"), self.lang)
             elif kind == "string" and isinstance(vec := self.vectors()[name].value, StrData):
                 codes, uniques = vec.codes, vec.cats  # the compiled backend's factorisation
                 texts = pa.array([fmt_value(to_py(v, kind), self.lang) for v in uniques], type=pa.string())

@@ -107,7 +107,9 @@ class Classification:
             for i in errored:
                 r = rows[i]
                 failed = [s for s, e in self.errors.items() if e[r]]
-                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
+                fields = self.ruleset.fields  # fields by their labels (issue 17: no r_score in a reason)
+                names = sorted({fields[n].display(lang) if n in fields else n
+                                for s in failed for n in _blank_names(self.binding, s, r)})
                 if names:
                     out[i] = tr(lang, "no other segment matched (blank {names})", names=join(lang, names))
             return out
@@ -125,7 +127,9 @@ class Classification:
         for r in rows:
             failed = [seg_id for seg_id, e in self.errors.items() if e[r]]
             if failed:
-                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r)})
+                fields = self.ruleset.fields  # fields by their labels (issue 17: no r_score in a reason)
+                names = sorted({fields[n].display(lang) if n in fields else n
+                                for s in failed for n in _blank_names(self.binding, s, r)})
                 blank = join(lang, names) if names else tr(lang, "a value")
                 out.append(tr(lang, "no segment matched; blank {blank} in segment {segments}", blank=blank,
                               segments=join(lang, failed)))
@@ -157,15 +161,19 @@ class Classification:
                 state = states["error"]
             else:
                 state = states["yes"] if self.matches[seg.id][row] else states["no"]
-            when = plain_words(self.binding.rules[seg.id].statement, lang, namer) if seg.when else "-"
+            when = plain_words(self.binding.rules[seg.id].statement, lang, namer, fields=rs.fields,
+                               params=rs.params) if seg.when else "-"
             arrow = "→" if tier >= 0 and rs.segments[tier].id == seg.id else " "
             lines.append(f"  {arrow} {seg.id:<{width}}  {state:<11} {when}")
         def shown(k: str) -> str:
             header = self.binding.headers.get(k, k)
             return header if header != k else names.get(k, k)
 
-        values = ", ".join(f"{shown(k)}={fmt_value(to_py(self.binding.typed[k].iloc[row], t), lang)}"
-                           for k, t in self.binding.types.items() if k not in rs.params)
+        def value(k: str, kind: str) -> str:
+            cell = to_py(self.binding.typed[k].iloc[row], kind)
+            return rs.fields[k].value_format.text(cell, lang) if k in rs.fields else fmt_value(cell, lang)
+
+        values = ", ".join(f"{shown(k)}={value(k, t)}" for k, t in self.binding.types.items() if k not in rs.params)
         lines.append("  " + tr(lang, "values: {values}", values=values))
         if any(self.errors[s.id][row] for s in rs.conditional_segments):
             lines.append("  " + tr(lang, "'cannot tell': a column the condition uses is blank or invalid, so it does "

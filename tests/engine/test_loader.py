@@ -187,14 +187,15 @@ def test_bad_versions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: 
 
 
 def test_unversioned_files_are_migrated_from_version_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Version 0 spelt color ``colour`` too and accepted (and ignored) a field's ``format``."""
+    """Version 0 spelt color ``colour`` too and accepted (and ignored) a field's ``format`` as any text; a
+    pattern such as ``'0.0'`` is dropped, and version 1 checks a format against its choices (issue 17)."""
     monkeypatch.chdir(tmp_path)
     old = VIP.replace('color: "#1b5e20"', 'colour: "#ABC"').replace("type: float,", "type: float, format: '0.0',")
     rs = load_ruleset(write(tmp_path, old))
     assert rs.segment("key").color == "#aabbcc"
     with pytest.raises(RuleFileError, match=r"colour 'green' is not #RRGGBB in segment 'key' \(vip.yaml:11\)"):
         load_ruleset(write(tmp_path, old.replace('"#ABC"', '"green"')))
-    with pytest.raises(RuleFileError, match=r"unknown key 'format' in field 'revenue' \(vip.yaml:6\)"):
+    with pytest.raises(RuleFileError, match=r"unknown format '0.0' for field 'revenue' \(vip.yaml:6\)"):
         load_ruleset(write(tmp_path, "version: 1\n" + old.replace("colour", "color")))
 
 

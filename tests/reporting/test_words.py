@@ -141,7 +141,7 @@ def test_a_third_language_is_a_catalogue(japanese: dict[tuple[str, str], str], t
     # the footer counts the page before the pages: a sentence the other way round reads "3 / 12"
     assert (words["page"], words["of"], words["page_end"]) == ("", "/", "")
     # the engine's rule descriptions and reasons (top=0: none) are other modules' words; these are the report's
-    monkeypatch.setattr("tierkit.reporting.build.describe_when", lambda statement, lang, labels: "…")
+    monkeypatch.setattr("tierkit.reporting.build.describe_when", lambda statement, lang, *rest: "…")
     pack = build_pack(tiny_result, lang="ja", top=0, as_of=AS_OF, generated_at=GENERATED, charts=False)
     assert pack.html_lang == "ja" and pack.cover.subtitle == "顧客階層レポート"
     assert dict(pack.cover.facts)[words["as_of"]] == "2024年12月31日"  # Babel's Japanese date format

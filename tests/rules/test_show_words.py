@@ -29,6 +29,7 @@ import tierkit
 from tierkit.check import show_ruleset
 from tierkit.compile.context import as_of_datetime, parse_rule
 from tierkit.compile.describe import param_value
+from tierkit.numfmt import FORMATS, FieldFormat
 from tierkit.ruleset.loader import builtin_dir, declared_types
 from tierkit.ruleset.model import RuleSet
 
@@ -115,10 +116,10 @@ def test_the_allow_list_is_tight() -> None:
     rs = tierkit.load_ruleset("abc")
     text = show_ruleset(rs, "zh")
     assert not stray_words(rs, text)
-    assert stray_words(rs, text.replace("前序累计占比 < 80%", "revenue_cum_share < a_cutoff"))
+    assert stray_words(rs, text.replace("合计贡献前80%的客户", "revenue_cum_share < a_cutoff"))
     lines = text.splitlines()
     assert stray_words(rs, text.replace(lines[1], lines[1] + "Sales"))  # an alias, but not on the fields line
-    assert stray_words(rs, text.replace("条件：前序累计占比", "条件：revenue"))  # a field name in a condition
+    assert stray_words(rs, text.replace("条件：合计贡献前", "条件：revenue"))  # a field name in a condition
     assert stray_words(rs, text.replace("首个命中", "first policy"))
     assert stray_words(rs, text.replace("A类 · 关键客户  #1b5e20", "A类 · 关键客户  #1b5e20 high"))
 
@@ -152,8 +153,10 @@ def test_parameters_show_as_values(path: Path, lang: str) -> None:
         assert seg.when is not None
         used = [n for n in words(seg.when) if n in rs.params]
         head = next(i for i, line in enumerate(lines) if line.startswith(f"[{seg.id}] "))
-        for name in used:
-            assert param_value(rs.params[name], lang) in lines[head + 1], (seg.id, name, lines[head + 1])
+        for name in used:  # as a share, or in the format of the field it is compared with (issue 17)
+            value = rs.params[name]
+            shown = {param_value(value, lang), *(FieldFormat(kind).text(value, lang) for kind in FORMATS)}
+            assert any(text in lines[head + 1] for text in shown), (seg.id, name, lines[head + 1])
         assert parse_rule(seg.when, types, now)  # the rule still parses: values are shown, not substituted
 
 
@@ -161,9 +164,10 @@ def test_shares_show_as_percentages() -> None:
     assert param_value(0.8) == "80%" and param_value(-0.1) == "-10%" and param_value(0.125) == "12.5%"
     assert param_value(365) == "365" and param_value(3.0) == "3" and param_value(1.5) == "1.5"
     rs = tierkit.load_ruleset("abc")
-    assert "前序累计占比 < 80%" in show_ruleset(rs, "zh")
-    assert "share ranked above < 80%" in show_ruleset(rs, "en")
-    assert "share ranked above < 70%" in show_ruleset(rs.with_params({"a_cutoff": 0.7}), "en")
+    # issue 17: the ABC share reads as a sentence (its field's ``reads``), the cut-off in the field's format
+    assert "合计贡献前80%的客户" in show_ruleset(rs, "zh")
+    assert "the customers who together bring the first 80% of the contribution" in show_ruleset(rs, "en")
+    assert "the first 70% of" in show_ruleset(rs.with_params({"a_cutoff": 0.7}), "en")
 
 
 def test_descriptions_show_parameter_values() -> None:
@@ -192,5 +196,5 @@ def test_a_value_is_not_repeated_in_its_own_gloss(path: Path, lang: str) -> None
         shifted = show_ruleset(rs.with_params(changed), lang)
         for name, value in rs.params.items():
             old = param_value(value, lang)
-            if old.endswith("%"):
-                assert old not in shifted, (name, old, shifted)
+            if old.endswith("%"):  # as a whole number: "150%" (a share in its field's format) is not "50%"
+                assert not re.search(rf"(?<![\d.,]){re.escape(old)}", shifted), (name, old, shifted)

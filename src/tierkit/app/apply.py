@@ -306,7 +306,9 @@ def summary_tables(results: Sequence[Classification], lang: str) -> list[Any]:
         fills = [c if isinstance(c, str) else None for c in df["color"]] + [None]
         title = tr(lang, "{title} ({name}, {policy}, rules {digest})", title=rs.title.get(lang),
                    name=rs.name, policy=policy_words(rs.hit_policy, lang), digest=rs.digest)
-        tables.append(SummaryTable(title=title, header=header, rows=rows, fills=fills))
+        measure_fmt = rs.fields[rs.measure].value_format.excel if rs.measure in rs.fields else None
+        formats = ["@", None, "#,##0", "0.0%"] + ([measure_fmt or "#,##0.00", "0.0%"] if has_measure else [])
+        tables.append(SummaryTable(title=title, header=header, rows=rows, fills=fills, number_formats=formats))
         meta = res.binding.feature_meta
         if meta and meta.get("features"):
             from ..features import describe_metadata

@@ -58,7 +58,8 @@ def show_ruleset(rs: RuleSet, lang: str = "en", *, source: bool = False) -> str:
         else:
             assert seg.when is not None
             tree = parse_rule(seg.when, types, now).statement
-            lines.append("  " + tr(lang, "when: {condition}", condition=describe_when(tree, lang, labels, rs.params)))
+            lines.append("  " + tr(lang, "when: {condition}", condition=describe_when(tree, lang, labels, rs.params,
+                                                                                rs.fields)))
             if source:
                 lines.append("  " + tr(lang, "as written: {expression}", expression=seg.when))
         for strategy in seg.strategies:

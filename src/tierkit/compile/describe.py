@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rule_engine import ast
 
@@ -13,9 +13,15 @@ from ..numfmt import fmt_number, fmt_value
 from .context import iter_symbols
 from .render import SYMBOLS, needs_parens, to_source
 
+if TYPE_CHECKING:
+    from ..ruleset.model import Field
+
 PRETTY = {"ge": "≥", "le": "≤", "ne": "≠", "eq": "=", "gt": ">", "lt": "<"}
 #: built-in symbols (``$today``) as conditions read them, translated with trc(lang, "condition", ...)
 BUILTINS = {"today": mark("condition", "today"), "now": mark("condition", "now")}
+#: a comparison's operator as a field's ``reads`` names it, and the operator with its sides swapped
+READS_OP = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "=="}
+SWAPPED = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}
 
 
 def conjuncts(node: Any) -> list[Any]:
@@ -30,13 +36,55 @@ def conjuncts(node: Any) -> list[Any]:
 Namer = Callable[[str], str]
 
 
-def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
-    """``Revenue ≥ 100,000 and region is North or East``: a rule as a manager reads it."""
+def plain_words(node: Any, lang: str = "en", namer: Namer | None = None, *,
+                fields: Mapping[str, Field] | None = None, params: Mapping[str, Any] | None = None) -> str:
+    """``Revenue ≥ 100,000 and region is North or East``: a rule as a manager reads it.
+
+    With the rule set's ``fields`` (and ``params``), a field compared with a value shows the value in the
+    field's format (``share ranked above < 80%``), or reads as the field's ``reads`` text for that operator
+    says (``the customers who together bring the first 80% of the contribution``)."""
     namer = namer or (lambda s: s)
     if isinstance(node, ast.Statement):
         node = node.expression
+    if fields:
+        worded = compared(node, lang, namer, fields, params or {})
+        if worded is not None:
+            return worded
+    return _words(node, lang, namer, lambda child: plain_words(child, lang, namer, fields=fields, params=params))
+
+
+def compared(node: Any, lang: str, namer: Namer, fields: Mapping[str, Field],
+             params: Mapping[str, Any]) -> str | None:
+    """``field <op> value`` (either way round) with a constant value: the value in the field's format, or
+    the field's ``reads`` text for the operator; None for anything else."""
+    if not isinstance(node, ast.ComparisonExpression) or node.type not in SWAPPED:
+        return None
+    op, field_side, other = node.type, node.left, node.right
+    if not _is_field(field_side, fields, params):
+        op, field_side, other = SWAPPED[op], node.right, node.left
+        if not _is_field(field_side, fields, params):
+            return None
+    if isinstance(other, ast.NullExpression):
+        return None
+    is_const, value = constant_value(other, params)
+    if not is_const or isinstance(value, tuple | list | dict | str | bool) or value is None:
+        return None
+    fdef = fields[field_side.name]
+    shown = fdef.value_format.text(value, lang)
+    reading = fdef.reading(READS_OP[op]) if op in READS_OP else None
+    if reading is not None:
+        return reading.get(lang).replace("{value}", shown)
+    return f"{namer(field_side.name)} {PRETTY.get(op, op)} {shown}"
+
+
+def _is_field(node: Any, fields: Mapping[str, Field], params: Mapping[str, Any]) -> bool:
+    return isinstance(node, ast.SymbolExpression) and node.scope is None and node.name in fields \
+        and node.name not in params
+
+
+def _words(node: Any, lang: str, namer: Namer, again: Callable[[Any], str]) -> str:
     if isinstance(node, ast.LogicExpression):
-        parts = [plain_words(x, lang, namer) for x in (node.left, node.right)]
+        parts = [again(x) for x in (node.left, node.right)]
         left, right = [group(p, lang) if isinstance(x, ast.LogicExpression) and x.type != node.type else p
                        for p, x in zip(parts, (node.left, node.right), strict=True)]
         if node.type == "and":
@@ -49,14 +97,14 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
     if isinstance(node, ast.LiteralExpressionBase) and not isinstance(node, ast.ArrayExpression):
         return fmt_value(node.value, lang)
     if isinstance(node, ast.ArrayExpression):
-        return alternatives([plain_words(v, lang, namer) for v in node.value], lang)
+        return alternatives([again(v) for v in node.value], lang)
     if isinstance(node, ast.ContainsExpression):
-        member, container = plain_words(node.member, lang, namer), plain_words(node.container, lang, namer)
+        member, container = again(node.member), again(node.container)
         if isinstance(node.container, ast.ArrayExpression):
             return trc(lang, "condition", "{member} is {options}", member=member, options=container)
         return trc(lang, "condition", "{container} contains {member}", container=container, member=member)
     def sub(child: Any, side: str) -> str:
-        text = plain_words(child, lang, namer)
+        text = again(child)
         return f"({text})" if needs_parens(node, child, side) and not _bracketed(child) else text  # arithmetic
 
     if isinstance(node, ast.UnaryExpression):
@@ -64,9 +112,9 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
             inner = node.right
             if isinstance(inner, ast.ContainsExpression) and isinstance(inner.container, ast.ArrayExpression):
                 return trc(lang, "condition", "{member} is not {options}",
-                           member=plain_words(inner.member, lang, namer),
-                           options=plain_words(inner.container, lang, namer))
-            return trc(lang, "condition", "not ({inner})", inner=plain_words(inner, lang, namer))
+                           member=again(inner.member),
+                           options=again(inner.container))
+            return trc(lang, "condition", "not ({inner})", inner=again(inner))
         return f"-{sub(node.right, 'operand')}"
     if isinstance(node, ast.ComparisonExpression):
         left, right = sub(node.left, "left"), sub(node.right, "right")
@@ -80,8 +128,8 @@ def plain_words(node: Any, lang: str = "en", namer: Namer | None = None) -> str:
             return trc(lang, "condition", "{left} is filled in", left=left)
         return f"{left} {PRETTY.get(node.type, node.type)} {right}"
     if isinstance(node, ast.CoalesceExpression):
-        return trc(lang, "condition", "{value} (if blank {fallback})", value=plain_words(node.left, lang, namer),
-                   fallback=plain_words(node.right, lang, namer))
+        return trc(lang, "condition", "{value} (if blank {fallback})", value=again(node.left),
+                   fallback=again(node.right))
     if isinstance(node, ast.GetAttributeExpression):
         return f"{sub(node.object, 'object')}.{node.name}"
     if hasattr(node, "left") and hasattr(node, "type"):
@@ -155,11 +203,13 @@ def _uses_builtins(node: Any) -> bool:
 
 
 def reason_template(node: Any, lang: str = "en", namer: Namer | None = None,
-                    params: Mapping[str, float] | None = None) -> tuple[str, list[str]]:
+                    params: Mapping[str, float] | None = None,
+                    fields: Mapping[str, Field] | None = None) -> tuple[str, list[str]]:
     """For one condition: a template with ``{name}`` slots for row values, and the names used.
 
-    ``revenue >= 100000`` -> ``revenue {revenue} ≥ 100,000``; a parameter shows as its value
-    (``share {share} < 0.8``); anything else -> its plain words followed by the values of the names it uses.
+    ``revenue >= 100000`` -> ``revenue {revenue} ≥ 100,000``; a parameter shows as its value, in the format
+    of the field it is compared with (``share {share} < 80%``); anything else -> its plain words followed by
+    the values of the names it uses.
     """
     params = params or {}
     base = namer or (lambda s: s)
@@ -173,7 +223,8 @@ def reason_template(node: Any, lang: str = "en", namer: Namer | None = None,
         is_const, value = constant_value(node.right, params)
         if is_const:
             name = node.left.name
-            shown = fmt_value(value, lang)
+            shown = fields[name].value_format.text(value, lang) if fields and name in fields \
+                else fmt_value(value, lang)
             return f"{base(name)} {{{name}}} {PRETTY.get(node.type, node.type)} {_escape(shown)}", [name]
     namer = namer_with_params
     if isinstance(node, ast.ContainsExpression) and isinstance(node.member, ast.SymbolExpression) \
@@ -182,7 +233,7 @@ def reason_template(node: Any, lang: str = "en", namer: Namer | None = None,
         items = ", ".join(_escape(plain_words(v, lang, namer)) for v in node.container.value)
         return tr(lang, "{field} {value} in [{items}]", field=namer(name), value=f"{{{name}}}", items=items), [name]
     names = [n for n in referenced(node) if n not in params]
-    text = _escape(plain_words(node, lang, namer))
+    text = _escape(plain_words(node, lang, namer, fields=fields, params=params))
     if names:
         text += " (" + ", ".join(f"{namer(n)} {{{n}}}" for n in names) + ")"
     return text, names
@@ -193,7 +244,9 @@ def _escape(text: str) -> str:
 
 
 def describe_when(node: Any, lang: str, labels: Mapping[str, str] | None = None,
-                  params: Mapping[str, float] | None = None) -> str:
-    """A condition in plain words: fields by their ``labels``, parameters by their values (``< 80%``)."""
+                  params: Mapping[str, float] | None = None, fields: Mapping[str, Field] | None = None) -> str:
+    """A condition in plain words: fields by their ``labels``, parameters by their values (``< 80%``); with
+    the rule set's ``fields``, values in their fields' formats and comparisons as their ``reads`` say."""
     labels, params = labels or {}, params or {}
-    return plain_words(node, lang, lambda s: param_value(params[s], lang) if s in params else labels.get(s, s))
+    return plain_words(node, lang, lambda s: param_value(params[s], lang) if s in params else labels.get(s, s),
+                       fields=fields, params=params)

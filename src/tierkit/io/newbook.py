@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from tierkit.contrast import text_colour_for
 from tierkit.errors import DataError, Where, display_path
 
 from .flat import output_frame
+from .summarylayout import HEADER_FILL, column_widths
 from .table import MAX_COLS, MAX_ROWS, NewColumn, RawTable, SummaryTable
 
 
@@ -31,7 +33,20 @@ def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], 
     ws = wb.add_worksheet((table.path.stem or "Data")[:31].translate(str.maketrans("[]:*?/\\", "_______")))
     head = wb.add_format({"bold": True})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    fills: dict[str, object] = {}
+    formats: dict[tuple[str | None, str | None, bool], object] = {}
+
+    def style(fill: str | None = None, num_format: str | None = None, bold: bool = False) -> object:
+        """A cell format: a ``fill`` with text in the colour that contrasts with it, a number format, bold."""
+        key = (fill, num_format, bold)
+        if key not in formats:
+            props: dict[str, object] = {"bold": True} if bold else {}
+            if fill:
+                props.update(bg_color=fill, font_color=text_colour_for(fill))
+            if num_format:
+                props["num_format"] = num_format
+            formats[key] = wb.add_format(props)
+        return formats[key]
+
     fill_of = {nc.header: nc.fills for nc in columns}
     ws.write_row(0, 0, [str(c) for c in frame.columns], head)  # text fitted by xlsxtext.fit_parts
     ws.freeze_panes(1, 0)
@@ -42,23 +57,30 @@ def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], 
             v = col[i]
             fills_j = col_fills[j]
             f = fills_j[i] if fills_j is not None else None
-            fmt = None
-            if f:
-                fmt = fills.get(f) or fills.setdefault(f, wb.add_format({"bg_color": f}))
-            _write(ws, i + 1, j, v, fmt, date_fmt)
+            _write(ws, i + 1, j, v, style(f) if f else None, date_fmt)
     if summary:
-        ss = wb.add_worksheet(summary_sheet)
-        r = 0
-        for table_ in summary:
-            ss.write_string(r, 0, str(table_.title), head)
-            ss.write_row(r + 1, 0, [str(h) for h in table_.header], head)
-            for k, row in enumerate(table_.rows):
-                f = table_.fills[k] if table_.fills and k < len(table_.fills) else None
-                fmt = (fills.get(f) or fills.setdefault(f, wb.add_format({"bg_color": f}))) if f else None
-                for j, v in enumerate(row):
-                    _write(ss, r + 2 + k, j, v, fmt, date_fmt)
-            r += len(table_.rows) + 3
+        _write_summary(wb.add_worksheet(summary_sheet), summary, style, date_fmt)
     wb.close()
+
+
+def _write_summary(ss: Any, summary: Sequence[SummaryTable], style: Callable[..., object], date_fmt: object) -> None:
+    """The summary tables one below the other: a bold title, a styled header, number formats per column,
+    tier fills with contrasting text, widths from what the cells show (:mod:`tierkit.io.summarylayout`)."""
+    title = style(bold=True)
+    head = style(HEADER_FILL, None, True)
+    for j, width in column_widths(summary).items():
+        ss.set_column(j, j, width)
+    r = 0
+    for table_ in summary:
+        ss.write_string(r, 0, str(table_.title), title)
+        for j, h in enumerate(table_.header):
+            ss.write_string(r + 1, j, str(h), head if str(h) else None)
+        for k, row in enumerate(table_.rows):
+            f = table_.fills[k] if table_.fills and k < len(table_.fills) else None
+            for j, v in enumerate(row):
+                num = table_.number_format(j)
+                _write(ss, r + 2 + k, j, v, style(f, num) if f or num else None, date_fmt)
+        r += len(table_.rows) + 3
 
 
 def _write(ws: object, r: int, c: int, v: object, fmt: object, date_fmt: object) -> None:

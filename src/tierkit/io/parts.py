@@ -23,6 +23,8 @@ _MIN_STYLES = (
     b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     b"</styleSheet>"
 )
+#: Excel's built-in number formats tierkit uses (no ``numFmt`` element needed)
+BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
 _HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8}|[0-9A-Fa-f]{3})")
 
 
@@ -52,8 +54,9 @@ class Styles:
         self.n_fills = self._count(b"fills", b"fill")
         self.n_fonts = self._count(b"fonts", b"font")
         self.n_xfs = self._count(b"cellXfs", b"xf")
-        self._fill_xf: dict[str, int] = {}
+        self._cell_xf: dict[tuple[str | None, str | None, bool], int] = {}
         self._bold_xf: int | None = None
+        self.new_num_fmts: list[tuple[int, str]] = []
 
     def _section(self, name: bytes) -> bytes | None:
         """The content of the first ``<name>…</name>`` (None when absent or self-closing)."""
@@ -73,9 +76,12 @@ class Styles:
             return []
         return [whole for whole, _ in _elements(body, self.p + item, whole=True)]
 
-    def _xf(self, font: int, fill: int, apply: bytes) -> int:
+    def _xf(self, font: int, fill: int, apply: bytes, num_fmt: int = 0) -> int:
         xfid = b' xfId="0"' if self.has_style_xfs else b""
-        xf = b'<%sxf numFmtId="0" fontId="%d" fillId="%d" borderId="0"%s%s/>' % (self.p, font, fill, xfid, apply)
+        xf = b'<%sxf numFmtId="%d" fontId="%d" fillId="%d" borderId="0"%s%s/>' % (self.p, num_fmt, font, fill, xfid,
+                                                                                  apply)
+        if xf in self.new_xfs:
+            return self.n_xfs + self.new_xfs.index(xf)
         if fill < self.n_fills and font < self.n_fonts:  # both exist already: the format may too
             existing = self._existing_xfs()
             if xf in existing:
@@ -89,21 +95,79 @@ class Styles:
         return self._xfs_cache
 
     def fill_xf(self, colour: str) -> int:
-        """Index of a cell format with a solid background ``colour`` (reusing one from an earlier run)."""
-        rgb = argb(colour)
-        if rgb not in self._fill_xf:
-            p = self.p
-            fill = (b'<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="%s"/>'
-                    b'<%sbgColor indexed="64"/></%spatternFill></%sfill>' % (p, p, p, rgb.encode(), p, p, p))
-            if not hasattr(self, "_fills_cache"):
-                self._fills_cache = self._items(b"fills", b"fill")
-            if fill in self._fills_cache:
-                fill_id = self._fills_cache.index(fill)
-            else:
-                self.new_fills.append(fill)
-                fill_id = self.n_fills + len(self.new_fills) - 1
-            self._fill_xf[rgb] = self._xf(0, fill_id, b' applyFill="1"')
-        return self._fill_xf[rgb]
+        """Index of a cell format with a solid background ``colour`` and text in black or white, whichever
+        contrasts more with it (:func:`tierkit.contrast.text_colour_for`; reusing one from an earlier run)."""
+        return self.cell_xf(fill=colour)
+
+    def _fill_id(self, colour: str) -> int:
+        p = self.p
+        fill = (b'<%sfill><%spatternFill patternType="solid"><%sfgColor rgb="%s"/>'
+                b'<%sbgColor indexed="64"/></%spatternFill></%sfill>' % (p, p, p, argb(colour).encode(), p, p, p))
+        if not hasattr(self, "_fills_cache"):
+            self._fills_cache = self._items(b"fills", b"fill")
+        if fill in self._fills_cache:
+            return self._fills_cache.index(fill)
+        if fill in self.new_fills:
+            return self.n_fills + self.new_fills.index(fill)
+        self.new_fills.append(fill)
+        return self.n_fills + len(self.new_fills) - 1
+
+    def _font_id(self, colour: str | None, bold: bool) -> int:
+        """The workbook's default font (font 0) in ``colour`` (``#RRGGBB``), bold or not; 0 for itself."""
+        existing = self._items(b"fonts", b"font")
+        base = existing[0] if existing else b"<%sfont/>" % self.p
+        if colour is None and not bold:
+            return 0
+        p = self.p
+        body = base[base.index(b">") + 1:base.rindex(b"<")] if not base.endswith(b"/>") else b""
+        body = re.sub(rb"<" + re.escape(p) + rb"(?:color|b)\b[^>]*?(?:/>|>.*?</" + re.escape(p) + rb"(?:color|b)>)",
+                      b"", body, flags=re.S)
+        if colour is not None:  # CT_Font's order: b, i, ..., sz, color, name, family, charset, scheme
+            tag = b'<%scolor rgb="%s"/>' % (p, argb(colour).encode())
+            at = min((i for i in (body.find(b"<" + p + n) for n in (b"name", b"family", b"charset", b"scheme"))
+                      if i >= 0), default=len(body))
+            body = body[:at] + tag + body[at:]
+        font = b"<%sfont>%s%s</%sfont>" % (p, b"<%sb/>" % p if bold else b"", body, p)
+        if font in existing:
+            return existing.index(font)
+        if font not in self.new_fonts:
+            self.new_fonts.append(font)
+        return self.n_fonts + self.new_fonts.index(font)
+
+    def number_format(self, code: str) -> int:
+        """The id of the number format ``code`` (``#,##0``, ``0.0%``): a built-in one, or one appended."""
+        if code in BUILTIN_FORMATS:
+            return BUILTIN_FORMATS[code]
+        body = self._section(b"numFmts") or b""
+        ids: list[int] = []
+        for whole, _ in _elements(body, self.p + b"numFmt", whole=True):
+            m = re.search(rb'numFmtId="(\d+)"', whole)
+            c = re.search(rb'formatCode="([^"]*)"', whole)
+            if m and c and c.group(1).decode("utf-8", "replace") == ooxml.xml_attr(code):
+                return int(m.group(1))
+            if m:
+                ids.append(int(m.group(1)))
+        for fid, known in self.new_num_fmts:
+            if known == code:
+                return fid
+        fid = max([163, *ids, *(f for f, _ in self.new_num_fmts)]) + 1
+        self.new_num_fmts.append((fid, code))
+        return fid
+
+    def cell_xf(self, *, fill: str | None = None, num_fmt: str | None = None, bold: bool = False) -> int:
+        """Index of a cell format: a solid ``fill`` with text in the colour that contrasts with it, a number
+        format ``num_fmt``, bold text; each part optional (reusing what an earlier run appended)."""
+        key = (argb(fill) if fill else None, num_fmt, bold)
+        if key not in self._cell_xf:
+            from ..contrast import text_colour_for
+
+            fill_id = self._fill_id(fill) if fill else 0
+            font_id = self._font_id(text_colour_for(fill) if fill else None, bold)
+            fmt_id = self.number_format(num_fmt) if num_fmt else 0
+            apply = (b' applyNumberFormat="1"' if fmt_id else b"") + (b' applyFont="1"' if font_id else b"") \
+                + (b' applyFill="1"' if fill_id else b"")
+            self._cell_xf[key] = self._xf(font_id, fill_id, apply, fmt_id)
+        return self._cell_xf[key]
 
     def bold_xf(self) -> int:
         if self._bold_xf is None:
@@ -120,7 +184,7 @@ class Styles:
 
     @property
     def changed(self) -> bool:
-        return bool(self.new_xfs) or self.created
+        return bool(self.new_xfs) or bool(self.new_num_fmts) or self.created
 
     def _append(self, data: bytes, section: bytes, items: list[bytes], total: int) -> bytes:
         if not items:
@@ -140,6 +204,17 @@ class Styles:
 
     def render(self) -> bytes:
         d = self.data
+        if self.new_num_fmts:
+            items = [b'<%snumFmt numFmtId="%d" formatCode="%s"/>' % (self.p, fid, ooxml.xml_attr(code).encode())
+                     for fid, code in self.new_num_fmts]
+            if _open_tag(d, b"<" + self.p + b"numFmts") >= 0:
+                d = self._append(d, b"numFmts", items, self._count(b"numFmts", b"numFmt") + len(items))
+            else:  # numFmts is the first child of styleSheet
+                m = re.search(rb"<(\w+:)?styleSheet\b[^>]*>", d)
+                if m is None:
+                    raise ValueError("styles.xml has no <styleSheet>")
+                block = b'<%snumFmts count="%d">%s</%snumFmts>' % (self.p, len(items), b"".join(items), self.p)
+                d = d[:m.end()] + block + d[m.end():]
         d = self._append(d, b"fonts", self.new_fonts, self.n_fonts + len(self.new_fonts))
         d = self._append(d, b"fills", self.new_fills, self.n_fills + len(self.new_fills))
         return self._append(d, b"cellXfs", self.new_xfs, self.n_xfs + len(self.new_xfs))
@@ -257,20 +332,24 @@ def _cell(ref: str, value: object, style: int) -> str:
 
 
 def summary_sheet_xml(tables: Sequence[SummaryTable], styles: Styles, header_style: int) -> bytes:
-    """A worksheet with the summary tables one below the other."""
-    rows: list[str] = []
-    widths: dict[int, int] = {}
-    r = 0
-    title_style = styles.bold_xf()
+    """A worksheet with the summary tables one below the other: styled headers, number formats per column,
+    tier fills with contrasting text, widths from what the cells show (:mod:`tierkit.io.summarylayout`).
+    ``header_style`` (the data sheet's header format) is not used: the summary has its own."""
+    from .summarylayout import HEADER_FILL, column_widths
 
-    def emit(values: Sequence[object], style_of: list[int]) -> None:
-        nonlocal r
+    rows: list[str] = []
+    widths = column_widths(tables)
+    r = 0
+    ncols = 0
+    title_style = styles.bold_xf()
+    head_style = styles.cell_xf(fill=HEADER_FILL, bold=True)
+
+    def emit(values: Sequence[object], style_of: Sequence[int]) -> None:
+        nonlocal r, ncols
         r += 1
-        cells = []
-        for j, v in enumerate(values):
-            if v is not None:
-                widths[j] = max(widths.get(j, 8), min(60, len(str(v)) + 2))
-            cells.append(_cell(f"{column_letter(j + 1)}{r}", v, style_of[j] if j < len(style_of) else 0))
+        ncols = max(ncols, len(values))
+        cells = [_cell(f"{column_letter(j + 1)}{r}", v, style_of[j] if j < len(style_of) else 0)
+                 for j, v in enumerate(values)]
         rows.append(f'<row r="{r}">' + "".join(cells) + "</row>")
 
     for t_index, table in enumerate(tables):
@@ -278,13 +357,13 @@ def summary_sheet_xml(tables: Sequence[SummaryTable], styles: Styles, header_sty
             r += 1
         r += 1
         rows.append(f'<row r="{r}">' + _cell(f"A{r}", table.title, title_style) + "</row>")
-        emit(table.header, [header_style] * len(table.header))
+        emit(table.header, [head_style if str(h) else 0 for h in table.header])
         for i, values in enumerate(table.rows):
             fill = table.fills[i] if table.fills and i < len(table.fills) else None
-            st = styles.fill_xf(fill) if fill else 0
-            emit(values, [st] * len(values))
-    last_col = column_letter(max(widths, default=0) + 1)
-    cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{w}" customWidth="1"/>'
+            emit(values, [styles.cell_xf(fill=fill, num_fmt=table.number_format(j))
+                          if fill or table.number_format(j) else 0 for j in range(len(values))])
+    last_col = column_letter(max(ncols, 1))
+    cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{w:g}" customWidth="1"/>'
                    for j, w in sorted(widths.items()))
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<worksheet xmlns="{ooxml.MAIN_NS}" xmlns:r="{ooxml.REL_NS}">'

@@ -86,12 +86,20 @@ class NewColumn:
 
 @dataclass(frozen=True)
 class SummaryTable:
-    """A small table written on the summary sheet: a title line, a header and rows."""
+    """A small table written on the summary sheet: a title line, a header and rows.
+
+    ``fills``: per row, a ``#RRGGBB`` background (its text black or white, whichever contrasts more);
+    ``number_formats``: per column, an Excel number format (``#,##0``, ``0.0%``, ``@``; None: General)."""
 
     title: str
     header: list[str]
     rows: list[list[object]]
     fills: list[str | None] | None = None
+    number_formats: list[str | None] | None = None
+
+    def number_format(self, column: int) -> str | None:
+        formats = self.number_formats or []
+        return formats[column] if column < len(formats) else None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .. import Classification, Segment, TierkitError, describe_when
 from ..i18n import mark, trc
 from . import charts as ch
 from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
-from .fmt import Formatter, check_lang, html_lang, words
+from .fmt import FieldFormat, Formatter, check_lang, html_lang, words
 
 DEFAULT_COLOR = "#90a4ae"
 #: the definition of a tier without a rule (the catch-all)
@@ -189,9 +189,9 @@ class _Builder:
             definition = trc(lang, "brief", DEFAULT_WHEN)  # i18n: marked
         else:
             labels = {name: self._label_of(name) for name in self.res.binding.types}
-            # a parameter reads as its value: "share ranked above < 0.8", not "< a_cutoff"
-            labels.update({name: self.fmt.auto(value) for name, value in self.rs.params.items()})
-            definition = describe_when(self.res.binding.rules[seg.id].statement, lang, labels)
+            # a parameter reads as its value, in the format of the field it is compared with ("< 80%")
+            definition = describe_when(self.res.binding.rules[seg.id].statement, lang, labels, self.rs.params,
+                                       self.rs.fields)
         key_fields = self.key_fields(seg)
         chart = None
         if count:
@@ -266,6 +266,11 @@ class _Builder:
                                0.0 if np.isnan(rest) else rest))
         return out
 
+    def _format_of(self, name: str) -> FieldFormat:
+        """The declared format of a field (an undeclared one: grouped whole numbers, as before formats)."""
+        fdef = self.rs.fields.get(name)
+        return fdef.value_format if fdef is not None and fdef.format else FieldFormat("integer")
+
     def accounts(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Account, ...]]:
         frame = self.res.binding.frame
         id_col, name_cols = identity_columns(frame)
@@ -284,9 +289,10 @@ class _Builder:
         reasons = self.reasons() if len(picked) else []
         accounts = []
         for i, r in enumerate(picked, start=1):
-            cells = [self.fmt.cell(frame[c].iloc[r]) for c in [id_col, *name_cols] if c is not None]
+            cells = [(self.fmt.ident if c == id_col else self.fmt.cell)(frame[c].iloc[r])  # ids never grouped
+                     for c in [id_col, *name_cols] if c is not None]
             if values is not None:
-                cells.append(self.fmt.number(values[r]))
+                cells.append(self.fmt.field(values[r], self._format_of(str(sort_name))))
             accounts.append(Account(rank=i, cells=tuple(cells), reason=str(reasons[r])))
         return tuple(columns), tuple(kinds), tuple(accounts)
 
@@ -328,8 +334,10 @@ def safe_color(color: Any) -> str:
 
 
 def _text_color(color: str) -> str:
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#ffffff"
+    """Black or white, whichever contrasts more with ``color`` (at least 4.5:1, :mod:`tierkit.contrast`)."""
+    from ..contrast import text_colour_for
+
+    return text_colour_for(color).lower()
 
 
 def _mean(values: np.ndarray) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from ..i18n import mark, trc
-from ..numfmt import LOCALES, Formatter, babel_locale, check_lang
+from ..numfmt import LOCALES, FieldFormat, Formatter, babel_locale, check_lang
 
 #: the context of every fixed word of a report in the catalogue
 CONTEXT = "brief"
@@ -99,5 +99,5 @@ def html_lang(lang: str) -> str:
     return babel_locale(lang).replace("_", "-")
 
 
-__all__ = ["CONTEXT", "LOCALES", "PAGE_KEYS", "PAGE_OF", "WORDS", "Formatter", "babel_locale", "check_lang",
-           "html_lang", "words"]
+__all__ = ["CONTEXT", "LOCALES", "PAGE_KEYS", "PAGE_OF", "WORDS", "FieldFormat", "Formatter", "babel_locale",
+           "check_lang", "html_lang", "words"]

@@ -14,6 +14,7 @@ from .text import Text
 
 if TYPE_CHECKING:
     from ..features.specs import FeatureSpec
+    from ..numfmt import FieldFormat
 
 FIELD_TYPES: tuple[str, ...] = ("string", "int", "float", "date", "datetime", "bool")
 #: what a field may be for besides its value: ``id`` names the customer (one field per rule set at most); the
@@ -39,11 +40,29 @@ class Field:
     line: int | None = field(default=None, metadata=NOT_A_KEY)
     optional: bool = False  # absent from the table: every row reads as blank
     role: str | None = None  # one of FIELD_ROLES: ``id`` marks the customer id column
+    format: str | None = None  # one of tierkit.numfmt.FORMATS: how its values read (``percent``, ``money``, ...)
+    decimals: int | None = None  # digits after the point its values show (a default per format)
+    #: how a comparison of the field with a value reads in plain words, per operator (``<``, ``<=``, ``>``,
+    #: ``>=``, ``==``): a text with ``{value}`` (``the customers who together bring the first {value} ...``)
+    reads: tuple[tuple[str, Text], ...] = ()
+
+    def reading(self, op: str) -> Text | None:
+        """The plain-words text of ``field <op> value`` (``op``: ``<``, ``<=``, ``>``, ``>=``, ``==``), if any."""
+        return dict(self.reads).get(op)
 
     def display(self, lang: str = "en") -> str:
         if self.label is not None:
             return self.label.get(lang)
         return self.name
+
+    @property
+    def value_format(self) -> FieldFormat:
+        """The one formatter of this field's values (:class:`tierkit.numfmt.FieldFormat`); an id field reads
+        as an id."""
+        from ..numfmt import FieldFormat
+
+        kind = self.format or ("id" if self.role == "id" else None)
+        return FieldFormat(kind, self.decimals)
 
 
 @dataclass(frozen=True)
@@ -133,6 +152,10 @@ class RuleSet:
         if self.column:
             return self.column
         return trc(lang, "tier column", "Tier")
+
+    def formats(self) -> dict[str, FieldFormat]:
+        """Each declared field's formatter (:attr:`Field.value_format`)."""
+        return {name: f.value_format for name, f in self.fields.items()}
 
     def with_params(self, overrides: dict[str, float]) -> RuleSet:
         from dataclasses import replace

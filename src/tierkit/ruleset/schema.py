@@ -31,6 +31,8 @@ MIGRATIONS: dict[int, Migration] = {}
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-.]*$")
 _COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _SYMBOL_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: the comparisons a field's ``reads`` may word
+READS_OPERATORS = ("<", "<=", ">", ">=", "==")
 _TYPE_NAMES = {"str": "string", "text": "string", "number": "float", "integer": "int", "boolean": "bool"}
 
 
@@ -55,14 +57,17 @@ def migration(version: int) -> Callable[[Migration], Migration]:
 @migration(0)
 def _colour_and_format(data: LineDict) -> LineDict:
     """Version 0 (no ``version`` key) also spelt a segment's ``color`` as ``colour`` (``color`` won when a
-    segment had both), and accepted a field's ``format``, which nothing read."""
+    segment had both), and accepted a field's ``format`` as any text, which nothing read: a format that is
+    not a word (a pattern such as ``'0.0'`` or ``'#,##0'``) is dropped; a word is checked as version 1 checks
+    it (one of :data:`tierkit.numfmt.FORMATS`)."""
     for seg in data.get("segments") or []:
         if isinstance(seg, LineDict):
             rename_key(seg, "colour", "color")
     fields = data.get("fields")
     if isinstance(fields, Mapping):
         for spec in fields.values():
-            if isinstance(spec, LineDict):
+            if isinstance(spec, LineDict) and "format" in spec \
+                    and not re.fullmatch(r"[A-Za-z_]+", str(spec["format"]).strip()):
                 spec.pop("format", None)
     return data
 
@@ -205,10 +210,58 @@ class SchemaReader:
                 aliases = [aliases]
             label = (self.text(spec["label"], fline, msg("label of field '{fname}'", fname=fname))
                      if spec.get("label") else None)
+            kind, decimals = self.value_format(spec, fname, fline)
             out[fname] = Field(name=fname, type=ftype, aliases=tuple(str(a) for a in aliases), label=label,
                                line=_row(fline), optional=bool(spec.get("optional", False)),
-                               role=self.role(spec, fname, fline, out))
+                               role=self.role(spec, fname, fline, out), format=kind, decimals=decimals,
+                               reads=self.reads(spec, fname, fline))
         return out
+
+    def value_format(self, spec: Mapping[str, Any], fname: str, fline: Pos | None) -> tuple[str | None, int | None]:
+        """A field's ``format`` (one of :data:`tierkit.numfmt.FORMATS`) and ``decimals`` (0 to
+        :data:`tierkit.numfmt.MAX_DECIMALS`)."""
+        from ..numfmt import FORMATS, MAX_DECIMALS
+
+        def at(key: str) -> Pos | None:
+            return (line_of(spec, key) if isinstance(spec, LineDict) else None) or fline
+
+        kind: str | None = None
+        if spec.get("format") is not None:
+            kind = str(spec["format"]).strip().lower()
+            if kind not in FORMATS:
+                raise self.error(f"unknown format '{spec['format']}' for field '{fname}'", at("format"),
+                                 hint=(did_you_mean(kind, FORMATS) or "") + f" use one of {', '.join(FORMATS)}")
+        raw = spec.get("decimals")
+        if raw is None:
+            return kind, None
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_DECIMALS:
+            raise self.error(f"'decimals' of field '{fname}' must be a whole number from 0 to {MAX_DECIMALS}",
+                             at("decimals"), hint="e.g. decimals: 2")
+        if kind not in ("percent", "money", "number"):
+            raise self.error(f"'decimals' of field '{fname}' needs format: percent, money or number",
+                             at("decimals"), hint=f"add format: number to field '{fname}'")
+        return kind, raw
+
+    def reads(self, spec: Mapping[str, Any], fname: str, fline: Pos | None) -> tuple[tuple[str, Text], ...]:
+        """A field's ``reads``: operator -> a text with ``{value}`` (how ``field < value`` reads in words)."""
+        raw = spec.get("reads")
+        if raw is None:
+            return ()
+        at = (line_of(spec, "reads") if isinstance(spec, LineDict) else None) or fline
+        if not isinstance(raw, Mapping):
+            raise self.error(f"'reads' of field '{fname}' must map an operator to a text", at,
+                             hint="e.g. reads: {'<': {en: 'the first {value} of revenue'}}")
+        out = []
+        for op, text in raw.items():
+            where = line_of(raw, op) or at
+            if op not in READS_OPERATORS:
+                raise self.error(f"'reads' of field '{fname}' has unknown operator '{op}'", where,
+                                 hint=f"use one of {', '.join(READS_OPERATORS)}")
+            words = self.text(text, where, f"'reads' of field '{fname}'")
+            if any("{value}" not in words[lang] for lang in words):
+                raise self.error(f"'reads' of field '{fname}' must show the value as {{value}}", where)
+            out.append((str(op), words))
+        return tuple(out)
 
     def role(self, spec: Mapping[str, Any], fname: str, fline: Pos | None, before: Mapping[str, Field]) -> str | None:
         """A field's ``role`` (``id``): one of :data:`FIELD_ROLES`, and one ``id`` field per rule set."""
