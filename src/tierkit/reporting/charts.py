@@ -229,8 +229,9 @@ def differs(diffs: Sequence[Diff], tier_color: str, fmt: Formatter, words: dict[
         nums = [d.tier if math.isfinite(d.tier) else 0.0, d.rest if math.isfinite(d.rest) else 0.0]
         value_w = max(text_width(t, value_size) for t in texts) + 3
         lo, hi = min(0.0, *nums), max(0.0, *nums)
+        # room for the labels: after the bars that end right of zero, before those that end left of it
         x0 = name_w + 5 + (value_w if lo < 0 else 0.0)
-        x1 = HALF_WIDTH - (value_w if hi > 0 or lo == hi else 0.0)
+        x1 = HALF_WIDTH - (value_w if any(v >= 0 for v in nums) else 0.0)
         span = (hi - lo) or 1.0
         zero = x0 + (0 - lo) / span * (x1 - x0)
         for j, (name, value, text) in enumerate(zip(names, nums, texts, strict=True)):
