@@ -93,8 +93,8 @@ def tier_bars(bars: Sequence[Bar], fmt: Formatter, words: dict[str, str]) -> str
     has_value = any(b.value_share is not None for b in bars)
     n = len(bars)
     label_size, value_size = 6.8, 5.4
-    bar_h = 4.3 if has_value else 7.0
-    gap, pad = 1.0, 2.4
+    bar_h = 4.2 if has_value else 7.0
+    gap, pad = 1.0, 2.0
     row = (2 * bar_h + gap if has_value else bar_h) + pad
     legend_h = 11.0 if has_value else 0.0
     axis_h = 10.0
@@ -153,7 +153,7 @@ def pareto_curve(values: np.ndarray, fmt: Formatter, words: dict[str, str]) -> t
 
     Returns the SVG and the share of customers that brings 80% of the value (None without value).
     """
-    width, height = PAGE_WIDTH, 116.0
+    width, height = PAGE_WIDTH, 102.0
     left, right, top, bottom = 30.0, 12.0, 5.0, 22.0
     pw, ph = width - left - right, height - top - bottom
     svg = Svg(width, height, cjk=_cjk(fmt, [words["chart_cum_value"], words["chart_cum_customers"]]))
