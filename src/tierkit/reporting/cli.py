@@ -71,8 +71,10 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                 visible_only: bool = False) -> list[Path]:
     """What ``tierkit brief`` does, as a function: read, classify (or take the tiers as given), write."""
     from .. import app
+    from . import worker
     from .pdf import make_briefs
 
+    worker.start()   # WeasyPrint loads and warms up in a second process while the table is read and classified
     path = Path(input)
     (rs,) = app.resolve_rules([rules], params=params, workbook=display_path(path),
                               sheet_rows=app.workbook_sheet_rows(path))
