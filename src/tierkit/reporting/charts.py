@@ -153,8 +153,8 @@ def pareto_curve(values: np.ndarray, fmt: Formatter, words: dict[str, str]) -> t
 
     Returns the SVG and the share of customers that brings 80% of the value (None without value).
     """
-    width, height = PAGE_WIDTH, 102.0
-    left, right, top, bottom = 30.0, 12.0, 5.0, 22.0
+    width, height = PAGE_WIDTH, 106.0
+    left, right, top, bottom = 30.0, 12.0, 12.0, 22.0
     pw, ph = width - left - right, height - top - bottom
     svg = Svg(width, height, cjk=_cjk(fmt, [words["chart_cum_value"], words["chart_cum_customers"]]))
 
@@ -187,11 +187,11 @@ def pareto_curve(values: np.ndarray, fmt: Formatter, words: dict[str, str]) -> t
         px, py = at(at80, 0.8)
         svg.circle(px, py, 2.0, INK)
         note = words["pareto_note"].format(top=fmt.percent(at80))
-        if px + 6 + text_width(note, 7.0) <= width - right:
+        if px + 6 + text_width(note, 7.0) <= width - right:   # right of the point, under the curve
             svg.text(px + 6, py + 10, note, 7.0, INK)
-        else:
-            svg.text(px - 6, py + 10, note, 7.0, INK, anchor="end")
-    svg.text(left + 4, top + 8, words["chart_cum_value"], 7.0, INK)
+        else:   # left of it, above the dashed line, where the curve (below 80% there) is not
+            svg.text(px - 6, py - 4, note, 7.0, INK, anchor="end")
+    svg.text(left - 26, top - 5, words["chart_cum_value"], 7.0, INK)   # above the plot: the curve may run along 100%
     svg.text(left + pw / 2, height - 3, words["chart_cum_customers"], 7.0, INK, anchor="middle")
     return svg.render(), at80
 

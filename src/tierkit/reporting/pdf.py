@@ -103,35 +103,34 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
         if not force and target.exists():
             raise OutputExistsError(f"output exists: {display_path(target)}",
                                     hint="use --force to overwrite it, or choose another -o / --split")
-    html = render_html(pack, templates_dir)
     layout = worker.take()
     if layout is not None:   # the pack laid out in the second process, the tiers' own files here meanwhile
-        _write_beside(layout, pack, html, out, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
+        _write_beside(layout, pack, out, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
         return targets
-    document = render_pdf(html, templates_dir=templates_dir)
+    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
     write_document(document, out, force=force, inputs=inputs)
     if tier_files:
         _write_split(pack, document, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
     return targets
 
 
-def write_pack(html: str, out: Path, *, templates_dir: str | Path | None, force: bool, inputs: Sequence[str | Path],
-               pack: PackContext | None = None) -> list[int] | None:
-    """Lay out and write the pack; with ``pack``, return the number of pages of each tier's brief in it (the
-    layout worker's job: :mod:`.worker`)."""
-    document = render_pdf(html, templates_dir=templates_dir)
+def write_pack(pack: PackContext, out: Path, *, templates_dir: str | Path | None, force: bool,
+               inputs: Sequence[str | Path], count: bool = False) -> list[int] | None:
+    """Render, lay out and write the pack; with ``count``, return the number of pages of each tier's brief in it
+    (the layout worker's job: :mod:`.worker`)."""
+    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
     write_document(document, out, force=force, inputs=inputs)
-    spans = tier_pages(document, pack) if pack is not None else None
+    spans = tier_pages(document, pack) if count else None
     return [len(span) for span in spans] if spans is not None else None
 
 
-def _write_beside(layout: worker.Worker, pack: PackContext, html: str, out: Path, tier_files: Sequence[Path], *,
+def _write_beside(layout: worker.Worker, pack: PackContext, out: Path, tier_files: Sequence[Path], *,
                   templates_dir: str | Path | None, force: bool, inputs: Sequence[str | Path]) -> None:
     """The pack written by the layout worker while this process lays out every tier's own file at once (its
     page numbers first guessed, one page a tier, then taken from that layout if the guess was wrong); the
     files are written once the pack's own layout confirms each tier's pages."""
-    layout.submit(write_pack, html, out, templates_dir=templates_dir, force=force, inputs=inputs,
-                  pack=pack if tier_files and templates_dir is None else None)
+    layout.submit(write_pack, pack, out, templates_dir=templates_dir, force=force, inputs=inputs,
+                  count=bool(tier_files) and templates_dir is None)
     every = None
     try:
         if tier_files and templates_dir is None:

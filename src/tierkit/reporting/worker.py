@@ -3,7 +3,7 @@
 ``tierkit brief`` calls :func:`start` before it reads the table: a forked process imports WeasyPrint and lays
 out a one-line page in the briefs' fonts and styles (fontconfig, Pango and both faces loaded) while this
 process reads, classifies and builds the pack.  :func:`make_briefs <tierkit.reporting.pdf.make_briefs>` then
-hands it the pack's HTML (:func:`take` returns the worker once); the worker lays the pack out and writes it,
+hands it the pack (:func:`take` returns the worker once); the worker renders, lays out and writes it,
 while this process lays out the tiers' own files for ``--split``.  WeasyPrint's log records (page progress,
 warnings) are replayed here, and an error raised there is raised here.
 
@@ -57,11 +57,14 @@ class _Forward(logging.Handler):
 
 
 def _warm_up() -> None:
+    """Load what the layout needs: WeasyPrint (a page in the briefs' fonts and styles) and the pack template."""
     from weasyprint import HTML
 
     from .assets import AssetFetcher
+    from .render import PACK_TEMPLATE, environment
 
     HTML(string=WARM_HTML, base_url="tierkit:", url_fetcher=AssetFetcher(None)).render()
+    environment().get_template(PACK_TEMPLATE)
 
 
 def _serve(conn: Any, parent_end: Any) -> None:
