@@ -14,6 +14,7 @@ import pytest
 
 import tierkit
 from tierkit.reporting import make_briefs, worker
+from tierkit.reporting.assets import reports_dir
 
 from .conftest import HERE, WeasyLog, page_count, pdf_text
 
@@ -88,16 +89,20 @@ def test_no_worker_when_switched_off_or_threads_run(monkeypatch: pytest.MonkeyPa
     assert not worker.enabled()
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("lang", "restyled"), [("en", False), ("zh", False), ("en", True)])
 def test_pack_and_split_read_the_same_with_the_worker(tmp_path: Path, tiny_result: tierkit.Classification,
-                                                      weasy_log: WeasyLog, lang: str,
+                                                      weasy_log: WeasyLog, lang: str, restyled: bool,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same files with and without the worker; a restyled templates folder takes the tier-by-tier path."""
+    templates = reports_dir() if restyled else None
     monkeypatch.setattr(worker.threading, "active_count", lambda: 1)   # pytest may run helper threads
     weasy_log.records.clear()
-    here = make_briefs(tiny_result, tmp_path / "here.pdf", lang=lang, split_dir=tmp_path / "here", top=3)
+    here = make_briefs(tiny_result, tmp_path / "here.pdf", lang=lang, split_dir=tmp_path / "here", top=3,
+                       templates_dir=templates)
     worker.start()
     assert worker._worker is not None
-    there = make_briefs(tiny_result, tmp_path / "there.pdf", lang=lang, split_dir=tmp_path / "there", top=3)
+    there = make_briefs(tiny_result, tmp_path / "there.pdf", lang=lang, split_dir=tmp_path / "there", top=3,
+                        templates_dir=templates)
     assert worker._worker is None   # the worker took the job
     assert [p.name for p in here][1:] == [p.name for p in there][1:]
     for a, b in zip(here, there, strict=True):
@@ -122,3 +127,14 @@ def test_the_worker_ends_with_its_parent() -> None:
         time.sleep(0.1)
     with open(f"/proc/{pid}/stat") as stat:   # a zombie (reaped by init later) is gone for our purpose
         assert stat.read().split()[2] == "Z"
+
+
+def test_every_tier_counts_its_own_pages_whatever_numbers_it_was_given(tiny_result: tierkit.Classification) -> None:
+    """--split beside the worker guesses one page a tier; a wrong guess shows in the layout's own counts."""
+    from tierkit.reporting import build_pack
+    from tierkit.reporting.pdf import _every_tier
+
+    pack = build_pack(tiny_result, lang="en", top=3, charts=False)
+    n = len(pack.tiers)
+    laid = _every_tier(pack, [2] * n)
+    assert laid is not None and laid[1] == [1] * n and len(laid[0].pages) == n
