@@ -138,3 +138,13 @@ def test_every_tier_counts_its_own_pages_whatever_numbers_it_was_given(tiny_resu
     n = len(pack.tiers)
     laid = _every_tier(pack, [2] * n)
     assert laid is not None and laid[1] == [1] * n and len(laid[0].pages) == n
+
+
+def test_a_failing_brief_stops_its_worker_quietly(tmp_path: Path) -> None:
+    """An error before the layout: one line, exit 2, and the idle worker ends without a word."""
+    code = "import sys; from tierkit.cli import main; sys.argv[0] = 'tierkit'; main()"
+    run = subprocess.run([sys.executable, "-c", code, "brief", str(tmp_path / "missing.xlsx"), "--rules", "rfm"],
+                         capture_output=True, text=True, timeout=300, check=False, cwd=HERE.parent,
+                         env={**os.environ, "TIERKIT_NO_WORKER": ""})
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr

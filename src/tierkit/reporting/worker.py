@@ -69,6 +69,10 @@ def _warm_up() -> None:
 
 def _serve(conn: Any, parent_end: Any) -> None:
     """The worker: warm up, say so, then run the one job it is sent and report back."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle; it ends this process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the CLI's handler: a worker stopped ends quietly
     parent_end.close()   # so that the parent's end of the pipe closing (the parent gone) reads as EOF here
     try:
         _warm_up()
