@@ -181,7 +181,7 @@ def test_collect_policy_counts_every_hit(tiny_rules: tierkit.RuleSet) -> None:
 def test_key_fields_from_the_rule_file_resolve_through_aliases(tiny_result: tierkit.Classification) -> None:
     """``key_fields: [revenue, orders]``: 'orders' is only declared (header 'Orders'), not used by a rule."""
     chart = pack_for(tiny_result, "en").tiers[0].chart
-    assert chart is not None and chart.alt == "Revenue: 180,000 / 25,500; Orders: 25 / 5"
+    assert chart is not None and chart.alt == "Revenue · median: 180,000 / 25,500; Orders · median: 25 / 5"
 
 
 def test_a_table_without_the_measure_gives_counts_only(tiny_rules: tierkit.RuleSet) -> None:

@@ -198,8 +198,8 @@ class _Builder:
             diffs = self.diffs(key_fields, mask)
             if diffs:
                 chart = self._chart(w["differs"], lambda: ch.differs(diffs, color, self.fmt, w),
-                                    "; ".join(f"{d.label}: {self.fmt.auto(d.tier)} / {self.fmt.auto(d.rest)}"
-                                              for d in diffs))
+                                    "; ".join(f"{ch.panel_title(lang, d)}: {self.fmt.auto(d.tier)} / "
+                                              f"{self.fmt.auto(d.rest)}" for d in diffs))
         columns, kinds, accounts = self.accounts(mask)
         actions = tuple(a.get(lang) for a in seg.actions) or self.default_actions(count)
         return TierBrief(
@@ -263,7 +263,7 @@ class _Builder:
             if np.isnan(tier) and np.isnan(rest):
                 continue
             out.append(ch.Diff(self._label_of(name), 0.0 if np.isnan(tier) else tier,
-                               0.0 if np.isnan(rest) else rest))
+                               0.0 if np.isnan(rest) else rest, stat="median"))
         return out
 
     def _format_of(self, name: str) -> FieldFormat:

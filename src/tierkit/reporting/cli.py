@@ -86,8 +86,10 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
     ``compare_from`` (a date) or ``before`` (an earlier snapshot file) adds the movement page; its console
     report (the figures of ``tierkit compare``) is appended to ``console``."""
     from .. import app
+    from . import worker
     from .pdf import make_briefs
 
+    worker.start()   # WeasyPrint loads and warms up in a second process while the table is read and classified
     path = Path(input)
     (rs,) = app.resolve_rules([rules], params=params, workbook=display_path(path),
                               sheet_rows=app.workbook_sheet_rows(path))

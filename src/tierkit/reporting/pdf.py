@@ -13,6 +13,7 @@ from typing import Any
 from .. import Classification, OutputExistsError, TierkitError
 from ..errors import Where, display_path
 from ..io.atomic import atomic_write, check_output
+from . import worker
 from .assets import AssetFetcher
 from .build import build_pack
 from .context import PackContext
@@ -105,11 +106,65 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
         if not force and target.exists():
             raise OutputExistsError(f"output exists: {display_path(target)}",
                                     hint="use --force to overwrite it, or choose another -o / --split")
+    layout = worker.take()
+    if layout is not None:   # the pack laid out in the second process, the tiers' own files here meanwhile
+        _write_beside(layout, pack, out, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
+        return targets
     document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
     write_document(document, out, force=force, inputs=inputs)
     if tier_files:
         _write_split(pack, document, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
     return targets
+
+
+def write_pack(pack: PackContext, out: Path, *, templates_dir: str | Path | None, force: bool,
+               inputs: Sequence[str | Path], count: bool = False) -> list[int] | None:
+    """Render, lay out and write the pack; with ``count``, return the number of pages of each tier's brief in it
+    (the layout worker's job: :mod:`.worker`)."""
+    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
+    write_document(document, out, force=force, inputs=inputs)
+    spans = tier_pages(document, pack) if count else None
+    return [len(span) for span in spans] if spans is not None else None
+
+
+def _write_beside(layout: worker.Worker, pack: PackContext, out: Path, tier_files: Sequence[Path], *,
+                  templates_dir: str | Path | None, force: bool, inputs: Sequence[str | Path]) -> None:
+    """The pack written by the layout worker while this process lays out every tier's own file at once (its
+    page numbers first guessed, one page a tier, then taken from that layout if the guess was wrong); the
+    files are written once the pack's own layout confirms each tier's pages."""
+    layout.submit(write_pack, pack, out, templates_dir=templates_dir, force=force, inputs=inputs,
+                  count=bool(tier_files) and templates_dir is None)
+    every = None
+    try:
+        if tier_files and templates_dir is None:
+            guess = [1] * len(pack.tiers)
+            every = _every_tier(pack, guess)
+            if every is not None and every[1] != guess:
+                guess = every[1]
+                every = _every_tier(pack, guess)
+                every = every if every is not None and every[1] == guess else None
+    finally:
+        counts = layout.result()
+    if not tier_files:
+        return
+    if every is not None and counts == every[1]:
+        document, spans = every[0], tier_pages(every[0], replace(pack, show_cover=False))
+        assert spans is not None
+        for span, target in zip(spans, tier_files, strict=True):
+            write_document(document.copy([document.pages[i] for i in span]), target, force=force, inputs=inputs)
+        return
+    for tier, target in zip(pack.tiers, tier_files, strict=True):
+        write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir,
+                  force=force, inputs=inputs)
+
+
+def _every_tier(pack: PackContext, counts: Sequence[int]) -> tuple[Any, list[int]] | None:
+    """Every tier laid out at once, numbered per tier as ``counts`` pages each: the document and each tier's
+    pages in it (None when the layout does not show one tier after another)."""
+    numbers = tuple((j, n) for n in counts for j in range(1, n + 1))
+    every = render_pdf(render_html(replace(pack, show_cover=False, page_numbers=numbers)))
+    spans = tier_pages(every, replace(pack, show_cover=False))
+    return (every, [len(span) for span in spans]) if spans is not None else None
 
 
 def tier_pages(document: Any, pack: PackContext) -> list[range] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,14 @@ def environment(templates_dir: str | Path | None = None) -> Environment:
     cannot reorder what the PDF shows).
     """
     user = check_templates_dir(templates_dir)
-    loaders = [FileSystemLoader(str(user))] if user is not None else []
+    return _environment(str(user) if user is not None else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(user: str | None) -> Environment:
+    """One environment per templates folder: its compiled templates are kept (Jinja reloads a template whose
+    file changed), so a pack's templates compile once per process."""
+    loaders = [FileSystemLoader(user)] if user is not None else []
     loaders.append(FileSystemLoader(str(reports_dir() / "templates")))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_finalize)
