@@ -99,6 +99,7 @@ class TierBrief:
     strategies: tuple[str, ...]  #: recommended strategies from the rule file
     actions: tuple[str, ...]  #: "actions this month" checklist
     empty: bool  #: no customer is in the tier
+    continued: str = ""  #: the header of the pages after the first, "Loyal (continued)" (brief.css repeats it)
 
 
 @dataclass(frozen=True)
