@@ -126,3 +126,4 @@ class PackContext:
     show_cover: bool = True  #: False for one tier's own PDF (``--split``)
     stylesheets: tuple[str, ...] = field(default=("brief.css",))  #: CSS files under ``css/`` to link
     page_numbers: tuple[tuple[int, int], ...] = ()  #: per page, the (page, of) its footer prints (``--split``)
+    author: str = "tierkit"  #: the PDF's author (document metadata)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,13 @@ _UNSAFE = re.compile(r"[^\w\-. ()\u3000-\u303f\uff00-\uffef]+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
-def render_pdf(html: str, *, templates_dir: str | Path | None = None) -> Any:
-    """Lay out ``html`` with WeasyPrint (a ``weasyprint.Document``); assets come only from the bundle."""
+def render_pdf(html: str, *, templates_dir: str | Path | None = None, **options: Any) -> Any:
+    """Lay out ``html`` with WeasyPrint (a ``weasyprint.Document``); assets come only from the bundle.
+    ``options`` are WeasyPrint's (``pdf_variant``, ``pdf_tags``): pass the same to :func:`write_document`."""
     from weasyprint import HTML
 
     fetcher = AssetFetcher(templates_dir)
-    return HTML(string=html, base_url="tierkit:", url_fetcher=fetcher).render()
+    return HTML(string=html, base_url="tierkit:", url_fetcher=fetcher).render(**options)
 
 
 def write_pdf(html: str, path: str | Path, *, templates_dir: str | Path | None = None, force: bool = True,
@@ -42,14 +43,16 @@ def write_pdf(html: str, path: str | Path, *, templates_dir: str | Path | None =
     return write_document(document, path, force=force, inputs=inputs)
 
 
-def write_document(document: Any, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = ()) -> Path:
-    """Write a rendered WeasyPrint document atomically."""
+def write_document(document: Any, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = (),
+                   **options: Any) -> Path:
+    """Write a rendered WeasyPrint document atomically (``options``: WeasyPrint's ``write_pdf`` options:
+    ``pdf_variant``, ``pdf_tags``, ``attachments``)."""
     path = Path(path)
     if not path.parent.exists():
         raise TierkitError(f"output folder not found: {display_path(path.parent)}",
                            where=Where(file=display_path(path)))
     with atomic_write(path, force=force, inputs=inputs) as handle:
-        document.write_pdf(handle)
+        document.write_pdf(handle, **options)
     return path
 
 
@@ -78,11 +81,13 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
                 split_dir: str | Path | None = None, top: int = 10, templates_dir: str | Path | None = None,
                 as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
                 force: bool = True, data: Any = None, notes: Sequence[str] = (),
-                inputs: Iterable[str | Path] = ()) -> list[Path]:
+                inputs: Iterable[str | Path] = (), pdf_options: Mapping[str, Any] | None = None) -> list[Path]:
     """Write the pack (cover + one brief per tier) to ``out_pdf``; with ``split_dir`` also one PDF per tier
     (``01-Champions.pdf``, ``02-冠军客户.pdf``: names made safe from the labels).  Returns the files written.
     ``data`` (the table as read) makes the footer's data hash independent of the engine's derived columns.
     No output may be one of ``inputs`` (the workbook the table came from), whatever ``force`` says.
+    ``pdf_options`` go to WeasyPrint for every file (``pdf_variant``, ``pdf_tags``, ``attachments``: see
+    :func:`tierkit.reporting.archive.pdf_options`).
 
     >>> make_briefs(tierkit.classify(tierkit.load_ruleset("rfm"), frame), "briefs.pdf", lang="zh")
     [PosixPath('briefs.pdf')]
@@ -102,10 +107,12 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
         if not force and target.exists():
             raise OutputExistsError(f"output exists: {display_path(target)}",
                                     hint="use --force to overwrite it, or choose another -o / --split")
-    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
-    write_document(document, out, force=force, inputs=inputs)
+    options = dict(pdf_options or {})
+    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir, **options)
+    write_document(document, out, force=force, inputs=inputs, **options)
     if tier_files:
-        _write_split(pack, document, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
+        _write_split(pack, document, tier_files, templates_dir=templates_dir, force=force, inputs=inputs,
+                     **options)
     return targets
 
 
@@ -123,22 +130,24 @@ def tier_pages(document: Any, pack: PackContext) -> list[range] | None:
 
 
 def _write_split(pack: PackContext, document: Any, targets: Sequence[Path], *, templates_dir: str | Path | None,
-                 force: bool, inputs: Iterable[str | Path]) -> None:
+                 force: bool, inputs: Iterable[str | Path], **options: Any) -> None:
     """One PDF per tier.  With the bundled templates, every tier is laid out once, in one document numbered
     per tier (each tier's pages in the pack tell how many it has), and cut into files; a restyled template
     (``templates_dir``), or a layout that does not match the pack's, gets one layout per tier instead."""
     spans = tier_pages(document, pack) if templates_dir is None else None
     if spans is not None:
         numbers = tuple((j, len(span)) for span in spans for j in range(1, len(span) + 1))
-        every = render_pdf(render_html(replace(pack, show_cover=False, page_numbers=numbers)))
+        every = render_pdf(render_html(replace(pack, show_cover=False, page_numbers=numbers)), **options)
         split = tier_pages(every, replace(pack, show_cover=False))
         if split is not None and [len(s) for s in split] == [len(s) for s in spans]:
             for span, target in zip(split, targets, strict=True):
-                write_document(every.copy([every.pages[i] for i in span]), target, force=force, inputs=inputs)
+                write_document(every.copy([every.pages[i] for i in span]), target, force=force, inputs=inputs,
+                               **options)
             return
     for tier, target in zip(pack.tiers, targets, strict=True):
-        write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir,
-                  force=force, inputs=inputs)
+        document = render_pdf(render_html(one_tier(pack, tier.id), templates_dir), templates_dir=templates_dir,
+                              **options)
+        write_document(document, target, force=force, inputs=inputs, **options)
 
 
 def one_tier(pack: PackContext, tier_id: str) -> PackContext:
