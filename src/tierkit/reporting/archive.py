@@ -15,9 +15,9 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -184,15 +184,32 @@ def pdf_options(result: Classification | None = None, *, tags: bool = False, id_
     if tags:
         out["pdf_tags"] = True
     if result is not None:
-        from weasyprint import Attachment
-
-        relationship = {RULES_NAME: "Source", DATA_NAME: "Data"}
         out["pdf_variant"] = "pdf/a-3b"
-        out["attachments"] = [Attachment(file_obj=io.BytesIO(f.data), name=f.name, description=f.description,
-                                         relationship=relationship[f.name])
-                              for f in archive_files(result, id_column=id_column)]
+        out["attachments"] = Attachments(archive_files(result, id_column=id_column))
     return out
 
 
-__all__ = ["DATA_NAME", "ID_HEADER", "RULES_NAME", "STAMP_RE", "TIER_HEADER", "TYPES_RE", "ArchiveFile",
+class Attachments(Sequence[Any]):
+    """The archive's files as WeasyPrint attachments, made afresh each time they are read (a WeasyPrint
+    ``Attachment`` can be written once; ``--split`` writes the same files into every PDF)."""
+
+    RELATIONSHIP: ClassVar[dict[str, str]] = {RULES_NAME: "Source", DATA_NAME: "Data"}
+
+    def __init__(self, files: Sequence[ArchiveFile]) -> None:
+        self.files = tuple(files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __getitem__(self, index: Any) -> Any:
+        from weasyprint import Attachment
+
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        f = self.files[index]
+        return Attachment(file_obj=io.BytesIO(f.data), name=f.name, description=f.description,
+                          relationship=self.RELATIONSHIP.get(f.name, "Unspecified"))
+
+
+__all__ = ["DATA_NAME", "ID_HEADER", "RULES_NAME", "STAMP_RE", "TIER_HEADER", "TYPES_RE", "ArchiveFile", "Attachments",
            "archive_files", "data_csv", "pdf_options", "ruleset_yaml"]

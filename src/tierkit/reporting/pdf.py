@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -51,7 +52,9 @@ def write_document(document: Any, path: str | Path, *, force: bool = True, input
     if not path.parent.exists():
         raise TierkitError(f"output folder not found: {display_path(path.parent)}",
                            where=Where(file=display_path(path)))
-    with atomic_write(path, force=force, inputs=inputs) as handle:
+    with atomic_write(path, force=force, inputs=inputs) as handle, warnings.catch_warnings():
+        # for PDF/A WeasyPrint opens its sRGB profile and leaves the file to the garbage collector
+        warnings.simplefilter("ignore", ResourceWarning)
         document.write_pdf(handle, **options)
     return path
 

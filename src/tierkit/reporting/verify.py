@@ -66,7 +66,7 @@ class Verdict:
 def read_attachments(path: str | Path) -> dict[str, bytes]:
     """The two attachments of an archived pack, checked (sizes, count, names); TierkitError otherwise."""
     from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     path = Path(path)
     where = Where(file=display_path(path))
@@ -108,6 +108,9 @@ def read_attachments(path: str | Path) -> dict[str, bytes]:
                 found[str(entry.name)] = content
     except TierkitError:
         raise
+    except LimitReachedError:
+        raise TierkitError(f"{display_path(path)}: an attachment is too big (over {MAX_ATTACHMENT_BYTES:,} bytes "
+                           "decompressed)", where=where) from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as err:
         raise TierkitError(f"cannot read {display_path(path)} as a PDF: {_show(str(err))}", where=where) from None
     missing = [n for n in EXPECTED if n not in found]
@@ -138,13 +141,6 @@ def verify_files(rules: str, data: str, *, source: str = "<archive>") -> Verdict
         raise TierkitError(f"{source}: {RULES_NAME} is not a rule file", where=Where(file=source))
     # the features' outputs are columns of the CSV: the rules read them as recorded, no orders sheet needed
     document.pop("features", None)
-    declared = document.get("fields") or {}
-    if not isinstance(declared, dict):
-        raise TierkitError(f"{source}: {RULES_NAME} has malformed fields", where=Where(file=source))
-    for name, kind in types.items():
-        spec = declared.get(name)
-        declared[name] = {"type": kind} if not isinstance(spec, dict) else {**spec, "type": kind}
-    document["fields"] = declared
     rs = tierkit.parse_ruleset(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
                                name=str(document.get("name") or "archived"))
     frame = pd.read_csv(io.StringIO(data), dtype=str, keep_default_na=False)
@@ -154,6 +150,9 @@ def verify_files(rules: str, data: str, *, source: str = "<archive>") -> Verdict
     printed = frame[TIER_HEADER].tolist()
     ids = frame[ID_HEADER].tolist()
     table = frame.drop(columns=[ID_HEADER, TIER_HEADER]).replace("", None)
+    for name, kind in types.items():  # each column as the rules read it when the pack was made
+        if name in table.columns:
+            table[name] = _typed(table[name], kind)
     result = tierkit.classify(rs, table, as_of=as_of)
     now = [str(t) for t in result.tier_ids()]
     diffs = tuple(Difference(i + 1, ids[i], printed[i], now[i]) for i in range(len(printed)) if now[i] != printed[i])
@@ -162,6 +161,17 @@ def verify_files(rules: str, data: str, *, source: str = "<archive>") -> Verdict
         if tier == again:
             tiers[tier] = tiers.get(tier, 0) + 1
     return Verdict(customers=len(printed), tiers=tiers, differences=diffs)
+
+
+def _typed(column: pd.Series, kind: str) -> pd.Series:
+    if kind in ("int", "float"):
+        return pd.to_numeric(column, errors="coerce")
+    if kind in ("date", "datetime"):
+        values = pd.to_datetime(column, errors="coerce", format="ISO8601")
+        return values.dt.date if kind == "date" else values
+    if kind == "bool":
+        return column.map({"true": True, "false": False, None: None})
+    return column
 
 
 def _tier(tier: str) -> str:
