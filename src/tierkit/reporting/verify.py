@@ -65,7 +65,7 @@ class Verdict:
 
 def read_attachments(path: str | Path) -> dict[str, bytes]:
     """The two attachments of an archived pack, checked (sizes, count, names); TierkitError otherwise."""
-    from pypdf import PdfReader, apply_configuration
+    from pypdf import PdfReader, apply_configuration, get_configuration
     from pypdf.errors import LimitReachedError, PyPdfError
 
     path = Path(path)
@@ -77,12 +77,14 @@ def read_attachments(path: str | Path) -> dict[str, bytes]:
     if size > MAX_PDF_BYTES:
         raise TierkitError(f"{display_path(path)} is {size:,} bytes: --verify opens PDFs up to "
                            f"{MAX_PDF_BYTES:,} bytes", where=where)
-    limits = {key: MAX_ATTACHMENT_BYTES for key in (
-        "zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
-        "maximum_declared_stream_length", "array_based_stream_maximum_output_length", "brotli_maximum_output_length")}
+    limit = MAX_ATTACHMENT_BYTES
+    limits = get_configuration().with_overwrites(
+        zlib_maximum_output_length=limit, lzw_maximum_output_length=limit, run_length_maximum_output_length=limit,
+        maximum_declared_stream_length=limit, array_based_stream_maximum_output_length=limit,
+        brotli_maximum_output_length=limit)
     found: dict[str, bytes] = {}
     try:
-        with apply_configuration(**limits):
+        with apply_configuration(limits):
             reader = PdfReader(path, strict=False)
             entries = []
             for entry in reader.attachment_list:
