@@ -37,11 +37,12 @@ SCRIPT = textwrap.dedent(
     layouts = []
     render = pdf_mod.render_pdf
     pdf_mod.render_pdf = lambda html, **kw: (layouts.append(1), render(html, **kw))[1]
-    # top=40: the longer tiers take two or three pages, so the per-tier numbering is put to the test
-    once = make_briefs(res, tmp / "a.pdf", lang=sys.argv[2], split_dir=tmp / "once", top=40)
+    # top=80: the longer tiers take two or three pages (one line per account), so the per-tier numbering is put
+    # to the test
+    once = make_briefs(res, tmp / "a.pdf", lang=sys.argv[2], split_dir=tmp / "once", top=80)
     assert len(layouts) == 2, layouts   # the pack, and all the tiers at once
     # the same bundled templates given as a folder take the tier-by-tier path
-    each = make_briefs(res, tmp / "b.pdf", lang=sys.argv[2], split_dir=tmp / "each", top=40,
+    each = make_briefs(res, tmp / "b.pdf", lang=sys.argv[2], split_dir=tmp / "each", top=80,
                        templates_dir=reports_dir())
     assert len(layouts) == 3 + len(each) - 1
     assert not warnings, warnings

@@ -207,7 +207,8 @@ class _Builder:
             definition=definition, description=seg.description.get(lang) if seg.description else "",
             kpis=self.kpis(k, mask), chart=chart, account_columns=columns, kinds=kinds, accounts=accounts,
             top_n=self.top,
-            strategies=tuple(s.get(lang) for s in seg.strategies), actions=actions, empty=count == 0)
+            strategies=tuple(s.get(lang) for s in seg.strategies), actions=actions, empty=count == 0,
+            continued=w["continued"].format(label=seg.label.get(lang)))
 
     def default_actions(self, count: int) -> tuple[str, ...]:
         w = self.words

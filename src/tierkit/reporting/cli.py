@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,14 +41,21 @@ from ..progress import Step, active, phase
 @click.option("--before", "before", type=click.Path(dir_okay=False),
               help="Add a movement page against an earlier snapshot of the customer table (e.g. last quarter's "
                    "tiered output), matched on the customer id.")
+@click.option("--archive", is_flag=True,
+              help="Write PDF/A-3b with the rule set as it ran (YAML) and each customer's id, tier and rule fields "
+                   "(CSV) attached, so the printed pack can be re-checked later with --verify.")
+@click.option("--pdf-tags", is_flag=True, help="Tag the PDF's structure for screen readers (accessibility).")
+@click.option("--verify", is_flag=True,
+              help="INPUT is a pack written with --archive: re-run its attached rules on its attached data and "
+                   "confirm every tier (exit 0), or list the differences (exit 2).")
 @force_option("Overwrite existing PDFs.")
 @quiet_option()
 @run_safely
-def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, features_from: str | None,
+def brief(input: str, rules: str | None, params: tuple[str, ...], as_of: str | None, features_from: str | None,
           sheet: str | None, header_row: int | None, id_column: str | None, keep_all_rows: bool,
           visible_only: bool, output: str | None, lang: str, split_dir: str | None, top: int,
-          templates_dir: str | None, compare_from: str | None, before: str | None, force: bool,
-          quiet: bool) -> None:
+          templates_dir: str | None, compare_from: str | None, before: str | None, archive: bool, pdf_tags: bool,
+          verify: bool, force: bool, quiet: bool) -> None:
     """Print one brief per tier for the sales meeting: a cover with totals, tier sizes and the Pareto
     curve, then per tier its definition in plain words, key figures, how it differs from the rest, the
     top accounts, the strategies from the rule file and a checklist for this month.
@@ -60,15 +68,23 @@ def brief(input: str, rules: str, params: tuple[str, ...], as_of: str | None, fe
         tierkit brief sample_workbooks/distributor.xlsx --rules rfm --lang zh -o rfm-briefs.pdf
         tierkit brief customers.tiered.xlsx -r abc --split briefs/ --top 20
         tierkit brief sample_workbooks/distributor.xlsx -r rfm --compare-from 2024-06-30 --as-of 2024-12-31
+        tierkit brief sample_workbooks/distributor.xlsx -r rfm --archive -o pack.pdf
+        tierkit brief --verify pack.pdf
     """
     from .. import app
+
+    if verify:
+        verify_pack(input, lang=lang, quiet=quiet)
+        return
+    if not rules:
+        raise click.UsageError("Missing option '--rules' / '-r'.")
 
     movement: list[str] = []
     files = brief_files(input, rules, output=output, lang=lang, split_dir=split_dir, top=top, as_of=as_of,
                         templates_dir=templates_dir, sheet=sheet, header_row=header_row, force=force,
                         params=app.parse_params(params), id_column=id_column, keep_all_rows=keep_all_rows,
                         features_from=features_from, visible_only=visible_only, compare_from=compare_from,
-                        before=before, console=movement)
+                        before=before, console=movement, archive=archive, pdf_tags=pdf_tags)
     for path in [] if quiet else files:
         click.echo(tr(lang, "wrote {path}", path=display_path(path)))
     for line in [] if quiet else movement:
@@ -81,10 +97,12 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
                 force: bool = False, params: dict[str, float] | None = None, id_column: str | None = None,
                 keep_all_rows: bool = False, features_from: str | None = None,
                 visible_only: bool = False, compare_from: str | dt.date | None = None,
-                before: str | Path | None = None, console: list[str] | None = None) -> list[Path]:
+                before: str | Path | None = None, console: list[str] | None = None, archive: bool = False,
+                pdf_tags: bool = False) -> list[Path]:
     """What ``tierkit brief`` does, as a function: read, classify (or take the tiers as given), write.
     ``compare_from`` (a date) or ``before`` (an earlier snapshot file) adds the movement page; its console
-    report (the figures of ``tierkit compare``) is appended to ``console``."""
+    report (the figures of ``tierkit compare``) is appended to ``console``.  ``archive`` writes PDF/A-3b with
+    the rules and data attached; ``pdf_tags`` a tagged PDF."""
     from .. import app
     from . import worker
     from .pdf import make_briefs
@@ -114,11 +132,35 @@ def brief_files(input: str | Path, rules: str, *, output: str | Path | None = No
         if console is not None:
             console.extend(since.console())
     out = Path(output) if output else app.default_output(path, "briefs", fmt="pdf")
+    from .archive import pdf_options
+
+    options = pdf_options(result if archive else None, tags=pdf_tags, id_column=id_column)
     with phase(mark("progress", "laying out the pages")) as pages, _counting_pages(pages):
         return make_briefs(result, out, lang=lang, split_dir=split_dir, top=top, templates_dir=templates_dir,
                            as_of=stamp, source_name=source_name, force=force, data=data, inputs=[path],
                            notes=[*notes.lines(lang), *(n.text(lang) for n in result.binding.notes)],
-                           movement=page)
+                           movement=page, pdf_options=options)
+
+
+def verify_pack(input: str | Path, *, lang: str = "en", quiet: bool = False) -> None:
+    """``tierkit brief --verify PACK.pdf``: confirm every tier (exit 0) or print one line per difference (at most
+    :data:`~tierkit.reporting.verify.MAX_LISTED`, then a count) and exit 2."""
+    from ..i18n import tr, tr_n
+    from .verify import verify_pdf
+
+    verdict = verify_pdf(input)
+    name = display_path(Path(input))
+    if verdict.ok:
+        if not quiet:
+            click.echo(tr_n(lang, "{file}: confirmed: {n} customer, every tier as the pack printed it",
+                            "{file}: confirmed: {n} customers, every tier as the pack printed it",
+                            verdict.customers, file=name, n=f"{verdict.customers:,}"))
+        return
+    click.echo(tr(lang, "error: {file}: {n} of {total} customers get another tier from the attached rules",
+                  file=name, n=f"{len(verdict.differences):,}", total=f"{verdict.customers:,}"), err=True)
+    for line in verdict.lines():
+        click.echo(f"  {line}", err=True)
+    sys.exit(2)
 
 
 @contextlib.contextmanager
@@ -169,3 +211,9 @@ def classify_table(raw: Any, rs: Any, *, as_of: dt.date | None = None, id_column
         result = app.with_given_tiers(result, table.frame[id_col], header=str(id_col), file=display_path(raw.path))
     name = display_path(raw.path) + (f" / {raw.sheet}" if raw.sheet else "")
     return result, name, frame, left_out
+
+
+# --verify reads the rules from the PDF: --rules is required only to make a pack (checked in the command)
+for _param in brief.params:
+    if _param.name == "rules":
+        _param.required = False

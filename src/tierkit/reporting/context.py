@@ -100,6 +100,7 @@ class TierBrief:
     strategies: tuple[str, ...]  #: recommended strategies from the rule file
     actions: tuple[str, ...]  #: "actions this month" checklist
     empty: bool  #: no customer is in the tier
+    continued: str = ""  #: the header of the pages after the first, "Loyal (continued)" (brief.css repeats it)
 
 
 @dataclass(frozen=True)
@@ -126,4 +127,5 @@ class PackContext:
     show_cover: bool = True  #: False for one tier's own PDF (``--split``)
     stylesheets: tuple[str, ...] = field(default=("brief.css",))  #: CSS files under ``css/`` to link
     page_numbers: tuple[tuple[int, int], ...] = ()  #: per page, the (page, of) its footer prints (``--split``)
+    author: str = "tierkit"  #: the PDF's author (document metadata)
     movement: Any = None  #: the movement page after the cover (:class:`tierkit.reporting.movement.MovementPage`)

@@ -50,6 +50,8 @@ WORDS: dict[str, str] = {
     "reason": mark("brief", "Why"),
     "empty_tier": mark("brief", "No customer is in this tier in this data."),
     "no_strategies": mark("brief", "The rule file lists no strategy for this tier."),
+    "contents_page": mark("brief", "Page"),
+    "continued": mark("brief", "{label} (continued)"),
     "unmatched": mark("brief", "(no tier)"),
     "data": mark("brief", "data"),
     "kpi_count": mark("brief", "Customers"),

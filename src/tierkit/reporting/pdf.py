@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,13 @@ _UNSAFE = re.compile(r"[^\w\-. ()\u3000-\u303f\uff00-\uffef]+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 
 
-def render_pdf(html: str, *, templates_dir: str | Path | None = None) -> Any:
-    """Lay out ``html`` with WeasyPrint (a ``weasyprint.Document``); assets come only from the bundle."""
+def render_pdf(html: str, *, templates_dir: str | Path | None = None, **options: Any) -> Any:
+    """Lay out ``html`` with WeasyPrint (a ``weasyprint.Document``); assets come only from the bundle.
+    ``options`` are WeasyPrint's (``pdf_variant``, ``pdf_tags``): pass the same to :func:`write_document`."""
     from weasyprint import HTML
 
     fetcher = AssetFetcher(templates_dir)
-    return HTML(string=html, base_url="tierkit:", url_fetcher=fetcher).render()
+    return HTML(string=html, base_url="tierkit:", url_fetcher=fetcher).render(**options)
 
 
 def write_pdf(html: str, path: str | Path, *, templates_dir: str | Path | None = None, force: bool = True,
@@ -43,14 +45,18 @@ def write_pdf(html: str, path: str | Path, *, templates_dir: str | Path | None =
     return write_document(document, path, force=force, inputs=inputs)
 
 
-def write_document(document: Any, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = ()) -> Path:
-    """Write a rendered WeasyPrint document atomically."""
+def write_document(document: Any, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = (),
+                   **options: Any) -> Path:
+    """Write a rendered WeasyPrint document atomically (``options``: WeasyPrint's ``write_pdf`` options:
+    ``pdf_variant``, ``pdf_tags``, ``attachments``)."""
     path = Path(path)
     if not path.parent.exists():
         raise TierkitError(f"output folder not found: {display_path(path.parent)}",
                            where=Where(file=display_path(path)))
-    with atomic_write(path, force=force, inputs=inputs) as handle:
-        document.write_pdf(handle)
+    with atomic_write(path, force=force, inputs=inputs) as handle, warnings.catch_warnings():
+        # for PDF/A WeasyPrint opens its sRGB profile and leaves the file to the garbage collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        document.write_pdf(handle, **options)
     return path
 
 
@@ -79,12 +85,15 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
                 split_dir: str | Path | None = None, top: int = 10, templates_dir: str | Path | None = None,
                 as_of: dt.date | dt.datetime | None = None, source_name: str | None = None,
                 force: bool = True, data: Any = None, notes: Sequence[str] = (),
-                inputs: Iterable[str | Path] = (), movement: Any = None) -> list[Path]:
+                inputs: Iterable[str | Path] = (), movement: Any = None,
+                pdf_options: Mapping[str, Any] | None = None) -> list[Path]:
     """Write the pack (cover + one brief per tier) to ``out_pdf``; with ``split_dir`` also one PDF per tier
     (``01-Champions.pdf``, ``02-冠军客户.pdf``: names made safe from the labels).  Returns the files written.
     ``data`` (the table as read) makes the footer's data hash independent of the engine's derived columns.
     No output may be one of ``inputs`` (the workbook the table came from), whatever ``force`` says.
     ``movement`` (a :class:`tierkit.reporting.movement.MovementPage`) adds the movement page after the cover.
+    ``pdf_options`` go to WeasyPrint for every file (``pdf_variant``, ``pdf_tags``, ``attachments``: see
+    :func:`tierkit.reporting.archive.pdf_options`).
 
     >>> make_briefs(tierkit.classify(tierkit.load_ruleset("rfm"), frame), "briefs.pdf", lang="zh")
     [PosixPath('briefs.pdf')]
@@ -106,64 +115,73 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
         if not force and target.exists():
             raise OutputExistsError(f"output exists: {display_path(target)}",
                                     hint="use --force to overwrite it, or choose another -o / --split")
+    options = dict(pdf_options or {})
     layout = worker.take()
     if layout is not None:   # the pack laid out in the second process, the tiers' own files here meanwhile
-        _write_beside(layout, pack, out, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
+        _write_beside(layout, pack, out, tier_files, templates_dir=templates_dir, force=force, inputs=inputs,
+                      options=options)
         return targets
-    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
-    write_document(document, out, force=force, inputs=inputs)
+    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir, **options)
+    write_document(document, out, force=force, inputs=inputs, **options)
     if tier_files:
-        _write_split(pack, document, tier_files, templates_dir=templates_dir, force=force, inputs=inputs)
+        _write_split(pack, document, tier_files, templates_dir=templates_dir, force=force, inputs=inputs,
+                     **options)
     return targets
 
 
 def write_pack(pack: PackContext, out: Path, *, templates_dir: str | Path | None, force: bool,
-               inputs: Sequence[str | Path], count: bool = False) -> list[int] | None:
+               inputs: Sequence[str | Path], count: bool = False,
+               options: Mapping[str, Any] | None = None) -> list[int] | None:
     """Render, lay out and write the pack; with ``count``, return the number of pages of each tier's brief in it
-    (the layout worker's job: :mod:`.worker`)."""
-    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir)
-    write_document(document, out, force=force, inputs=inputs)
+    (the layout worker's job: :mod:`.worker`).  ``options`` go to WeasyPrint (see :func:`make_briefs`)."""
+    options = dict(options or {})
+    document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir, **options)
+    write_document(document, out, force=force, inputs=inputs, **options)
     spans = tier_pages(document, pack) if count else None
     return [len(span) for span in spans] if spans is not None else None
 
 
 def _write_beside(layout: worker.Worker, pack: PackContext, out: Path, tier_files: Sequence[Path], *,
-                  templates_dir: str | Path | None, force: bool, inputs: Sequence[str | Path]) -> None:
+                  templates_dir: str | Path | None, force: bool, inputs: Sequence[str | Path],
+                  options: Mapping[str, Any]) -> None:
     """The pack written by the layout worker while this process lays out every tier's own file at once (its
     page numbers first guessed, one page a tier, then taken from that layout if the guess was wrong); the
     files are written once the pack's own layout confirms each tier's pages."""
     layout.submit(write_pack, pack, out, templates_dir=templates_dir, force=force, inputs=inputs,
-                  count=bool(tier_files) and templates_dir is None)
+                  count=bool(tier_files) and templates_dir is None, options=options)
     every = None
     try:
         if tier_files and templates_dir is None:
             guess = [1] * len(pack.tiers)
-            every = _every_tier(pack, guess)
+            every = _every_tier(pack, guess, options)
             if every is not None and every[1] != guess:
                 guess = every[1]
-                every = _every_tier(pack, guess)
+                every = _every_tier(pack, guess, options)
                 every = every if every is not None and every[1] == guess else None
     finally:
         counts = layout.result()
     if not tier_files:
         return
     if every is not None and counts == every[1]:
-        document, spans = every[0], tier_pages(every[0], replace(pack, show_cover=False))
+        document, spans = every[0], tier_pages(every[0], replace(pack, show_cover=False, movement=None))
         assert spans is not None
         for span, target in zip(spans, tier_files, strict=True):
-            write_document(document.copy([document.pages[i] for i in span]), target, force=force, inputs=inputs)
+            write_document(document.copy([document.pages[i] for i in span]), target, force=force, inputs=inputs,
+                           **options)
         return
     for tier, target in zip(pack.tiers, tier_files, strict=True):
-        write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir,
-                  force=force, inputs=inputs)
+        document = render_pdf(render_html(one_tier(pack, tier.id), templates_dir), templates_dir=templates_dir,
+                              **options)
+        write_document(document, target, force=force, inputs=inputs, **options)
 
 
-def _every_tier(pack: PackContext, counts: Sequence[int]) -> tuple[Any, list[int]] | None:
+def _every_tier(pack: PackContext, counts: Sequence[int],
+                options: Mapping[str, Any]) -> tuple[Any, list[int]] | None:
     """Every tier laid out at once, numbered per tier as ``counts`` pages each: the document and each tier's
     pages in it (None when the layout does not show one tier after another)."""
     numbers = tuple((j, n) for n in counts for j in range(1, n + 1))
-    every = render_pdf(render_html(replace(pack, show_cover=False, page_numbers=numbers)))
-    spans = tier_pages(every, replace(pack, show_cover=False))
+    every = render_pdf(render_html(replace(pack, show_cover=False, movement=None, page_numbers=numbers)), **options)
+    spans = tier_pages(every, replace(pack, show_cover=False, movement=None))
     return (every, [len(span) for span in spans]) if spans is not None else None
 
 
@@ -181,22 +199,25 @@ def tier_pages(document: Any, pack: PackContext) -> list[range] | None:
 
 
 def _write_split(pack: PackContext, document: Any, targets: Sequence[Path], *, templates_dir: str | Path | None,
-                 force: bool, inputs: Iterable[str | Path]) -> None:
+                 force: bool, inputs: Iterable[str | Path], **options: Any) -> None:
     """One PDF per tier.  With the bundled templates, every tier is laid out once, in one document numbered
     per tier (each tier's pages in the pack tell how many it has), and cut into files; a restyled template
     (``templates_dir``), or a layout that does not match the pack's, gets one layout per tier instead."""
     spans = tier_pages(document, pack) if templates_dir is None else None
     if spans is not None:
         numbers = tuple((j, len(span)) for span in spans for j in range(1, len(span) + 1))
-        every = render_pdf(render_html(replace(pack, show_cover=False, movement=None, page_numbers=numbers)))
+        every = render_pdf(render_html(replace(pack, show_cover=False, movement=None, page_numbers=numbers)),
+                           **options)
         split = tier_pages(every, replace(pack, show_cover=False, movement=None))
         if split is not None and [len(s) for s in split] == [len(s) for s in spans]:
             for span, target in zip(split, targets, strict=True):
-                write_document(every.copy([every.pages[i] for i in span]), target, force=force, inputs=inputs)
+                write_document(every.copy([every.pages[i] for i in span]), target, force=force, inputs=inputs,
+                               **options)
             return
     for tier, target in zip(pack.tiers, targets, strict=True):
-        write_pdf(render_html(one_tier(pack, tier.id), templates_dir), target, templates_dir=templates_dir,
-                  force=force, inputs=inputs)
+        document = render_pdf(render_html(one_tier(pack, tier.id), templates_dir), templates_dir=templates_dir,
+                              **options)
+        write_document(document, target, force=force, inputs=inputs, **options)
 
 
 def one_tier(pack: PackContext, tier_id: str) -> PackContext:
