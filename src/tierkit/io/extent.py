@@ -24,6 +24,8 @@ _MAX_LETTERS, _MAX_DIGITS = 3, 7     # XFD, 1048576
 _LT, _C, _O, _W, _SP, _COLON = ord("<"), ord("c"), ord("o"), ord("w"), ord(" "), ord(":")
 _END = _SPACE.copy()                 # what may follow an element's name
 _END[[ord(">"), ord("/")]] = True
+_ZERO = ord("0")
+_PAD = b"\0" * 16                    # room to read past a piece's end (a reference's 11 bytes, 8-byte windows)
 
 
 class Extent:
@@ -53,17 +55,87 @@ class Extent:
 
     def feed(self, xml: bytes) -> None:
         """Take in a piece of sheet XML cut between elements (never inside a reference)."""
+        n = len(xml)
+        padded = xml + _PAD
+        a = np.frombuffer(padded, dtype=np.uint8)
+        if not self._all_tags_referenced(xml, a, n):
+            self._refless(xml)
+        if n >= 6:
+            self._references(padded, a, n)
+
+    def feed_exact(self, xml: bytes) -> None:
+        """:meth:`feed` without its shortcuts, every reference decoded one by one (the oracle of the tests)."""
         self._refless(xml)
-        a = np.frombuffer(xml, dtype=np.uint8)
-        if a.size < 6:
+        if len(xml) >= 6:
+            self._decode_all(np.frombuffer(xml, dtype=np.uint8))
+
+    def _all_tags_referenced(self, xml: bytes, a: np.ndarray, n: int) -> bool:
+        """Whether every ``<row>`` and ``<c>`` of the piece has ``r=`` first and none is prefixed, so that
+        :meth:`_refless` would count nothing; when not, it must run.  Looks only at the bytes after each
+        ``<`` (one vectorised pass), about 4x cheaper than :meth:`_refless`."""
+        lt = np.flatnonzero(a[:n] == _LT)
+        b1 = a[lt + 1]
+        cell = lt[b1 == _C]
+        cell = cell[_END[a[cell + 2]]]
+        row = lt[b1 == _R]
+        row = row[(a[row + 2] == _O) & (a[row + 3] == _W) & _END[a[row + 4]]]
+        if not ((a[cell + 2] == _SP) & (a[cell + 3] == _R) & (a[cell + 4] == _EQ)).all():
+            return False
+        if not ((a[row + 4] == _SP) & (a[row + 5] == _R) & (a[row + 6] == _EQ)).all():
+            return False
+        if xml.find(b":") >= 0 and self._has_prefixed(a, n):
+            self._prefixed(xml)
+        return True
+
+    def _references(self, padded: bytes, a: np.ndarray, n: int) -> None:
+        """The largest row and column of the piece's references, found without decoding each: the longest
+        run of letters (of digits) wins, and among runs of one length the byte order is the numeric order,
+        so one 8-byte big-endian window per reference and a ``max`` decide.  A reference of four letters or
+        more, or digits with a leading zero, send the piece to :meth:`_decode_all`."""
+        at = self._reference_starts(a, n)
+        if not at.size:
             return
-        eq = np.flatnonzero(a[2:-3] == _EQ) + 2                     # each '=' with room around it
+        up = [_UPPER[a[at + k]] for k in range(_MAX_LETTERS + 1)]
+        l2 = up[0] & up[1]
+        l3 = l2 & up[2]
+        if (l3 & up[3]).any():
+            self._decode_all(a[:n])
+            return
+        letters = up[0].astype(np.int64) + l2 + l3
+        first = at + letters                       # each reference's first digit
+        going = _DIGIT[a[first]]
+        digits = going.astype(np.int64)
+        for k in range(1, _MAX_DIGITS + 1):
+            going &= _DIGIT[a[first + k]]
+            digits += going
+        if ((a[first] == _ZERO) & (digits > 1)).any():
+            self._decode_all(a[:n])
+            return
+        windows = np.ndarray((len(a) - 7,), dtype=">u8", buffer=padded, strides=(1,))
+        most = int(letters.max())
+        if most:
+            top = int((windows[at[letters == most]] >> np.uint64(64 - 8 * most)).max())
+            col = 0
+            for ch in top.to_bytes(most, "big"):
+                col = col * 26 + ch - 64
+            self.cols = max(self.cols, col)
+        most = int(digits.max())
+        if most:
+            top = int((windows[first[digits == most]] >> np.uint64(64 - 8 * most)).max())
+            self.rows = max(self.rows, int(top.to_bytes(most, "big")))
+
+    @staticmethod
+    def _reference_starts(a: np.ndarray, n: int) -> np.ndarray:
+        """Where each ``r="`` after a blank starts its reference (the first character after the quote)."""
+        eq = np.flatnonzero(a[2:n - 3] == _EQ) + 2                  # each '=' with room around it
         eq = eq[(a[eq - 1] == _R) & (a[eq + 1] == _QUOTE)]
-        eq = eq[_SPACE[a[eq - 2]]]
-        if not eq.size:
+        return eq[_SPACE[a[eq - 2]]] + 2
+
+    def _decode_all(self, a: np.ndarray) -> None:
+        at = self._reference_starts(a, a.size)
+        if not at.size:
             return
         pad = np.concatenate([a, np.zeros(_MAX_LETTERS + _MAX_DIGITS + 2, dtype=np.uint8)])
-        at = eq + 2                                                  # the reference's first character
         col = np.zeros(at.size, dtype=np.int64)
         going = np.ones(at.size, dtype=bool)
         for _ in range(_MAX_LETTERS + 1):
@@ -81,14 +153,11 @@ class Extent:
         self.cols = max(self.cols, int(col.max()))    # four letters or eight digits read past the last
         self.rows = max(self.rows, int(row.max()))    # column or row, so the check refuses them
 
-
     def _refless(self, xml: bytes) -> None:
         """Count rows and cells written without a reference (calamine places them after the one before)."""
         n = len(xml)
         a = np.frombuffer(xml + b"\0" * 7, dtype=np.uint8)
-        colon = np.flatnonzero(a[:n] == _COLON)
-        if colon.size and (((a[colon + 1] == _R) & (a[colon + 2] == _O) & (a[colon + 3] == _W))
-                           | ((a[colon + 1] == _C) & _END[a[colon + 2]])).any():
+        if self._has_prefixed(a, n):
             self._prefixed(xml)                   # prefixed names (<x:row>): counted in the whole piece
         lt_at = np.flatnonzero(a[:n] == _LT)
         b1, b2, b3, b4, b5, b6 = (a[lt_at + k] for k in range(1, 7))
@@ -111,6 +180,13 @@ class Extent:
             self.refless_cols = max(self.refless_cols, int(per_row[pure].max()))
         if (~pure).any():                             # after a reference, they run on from its column
             self.after_ref_cols = max(self.after_ref_cols, int((per_row - refs_per_row)[~pure].max()))
+
+    @staticmethod
+    def _has_prefixed(a: np.ndarray, n: int) -> bool:
+        """Whether ``:row`` or ``:c`` followed by the end of a name occurs (``a`` padded past ``n``)."""
+        colon = np.flatnonzero(a[:n] == _COLON)
+        return bool(colon.size) and bool((((a[colon + 1] == _R) & (a[colon + 2] == _O) & (a[colon + 3] == _W))
+                                          | ((a[colon + 1] == _C) & _END[a[colon + 2]])).any())
 
     def _prefixed(self, xml: bytes) -> None:
         # <x:row r="1">..</x:row> counts 0, <x:row>..</x:row> 2, <x:row/> 1: never fewer than there are
