@@ -30,6 +30,8 @@ def fit_values(values: Sequence[Any] | np.ndarray) -> Sequence[Any] | np.ndarray
     Each distinct value is looked at once (a column of a million cells holds a few tier names and reasons):
     the values are factorised, and only the cells of a text that fitting changes are replaced."""
     n = len(values)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM":
+        return values             # numbers, dates, bools: no text in them
     if n < _FACTORISE_FROM:
         return _fit_each(values)
     cells = values if isinstance(values, np.ndarray) and values.ndim == 1 else \
