@@ -4,11 +4,14 @@ on sheet XML as Excel writes it and as a hostile file might: the same numbers, h
 from __future__ import annotations
 
 import re
+import sys
+import zipfile
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tierkit.io.extent import Extent, column_letters
+from tierkit.io.extent import Extent, column_letters, sheet_extent
 
 _FIELDS = ("rows", "cols", "refless_rows", "refless_cols", "after_ref_cols", "last_row", "last_col")
 
@@ -90,3 +93,25 @@ def test_leading_zeros_and_long_letters_are_decoded_one_by_one() -> None:
         fast.feed(xml)
         exact.feed_exact(xml)
         assert _state(fast) == _state(exact)
+
+
+def test_the_threaded_pass_over_a_file_equals_the_exact_decoding(tmp_path: Path) -> None:
+    """Several MB of XML (pieces inflated and scanned on threads, taken in order), with rows and cells
+    without references that run on across pieces and a far cell in the middle."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hostile.zipgen import Piece, sheet_xml, xlsx
+
+    plain = b"".join(b'<row r="%d" spans="1:3"><c r="A%d"><v>1</v></c><c r="C%d" t="s"><v>0</v></c></row>'
+                     % (r, r, r) for r in range(1, 40_001))
+    refless = b"<row>" + b"<c><v>1</v></c>" * 150_000 + b"</row>"
+    far = b'<row r="900"><c r="AAB900"><v>1</v></c></row>'
+    path = xlsx(tmp_path / "big.xlsx", {"S": sheet_xml([Piece(plain), Piece(far), Piece(refless), Piece(plain)])})
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        xml = zf.read(info)
+    assert len(xml) > 4 << 20
+    exact = Extent()
+    exact.feed_exact(xml)
+    for threads in (1, 2, 3):
+        assert _state(sheet_extent(path, info, threads=threads)) == _state(exact)
+    assert (exact.last_row, exact.last_col) == (40_001, 150_000)   # row 40,000 and one row without a reference

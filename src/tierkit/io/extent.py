@@ -3,7 +3,9 @@
 calamine builds a dense grid from the first to the last cell it finds, so two cells at A1 and
 XFD1048576 make it allocate 17 billion cells (512 GB) and abort the process.  :class:`Extent` follows
 the largest row and column of every ``r="..."`` reference (a cell's or a row's), vectorised with numpy
-over each inflated block: about 3 ms per MB of XML, against about 25 ms per MB for calamine's read.
+over each inflated piece (:func:`scan_piece`), pieces scanned on two threads while the next ones inflate.
+The 312 MB sheet of the 1M x 8 benchmark takes about 1.9 s of CPU (2.8 s before the shortcuts of
+:func:`scan_piece`; measured on a loaded machine), against about 6 s for calamine's parse of it.
 """
 
 from __future__ import annotations
