@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -115,3 +116,23 @@ def test_the_threaded_pass_over_a_file_equals_the_exact_decoding(tmp_path: Path)
     for threads in (1, 2, 3):
         assert _state(sheet_extent(path, info, threads=threads)) == _state(exact)
     assert (exact.last_row, exact.last_col) == (40_001, 150_000)   # row 40,000 and one row without a reference
+
+
+def test_long_runs_count_past_anything_calamine_can_place(tmp_path: Path) -> None:
+    """calamine reads a reference's letters and digits whole: AAAAA1 is column 475,255 and
+    A000000000000000000002000 row 2,000, so neither may be read as less."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hostile.zipgen import sheet_xml, xlsx
+    from tierkit.io import read_table
+    from tierkit.io.limits import SheetTooLargeError
+
+    for ref, far in ((b"AAAAA1", "column 4,294,967,296"), (b"B0000000000000000000002000", "row 4,294,967,296"),
+                     (b"A123456789", "row 4,294,967,296")):
+        xml = b'<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="%s"><v>1</v></c></row>' % ref
+        fast, exact = Extent(), Extent()
+        fast.feed(xml)
+        exact.feed_exact(xml)
+        assert _state(fast) == _state(exact) and fast.cells >= 1 << 32
+        book = xlsx(tmp_path / "far.xlsx", {"S": sheet_xml(xml)})
+        with pytest.raises(SheetTooLargeError, match=far):
+            read_table(book)

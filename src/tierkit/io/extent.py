@@ -31,6 +31,7 @@ _LT, _C, _O, _W, _SP, _COLON = ord("<"), ord("c"), ord("o"), ord("w"), ord(" "),
 _END = _SPACE.copy()                 # what may follow an element's name
 _END[[ord(">"), ord("/")]] = True
 _ZERO = ord("0")
+_BEYOND = 1 << 32                    # a row or column no calamine position reaches (they are 32-bit)
 _PAD = b"\0" * 16                    # room to read past a piece's end (a reference's 11 bytes, 8-byte windows)
 
 
@@ -150,8 +151,8 @@ def scan_piece(padded: bytes, n: int) -> Found:
     for k in range(1, _MAX_DIGITS + 1):
         going &= _DIGIT[a[first + k]]
         digits += going
-    if ((a[first] == _ZERO) & (digits > 1)).any():
-        return Found(*_decode_all(a[:n]), plain, prefixed)
+    if (((a[first] == _ZERO) & (digits > 1)) | (going & _DIGIT[a[first + _MAX_DIGITS + 1]])).any():
+        return Found(*_decode_all(a[:n]), plain, prefixed)     # a leading zero, or nine digits or more
     windows = np.ndarray((len(a) - 7,), dtype=">u8", buffer=padded, strides=(1,))
     cols = rows = 0
     most = int(letters.max())
@@ -195,8 +196,11 @@ def _reference_starts(a: np.ndarray, n: int) -> np.ndarray:
 
 
 def _decode_all(a: np.ndarray) -> tuple[int, int]:
-    """The largest row and column, each reference decoded (four letters or eight digits read past the last
-    column or row, so the check refuses them)."""
+    """The largest row and column, each reference decoded.  A run of letters or digits longer than any
+    reference to a cell of a sheet (five letters, nine digits, leading zeros included) counts as
+    :data:`_BEYOND`, past anything calamine's 32-bit positions can hold, so the check refuses it: calamine
+    reads such runs whole (``AAAAA1`` is column 475,255), and reading only the first four letters or eight
+    digits let a far cell through."""
     at = _reference_starts(a, a.size)
     if not at.size:
         return 0, 0
@@ -208,6 +212,7 @@ def _decode_all(a: np.ndarray) -> tuple[int, int]:
         going &= _UPPER[ch]
         col[going] = col[going] * 26 + ch[going] - 64
         at += going
+    col[going & _UPPER[pad[at]]] = _BEYOND        # a fifth letter
     row = np.zeros(at.size, dtype=np.int64)
     going[:] = True
     for _ in range(_MAX_DIGITS + 1):
@@ -215,6 +220,7 @@ def _decode_all(a: np.ndarray) -> tuple[int, int]:
         going &= _DIGIT[ch]
         row[going] = row[going] * 10 + ch[going] - 48
         at += going
+    row[going & _DIGIT[pad[at]]] = _BEYOND        # a ninth digit (calamine reads "A0000000002000" as row 2000)
     return int(row.max()), int(col.max())
 
 
