@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import itertools
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -134,27 +136,29 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
     check_extent(path, entry.name, extent.last_row, extent.last_col)
     scan = SheetScan(path, entry.part)
     scan.start()
-    try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-        cal = book.get_sheet_by_name(entry.name) if entry.name in names else book.get_sheet_by_index(
-            [e for e in names].index(entry.name))
-        rows = cal.to_python(skip_empty_area=True)
-        start = cal.start
-    except pc.PasswordError as err:
-        raise file_error(path, "workbook is password-protected", "remove the password and save a copy") from err
-    except Exception as err:
-        raise corrupt(path, err) from err
-    finally:
-        scan.join()
-    where = Where(file=display_path(path), sheet=entry.name)
-    if not rows or start is None:
-        raise InputFileError("sheet is empty", where=where,
-                             hint="choose the sheet that holds the table with --sheet"
-                             + _other_sheets_hint(path, entry.name))
-    row0, col0 = int(start[0]) + 1, int(start[1]) + 1
-    cells = _object_block(rows)
-    del rows
+    with _gc_paused():   # a million row lists: the collector would walk them again and again (~1 s of CPU)
+        try:
+            book = pc.CalamineWorkbook.from_path(str(path))
+            names = book.sheet_names
+            cal = book.get_sheet_by_name(entry.name) if entry.name in names else book.get_sheet_by_index(
+                [e for e in names].index(entry.name))
+            rows = cal.to_python(skip_empty_area=True)
+            start = cal.start
+        except pc.PasswordError as err:
+            raise file_error(path, "workbook is password-protected",
+                             "remove the password and save a copy") from err
+        except Exception as err:
+            raise corrupt(path, err) from err
+        finally:
+            scan.join()
+        where = Where(file=display_path(path), sheet=entry.name)
+        if not rows or start is None:
+            raise InputFileError("sheet is empty", where=where,
+                                 hint="choose the sheet that holds the table with --sheet"
+                                 + _other_sheets_hint(path, entry.name))
+        row0, col0 = int(start[0]) + 1, int(start[1]) + 1
+        cells = _object_block(rows)
+        del rows
     for (r, c), text in scan.found.items():
         i, j = r - row0, c - col0
         if 0 <= i < cells.shape[0] and 0 <= j < cells.shape[1]:
@@ -164,6 +168,18 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
     facts = SheetFacts(hidden=scan.hidden, merges=scan.merges, filtered=scan.filtered, list_objects=los)
     return locate_tables(cells, row0, col0, build=_build, path=path, sheet=entry.name, where=where, facts=facts,
                          header_row=header_row, table=table, visible_only=visible_only)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (the lists made there hold no cycles)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _other_sheets_hint(path: Path, current: str) -> str:

@@ -124,12 +124,18 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
         styles = parts.Styles(zf.read(styles_part) if styles_part and styles_part in zf.namelist() else None)
         cells: list[NewCells] = []
         widths: dict[int, float] = {}
+        fill_codes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for col, nc in zip(targets, columns, strict=True):
             if len(nc.values) != n:
                 raise ValueError(f"column '{nc.header}' has {len(nc.values)} values for {n} rows")
             st: np.ndarray | None = None
             if nc.fills is not None:
-                fcodes, funiq = pd.factorize(np.asarray(list(nc.fills), dtype=object))
+                key = id(nc.fills)          # Tier and Tier ID often share one fills column: factorised once
+                if key not in fill_codes:
+                    fills = nc.fills if isinstance(nc.fills, np.ndarray) and nc.fills.ndim == 1 else \
+                        np.fromiter(nc.fills, dtype=object, count=len(nc.fills))
+                    fill_codes[key] = pd.factorize(fills.astype(object, copy=False))
+                fcodes, funiq = fill_codes[key]
                 xf = np.array([styles.fill_xf(str(f)) for f in funiq] + [0], dtype=np.int64)
                 st = xf[fcodes]          # code -1 (no fill) -> last entry, style 0
             cells.append(render_column(col, nc.header, nc.values, st, prefix))

@@ -25,7 +25,34 @@ def fit_value(value: Any) -> Any:
 
 
 def fit_values(values: Sequence[Any] | np.ndarray) -> Sequence[Any] | np.ndarray:
-    """``values`` with text fitted: the very same sequence when no text needed it (no copy of a long column)."""
+    """``values`` with text fitted: the very same sequence when no text needed it (no copy of a long column).
+
+    Each distinct value is looked at once (a column of a million cells holds a few tier names and reasons):
+    the values are factorised, and only the cells of a text that fitting changes are replaced."""
+    n = len(values)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM":
+        return values             # numbers, dates, bools: no text in them
+    if n < _FACTORISE_FROM:
+        return _fit_each(values)
+    cells = values if isinstance(values, np.ndarray) and values.ndim == 1 else \
+        np.fromiter(values, dtype=object, count=n)
+    try:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:             # unhashable cells: each on its own
+        return _fit_each(values)
+    changed = {k: fitted for k, u in enumerate(uniques) if isinstance(u, str) and (fitted := fit_cell(u)) is not u}
+    if not changed:
+        return values
+    out = np.array(cells, dtype=object)        # a copy: the caller's column stays as it was
+    for k, fitted in changed.items():
+        out[codes == k] = fitted
+    return out if isinstance(values, np.ndarray) else list(out)
+
+
+_FACTORISE_FROM = 64
+
+
+def _fit_each(values: Sequence[Any] | np.ndarray) -> Sequence[Any] | np.ndarray:
     out: list[Any] | None = None
     for i, v in enumerate(values):
         if isinstance(v, str):
