@@ -44,10 +44,11 @@ def condition_select(binding: Binding) -> tuple[str, dict[str, str]]:
             m, e, u = SqlCompiler(columns, rule.context, DUCKDB_RECHECK).condition(rule.statement)
         except TierkitError as err:
             raise _in_segment(err, binding, seg_id) from None
-        projections += [exp.alias_(m, f"m{k}"), exp.alias_(e, f"e{k}"), exp.alias_(u, f"u{k}")]
+        projections += [exp.alias_(m, f"m{k}", copy=False), exp.alias_(e, f"e{k}", copy=False),
+                        exp.alias_(u, f"u{k}", copy=False)]
     if not projections:
-        projections = [exp.alias_(exp.Boolean(this=False), "_none")]
-    query = exp.select(*projections).from_("_tk_bound")
+        projections = [exp.alias_(exp.Boolean(this=False), "_none", copy=False)]
+    query = exp.select(*projections, copy=False).from_("_tk_bound", copy=False)
     return query.sql(dialect="duckdb"), names
 
 

@@ -111,11 +111,11 @@ class SqlCompiler:
         if isinstance(value, dt.datetime):
             if value.tzinfo is not None:
                 value = value.astimezone(dt.UTC).replace(tzinfo=None)
-            return SqlVal("datetime", exp.cast(exp.Literal.string(value.isoformat(sep=" ")), "TIMESTAMP"),
+            return SqlVal("datetime", exp.cast(exp.Literal.string(value.isoformat(sep=" ")), "TIMESTAMP", copy=False),
                           nonnull=True)
         if isinstance(value, dt.timedelta):
             us = (value.days * 86400 + value.seconds) * 10**6 + value.microseconds
-            return SqlVal("timedelta", exp.cast(exp.Literal.number(us), "BIGINT"), nonnull=True)
+            return SqlVal("timedelta", exp.cast(exp.Literal.number(us), "BIGINT", copy=False), nonnull=True)
         if isinstance(value, tuple | list):
             return SqlVal("array", exp.Null(), items=tuple(value), nonnull=True)
         raise UnsupportedExpression(f"literal of type {type(value).__name__}")
@@ -147,7 +147,8 @@ class SqlCompiler:
         if node.name not in self.columns:
             raise UnsupportedExpression(f"unbound name '{node.name}'")
         column, kind = self.columns[node.name]
-        return SqlVal(KINDS[kind], column.copy())
+        # a parameter is inlined as a literal: never blank
+        return SqlVal(KINDS[kind], column, nonnull=not isinstance(column, exp.Column))
 
     # -- logic ---------------------------------------------------------------------------------------
     def visit_LogicExpression(self, node: Any) -> SqlVal:
@@ -159,12 +160,14 @@ class SqlCompiler:
         for right_node in reversed(rights):
             right = self.visit(right_node)
             (lt, lu), (rt, ru) = self.truthy(acc), self.truthy(right)
+            # the right side's error counts only where the left side did not decide (A or (not A and B) is
+            # A or B, so the left error need not be negated: the SQL stays linear in the chain's length)
             if op == "and":
                 value = and_(lt, rt)
-                err = or_(acc.err, and_(not_(acc.err), lt, right.err))
+                err = or_(acc.err, and_(lt, right.err))
             else:
                 value = or_(lt, rt)
-                err = or_(acc.err, and_(not_(acc.err), not_(lt), right.err))
+                err = or_(acc.err, and_(not_(lt), right.err))
             acc = SqlVal("bool", sql(value), err=err, unc=or_(acc.unc, right.unc, lu, ru), nonnull=True)
         return acc
 
@@ -175,7 +178,7 @@ class SqlCompiler:
             return SqlVal("bool", sql(not_(truth)), err=right.err, unc=or_(right.unc, unc), nonnull=True)
         err = or_(right.err, is_null(right))
         if right.kind in ("float", "timedelta"):
-            return SqlVal(right.kind, exp.Neg(this=exp.paren(right.value.copy(), copy=False)), err=err,
+            return SqlVal(right.kind, exp.Neg(this=exp.paren(right.value, copy=False)), err=err,
                           unc=right.unc, tol=right.tol)
         return SqlVal("null", exp.Null(), err=True, unc=right.unc)
 
@@ -201,7 +204,7 @@ class SqlCompiler:
             ta = ops.float_tol(a) if a.kind == "float" else num(0.0)
             tb = ops.float_tol(b) if b.kind == "float" else num(0.0)
             tol = case(sql(c), ta, tb) if not isinstance(c, bool) else (ta if c else tb)
-        value = case(c, a.value.copy(), b.value.copy())
+        value = case(c, a.value, b.value)
         return SqlVal(kind, value, err=err, unc=unc, tol=tol, nonnull=a.nonnull and b.nonnull)
 
     # -- comparisons ---------------------------------------------------------------------------------
@@ -246,7 +249,7 @@ class SqlCompiler:
                     raise UnsupportedExpression(f"the regular expression '{pattern}' is not supported on spark: "
                                                 f"{risk} can make Java's backtracking matcher stall")
             re2 = to_re2(pattern, flags, anchored=node.type.endswith("fzm"))
-            hit = nn(search(left.value.copy(), re2))
+            hit = nn(search(left.value, re2))
         return SqlVal("bool", sql(not_(hit) if negate else hit), err=err, unc=left.unc, nonnull=True)
 
     def visit_ContainsExpression(self, node: Any) -> SqlVal:

@@ -43,7 +43,7 @@ class Dialect:
 
 def _postgres_epoch(ts: exp.Expression) -> exp.Expression:
     seconds = exp.Extract(this=exp.var("EPOCH"), expression=ts)
-    return exp.cast(exp.Round(this=exp.Mul(this=seconds, expression=exp.Literal.number(1000000))), "BIGINT")
+    return exp.cast(exp.Round(this=exp.Mul(this=seconds, expression=exp.Literal.number(1000000))), "BIGINT", copy=False)
 
 
 def _postgres_from_us(us: exp.Expression) -> exp.Expression:

@@ -42,7 +42,7 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 def _finite(e: exp.Expression) -> exp.Expression:
     """``e`` is a finite number (NaN and infinities fail: ``e - e = 0`` only for finite ``e``)."""
-    return nn(exp.EQ(this=exp.Sub(this=e.copy(), expression=e.copy()), expression=num(0.0)))
+    return nn(exp.EQ(this=exp.Sub(this=e, expression=e), expression=num(0.0)))
 
 
 def _near(c: SqlCompiler, a: SqlVal, b: SqlVal, what: str) -> Cond:
@@ -50,7 +50,7 @@ def _near(c: SqlCompiler, a: SqlVal, b: SqlVal, what: str) -> Cond:
     if a.exact and b.exact:
         return False
     tol = add(float_tol(a), float_tol(b))
-    near = exp.LTE(this=abs_(exp.Sub(this=a.value.copy(), expression=b.value.copy())), expression=tol)
+    near = exp.LTE(this=abs_(exp.Sub(this=a.value, expression=b.value)), expression=tol)
     risky = nn(or_(not_(_finite(a.value)), not_(_finite(b.value)), near))  # type: ignore[arg-type]
     return c.uncertain(and_(not_null(a), not_null(b), not_(or_(a.err, b.err)), risky), what)
 
@@ -67,15 +67,15 @@ def truthy(c: SqlCompiler, v: SqlVal) -> tuple[Cond, Cond]:
         return not_null(v), False
     unc: Cond = False
     if kind == "bool":
-        out: exp.Expression = value.copy()
+        out: exp.Expression = value
     elif kind == "float":
-        out = exp.NEQ(this=value.copy(), expression=num(0.0))
+        out = exp.NEQ(this=value, expression=num(0.0))
         if not v.exact:
             unc = _near(c, v, SqlVal("float", num(0.0), nonnull=True), "the truth of a computed number")
     elif kind == "timedelta":
-        out = exp.NEQ(this=value.copy(), expression=exp.Literal.number(0))
+        out = exp.NEQ(this=value, expression=exp.Literal.number(0))
     elif kind == "str":
-        out = exp.GT(this=exp.Length(this=value.copy()), expression=exp.Literal.number(0))
+        out = exp.GT(this=exp.Length(this=value), expression=exp.Literal.number(0))
     else:  # pragma: no cover - kinds are closed
         raise UnsupportedExpression(f"truth value of {kind}")
     return (out if v.nonnull else nn(out)), unc
@@ -83,7 +83,7 @@ def truthy(c: SqlCompiler, v: SqlVal) -> tuple[Cond, Cond]:
 
 def _ordered_text(c: SqlCompiler, e: exp.Expression) -> exp.Expression:
     collate = c.dialect.collate
-    return exp.Collate(this=e.copy(), expression=exp.Identifier(this=collate, quoted=True)) if collate else e.copy()
+    return exp.Collate(this=e, expression=exp.Identifier(this=collate, quoted=True)) if collate else e
 
 
 def compare_eq(c: SqlCompiler, left: SqlVal, right: SqlVal) -> tuple[Cond, Cond, Cond]:
@@ -94,7 +94,7 @@ def compare_eq(c: SqlCompiler, left: SqlVal, right: SqlVal) -> tuple[Cond, Cond,
         if "array" in (left.kind, right.kind) and left.kind == right.kind:
             raise UnsupportedExpression("comparing arrays is not supported")
         return both_null, err, False
-    same = nn(exp.EQ(this=left.value.copy(), expression=right.value.copy()))
+    same = nn(exp.EQ(this=left.value, expression=right.value))
     unc: Cond = False
     if left.kind == "float":
         unc = _near(c, left, right, "comparing a computed number")
@@ -114,7 +114,7 @@ def compare_order(c: SqlCompiler, op: str, left: SqlVal, right: SqlVal) -> tuple
     a, b = left.value, right.value
     if left.kind == "str":
         a, b = _ordered_text(c, a), _ordered_text(c, b)
-    value = nn(_CMP[op](this=a.copy(), expression=b.copy()))
+    value = nn(_CMP[op](this=a, expression=b))
     unc: Cond = _near(c, left, right, "ordering a computed number") if left.kind == "float" else False
     return or_(base, value), or_(err, one_null), unc
 
@@ -128,7 +128,7 @@ def contains(c: SqlCompiler, container: SqlVal, member: SqlVal) -> tuple[Cond, C
         if member.kind != "str":
             return False, True, False
         bad = or_(is_null(container), is_null(member))
-        pos = exp.StrPosition(this=container.value.copy(), substr=member.value.copy())
+        pos = exp.StrPosition(this=container.value, substr=member.value)
         hit = nn(exp.GT(this=pos, expression=exp.Literal.number(0)))
         return and_(hit, not_(bad)), or_(err, bad), False
     return False, or_(err, True), False
@@ -146,17 +146,17 @@ def _in_array(c: SqlCompiler, items: tuple[Any, ...], member: SqlVal) -> tuple[C
     if kind == "str":
         texts = [v for v in items if isinstance(v, str)]
         if texts:
-            hits.append(nn(exp.In(this=member.value.copy(), expressions=[exp.Literal.string(t) for t in texts])))
+            hits.append(nn(exp.In(this=member.value, expressions=[exp.Literal.string(t) for t in texts])))
     elif kind == "bool":
         if True in items:
-            hits.append(nn(member.value.copy()))
+            hits.append(nn(member.value))
         if False in items:
-            hits.append(nn(exp.Not(this=member.value.copy())))
+            hits.append(nn(exp.Not(this=member.value)))
     elif kind == "float":
         numbers = [v for v in items if isinstance(v, decimal.Decimal | bool)]
         for v in numbers:
             item = c.literal(decimal.Decimal(int(v)) if isinstance(v, bool) else v)
-            hits.append(nn(exp.EQ(this=member.value.copy(), expression=item.value)))
+            hits.append(nn(exp.EQ(this=member.value, expression=item.value)))
             unc = or_(unc, _near(c, member, item, "'in' with a computed number"))
         if any(isinstance(v, decimal.Decimal) and not is_nice_decimal(v) for v in numbers):
             unc = or_(unc, c.uncertain(not_null(member), "'in' with a number SQL cannot hold exactly"))
@@ -164,7 +164,7 @@ def _in_array(c: SqlCompiler, items: tuple[Any, ...], member: SqlVal) -> tuple[C
         cls = dt.datetime if kind == "datetime" else dt.timedelta
         for v in items:
             if isinstance(v, cls):
-                hits.append(nn(exp.EQ(this=member.value.copy(), expression=c.literal(v).value)))
+                hits.append(nn(exp.EQ(this=member.value, expression=c.literal(v).value)))
     else:
         raise UnsupportedExpression(f"'in' with {kind} values")
     return or_(and_(blank, has_null), and_(or_(*hits), not_(blank))), err, unc
@@ -186,12 +186,12 @@ def arithmetic(c: SqlCompiler, op: str, left: SqlVal, right: SqlVal) -> SqlVal:
     if lk == rk == "float":
         return _float_arith(c, op, left, right, err, unc)
     if op == "add" and lk == rk == "str":
-        return SqlVal("str", exp.DPipe(this=left.value.copy(), expression=right.value.copy(), safe=True),
+        return SqlVal("str", exp.DPipe(this=left.value, expression=right.value, safe=True),
                       err=err, unc=unc)
     kind = _DT_KINDS.get((op, lk, rk))
     if kind is None:
         return SqlVal("float", exp.Null(), err=True, unc=unc)
-    us = [c.dialect.epoch_us(v.value.copy()) if v.kind == "datetime" else v.value.copy() for v in (left, right)]
+    us = [c.dialect.epoch_us(v.value) if v.kind == "datetime" else v.value for v in (left, right)]
     total = exp.Add(this=us[0], expression=us[1]) if op == "add" else exp.Sub(this=us[0], expression=us[1])
     value = c.dialect.from_us(total) if kind == "datetime" else exp.paren(total, copy=False)
     return SqlVal(kind, value, err=err, unc=unc)
@@ -208,21 +208,21 @@ def _float_arith(c: SqlCompiler, op: str, left: SqlVal, right: SqlVal, err: Cond
         return SqlVal("float", exp.Null(), err=err, unc=unc, tol=_INF)
     if op in ("add", "sub"):
         cls = exp.Add if op == "add" else exp.Sub
-        res = exp.paren(cls(this=a.copy(), expression=b.copy()), copy=False)
+        res = exp.paren(cls(this=a, expression=b), copy=False)
         tol = add(tl, tr, mul(abs_(res), num(EPS)), num(TINY))
     elif op == "mul":
-        res = exp.paren(exp.Mul(this=a.copy(), expression=b.copy()), copy=False)
+        res = exp.paren(exp.Mul(this=a, expression=b), copy=False)
         tol = add(mul(abs_(a), tr), mul(abs_(b), tl), mul(tl, tr), mul(abs_(res), num(EPS)), num(TINY))
     else:  # tdiv: a zero divisor is an error, as in rule-engine; the database never divides by zero
-        zero: Cond = nn(exp.EQ(this=b.copy(), expression=num(0.0)))
+        zero: Cond = nn(exp.EQ(this=b, expression=num(0.0)))
         if not right.exact:
             near_zero = nn(exp.LTE(this=abs_(b), expression=tr))
             unc = or_(unc, c.uncertain(and_(valid, near_zero), "dividing by a computed number near zero"))
-        res = case(zero, exp.Null(), exp.paren(exp.Div(this=a.copy(), expression=b.copy()), copy=False))
+        res = case(zero, exp.Null(), exp.paren(exp.Div(this=a, expression=b), copy=False))
         res = exp.paren(res, copy=False)
         near = nn(exp.LTE(this=abs_(b), expression=tr))
         bound = exp.Div(this=add(mul(abs_(a), tr), mul(abs_(b), tl)),
-                        expression=mul(abs_(b), exp.paren(exp.Sub(this=abs_(b), expression=tr.copy()))))
+                        expression=mul(abs_(b), exp.paren(exp.Sub(this=abs_(b), expression=tr))))
         tol = case(near, _INF, add(bound, mul(abs_(res), num(EPS)), num(TINY)))
         err = or_(err, and_(zero, not_(or_(is_null(left), is_null(right)))))
     return SqlVal("float", res, err=err, unc=unc, tol=tol)
@@ -249,12 +249,12 @@ def attribute(c: SqlCompiler, obj: SqlVal, name: str) -> SqlVal:
         if name in ("as_lower", "as_upper"):
             c.dialect.refuse("as_lower/as_upper")
             # Python and SQL agree on ASCII; other text is re-checked with rule-engine
-            ascii_only = nn(exp.Anonymous(this="REGEXP_FULL_MATCH", expressions=[v.copy(),
+            ascii_only = nn(exp.Anonymous(this="REGEXP_FULL_MATCH", expressions=[v,
                                                                                  exp.Literal.string("[\\x00-\\x7f]*")]))
             unc = or_(unc, c.uncertain(and_(not_null(obj), not_(ascii_only)), f"'.{name}' on non-ASCII text"))
             fn = exp.Lower if name == "as_lower" else exp.Upper
-            return SqlVal("str", fn(this=v.copy()), err=err, unc=unc)
-        length = exp.cast(exp.Length(this=v.copy()), "DOUBLE")
+            return SqlVal("str", fn(this=v), err=err, unc=unc)
+        length = exp.cast(exp.Length(this=v), "DOUBLE", copy=False)
         if name == "length":
             return SqlVal("float", length, err=err, unc=unc)
         return SqlVal("bool", exp.EQ(this=length, expression=num(0.0)), err=err, unc=unc)
@@ -264,14 +264,14 @@ def attribute(c: SqlCompiler, obj: SqlVal, name: str) -> SqlVal:
         return _datetime_attr(c, obj, name, err)
     day_us = exp.Literal.number(86400 * 10**6)
     if name == "days":
-        value: exp.Expression = exp.Floor(this=exp.Div(this=v.copy(), expression=day_us, typed=False, safe=False))
+        value: exp.Expression = exp.Floor(this=exp.Div(this=v, expression=day_us, typed=False, safe=False))
     elif name == "seconds":
-        rem = exp.Mod(this=exp.paren(exp.Add(this=exp.Mod(this=v.copy(), expression=day_us),
-                                             expression=day_us.copy())), expression=day_us.copy())
+        rem = exp.Mod(this=exp.paren(exp.Add(this=exp.Mod(this=v, expression=day_us),
+                                             expression=day_us)), expression=day_us)
         value = exp.Floor(this=exp.Div(this=exp.paren(rem), expression=exp.Literal.number(10**6)))
     else:
-        value = exp.Div(this=v.copy(), expression=num(1e6))
-    return SqlVal("float", exp.cast(value, "DOUBLE"), err=err, unc=unc)
+        value = exp.Div(this=v, expression=num(1e6))
+    return SqlVal("float", exp.cast(value, "DOUBLE", copy=False), err=err, unc=unc)
 
 
 def _float_attr(c: SqlCompiler, obj: SqlVal, name: str, err: Cond) -> SqlVal:
@@ -279,36 +279,36 @@ def _float_attr(c: SqlCompiler, obj: SqlVal, name: str, err: Cond) -> SqlVal:
     if name == "to_flt":
         return obj
     unc = obj.unc
-    rounded = exp.Round(this=v.copy())
+    rounded = exp.Round(this=v)
     if not obj.exact:
-        near_int = nn(exp.LTE(this=abs_(exp.Sub(this=v.copy(), expression=rounded.copy())),
+        near_int = nn(exp.LTE(this=abs_(exp.Sub(this=v, expression=rounded)),
                               expression=float_tol(obj)))
         near = or_(near_int, not_(_finite(v)))
         unc = or_(unc, c.uncertain(and_(not_null(obj), not_(obj.err), near), f"'.{name}' of a computed number"))
     if name == "to_int":
-        not_int = nn(exp.NEQ(this=v.copy(), expression=rounded))
-        return SqlVal("float", v.copy(), err=or_(err, and_(not_int, _finite(v))), unc=unc)
+        not_int = nn(exp.NEQ(this=v, expression=rounded))
+        return SqlVal("float", v, err=or_(err, and_(not_int, _finite(v))), unc=unc)
     fn = exp.Floor if name == "floor" else exp.Ceil
-    return SqlVal("float", exp.cast(fn(this=v.copy()), "DOUBLE"), err=err, unc=unc)
+    return SqlVal("float", exp.cast(fn(this=v), "DOUBLE", copy=False), err=err, unc=unc)
 
 
 def _datetime_attr(c: SqlCompiler, obj: SqlVal, name: str, err: Cond) -> SqlVal:
     v = obj.value
     if name == "date":
-        return SqlVal("datetime", exp.cast(exp.TimestampTrunc(this=v.copy(), unit=exp.var("DAY")), "TIMESTAMP"),
+        return SqlVal("datetime", exp.cast(exp.TimestampTrunc(this=v, unit=exp.var("DAY")), "TIMESTAMP", copy=False),
                       err=err, unc=obj.unc)
     if name == "weekday":
-        dow = exp.Extract(this=exp.var("ISODOW"), expression=v.copy())
+        dow = exp.Extract(this=exp.var("ISODOW"), expression=v)
         value = exp.Case(this=dow, ifs=[exp.If(this=exp.Literal.number(i + 1), true=exp.Literal.string(d))
                                         for i, d in enumerate(_WEEKDAYS)])
         return SqlVal("str", value, err=err, unc=obj.unc)
     if name == "to_epoch":
-        return SqlVal("float", exp.Div(this=exp.cast(c.dialect.epoch_us(v.copy()), "DOUBLE"), expression=num(1e6)),
+        return SqlVal("float", exp.Div(this=exp.cast(c.dialect.epoch_us(v), "DOUBLE", copy=False), expression=num(1e6)),
                       err=err, unc=obj.unc)
-    part = exp.Extract(this=exp.var(name.upper()), expression=v.copy())
+    part = exp.Extract(this=exp.var(name.upper()), expression=v)
     if name == "second":
         part = exp.Floor(this=part)
-    return SqlVal("float", exp.cast(part, "DOUBLE"), err=err, unc=obj.unc)
+    return SqlVal("float", exp.cast(part, "DOUBLE", copy=False), err=err, unc=obj.unc)
 
 
 __all__ = ["arithmetic", "attribute", "compare_eq", "compare_order", "contains", "lit_bool", "sql", "truthy"]

@@ -74,7 +74,7 @@ def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: 
     now = as_of_datetime(as_of)
     kinds = rule_types(ruleset, now, types)
     columns = {name: ((num(ruleset.params[name]) if name in ruleset.params and name not in (types or {})
-                       else exp.column(name, quoted=True)), kind) for name, kind in kinds.items()}
+                       else exp.column(name, quoted=True, copy=False)), kind) for name, kind in kinds.items()}
     flags: list[exp.Expression] = []
     for seg in ruleset.conditional_segments:
         assert seg.when is not None
@@ -84,7 +84,8 @@ def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: 
         except TierkitError as err:
             where = Where(file=ruleset.display_path, line=seg.when_line or seg.line, segment=seg.id)
             raise type(err)(f"{err.message} (segment '{seg.id}')", where=where, hint=err.hint) from None
-        flags += [exp.alias_(m, match_column(seg.id), quoted=True), exp.alias_(e, error_column(seg.id), quoted=True)]
+        flags += [exp.alias_(m, match_column(seg.id), quoted=True, copy=False),
+                  exp.alias_(e, error_column(seg.id), quoted=True, copy=False)]
     if features_sql is not None:
         source: exp.Expression = sqlglot.parse_one(features_sql(ruleset, table, dialect), read=spec.sqlglot).subquery(
             "tk_input")
@@ -96,7 +97,7 @@ def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: 
 
 
 def _matched(seg_id: str) -> exp.Expression:
-    return exp.column(match_column(seg_id), quoted=True)
+    return exp.column(match_column(seg_id), quoted=True, copy=False)
 
 
 def _tier_columns(rs: RuleSet) -> list[exp.Expression]:
@@ -121,13 +122,13 @@ def _tier_columns(rs: RuleSet) -> list[exp.Expression]:
                             expression=exp.Literal.string(""))
         tier: exp.Expression = exp.Coalesce(this=joined, expressions=[lit(default.id if default else None)]) \
             if parts else lit(default.id if default else None)
-        return [exp.alias_(tier, TIER, quoted=True), exp.alias_(label, LABEL, quoted=True)]
-    out = [exp.alias_(pick(lambda s: s.id), TIER, quoted=True),  # type: ignore[attr-defined]
-           exp.alias_(label, LABEL, quoted=True)]
+        return [exp.alias_(tier, TIER, quoted=True, copy=False), exp.alias_(label, LABEL, quoted=True, copy=False)]
+    out = [exp.alias_(pick(lambda s: s.id), TIER, quoted=True, copy=False),  # type: ignore[attr-defined]
+           exp.alias_(label, LABEL, quoted=True, copy=False)]
     if policy.overlap_is_error and order:
         count = _sum([exp.Case(ifs=[exp.If(this=_matched(s.id), true=exp.Literal.number(1))],
                                default=exp.Literal.number(0)) for s in order])
-        out.append(exp.alias_(exp.GT(this=count, expression=exp.Literal.number(1)), OVERLAP, quoted=True))
+        out.append(exp.alias_(exp.GT(this=count, expression=exp.Literal.number(1)), OVERLAP, quoted=True, copy=False))
     return out
 
 

@@ -56,7 +56,7 @@ def or_(*conds: Cond) -> Cond:
         return True
     if not parts:
         return False
-    return parts[0] if len(parts) == 1 else exp.or_(*[exp.paren(p, copy=False) for p in parts])  # type: ignore[arg-type]
+    return parts[0] if len(parts) == 1 else exp.or_(*[exp.paren(p, copy=False) for p in parts], copy=False)  # type: ignore[arg-type]
 
 
 def and_(*conds: Cond) -> Cond:
@@ -65,7 +65,7 @@ def and_(*conds: Cond) -> Cond:
         return False
     if not parts:
         return True
-    return parts[0] if len(parts) == 1 else exp.and_(*[exp.paren(p, copy=False) for p in parts])  # type: ignore[arg-type]
+    return parts[0] if len(parts) == 1 else exp.and_(*[exp.paren(p, copy=False) for p in parts], copy=False)  # type: ignore[arg-type]
 
 
 def not_(cond: Cond) -> Cond:
@@ -76,7 +76,7 @@ def not_(cond: Cond) -> Cond:
 
 def nn(cond: exp.Expression) -> exp.Expression:
     """``cond`` with NULL read as false."""
-    return exp.func("COALESCE", cond, lit_bool(False))
+    return exp.Coalesce(this=cond, expressions=[lit_bool(False)])
 
 
 def is_null(v: SqlVal) -> Cond:
@@ -84,12 +84,12 @@ def is_null(v: SqlVal) -> Cond:
         return True
     if v.nonnull:
         return False
-    return exp.Is(this=v.value.copy(), expression=exp.Null())
+    return exp.Is(this=v.value, expression=exp.Null())
 
 
 def not_null(v: SqlVal) -> Cond:
     return not_(is_null(v)) if v.kind == "null" or v.nonnull else exp.Not(
-        this=exp.Is(this=v.value.copy(), expression=exp.Null()))
+        this=exp.Is(this=v.value, expression=exp.Null()))
 
 
 def case(cond: Cond, then: exp.Expression, other: exp.Expression) -> exp.Expression:
@@ -115,23 +115,24 @@ def num(value: float) -> exp.Expression:
     """A DOUBLE literal (a bare ``0.1`` is a DECIMAL in DuckDB)."""
     text = repr(float(value))
     if text in ("inf", "-inf", "nan"):
-        return exp.cast(exp.Literal.string({"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}[text]), "DOUBLE")
-    return exp.cast(exp.Literal.number(text), "DOUBLE")
+        special = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}[text]
+        return exp.cast(exp.Literal.string(special), "DOUBLE", copy=False)
+    return exp.cast(exp.Literal.number(text), "DOUBLE", copy=False)
 
 
 def abs_(e: exp.Expression) -> exp.Expression:
-    return exp.Abs(this=e.copy())
+    return exp.Abs(this=e)
 
 
 def add(*terms: exp.Expression) -> exp.Expression:
-    out = terms[0].copy()
+    out = terms[0]
     for t in terms[1:]:
-        out = exp.Add(this=out, expression=t.copy())
+        out = exp.Add(this=out, expression=t)
     return exp.paren(out, copy=False)
 
 
 def mul(a: exp.Expression, b: exp.Expression) -> exp.Expression:
-    return exp.paren(exp.Mul(this=a.copy(), expression=b.copy()), copy=False)
+    return exp.paren(exp.Mul(this=a, expression=b), copy=False)
 
 
 def float_tol(v: SqlVal) -> exp.Expression:
