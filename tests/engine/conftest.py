@@ -8,9 +8,9 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from tierkit import parse_ruleset
+from tierkit.backends import get_backend
 from tierkit.bind import bind
 from tierkit.compile.limits import RECURSION_LIMIT
-from tierkit.backends import get_backend
 from tierkit.oracle import evaluate_oracle
 
 AS_OF = dt.date(2024, 6, 30)
