@@ -38,7 +38,7 @@ class Dialect:
     def refuse(self, construct: str) -> None:
         reason = self.refuses.get(construct)
         if reason is not None:
-            raise UnsupportedExpression(f"{construct} is not supported on {self.name}: {reason}")
+            raise UnsupportedExpression(f"{construct} are not supported on {self.name}: {reason}")
 
 
 def _postgres_epoch(ts: exp.Expression) -> exp.Expression:

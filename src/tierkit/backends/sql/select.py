@@ -47,11 +47,13 @@ def rule_types(rs: RuleSet, now: dt.datetime, types: Mapping[str, str] | None = 
     for seg in rs.conditional_segments:
         assert seg.when is not None
         for sym in iter_symbols(parse_rule(seg.when, {}, now).statement):
-            if types and sym in types:
+            if sym in rs.params:
+                out[sym] = "float"
+            elif types and sym in types:
                 out[sym] = types[sym]
             elif sym in rs.fields:
                 out[sym] = rs.fields[sym].type
-            elif sym in rs.params or sym in features:
+            elif sym in features:
                 out[sym] = "float"
             else:
                 raise RuleFileError(f"column '{sym}' has no declared type: SQL needs one",
@@ -67,9 +69,10 @@ def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: 
     conditional segment, its match and error flags (``tk_match_<id>``, ``tk_error_<id>``).
 
     ``features_sql`` supplies the feature columns (quantile scores, Pareto share, ...) as a SELECT over
-    ``table``; without it the table must hold them already.  ``types`` overrides the declared field types
-    (a bound table's); ``as_of`` fixes ``$today``/``$now`` (default: now).  Constructs the dialect cannot
-    express exactly raise :class:`~tierkit.errors.UnsupportedExpression` naming the construct."""
+    ``table``; without it the table must hold them already.  Parameters are inlined as literals.
+    ``types`` overrides the declared field types (a bound table's, :attr:`tierkit.Binding.types`);
+    ``as_of`` fixes ``$today``/``$now`` (default: now).  Constructs the dialect cannot express exactly
+    raise :class:`~tierkit.errors.UnsupportedExpression` naming the construct."""
     spec = get_dialect(dialect)
     now = as_of_datetime(as_of)
     kinds = rule_types(ruleset, now, types)
@@ -117,12 +120,23 @@ def _tier_columns(rs: RuleSet) -> list[exp.Expression]:
 
     label = pick(lambda s: s.label.get("en"))  # type: ignore[attr-defined]
     if policy.name == "collect":
-        parts = [exp.Case(ifs=[exp.If(this=_matched(s.id), true=lit(s.id))]) for s in order]
-        joined = exp.Nullif(this=exp.ConcatWs(expressions=[exp.Literal.string(", "), *parts]),
-                            expression=exp.Literal.string(""))
-        tier: exp.Expression = exp.Coalesce(this=joined, expressions=[lit(default.id if default else None)]) \
-            if parts else lit(default.id if default else None)
-        return [exp.alias_(tier, TIER, quoted=True, copy=False), exp.alias_(label, LABEL, quoted=True, copy=False)]
+        def joined(value: Callable[[object], str | None]) -> exp.Expression:
+            fallback = lit(value(default)) if default is not None else exp.Null()
+            if not order:
+                return fallback
+            # ", a, b" from never-NULL pieces, then without its first ", " (CONCAT_WS differs between dialects)
+            text: exp.Expression = exp.Literal.string("")
+            for s in order:
+                piece = exp.Case(ifs=[exp.If(this=_matched(s.id), true=lit(f", {value(s)}"))],
+                                 default=exp.Literal.string(""))
+                text = exp.DPipe(this=text, expression=piece, safe=True)
+            listed = exp.Substring(this=text, start=exp.Literal.number(3))
+            return exp.Coalesce(this=exp.Nullif(this=listed, expression=exp.Literal.string("")),
+                                expressions=[fallback])
+
+        return [exp.alias_(joined(lambda s: s.id), TIER, quoted=True, copy=False),  # type: ignore[attr-defined]
+                exp.alias_(joined(lambda s: s.label.get("en")), LABEL, quoted=True,  # type: ignore[attr-defined]
+                           copy=False)]
     out = [exp.alias_(pick(lambda s: s.id), TIER, quoted=True, copy=False),  # type: ignore[attr-defined]
            exp.alias_(label, LABEL, quoted=True, copy=False)]
     if policy.overlap_is_error and order:
