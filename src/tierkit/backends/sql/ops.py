@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlglot import exp
 
@@ -33,7 +33,17 @@ from .values import (
 )
 
 if TYPE_CHECKING:
-    from .compiler import SqlCompiler
+    from .dialects import Dialect
+
+
+class SqlCompiler(Protocol):
+    """What the kernels need of :class:`.compiler.SqlCompiler` (a protocol, so this module does not import it)."""
+
+    dialect: Dialect
+
+    def uncertain(self, cond: Cond, what: str) -> Cond: ...
+
+    def literal(self, value: Any) -> SqlVal: ...
 
 _CMP = {"gt": exp.GT, "ge": exp.GTE, "lt": exp.LT, "le": exp.LTE, "eq": exp.EQ}
 _INF = num(float("inf"))
