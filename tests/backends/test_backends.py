@@ -214,3 +214,27 @@ def test_undeclared_column_needs_a_type_for_sql() -> None:
 def test_unknown_dialect() -> None:
     with pytest.raises(TierkitError, match="unknown SQL dialect 'oracle'; choose one of duckdb, spark"):
         compile_select(tierkit.load_ruleset("abc"), "t", "oracle")
+
+
+@needs_duckdb
+def test_duckdb_rechecks_computed_numbers_exactly() -> None:
+    """0.1 + 0.2 == 0.3 holds in rule-engine's Decimal and not in DOUBLE, 0.3 * 3 >= 0.9 too:
+    DuckDB re-checks such rows with rule-engine."""
+    rs = tierkit.parse_ruleset("name: u\nfields:\n  n: {type: float}\n  m: {type: float}\nsegments:\n"
+                               "  - id: a\n    when: n + m == 0.3\n  - id: b\n    when: n * 3 >= 0.9\n"
+                               "  - id: c\n    default: true\n", name="u")
+    frame = pd.DataFrame({"n": [0.1, 0.3, None, 0.3], "m": [0.2, 0.0, 1.0, 1.0]})
+    want = tierkit.classify(rs, frame, engine="oracle").tier_ids()
+    assert want == ["a", "a", "c", "b"]
+    assert 0.1 + 0.2 != 0.3 and not 0.3 * 3 >= 0.9  # what DOUBLE alone would say
+    assert tierkit.classify(rs, frame, engine="duckdb").tier_ids() == want
+
+
+@needs_duckdb
+def test_duckdb_refuses_a_stalling_pattern_it_would_recheck_in_python() -> None:
+    rs = tierkit.parse_ruleset("name: u\nfields:\n  n: {type: float}\n  x: {type: string}\nsegments:\n"
+                               "  - id: a\n    when: \"n * 3 > 0.9 and x =~ '(a+)+$'\"\n  - id: c\n    default: true\n",
+                               name="u")
+    frame = pd.DataFrame({"n": [0.3], "x": ["aaaa!"]})
+    with pytest.raises(UnsupportedExpression, match="refuses the regular expression"):
+        tierkit.classify(rs, frame, engine="duckdb")

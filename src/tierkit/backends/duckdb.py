@@ -94,8 +94,18 @@ def _bools(column: Any) -> np.ndarray:
 
 
 def _recheck(binding: Binding, rule: Any, rows: np.ndarray, m: np.ndarray, e: np.ndarray) -> None:
-    """Evaluate ``rows`` with rule-engine itself (where SQL's doubles could decide differently)."""
+    """Evaluate ``rows`` with rule-engine itself (where SQL's doubles could decide differently).  Python's
+    backtracking ``re`` runs the rule's patterns there, so a pattern that could stall it is refused."""
     from ..bind import to_python
+    from ..compile.regex import backtracking_risk, iter_regexes
+    from ..errors import UnsupportedExpression
+
+    for _op, pattern in iter_regexes(rule.statement):
+        risk = backtracking_risk(pattern, rule.context.regex_flags)
+        if risk:
+            raise UnsupportedExpression(f"--engine duckdb refuses the regular expression '{pattern}' next to "
+                                        f"arithmetic it re-checks with rule-engine: {risk} can make it stall",
+                                        hint="use the default engine (numpy)")
 
     part = binding.typed.iloc[rows]
     cols = {name: to_python(part[name], binding.types[name]) for name in part.columns}
