@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "brief": "tierkit.reporting.cli:brief",
     "exercise": "tierkit.exercise.cli:exercise",
     "compare": "tierkit.movement.cli:compare",
+    "sql": "tierkit.sqlcli:sql",
 }
 #: the ``rules`` group's commands that live with their adapters
 LAZY_RULES_COMMANDS = {"diff": "tierkit.movement.cli:rules_diff"}
@@ -110,8 +111,9 @@ def main() -> None:
 @force_option("Overwrite the output file if it exists.")
 @click.option("--previous", type=click.Path(dir_okay=False),
               help="An earlier tiered output: add Previous tier and Tier since (the date the tier last changed).")
-@click.option("--engine", type=click.Choice(["compiled", "oracle"]), default="compiled", show_default=True,
-              help="compiled (fast) or oracle (row-by-row rule-engine, for checking).")
+@click.option("--engine", type=click.Choice(["numpy", "compiled", "oracle", "duckdb"]), default="compiled",
+              show_default=True, help="numpy (alias compiled, fast), duckdb (needs the duckdb extra) or oracle "
+                                      "(row-by-row rule-engine, for checking).")
 @quiet_option()
 @click.option("--no-reasons", "no_reasons", is_flag=True,
               help="Leave out the Tier reason column (faster on big tables).")

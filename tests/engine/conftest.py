@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
 from tierkit import parse_ruleset
+from tierkit.backends import get_backend
 from tierkit.bind import bind
-from tierkit.oracle import evaluate_compiled, evaluate_oracle
+from tierkit.compile.limits import RECURSION_LIMIT
+from tierkit.oracle import evaluate_oracle
 
 AS_OF = dt.date(2024, 6, 30)
+# parsing raises the recursion limit for good (tierkit.compile.limits.deep_call); raise it before any
+# hypothesis test runs, which otherwise warns that the limit changed under it when a file runs alone
+sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 
 TYPES = {"num": "float", "num2": "float", "text": "string", "code": "string", "when": "datetime", "flag": "bool"}
 
@@ -56,21 +62,21 @@ def ruleset_for(expressions: list[str]):
     return parse_ruleset(text, name="prop")
 
 
-def both(expressions: list[str], frame: pd.DataFrame):
-    """Evaluate raw (no cell coercion: the frame is already typed) with both backends."""
+def both(expressions: list[str], frame: pd.DataFrame, backend: str = "numpy"):
+    """Evaluate raw (no cell coercion: the frame is already typed) with the oracle and ``backend``."""
     rs = ruleset_for(expressions)
     binding = bind(rs, frame, as_of=AS_OF)
-    return binding, evaluate_oracle(binding), evaluate_compiled(binding)
+    return binding, evaluate_oracle(binding), get_backend(backend).evaluate(binding)
 
 
-def assert_same(expressions: list[str], frame: pd.DataFrame) -> None:
-    binding, (om, oe), (cm, ce) = both(expressions, frame)
+def assert_same(expressions: list[str], frame: pd.DataFrame, backend: str = "numpy") -> None:
+    binding, (om, oe), (cm, ce) = both(expressions, frame, backend)
     for i, expr in enumerate(expressions):
         sid = f"s{i}"
         rows = binding.oracle_rows()
         bad_m = np.flatnonzero(om[sid] != cm[sid])
         bad_e = np.flatnonzero(oe[sid] != ce[sid])
         assert not len(bad_m), (f"matches differ for {expr!r} at rows {bad_m.tolist()}: "
-                                f"oracle {om[sid][bad_m]} compiled {cm[sid][bad_m]}; {rows[bad_m[0]]}")
+                                f"oracle {om[sid][bad_m]} {backend} {cm[sid][bad_m]}; {rows[bad_m[0]]}")
         assert not len(bad_e), (f"errors differ for {expr!r} at rows {bad_e.tolist()}: "
-                                f"oracle {oe[sid][bad_e]} compiled {ce[sid][bad_e]}; {rows[bad_e[0]]}")
+                                f"oracle {oe[sid][bad_e]} {backend} {ce[sid][bad_e]}; {rows[bad_e[0]]}")

@@ -1,7 +1,10 @@
-"""The compiled backend agrees with row-by-row rule-engine on every supported construct."""
+"""Every backend (numpy, DuckDB) agrees with row-by-row rule-engine on every construct it does not refuse."""
 
 from __future__ import annotations
 
+import importlib.util
+
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,11 +47,41 @@ EXPRESSIONS = [
 ]
 
 
+needs_duckdb = pytest.mark.skipif(importlib.util.find_spec("duckdb") is None or
+                                  importlib.util.find_spec("sqlglot") is None,
+                                  reason="the duckdb extra is not installed")
+#: backend -> the fixed expressions it refuses at compile time, and the construct the refusal names
+REFUSED: dict[str, dict[str, str]] = {
+    "duckdb": {"text.to_flt > 1": "'.to_flt'", "text.to_int == 12": "'.to_int'", "text.to_flt == 1.5": "'.to_flt'"},
+}
+
+
 @pytest.mark.parametrize("expr", EXPRESSIONS)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=tables())
 def test_compiled_matches_oracle(expr: str, frame) -> None:
     assert_same([expr], frame)
+
+
+@needs_duckdb
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=tables())
+def test_duckdb_matches_oracle(frame) -> None:
+    """Every fixed expression at once (one segment each, one query per table), as the oracle evaluates them."""
+    assert_same([e for e in EXPRESSIONS if e not in REFUSED["duckdb"]], frame, "duckdb")
+
+
+FRAME = pd.DataFrame({"num": [1.0, None], "num2": [2.0, 0.0], "text": ["1.5", None], "code": ["a", ""],
+                      "when": pd.to_datetime(["2024-01-01", None]), "flag": [True, None]})
+
+
+@needs_duckdb
+@pytest.mark.parametrize(("expr", "construct"), sorted(REFUSED["duckdb"].items()))
+def test_duckdb_refuses_by_name(expr: str, construct: str) -> None:
+    from tierkit.errors import UnsupportedExpression
+
+    with pytest.raises(UnsupportedExpression, match=construct):
+        assert_same([expr], FRAME, "duckdb")
 
 
 # -- random expressions ------------------------------------------------------------------------------
@@ -80,11 +113,22 @@ conditions = st.recursive(comparisons, lambda inner: st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(expr=conditions, frame=tables(max_rows=12))
 def test_random_expressions_match_oracle(expr: str, frame) -> None:
+    _random_case(expr, frame, "numpy")
+
+
+@needs_duckdb
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expr=conditions, frame=tables(max_rows=12))
+def test_random_expressions_match_oracle_duckdb(expr: str, frame) -> None:
+    _random_case(expr, frame, "duckdb")
+
+
+def _random_case(expr: str, frame: pd.DataFrame, backend: str) -> None:
     import rule_engine
 
     from tierkit.errors import RuleFileError
 
     try:
-        assert_same([expr], frame)
+        assert_same([expr], frame, backend)
     except RuleFileError as err:  # a type error rule-engine itself rejects at parse time: nothing to compare
         assert isinstance(err.__cause__, rule_engine.errors.EngineError | type(None))
