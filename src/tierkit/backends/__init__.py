@@ -1,0 +1,1 @@
+"""Backends: where a rule set runs (numpy, DuckDB, Spark SQL)."""
