@@ -134,11 +134,12 @@ class FeatureQuery:
         return name
 
     def with_columns(self, new: Mapping[str, str]) -> None:
-        """A CTE that keeps the columns (those named in ``new`` replaced) and adds ``new`` (name -> SQL)."""
-        keep = [ROW, *(q(c) for c in self.columns if c not in new)]
-        added = [f"{sql} AS {q(name)}" for name, sql in new.items()]
-        self.add(f"SELECT {', '.join([*keep, *added])} FROM {self.last}")
-        self.columns = [c for c in self.columns if c not in new] + list(new)
+        """A CTE that keeps the columns and adds ``new`` (name -> SQL); a column ``new`` names is replaced where
+        it stands (as pandas assigns ``frame[name] = ...``)."""
+        parts = [ROW, *(f"{new[c]} AS {q(c)}" if c in new else q(c) for c in self.columns)]
+        parts += [f"{sql} AS {q(name)}" for name, sql in new.items() if name not in self.columns]
+        self.add(f"SELECT {', '.join(parts)} FROM {self.last}")
+        self.columns += [name for name in new if name not in self.columns]
 
     def sql(self) -> str:
         ctes = ",\n".join(f"{name} AS ({body})" for name, body in self.ctes)

@@ -32,6 +32,12 @@ def id_key_sql(sql: str) -> str:
             f"ELSE {text} END")
 
 
+def exact_sum(sql: str) -> str:
+    """SUM of doubles as an exact decimal sum (to 10 decimals) read back as a double: the same value whatever order
+    the database adds the lines in, and the value pandas' compensated sum gives, so equal totals stay tied."""
+    return f"CAST(SUM(CAST({sql} AS DECIMAL(38, 10))) AS DOUBLE)"
+
+
 def _not_total(key: str) -> str:
     words = ", ".join(lit(w) for w in sorted(TOTAL_WORDS))
     return f"RTRIM({normed(key)}, ':') NOT IN ({words})"
@@ -97,23 +103,23 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
     freq = "COUNT(DISTINCT ord)" if cols["order"] else "COUNT(*)"
     out = {
         "recency_days": f"DATE_DIFF('day', MAX(d), {stamp})",
+        "tenure_days": f"DATE_DIFF('day', MIN(d), {stamp})",
         "frequency": freq,
-        "monetary": "SUM(amt)",
-        "avg_order_value": f"SUM(amt) / NULLIF({freq}, 0)",
+        "monetary": exact_sum("amt"),
+        "avg_order_value": f"{exact_sum('amt')} / NULLIF({freq}, 0)",
         "first_purchase": "MIN(d)",
         "last_purchase": "MAX(d)",
-        "tenure_days": f"DATE_DIFF('day', MIN(d), {stamp})",
     }
     if cols["product"]:
         out["distinct_products"] = "COUNT(DISTINCT prod)"
     if cols["margin"]:
-        out["gross_profit"] = "SUM(mgn)"
-        out["margin_rate"] = "SUM(mgn) / (CASE WHEN SUM(amt) > 0 THEN SUM(amt) END)"
+        out["gross_profit"] = exact_sum("mgn")
+        out["margin_rate"] = f"{exact_sum('mgn')} / (CASE WHEN SUM(amt) > 0 THEN {exact_sum('amt')} END)"
     if cols["channel"]:
         out["channels"] = "COUNT(DISTINCT chan)"
-    out["revenue_12m"] = f"SUM(CASE WHEN {recent} THEN amt ELSE CAST(0 AS DOUBLE) END)"
-    out["revenue_prev_12m"] = f"SUM(CASE WHEN {prior} THEN amt ELSE CAST(0 AS DOUBLE) END)"
     out["active_months_12m"] = f"COUNT(DISTINCT CASE WHEN {recent} THEN YEAR(d) * 12 + MONTH(d) END)"
+    out["revenue_12m"] = exact_sum(f"CASE WHEN {recent} THEN amt ELSE CAST(0 AS DOUBLE) END")
+    out["revenue_prev_12m"] = exact_sum(f"CASE WHEN {prior} THEN amt ELSE CAST(0 AS DOUBLE) END")
     select = [*(f"{sql} AS {name}" for name, sql in out.items())]
     if own:
         select.append("MIN(line_no) AS first_line")
@@ -131,7 +137,9 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
         join = f" LEFT JOIN (SELECT k AS ck, chan FROM {ranked} WHERE r = 1) AS c ON ck = {per}.k"
         extra.append("chan AS main_channel")
     feats = query.add(f"SELECT {per}.*, {', '.join(extra)} FROM {per}{join}")
-    names = [*out, "growth", "revenue_share", *(["main_channel"] if cols["channel"] else [])]
+    names = [*out, "growth", "revenue_share"]
+    if cols["channel"]:  # pandas' order: main_channel just before channels
+        names.insert(names.index("channels"), "main_channel")
     renames = dict(conf.names)
     if own:
         shown_ids = query.add(f"SELECT sk, shown_id FROM (SELECT k AS sk, shown_id, ROW_NUMBER() OVER "
@@ -201,7 +209,7 @@ def order_stats(query: FeatureQuery, spec: OrderStats) -> None:
     lines = query.add(f"SELECT * FROM {keyed} WHERE d IS NULL OR d <= {stamp}")
     deal = f"(d IS NOT NULL AND (promo OR DAY(LAST_DAY(d)) - DAY(d) < {int(spec.end_days)}))"
     per = query.add(
-        f"SELECT k, SUM(qty) AS volume, "
+        f"SELECT k, {exact_sum('qty')} AS volume, "
         f"CAST(SUM(CASE WHEN d IS NOT NULL AND d > {stamp} - {YEAR} THEN 1 ELSE 0 END) AS BIGINT) AS orders_12m, "
         f"CAST(SUM(CASE WHEN d IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS timed_orders, "
         f"SUM(CASE WHEN {deal} THEN 1 ELSE 0 END) AS deals FROM {lines} GROUP BY k")
