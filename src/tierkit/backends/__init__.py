@@ -1,1 +1,0 @@
-"""Backends: where a rule set runs (numpy, DuckDB, Spark SQL)."""
