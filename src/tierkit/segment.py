@@ -224,15 +224,17 @@ def _blank_names(binding: Binding, seg_id: str, row: int) -> list[str]:
 def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
              engine: str = "compiled", source: TableSource | None = None,
              features_from: FeaturesFrom = None) -> Classification:
-    """Apply ``rs`` to ``frame``: one tier per row (``engine='oracle'`` evaluates row by row with rule-engine).
+    """Apply ``rs`` to ``frame``: one tier per row.  ``engine`` names a backend (:mod:`tierkit.backends`):
+    ``numpy`` (alias ``compiled``), ``oracle`` (row by row with rule-engine) or ``duckdb``; an unknown name is a
+    TierkitError.
 
     ``features_from`` (``"sheet"``, ``"orders"`` or None): see :func:`tierkit.bind.bind`."""
-    from .oracle import evaluate_compiled, evaluate_oracle
+    from .backends import get_backend
 
+    backend = get_backend(engine)
     source = source or TableSource()
     binding = bind(rs, frame, as_of=as_of, source=source, features_from=features_from)
-    evaluate = evaluate_oracle if engine == "oracle" else evaluate_compiled
-    matches, errors = evaluate(binding)
+    matches, errors = backend.evaluate(binding)
     if binding.n != len(frame):  # the features made one row per customer: input row numbers do not apply
         source = replace(source, row_number=None, cell_ref=None)
     hits = rs.policy.resolve(rs.segments, matches, binding.n, errors=errors, where=Where(file=rs.display_path),

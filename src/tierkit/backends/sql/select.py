@@ -1,0 +1,138 @@
+"""``compile_select``: one SELECT that adds the tier id, its label, and every segment's match and error flags.
+
+The hit policy becomes SQL: ``first`` and ``priority`` a CASE in the policy's order, ``unique`` the same CASE
+plus ``tk_overlap`` (rows several segments match, which tierkit reports as an error), ``collect`` the ids of
+every matching segment joined with ``", "``.  The input columns stay in the result (``SELECT *``), so the
+operand values behind each reason come back with the tier; Python formats the reasons from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+import sqlglot
+from sqlglot import exp
+
+from ...compile.context import as_of_datetime, iter_symbols, parse_rule
+from ...errors import RuleFileError, TierkitError, Where
+from ...ruleset.model import RuleSet
+from .compiler import SqlCompiler
+from .dialects import get_dialect
+from .values import num
+
+#: ``features_sql(ruleset, table, dialect)`` -> a SELECT (in that dialect) of the table plus the feature columns
+FeaturesSql = Callable[[RuleSet, str, str], str]
+
+TIER = "tier_id"
+LABEL = "tier_label"
+OVERLAP = "tk_overlap"
+
+
+def match_column(seg_id: str) -> str:
+    return f"tk_match_{seg_id}"
+
+
+def error_column(seg_id: str) -> str:
+    return f"tk_error_{seg_id}"
+
+
+def rule_types(rs: RuleSet, now: dt.datetime, types: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The type of every name the conditions use: ``types``, else the declared field, else float for params
+    and feature outputs; an undeclared column is a RuleFileError (SQL has no data to infer it from)."""
+    from ...features import feature_outputs
+
+    features = set(feature_outputs(list(rs.features)))
+    out: dict[str, str] = {}
+    for seg in rs.conditional_segments:
+        assert seg.when is not None
+        for sym in iter_symbols(parse_rule(seg.when, {}, now).statement):
+            if types and sym in types:
+                out[sym] = types[sym]
+            elif sym in rs.fields:
+                out[sym] = rs.fields[sym].type
+            elif sym in rs.params or sym in features:
+                out[sym] = "float"
+            else:
+                raise RuleFileError(f"column '{sym}' has no declared type: SQL needs one",
+                                    where=Where(file=rs.display_path, line=seg.when_line or seg.line, segment=seg.id),
+                                    hint=f"declare it under fields: {{{sym}: {{type: float}}}}")
+    return out
+
+
+def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: FeaturesSql | None = None,
+                   types: Mapping[str, str] | None = None, as_of: dt.date | dt.datetime | None = None,
+                   pretty: bool = True) -> str:
+    """One SELECT over ``table`` in ``dialect`` adding :data:`TIER`, :data:`LABEL` (English) and, per
+    conditional segment, its match and error flags (``tk_match_<id>``, ``tk_error_<id>``).
+
+    ``features_sql`` supplies the feature columns (quantile scores, Pareto share, ...) as a SELECT over
+    ``table``; without it the table must hold them already.  ``types`` overrides the declared field types
+    (a bound table's); ``as_of`` fixes ``$today``/``$now`` (default: now).  Constructs the dialect cannot
+    express exactly raise :class:`~tierkit.errors.UnsupportedExpression` naming the construct."""
+    spec = get_dialect(dialect)
+    now = as_of_datetime(as_of)
+    kinds = rule_types(ruleset, now, types)
+    columns = {name: ((num(ruleset.params[name]) if name in ruleset.params and name not in (types or {})
+                       else exp.column(name, quoted=True)), kind) for name, kind in kinds.items()}
+    flags: list[exp.Expression] = []
+    for seg in ruleset.conditional_segments:
+        assert seg.when is not None
+        rule = parse_rule(seg.when, kinds, now)
+        try:
+            m, e, _ = SqlCompiler(columns, rule.context, spec).condition(rule.statement)
+        except TierkitError as err:
+            where = Where(file=ruleset.display_path, line=seg.when_line or seg.line, segment=seg.id)
+            raise type(err)(f"{err.message} (segment '{seg.id}')", where=where, hint=err.hint) from None
+        flags += [exp.alias_(m, match_column(seg.id), quoted=True), exp.alias_(e, error_column(seg.id), quoted=True)]
+    if features_sql is not None:
+        source: exp.Expression = sqlglot.parse_one(features_sql(ruleset, table, dialect), read=spec.sqlglot).subquery(
+            "tk_input")
+    else:
+        source = exp.to_table(table, dialect=spec.sqlglot)
+    inner = exp.select(exp.Star(), *flags).from_(source).subquery("tk_flags")
+    outer = exp.select(exp.Star(), *_tier_columns(ruleset)).from_(inner)
+    return outer.sql(dialect=spec.sqlglot, pretty=pretty)
+
+
+def _matched(seg_id: str) -> exp.Expression:
+    return exp.column(match_column(seg_id), quoted=True)
+
+
+def _tier_columns(rs: RuleSet) -> list[exp.Expression]:
+    policy = rs.policy
+    segs = rs.segments
+    order = [segs[k] for k in policy.order(segs)]
+    default = next((s for s in segs if s.default), None)
+
+    def lit(text: str | None) -> exp.Expression:
+        return exp.Literal.string(text) if text is not None else exp.Null()
+
+    def pick(value: Callable[[object], str | None]) -> exp.Expression:
+        fallback = lit(value(default)) if default is not None else exp.Null()
+        if not order:
+            return fallback
+        return exp.Case(ifs=[exp.If(this=_matched(s.id), true=lit(value(s))) for s in order], default=fallback)
+
+    label = pick(lambda s: s.label.get("en"))  # type: ignore[attr-defined]
+    if policy.name == "collect":
+        parts = [exp.Case(ifs=[exp.If(this=_matched(s.id), true=lit(s.id))]) for s in order]
+        joined = exp.Nullif(this=exp.ConcatWs(expressions=[exp.Literal.string(", "), *parts]),
+                            expression=exp.Literal.string(""))
+        tier: exp.Expression = exp.Coalesce(this=joined, expressions=[lit(default.id if default else None)]) \
+            if parts else lit(default.id if default else None)
+        return [exp.alias_(tier, TIER, quoted=True), exp.alias_(label, LABEL, quoted=True)]
+    out = [exp.alias_(pick(lambda s: s.id), TIER, quoted=True),  # type: ignore[attr-defined]
+           exp.alias_(label, LABEL, quoted=True)]
+    if policy.overlap_is_error and order:
+        count = _sum([exp.Case(ifs=[exp.If(this=_matched(s.id), true=exp.Literal.number(1))],
+                               default=exp.Literal.number(0)) for s in order])
+        out.append(exp.alias_(exp.GT(this=count, expression=exp.Literal.number(1)), OVERLAP, quoted=True))
+    return out
+
+
+def _sum(terms: list[exp.Expression]) -> exp.Expression:
+    out = terms[0]
+    for t in terms[1:]:
+        out = exp.Add(this=out, expression=t)
+    return exp.paren(out, copy=False)
