@@ -52,8 +52,13 @@ def _orders_source(query: FeatureQuery, sheet: Names, kind: str, *, own: bool) -
     return query.orders_table, list(query.orders_columns)
 
 
-def _stamp(query: FeatureQuery, lines: str) -> str:
-    return query.as_of if query.as_of is not None else f"(SELECT MAX(d) FROM {lines})"
+def _dated_lines(query: FeatureQuery, keyed: str) -> tuple[str, str]:
+    """The lines up to the as-of day, each with the day in column ``st`` (one CROSS JOIN, not a scalar subquery
+    per use: Spark runs each subquery as its own job), and the day as a scalar for later features."""
+    day = query.as_of if query.as_of is not None else "MAX(d)"
+    stamped = query.add(f"SELECT {day} AS st FROM {keyed}" if query.as_of is None else f"SELECT {day} AS st")
+    lines = query.add(f"SELECT {keyed}.*, st FROM {keyed} CROSS JOIN {stamped} WHERE d IS NULL OR d <= st")
+    return lines, query.as_of if query.as_of is not None else f"(SELECT st FROM {stamped})"
 
 
 def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
@@ -96,8 +101,8 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
         parts.append(f"{id_key_sql(q(str(cols['order'])))} AS ord")
     keyed = query.add(f"SELECT * FROM (SELECT {', '.join(parts)} FROM {orders}) AS s WHERE k IS NOT NULL "
                       f"AND {_not_total('k')}")
-    stamp = _stamp(query, keyed)
-    lines = query.add(f"SELECT * FROM {keyed} WHERE d IS NULL OR d <= {stamp}")
+    lines, scalar = _dated_lines(query, keyed)
+    stamp = "st"
     recent = f"(d > {stamp} - {YEAR} AND d <= {stamp})"
     prior = f"(d > {stamp} - INTERVAL 730 DAY AND d <= {stamp} - {YEAR})"
     freq = "COUNT(DISTINCT ord)" if cols["order"] else "COUNT(*)"
@@ -123,7 +128,7 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
     select = [*(f"{sql} AS {name}" for name, sql in out.items())]
     if own:
         select.append("MIN(line_no) AS first_line")
-    per = query.add(f"SELECT k, {', '.join(select)} FROM {lines} GROUP BY k")
+    per = query.add(f"SELECT k, {', '.join(select)} FROM {lines} GROUP BY k, st")
     extra = [
         "revenue_12m / (CASE WHEN revenue_prev_12m > 0 THEN revenue_prev_12m END) - 1 AS growth",
         "monetary / (CASE WHEN SUM(CASE WHEN monetary > 0 THEN monetary END) OVER () > 0 "
@@ -147,7 +152,7 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
         outputs = [f"first_line AS {ROW}", f"shown_id AS {q(customer)}", *(f"{n} AS {q(renames.get(n, n))}" for n in names if n != customer)]
         query.add(f"SELECT {', '.join(outputs)} FROM {feats} JOIN {shown_ids} ON sk = k")
         query.columns = [customer, *(renames.get(n, n) for n in names if n != customer)]
-        _set_as_of(query, stamp, keyed)
+        _set_as_of(query, scalar)
         return
     join_on = conf.join_on if conf.join_on is not None else conf.customer
     on = query.column(join_on)
@@ -156,10 +161,10 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
         raise DataError(f"from_orders: the customer table has no column {shown(join_on)!r} to join on",
                         hint=did_you_mean(str(first), query.columns))
     _join(query, base, feats, on, {renames.get(n, n): n for n in names})
-    _set_as_of(query, stamp, keyed)
+    _set_as_of(query, scalar)
 
 
-def _set_as_of(query: FeatureQuery, stamp: str, keyed: str) -> None:
+def _set_as_of(query: FeatureQuery, stamp: str) -> None:
     if query.as_of is None:
         query.as_of = stamp
 
@@ -205,14 +210,14 @@ def order_stats(query: FeatureQuery, spec: OrderStats) -> None:
     keyed = query.add(f"SELECT * FROM (SELECT {id_key_sql(q(str(cols['customer'])))} AS k, "
                       f"CAST({q(str(cols['date']))} AS DATE) AS d, {qty} AS qty, {promo} AS promo "
                       f"FROM {query.orders_table}) AS s WHERE k IS NOT NULL AND {_not_total('k')}")
-    stamp = _stamp(query, keyed)
-    lines = query.add(f"SELECT * FROM {keyed} WHERE d IS NULL OR d <= {stamp}")
+    lines, _ = _dated_lines(query, keyed)
+    stamp = "st"
     deal = f"(d IS NOT NULL AND (promo OR DAY(LAST_DAY(d)) - DAY(d) < {int(spec.end_days)}))"
     per = query.add(
         f"SELECT k, {exact_sum('qty')} AS volume, "
         f"CAST(SUM(CASE WHEN d IS NOT NULL AND d > {stamp} - {YEAR} THEN 1 ELSE 0 END) AS BIGINT) AS orders_12m, "
         f"CAST(SUM(CASE WHEN d IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS timed_orders, "
-        f"SUM(CASE WHEN {deal} THEN 1 ELSE 0 END) AS deals FROM {lines} GROUP BY k")
+        f"SUM(CASE WHEN {deal} THEN 1 ELSE 0 END) AS deals FROM {lines} GROUP BY k, st")
     feats = query.add(f"SELECT k, volume, orders_12m, timed_orders, "
                       f"CAST(deals AS DOUBLE) / NULLIF(timed_orders, 0) AS deal_share FROM {per}")
     _join(query, base, feats, on, {spec.prefix + name: name for name in STAT_COLUMNS})
