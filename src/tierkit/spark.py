@@ -19,10 +19,9 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # sre_parse without its deprecation
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
 from tierkit.errors import UnsupportedExpression, Where
 from tierkit.ruleset.model import RuleSet
@@ -47,7 +46,7 @@ def nested_quantifier(pattern: str) -> bool:
 def _nested(items: Any, inside: bool) -> bool:
     for op, arg in items:
         if op in _REPEATS and op is not None:
-            low, high, body = arg
+            _, high, body = arg
             unbounded = high == sre_constants.MAXREPEAT or high > 1
             if inside and unbounded:
                 return True

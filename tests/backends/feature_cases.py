@@ -7,11 +7,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from tests.rules.helpers import RULES, SAMPLES, load, workbook
 
 import tierkit
 from tierkit.features import apply_features
-
-from tests.rules.helpers import RULES, SAMPLES, load, workbook
 
 #: rule sets whose features the SQL refuses by name (season/product from orders), and the kind it names
 REFUSED = {"grouping_season": "season_from_orders", "grouping_product": "product_from_orders"}
@@ -70,7 +69,8 @@ def assert_same(expected: pd.DataFrame, got: pd.DataFrame, columns: list[str], *
         assert col in got.columns, f"{what}: SQL has no column {col!r} (it has {list(got.columns)})"
         a, b = expected[col].reset_index(drop=True), got[col].reset_index(drop=True)
         blank_a, blank_b = a.isna().to_numpy(), b.isna().to_numpy()
-        assert (blank_a == blank_b).all(), f"{what} {col}: blanks differ at rows {np.flatnonzero(blank_a != blank_b)[:5]}"
+        differ = np.flatnonzero(blank_a != blank_b)
+        assert not len(differ), f"{what} {col}: blanks differ at rows {differ[:5]}"
         a, b = a[~blank_a], b[~blank_b]
         if pd.api.types.is_datetime64_any_dtype(a) or pd.api.types.is_datetime64_any_dtype(b):
             same = (pd.to_datetime(a).dt.normalize().to_numpy() == pd.to_datetime(b).dt.normalize().to_numpy())

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.backends.feature_cases import sample_tables
+from tests.backends.spark_job import HAND_RULES, SAMPLE_SETS, hand_table
+from tests.rules.helpers import AS_OF, ROOT, load
 
 import tierkit
 from tierkit.bind import TableSource
 from tierkit.errors import UnsupportedExpression
 from tierkit.spark import nested_quantifier, spark_sql
-from tests.backends.feature_cases import sample_tables
-from tests.backends.spark_job import HAND_RULES, SAMPLE_SETS, hand_table
-from tests.rules.helpers import AS_OF, ROOT, load
 
 NO_SPARK = (importlib.util.find_spec("pyspark") is None and "pyspark is not installed (the 'spark' extra)") or (
     shutil.which("java") is None and "no java on PATH (scripts/test.sh installs openjdk-17-jre-headless)")

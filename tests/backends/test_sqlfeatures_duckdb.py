@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import ClassVar
 
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.rules.helpers import AS_OF, load
 
 from tierkit.errors import DataError, UnsupportedExpression
 from tierkit.features import apply_features, parse_features
 from tierkit.features.specs import ColumnFeature
 
-from tests.rules.helpers import AS_OF, load
 from .feature_cases import (
     REFUSED,
     SAMPLE_CASES,
@@ -178,8 +179,8 @@ rows = st.lists(st.tuples(values, values, st.sampled_from([None, "a", "b"]), fla
 
 class KindRules:
     features = parse_features(KIND_SPECS)
-    params: dict[str, float] = {}
-    fields: dict[str, object] = {}
+    params: ClassVar[dict[str, float]] = {}
+    fields: ClassVar[dict[str, object]] = {}
 
 
 @functools.cache

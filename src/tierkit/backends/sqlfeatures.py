@@ -174,7 +174,8 @@ def features_select(
     if as_of is not None:
         stamp = lit(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
     merged = {**getattr(ruleset, "params", {}), **(params or {})}
-    query = FeatureQuery(table=table, columns=list(columns), dialect=dialect, fields=getattr(ruleset, "fields", {}) or {},
+    query = FeatureQuery(table=table, columns=list(columns), dialect=dialect,
+                         fields=getattr(ruleset, "fields", {}) or {},
                          as_of=stamp, params=merged, orders_table=orders_table,
                          orders_columns=None if orders_columns is None else list(orders_columns))
     specs: tuple[FeatureSpec, ...] = tuple(getattr(ruleset, "features", ()) or ())

@@ -149,7 +149,8 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
     if own:
         shown_ids = query.add(f"SELECT sk, shown_id FROM (SELECT k AS sk, shown_id, ROW_NUMBER() OVER "
                               f"(PARTITION BY k ORDER BY line_no) AS r FROM {keyed}) AS s WHERE r = 1")
-        outputs = [f"first_line AS {ROW}", f"shown_id AS {q(customer)}", *(f"{n} AS {q(renames.get(n, n))}" for n in names if n != customer)]
+        outputs = [f"first_line AS {ROW}", f"shown_id AS {q(customer)}",
+                   *(f"{n} AS {q(renames.get(n, n))}" for n in names if n != customer)]
         query.add(f"SELECT {', '.join(outputs)} FROM {feats} JOIN {shown_ids} ON sk = k")
         query.columns = [customer, *(renames.get(n, n) for n in names if n != customer)]
         _set_as_of(query, scalar)
