@@ -258,16 +258,18 @@ def partition(group: Sequence[str], *extra: str) -> str:
 
 def quantile_sql(value: str, group: Sequence[str], bins: int, reverse: bool,
                  edges: Sequence[float] | None) -> str:
-    """1..bins by mid-rank: ``floor(((rank + (ties - 1) / 2) - 0.5) / n * bins) + 1``, as pandas computes it."""
+    """1..bins by mid-rank: ``floor((((first + last rank of the ties) / 2) - 0.5) / n * bins) + 1``, as pandas
+    computes it (the mid-rank is a half-integer, exact in a double)."""
     if edges is not None:
         op = "<=" if reverse else ">="
         hits = " + ".join(f"CASE WHEN {value} {op} {lit(float(e))} THEN 1 ELSE 0 END" for e in sorted(edges))
         return f"CASE WHEN {value} IS NULL THEN NULL ELSE CAST(1 {('+ ' + hits) if hits else ''} AS BIGINT) END"
-    order = f"ORDER BY {value} {'DESC' if reverse else 'ASC'}"
-    rank = f"CAST(RANK() OVER ({partition(group, f'{value} IS NULL')} {order}) AS DOUBLE)"
-    ties = f"CAST(COUNT(*) OVER ({partition(group, value)}) AS DOUBLE)"
+    window = f"{partition(group, f'{value} IS NULL')} ORDER BY {value} {'DESC' if reverse else 'ASC'}"
+    rank = f"CAST(RANK() OVER ({window}) AS DOUBLE)"
+    # rows up to and including the last tie: the default frame of an ordered window (one sort for both ranks)
+    last = f"CAST(COUNT(*) OVER ({window}) AS DOUBLE)"
     n = f"CAST(COUNT({value}) OVER ({partition(group)}) AS DOUBLE)"
-    mid = f"({rank} + ({ties} - CAST(1 AS DOUBLE)) / CAST(2 AS DOUBLE))"
+    mid = f"(({rank} + {last}) / CAST(2 AS DOUBLE))"
     pos = f"(({mid} - CAST(0.5 AS DOUBLE)) / NULLIF({n}, 0))"
     score = f"CAST(FLOOR({pos} * CAST({bins} AS DOUBLE)) AS BIGINT) + 1"
     return f"CASE WHEN {value} IS NULL THEN NULL ELSE LEAST({score}, CAST({bins} AS BIGINT)) END"
