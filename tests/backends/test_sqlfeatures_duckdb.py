@@ -199,3 +199,27 @@ def test_window_kinds_match_pandas_with_ties_and_blanks(con: duckdb.DuckDBPyConn
     con.register("customers", frame)
     got = con.sql(kinds_sql()).df()
     assert_same(expected, got, [spec["as"] for spec in KIND_SPECS], what="kinds")
+
+
+@pytest.mark.parametrize("name", ["rfm", "attack_defense"])  # abc reads 平均库存 by an alias
+def test_sql_text_without_the_tables_columns(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """``tierkit sql`` has no table at hand: each spec's first candidate is taken (the distributor sample's headers
+    are the first candidates), ``*`` is kept, and the result is the same as with the columns known."""
+    rs = load(name)
+    customers, orders = sample_tables("distributor")
+    outputs = {out for spec in rs.features for out in spec.outputs()}
+    customers = customers.drop(columns=[c for c in customers.columns if c in outputs])  # SQL text adds them
+    con.register("customers", customers)
+    con.register("orders", orders)
+    blind = features_select(rs, "customers", "duckdb", orders_table="orders", as_of=AS_OF).sql("duckdb")
+    got = con.sql(blind).df()
+    expected = run_sql(con, rs, customers, orders, AS_OF)
+    assert list(got.columns)[:len(customers.columns) + 1] == [*customers.columns, "_tierkit_row"]
+    assert sorted(got.columns) == sorted([*expected.columns, "_tierkit_row"])  # a recomputed column moves last
+    assert_same(expected, got, list(expected.columns), what=f"{name} without columns")
+    try:
+        spark_text = features_select(rs, "customers", "spark", orders_table="orders", as_of=AS_OF).sql("spark")
+    except UnsupportedExpression as err:  # a feature column computed twice needs the columns outside DuckDB
+        assert "computed twice" in str(err)
+    else:
+        assert "EXCLUDE" not in spark_text

@@ -112,6 +112,9 @@ class FeatureQuery:
     orders_table: str | None = None
     orders_columns: list[str] | None = None
     ctes: list[tuple[str, str]] = field(default_factory=list)
+    #: the table's columns are known (else ``columns`` holds only the feature columns added so far, a column a
+    #: spec names is taken to be its first candidate, and the result keeps ``*`` plus the row number)
+    known: bool = True
 
     def __post_init__(self) -> None:
         self.ctes.append(("f0", f"SELECT *, {row_number(self.dialect)} AS {ROW} FROM {self.table}"))
@@ -125,6 +128,8 @@ class FeatureQuery:
 
     def column(self, names: Names, columns: Sequence[str] | None = None) -> str | None:
         """The column called one of ``names`` (the one header-matching rule), or None."""
+        if columns is None and not self.known:
+            return names if isinstance(names, str) else names[0]
         found = find_header(list(self.columns if columns is None else columns), with_aliases(names, self.fields))
         return None if found is None else str(found)
 
@@ -136,13 +141,31 @@ class FeatureQuery:
     def with_columns(self, new: Mapping[str, str]) -> None:
         """A CTE that keeps the columns and adds ``new`` (name -> SQL); a column ``new`` names is replaced where
         it stands (as pandas assigns ``frame[name] = ...``)."""
+        if not self.known:
+            self.add(f"SELECT {self.star(new)}, {', '.join(f'{sql} AS {q(name)}' for name, sql in new.items())} "
+                     f"FROM {self.last}")
+            self.columns += [name for name in new if name not in self.columns]
+            return
         parts = [ROW, *(f"{new[c]} AS {q(c)}" if c in new else q(c) for c in self.columns)]
         parts += [f"{sql} AS {q(name)}" for name, sql in new.items() if name not in self.columns]
         self.add(f"SELECT {', '.join(parts)} FROM {self.last}")
         self.columns += [name for name in new if name not in self.columns]
 
+    def star(self, replaced: Mapping[str, str], prefix: str = "") -> str:
+        """``*`` without the feature columns ``replaced`` names, when the table's columns are not known (DuckDB
+        only: other dialects have no ``* EXCLUDE``)."""
+        again = [name for name in replaced if name in self.columns]
+        if not again:
+            return f"{prefix}*"
+        if self.dialect != "duckdb":
+            raise UnsupportedExpression(f"feature column '{again[0]}' is computed twice, which needs the table's "
+                                        f"columns on {self.dialect}", hint="pass the table's columns")
+        return f"{prefix}* EXCLUDE ({', '.join(q(name) for name in again)})"
+
     def sql(self) -> str:
         ctes = ",\n".join(f"{name} AS ({body})" for name, body in self.ctes)
+        if not self.known:
+            return f"WITH {ctes}\nSELECT * FROM {self.last} ORDER BY {ROW}"
         return f"WITH {ctes}\nSELECT {', '.join(q(c) for c in self.columns)} FROM {self.last} ORDER BY {ROW}"
 
 
@@ -151,7 +174,7 @@ def features_select(
     table: str,
     dialect: str,
     *,
-    columns: Sequence[str],
+    columns: Sequence[str] | None = None,
     orders_table: str | None = None,
     orders_columns: Sequence[str] | None = None,
     as_of: dt.date | dt.datetime | str | None = None,
@@ -160,6 +183,9 @@ def features_select(
     """A SELECT over ``table`` (SQL text: a table or view name) adding the columns of ``ruleset.features``.
 
     ``columns`` are the table's columns (feature specs name candidates: the SQL needs the one that is there);
+    without them (SQL text for a table not at hand) each spec's first candidate is taken to be there, the
+    result is ``*`` plus the feature columns and ``_tierkit_row`` (the table's row order), and the table is
+    taken to be a customer table when ``orders_table`` is given, the orders table otherwise;
     ``orders_table`` / ``orders_columns`` the orders table ``from_orders`` and ``order_stats`` read when the
     table itself has no order lines.  ``as_of`` fixes the day (default: the latest order date, as in pandas);
     ``params`` override the rule set's params (``choose``).  ``dialect`` is checked by sqlglot; render the
@@ -174,10 +200,12 @@ def features_select(
     if as_of is not None:
         stamp = lit(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
     merged = {**getattr(ruleset, "params", {}), **(params or {})}
-    query = FeatureQuery(table=table, columns=list(columns), dialect=dialect,
+    query = FeatureQuery(table=table, columns=list(columns or ()), dialect=dialect, known=columns is not None,
                          fields=getattr(ruleset, "fields", {}) or {},
                          as_of=stamp, params=merged, orders_table=orders_table,
                          orders_columns=None if orders_columns is None else list(orders_columns))
+    if query.orders_table is not None and query.orders_columns is None and not query.known:
+        query.orders_columns = []
     specs: tuple[FeatureSpec, ...] = tuple(getattr(ruleset, "features", ()) or ())
     for spec in specs:
         if spec.kind in REFUSED:

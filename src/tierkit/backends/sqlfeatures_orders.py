@@ -47,7 +47,7 @@ def _orders_source(query: FeatureQuery, sheet: Names, kind: str, *, own: bool) -
     """The orders table and its columns: the table itself (``own``) or ``query.orders_table``."""
     if own:
         return query.last, list(query.columns)
-    if query.orders_table is None or query.orders_columns is None:
+    if query.orders_table is None or (query.orders_columns is None and query.known):
         return None
     return query.orders_table, list(query.orders_columns)
 
@@ -66,12 +66,12 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
     conf = spec.orders
     base = query.last
 
-    def found(columns: list[str]) -> dict[str, str | None]:
+    def found(columns: list[str] | None) -> dict[str, str | None]:
         return {k: None if getattr(conf, k) is None else query.column(getattr(conf, k), columns)
                 for k in ORDER_COLUMNS}
 
-    cols = found(query.columns)
-    own = bool(cols["customer"] and cols["date"] and cols["amount"])
+    cols = found(query.columns if query.known else None)
+    own = bool(cols["customer"] and cols["date"] and cols["amount"]) if query.known else query.orders_table is None
     source = _orders_source(query, conf.sheet, spec.kind, own=own)
     if source is None:
         if spec.optional:
@@ -80,7 +80,7 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
                         hint="give the orders table (orders_table=...)")
     orders, orders_cols = source
     if not own:
-        cols = found(orders_cols)
+        cols = found(orders_cols if query.known else None)
     for key in REQUIRED:
         if cols[key] is None:
             wanted = getattr(conf, key)
@@ -153,6 +153,7 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
                    *(f"{n} AS {q(renames.get(n, n))}" for n in names if n != customer)]
         query.add(f"SELECT {', '.join(outputs)} FROM {feats} JOIN {shown_ids} ON sk = k")
         query.columns = [customer, *(renames.get(n, n) for n in names if n != customer)]
+        query.known = True  # the result is exactly these columns
         _set_as_of(query, scalar)
         return
     join_on = conf.join_on if conf.join_on is not None else conf.customer
@@ -173,7 +174,10 @@ def _set_as_of(query: FeatureQuery, stamp: str) -> None:
 def _join(query: FeatureQuery, before: str, feats: str, on: str, outputs: dict[str, str]) -> None:
     """Left-join ``feats`` (keyed ``k``) onto the table ``before`` by :func:`id_key_sql` of ``on``; counts 0 when
     absent."""
-    keep = [f"t.{ROW}", *(f"t.{q(c)}" for c in query.columns if c not in outputs)]
+    if query.known:
+        keep = [f"t.{ROW}", *(f"t.{q(c)}" for c in query.columns if c not in outputs)]
+    else:
+        keep = [query.star(outputs, "t.")]
     added = []
     for output, name in outputs.items():
         value = f"x.{name}"
@@ -192,7 +196,7 @@ def order_stats(query: FeatureQuery, spec: OrderStats) -> None:
             return
         raise DataError(f"no orders sheet '{shown(spec.sheet)}' for order_stats",
                         hint="give the orders table (orders_table=...)")
-    columns = list(query.orders_columns)
+    columns = list(query.orders_columns) if query.known else None
     base = query.last
     cols = {key: None if getattr(spec, key) is None else query.column(getattr(spec, key), columns)
             for key in ("customer", "date", "quantity", "promo")}
@@ -201,7 +205,7 @@ def order_stats(query: FeatureQuery, spec: OrderStats) -> None:
             wanted = getattr(spec, key)
             first = wanted if isinstance(wanted, str) else wanted[0]
             raise DataError(f"order_stats: no column {' / '.join(shown(wanted))} for '{key}' in the orders sheet",
-                            hint=did_you_mean(str(first), columns))
+                            hint=did_you_mean(str(first), columns or []))
     join_on = spec.join_on if spec.join_on is not None else spec.customer
     on = query.column(join_on)
     if on is None:
