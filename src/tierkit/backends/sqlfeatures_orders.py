@@ -49,7 +49,7 @@ def _orders_source(query: FeatureQuery, sheet: Names, kind: str, *, own: bool) -
         return query.last, list(query.columns)
     if query.orders_table is None or (query.orders_columns is None and query.known):
         return None
-    return query.orders_table, list(query.orders_columns)
+    return query.orders_table, list(query.orders_columns or [])
 
 
 def _dated_lines(query: FeatureQuery, keyed: str) -> tuple[str, str]:
