@@ -29,6 +29,7 @@ import numpy as np
 
 from .errors import TierkitError
 from .i18n import languages, tr, trc
+from .numtext import fmt_number as fmt_number
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -43,18 +44,6 @@ def _is_blank(value: Any) -> bool:
 
 
 # -- rules and reasons ------------------------------------------------------------------------------------
-def fmt_number(value: float | decimal.Decimal | int) -> str:
-    """``12,345`` / ``1234`` / ``1,234.57`` / ``0.1235``: a number in a rule or a reason."""
-    number = float(value)
-    if number != number:
-        return "NaN"
-    if abs(number) >= 1000 or number == int(number):
-        if number == int(number):
-            return f"{int(number):,}" if abs(number) >= 10000 else str(int(number))
-        return f"{number:,.2f}"
-    return f"{number:.4g}"
-
-
 def fmt_value(value: Any, lang: str = "en") -> str:
     """Any rule-engine value as rules and reasons show it (blank, TRUE/FALSE, numbers, dates, durations)."""
     if value is None:

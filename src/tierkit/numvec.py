@@ -21,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .numtext import fmt_number
+
 #: values at or above this (after scaling) go to the scalar formatter: int64 and float64 stay exact below it
 LIMIT = 2.0**52
 
@@ -103,8 +105,6 @@ def _from_babel(locale: str, pattern: str | None, percent: bool) -> NumberStyle:
 def reason_numbers(values: np.ndarray, style: NumberStyle | None = None) -> pa.Array:
     """Every value as :func:`tierkit.numfmt.fmt_number` shows it: integers grouped from 10,000, two decimals
     from 1,000, else 4 significant digits (``%.4g``), in ``style``'s symbols (default: ``,`` and ``.``)."""
-    from .numfmt import fmt_number
-
     style = style or NumberStyle()
     values = np.asarray(values, dtype="float64")
     mag = np.abs(values)

@@ -12,7 +12,7 @@ Definitions are those of :mod:`tierkit.features.orders` and :mod:`tierkit.featur
 
 from __future__ import annotations
 
-from tierkit.backends.sqlfeatures import ROW, FeatureQuery, lit, normed, num, one_of, q
+from tierkit.backends.sqlfeatures_query import ROW, FeatureQuery, lit, normed, num, one_of, q
 from tierkit.errors import DataError, did_you_mean
 from tierkit.features.from_orders import ORDER_COLUMNS, REQUIRED, FromOrders
 from tierkit.features.order_stats import STAT_COLUMNS, OrderStats

@@ -10,7 +10,7 @@ Templates live in ``reports/templates/`` and styles in ``reports/css/``; ``templ
 restyled copy (files it lacks fall back to the bundled ones).  Rendering HTML is separate from writing
 PDF so the HTML can be snapshot-tested and timed on its own.
 
-The names load on first use (PEP 562): ``tierkit brief --help`` imports none of Jinja2, matplotlib or WeasyPrint.
+The names load on first use (PEP 562): ``tierkit brief --help`` imports none of Jinja2 or WeasyPrint.
 """
 
 from __future__ import annotations

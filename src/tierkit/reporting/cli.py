@@ -1,7 +1,7 @@
 """``tierkit brief``: PDF tier briefs from a workbook/CSV (rules applied first) or a tiered output.
 
 Registered in the main CLI as ``tierkit.reporting.cli:brief``.  Imports stay light: WeasyPrint,
-matplotlib and Jinja2 load only when the command runs.
+Jinja2 load only when the command runs.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A template sees only what is here (StrictUndefined turns a typo into an error).  Every text is
 plain text: the Jinja environment escapes it, so a customer called ``<script>`` prints as such.
-Charts are SVG documents tierkit draws itself (matplotlib); a template shows one as
+Charts are SVG documents tierkit draws itself (reporting/svg.py); a template shows one as
 ``<img src="{{ chart.src }}">`` (a ``data:image/svg+xml`` URL, the one kind of ``data:`` URL the
 PDF writer's fetcher accepts).
 
@@ -25,7 +25,7 @@ class Chart:
     """A chart drawn by tierkit."""
 
     title: str  #: caption printed above the chart
-    svg: str  #: the SVG document (drawn by matplotlib, or a placeholder)
+    svg: str  #: the SVG document (drawn by tierkit.reporting.charts, or a placeholder)
     alt: str  #: the chart in words (the image's alt text)
 
     @property
