@@ -1,6 +1,6 @@
 """``tierkit brief``: PDF tier briefs from a workbook/CSV (rules applied first) or a tiered output.
 
-Registered in the main CLI as ``tierkit.reporting.cli:brief``.  Imports stay light: WeasyPrint,
+Registered in the main CLI as ``tierkit.reporting.cli:brief``.  Imports stay light: WeasyPrint and
 Jinja2 load only when the command runs.
 """
 
