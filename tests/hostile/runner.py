@@ -8,8 +8,8 @@ machine, an address-space limit far above the bound being checked."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -51,17 +51,34 @@ class Invocation:
     cwd: Path | None = None
 
 
-def _child_limits() -> None:  # pragma: no cover - runs in the child
-    os.setsid()
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+#: The child is a small Python launcher: its own process group and the address-space limit, then it forks the
+#: command and reports the command's own ``wait4`` usage (peak RSS, CPU) in a file.  The kernel's ``ru_maxrss``
+#: of a process started straight from this test process would start at this process's resident size (fork and
+#: vfork both carry the parent's high-water mark past exec), and a pytest process that has run the whole suite
+#: holds 2 GB: every case would be blamed for it.  The launcher is small when it forks, so the command's figure
+#: is its own.
+LAUNCH = """
+import json, os, resource, sys
+os.setsid()
+limit, report, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+pid = os.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as fh:
+    json.dump({"rss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}, fh)
+code = os.waitstatus_to_exitcode(status)
+os._exit(code if code >= 0 else 128 - code)
+"""
 
 
 def start(argv: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     full = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial", PYTHONUNBUFFERED="1", **(env or {}))
     out = open(cwd / f".run-{os.getpid()}-{time.monotonic_ns()}.out", "w+b")
     err = open(out.name[:-4] + ".err", "w+b")
-    proc = subprocess.Popen(list(argv), cwd=cwd, env=full, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                            preexec_fn=_child_limits)
+    launch = [sys.executable, "-c", LAUNCH, str(ADDRESS_SPACE), out.name[:-4] + ".usage", *argv]
+    proc = subprocess.Popen(launch, cwd=cwd, env=full, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
     proc._hostile_files = (out, err)  # type: ignore[attr-defined]
     proc._hostile_t0 = time.monotonic()  # type: ignore[attr-defined]
     return proc
@@ -87,9 +104,14 @@ def finish(proc: subprocess.Popen[bytes], kill_after: float = KILL_AFTER) -> Res
         texts.append(fh.read().decode("utf-8", "replace"))
         fh.close()
         os.unlink(fh.name)
-    return Result(argv=[str(a) for a in proc.args], code=proc.returncode, wall=wall,  # type: ignore[union-attr]
-                  cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024, stdout=texts[0],
-                  stderr=texts[1], timed_out=timed_out)
+    cpu, rss_kb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss  # the launcher's, if it was killed
+    report = Path(proc._hostile_files[0].name[:-4] + ".usage")  # type: ignore[attr-defined]
+    if report.exists():
+        found = json.loads(report.read_text())
+        cpu, rss_kb = float(found["cpu"]), int(found["rss_kb"])
+        report.unlink()
+    return Result(argv=[str(a) for a in proc.args][5:], code=proc.returncode, wall=wall,  # type: ignore[union-attr]
+                  cpu=cpu, rss_mb=rss_kb / 1024, stdout=texts[0], stderr=texts[1], timed_out=timed_out)
 
 
 def run(argv: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None) -> Result:

@@ -72,7 +72,7 @@ def check_matrix_and_risk(out: Path, table: pd.DataFrame, stdout: str, rules: st
     """The customer matrix is the move table counted, and the value at risk (sheet and console) is the
     before-value of customers who moved down into a risk segment plus that of customers who are gone."""
     rs = load_ruleset(rules)
-    wb = openpyxl.load_workbook(out, read_only=True)
+    wb = openpyxl.load_workbook(out)
     rows = [list(r) for r in wb["Tier movement"].iter_rows(values_only=True)]
     head = next(i for i, r in enumerate(rows) if r and r[0] == "From \\ To")
     cols = rows[head][1:rows[head].index("Total")]

@@ -75,7 +75,7 @@ def test_console_is_compares(both: tuple[Path, str, Path, str]) -> None:
 def test_matrix_is_the_workbooks(both: tuple[Path, str, Path, str]) -> None:
     pdf, _, book, _ = both
     page = movement_page(pdf)
-    rows = [list(r) for r in openpyxl.load_workbook(book, read_only=True)["Tier movement"].iter_rows(values_only=True)]
+    rows = [list(r) for r in openpyxl.load_workbook(book)["Tier movement"].iter_rows(values_only=True)]
     head = next(i for i, r in enumerate(rows) if r and r[0] == "From \\ To")
     header = rows[head]
     n_cols = header.index("Total")

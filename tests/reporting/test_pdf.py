@@ -93,7 +93,8 @@ def test_fonts_are_embedded(packs: dict[str, Path]) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_names_print_literally_and_in_chinese(packs: dict[str, Path], lang: str) -> None:
     text = flat(pdf_text(packs[lang]))
-    assert XSS_NAME in text
+    # printed as text, never markup (a long name is cut with an ellipsis in the accounts table: issue 17)
+    assert XSS_NAME in text or XSS_NAME[:18] + "…" in text
     assert TEMPLATE_NAME in text and "49 Trading" not in text
     assert CHINESE_NAME in squeeze(text)
 

@@ -136,7 +136,7 @@ def test_every_tier_counts_its_own_pages_whatever_numbers_it_was_given(tiny_resu
 
     pack = build_pack(tiny_result, lang="en", top=3, charts=False)
     n = len(pack.tiers)
-    laid = _every_tier(pack, [2] * n)
+    laid = _every_tier(pack, [2] * n, {})
     assert laid is not None and laid[1] == [1] * n and len(laid[0].pages) == n
 
 
