@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..contrast import text_colour_for
 from ..i18n import mark, trc
 from ..movement.compute import Movement, ScaleMovement
 from ..movement.since import Since
@@ -108,19 +109,9 @@ class MovementPage:
     top: int
 
 
-def _ink(color: str) -> str:
-    """Black or white, whichever contrasts more with ``color`` (WCAG relative luminance)."""
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(int(color[i:i + 2], 16) / 255) for i in (1, 3, 5))
-    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
-
-
 def _swatch(seg: Any, lang: str) -> Swatch:
     color = safe_color(seg.color)
-    return Swatch(seg.label.get(lang), color, _ink(color))
+    return Swatch(seg.label.get(lang), color, text_colour_for(color))
 
 
 GONE_COLOR = "#cfd8dc"
@@ -144,7 +135,7 @@ def _scale_page(mv: Movement, sm: ScaleMovement, lang: str, fmt: Formatter, word
                 top: int) -> ScalePage:
     counts = sm.counts
     row_tot, col_tot = counts.sum(axis=1), counts.sum(axis=0)
-    gone = Swatch(words["gone"], GONE_COLOR, _ink(GONE_COLOR))
+    gone = Swatch(words["gone"], GONE_COLOR, text_colour_for(GONE_COLOR))
     col_keep = [j for j in range(len(sm.after)) if col_tot[j]] + [len(sm.after)]
     row_keep = [i for i in range(len(sm.before)) if row_tot[i]] + ([len(sm.before)] if row_tot[-1] else [])
     after_sw = [_swatch(s, lang) for s in sm.after] + [gone]
