@@ -42,7 +42,7 @@ def test_a_dimension_claiming_the_whole_grid_puts_the_tier_columns_after_the_tab
     src = _book(tmp_path / "claims.xlsx", "A1:XFD1048576")
     code, output = _apply(src, tmp_path / "out.xlsx")
     assert code == 0, output
-    ws = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["Customers"]
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Customers"]
     header = next(ws.iter_rows(max_row=1, values_only=True))
     assert header[:4] == ("Customer ID", "Revenue", "Region", "Tier")
 
