@@ -14,7 +14,7 @@ import rule_engine
 
 from .compile.context import as_of_datetime, iter_symbols, parse_rule
 from .compile.vector import StrData, Vec
-from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean
+from .errors import DataError, RuleFileError, TierkitError, Where, did_you_mean, listing, msg
 from .features import feature_texts
 from .features.specs import FEATURES_FROM, FeaturesFrom
 from .i18n import mark, trc
@@ -164,7 +164,8 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
     sheet's features would replace: ``"sheet"`` keeps the table's, ``"orders"`` takes the orders sheet's
     (and requires one), None (the default) takes the orders sheet's and notes each column replaced."""
     if features_from not in (None, *FEATURES_FROM):
-        raise TierkitError(f"features_from must be {' or '.join(FEATURES_FROM)}, not {features_from!r}")
+        raise TierkitError(msg("features_from must be {names}, not {features_from!r}",
+                               names=' or '.join(FEATURES_FROM), features_from=features_from))
     source = source or TableSource()
     file = rs.display_path
     now = as_of_datetime(as_of)
@@ -348,9 +349,11 @@ class DuplicateHeaders:
         cells = self.source.duplicates[text]
         shown = f"{', '.join(cells[:-1])} and {cells[-1]}"
         what = f"'{name}'" if name == text else f"'{name}' (as '{text}')"
-        raise DataError(f"column '{text}' appears {len(cells)} times, in {shown}: rule set '{self.rs.name}' uses "
-                        f"{what} and cannot tell which one is meant", where=self.source.where(),
-                        hint="rename or delete all but one of these header cells")
+        raise DataError(msg("column '{text}' appears {n_cells} times, in {shown}: rule set '{name}' uses {what} "
+                            "and cannot tell which one is meant",
+                            text=text, n_cells=len(cells), shown=shown, name=self.rs.name, what=what),
+                        where=self.source.where(),
+                        hint=msg("rename or delete all but one of these header cells"))
 
     def notes(self) -> list[Note]:
         return [Note(mark("binding note", "column '{name}' appears {n} times ({cells}); the rules do not use it"),
@@ -386,13 +389,15 @@ def _unknown_column(rs: RuleSet, sym: str, seg_id: str | None, frame: pd.DataFra
                   + [str(c) for c in frame.columns] if c != sym]
     hint = did_you_mean(sym, candidates)
     if hint is None:
-        shown = ", ".join(str(c) for c in list(frame.columns)[:12])
-        hint = (f"the table has: {shown}; map a header to '{sym}' with fields: {{{sym}: {{aliases: [...]}}}}")
+        shown = listing(str(c) for c in list(frame.columns)[:12])
+        hint = msg("the table has: {shown}; map a header to '{sym}' with fields: {{{sym}: {{aliases: [...]}}}}",
+                   shown=shown, sym=sym)
     seg = rs.segment(seg_id) if seg_id else None
     line = (seg.when_line or seg.line) if seg else None
-    what = f"in segment '{seg_id}'" if seg_id else "(the rule set's measure)"
-    data = f" of {source.file}" + (f" sheet '{source.sheet}'" if source.sheet else "") if source.file else ""
-    return RuleFileError(f"unknown column '{sym}' {what}{data}",
+    what = msg("in segment '{seg_id}'", seg_id=seg_id) if seg_id else msg("(the rule set's measure)")
+    data = ((msg(" of {file} sheet '{sheet}'", file=source.file, sheet=source.sheet) if source.sheet
+             else msg(" of {file}", file=source.file)) if source.file else "")
+    return RuleFileError(msg("unknown column '{sym}' {what}{data}", sym=sym, what=what, data=data),
                          where=Where(file=rs.display_path, line=line, segment=seg_id), hint=hint)
 
 
@@ -401,6 +406,6 @@ def measure_values(binding: Binding) -> np.ndarray | None:
         return None
     series = binding.typed[binding.measure]
     if binding.types[binding.measure] not in ("float", "int"):
-        raise DataError(f"the measure '{binding.measure}' is not numeric",
+        raise DataError(msg("the measure '{measure}' is not numeric", measure=binding.measure),
                         where=Where(column=binding.headers.get(binding.measure)))
     return series.to_numpy(dtype="float64")

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .clikit import force_option, lang_option, quiet_option, rules_options, run_safely, table_options
-from .errors import TierkitError, display_path
+from .errors import TierkitError, display_path, msg
 from .i18n import mark
 from .progress import phase
 
@@ -170,7 +170,7 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
     from . import app, classify
 
     if (row is None) == (id_value is None):
-        raise TierkitError("give exactly one of --row N or --id VALUE")
+        raise TierkitError(msg("give exactly one of --row N or --id VALUE"))
     (rs,) = app.resolve_rules([rules], params=app.parse_params(params), workbook=display_path(table),
                               sheet_rows=app.workbook_sheet_rows(Path(table)))
     with phase(mark("progress", "reading {name}"), name=Path(table).name):
@@ -182,7 +182,8 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
         want = app.id_key(id_value)
         hits = [i for i, key in enumerate(app.id_keys(frame[col]).tolist()) if key is not None and key == want]
         if not hits:
-            raise TierkitError(f"no row with {col} = {id_value!r} in {display_path(raw.path)}")
+            raise TierkitError(msg("no row with {col} = {id_value!r} in {path}",
+                                   col=col, id_value=id_value, path=display_path(raw.path)))
         index = hits[0]
     else:
         assert row is not None
@@ -192,8 +193,8 @@ def explain(table: str, rules: str, params: tuple[str, ...], as_of: str | None, 
             span = f"{numbers[0]}..{numbers[-1]}" if numbers else "none"
             where = (f"a {kinds[0]} row, left out" if kinds else "outside the table"
                      if not numbers or not numbers[0] <= row <= numbers[-1] else "not a data row")
-            raise TierkitError(f"--row {row} is {where} (data rows {span})",
-                               hint="give the row number Excel shows at the left of the sheet")
+            raise TierkitError(msg("--row {row} is {where} (data rows {span})", row=row, where=where, span=span),
+                               hint=msg("give the row number Excel shows at the left of the sheet"))
         index = numbers.index(row)
     with phase(mark("progress", "classifying with {rules}"), rules=rs.name):
         result = classify(rs, frame, as_of=app.parse_as_of(as_of), source=app.table_source(raw),
@@ -305,7 +306,7 @@ def rules_check(file: str, data: str | None, sheet: str | None, header_row: int 
     from . import app
 
     if data is None and (sheet or header_row or id_column or keep_all_rows or visible_only):
-        raise TierkitError("--sheet and --header-row describe the --data table", hint="add --data FILE")
+        raise TierkitError(msg("--sheet and --header-row describe the --data table"), hint=msg("add --data FILE"))
     sheet_rows = app.workbook_sheet_rows(Path(data)) if data else None
     (rs,) = app.resolve_rules([file], params=app.parse_params(params), sheet_rows=sheet_rows,
                               workbook=display_path(data) if data else "the workbook")

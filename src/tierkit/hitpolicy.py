@@ -23,7 +23,7 @@ from typing import ClassVar, Literal, Protocol, get_args
 
 import numpy as np
 
-from .errors import OverlapError, RuleFileError, Where, did_you_mean
+from .errors import OverlapError, RuleFileError, Where, did_you_mean, listing, msg
 from .i18n import mark, trc
 
 HitPolicyName = Literal["first", "unique", "priority", "collect"]
@@ -181,12 +181,12 @@ class Unique(HitPolicy):
             row_of = rows or (lambda i: i + 1)
             listed = ", ".join(str(row_of(int(r))) for r in over[:10])
             raise OverlapError(
-                f"{len(over)} rows match more than one segment under hit_policy 'unique' "
-                f"(rows {listed}{'...' if len(over) > 10 else ''}; row {row_of(int(first))} matches "
-                f"{', '.join(which)})",
+                msg("{n} rows match more than one segment under hit_policy 'unique' (rows {listed}{more}; "
+                    "row {row} matches {names})", n=len(over), listed=listed, more="..." if len(over) > 10 else "",
+                    row=row_of(int(first)), names=listing(which)),
                 where=where,
-                hint="make the conditions exclusive, or use hit_policy: first; run 'tierkit rules check --data' "
-                     "for the full list")
+                hint=msg("make the conditions exclusive, or use hit_policy: first; run 'tierkit rules check --data' "
+                         "for the full list"))
         return Resolution(pick_first(segments, hits, order))
 
 
@@ -216,6 +216,7 @@ def get_policy(name: str) -> HitPolicy:
     """The policy called ``name`` (case-insensitive); an unknown name is a :class:`RuleFileError`."""
     policy = POLICIES.get(str(name).strip().lower())
     if policy is None:
-        raise RuleFileError(f"unknown hit_policy '{name}'",
-                            hint=did_you_mean(str(name), POLICY_NAMES) or f"use one of {', '.join(POLICY_NAMES)}")
+        raise RuleFileError(msg("unknown hit_policy '{name}'", name=name),
+                            hint=did_you_mean(str(name), POLICY_NAMES) or msg("use one of {names}",
+                                                                              names=listing(POLICY_NAMES)))
     return policy

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import TierkitError
+from .errors import TierkitError, listing, msg
 from .i18n import languages, tr, trc
 from .numtext import fmt_number as fmt_number
 
@@ -121,7 +121,8 @@ def babel_locale(lang: str) -> str:
 
 
 def _unknown(lang: object) -> TierkitError:
-    return TierkitError(f"unknown language '{lang}'", hint=f"use {', '.join(languages())}")
+    return TierkitError(msg("unknown language '{lang}'", lang=lang),
+                        hint=msg("use {names}", names=listing(languages())))
 
 
 class Formatter:

@@ -11,7 +11,7 @@ import numpy as np
 
 from .bind import Binding
 from .compile.regex import backtracking_risk, iter_regexes
-from .errors import UnsupportedExpression, Where
+from .errors import UnsupportedExpression, Where, msg
 
 
 def check_oracle_regexes(binding: Binding) -> None:
@@ -23,9 +23,9 @@ def check_oracle_regexes(binding: Binding) -> None:
                 seg = binding.ruleset.segment(seg_id)
                 where = Where(file=binding.ruleset.display_path, line=seg.when_line or seg.line, segment=seg_id)
                 raise UnsupportedExpression(
-                    f"--engine oracle refuses the regular expression '{pattern}' in segment '{seg_id}': "
-                    f"{risk} can make row-by-row matching stall",
-                    where=where, hint="use the default engine, which runs regular expressions in linear time")
+                    msg("--engine oracle refuses the regular expression '{pattern}' in segment '{seg_id}': {risk} "
+                        "can make row-by-row matching stall", pattern=pattern, seg_id=seg_id, risk=risk),
+                    where=where, hint=msg("use the default engine, which runs regular expressions in linear time"))
 
 
 def evaluate_oracle(binding: Binding) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:

@@ -23,7 +23,7 @@ from re import _constants as sre_constants  # type: ignore[attr-defined]  # sre_
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from tierkit.errors import UnsupportedExpression, Where
+from tierkit.errors import UnsupportedExpression, Where, msg
 from tierkit.ruleset.model import RuleSet
 
 __all__ = ["classify", "nested_quantifier", "spark_sql"]
@@ -86,11 +86,11 @@ def check_regexes(rs: RuleSet, now: dt.datetime) -> None:
         for pattern in _patterns(rule.statement):
             if nested_quantifier(pattern):
                 raise UnsupportedExpression(
-                    f"regular expression {pattern!r} has a nested quantifier, which Spark's Java regex engine runs "
-                    "in exponential time", where=Where(file=rs.display_path, line=seg.when_line or seg.line,
-                                                        segment=seg.id),
-                    hint="write it without repeating a repeated group (e.g. (ab)+ rather than (a+b?)+), "
-                         "or run it on DuckDB (RE2)")
+                    msg("regular expression {pattern!r} has a nested quantifier, which Spark's Java regex engine "
+                        "runs in exponential time", pattern=pattern),
+                    where=Where(file=rs.display_path, line=seg.when_line or seg.line, segment=seg.id),
+                    hint=msg("write it without repeating a repeated group (e.g. (ab)+ rather than (a+b?)+), "
+                             "or run it on DuckDB (RE2)"))
 
 
 def _ruleset(rules: RuleSet | str | Path, params: Mapping[str, float] | None) -> RuleSet:

@@ -17,7 +17,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Where
+from .errors import DataError, Where, msg
 
 EXCEL_ERRORS = frozenset({"#N/A", "#N/A!", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!"})
@@ -218,10 +218,10 @@ def duplicate_ids(series: pd.Series) -> dict[str, list[int]]:
 
 
 _PARSERS: dict[str, tuple[Callable[[object], object], str]] = {
-    "float": (parse_number, "a number"),
-    "int": (parse_number, "a number"),
-    "date": (parse_date, "a date"),
-    "datetime": (parse_date, "a date"),
+    "float": (parse_number, msg("a number")),
+    "int": (parse_number, msg("a number")),
+    "date": (parse_date, msg("a date")),
+    "datetime": (parse_date, msg("a date")),
     "bool": (parse_bool, "TRUE/FALSE"),
     "string": (parse_text, "text"),
 }
@@ -397,13 +397,15 @@ def _raise_bad(bad: list[int], values: np.ndarray, what: str, column: str, cell_
     first = bad[0]
     base = where or Where()
     cell = cell_ref(first) if cell_ref else None
-    more = f" (and {len(bad) - 1} more cells)" if len(bad) > 1 else ""
-    rs = f" for rule set '{rule_set}'" if rule_set else ""
+    more = msg(" (and {n} more cells)", n=len(bad) - 1) if len(bad) > 1 else ""
+    rs = msg(" for rule set '{rule_set}'", rule_set=rule_set) if rule_set else ""
     raise DataError(
-        f"cannot read {values[first]!r} as {what} in column '{column}'{rs}{more}",
+        msg("cannot read {values!r} as {what} in column '{column}'{rs}{more}",
+            values=values[first], what=what, column=column, rs=rs, more=more),
         where=Where(file=base.file, sheet=base.sheet, cell=cell, column=None if cell else column),
-        hint="fix the cell or declare the column's type in the rule file's 'fields'"
-             + ("" if cell else f" (row {first + 1} of the data)"),
+        hint=msg("fix the cell or declare the column's type in the rule file's 'fields'") if cell
+        else msg("fix the cell or declare the column's type in the rule file's 'fields' (row {row} of the data)",
+                 row=first + 1),
     )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..bind import Binding, TableSource
 from ..check.show import policy_words
-from ..errors import TierkitError, Where, display_path, msg
+from ..errors import TierkitError, Where, display_path, listing, msg
 from ..i18n import tr
 from ..io import RawTable
 from ..reasons import reason_column
@@ -118,8 +118,8 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     notes = [*shape_lines, *binding_notes]
     lengths = {res.n for res in results}
     if len(lengths) > 1:
-        raise TierkitError("these rule sets make tables of different lengths (one works per order, one per "
-                           "customer)", hint="apply them one at a time")
+        raise TierkitError(msg("these rule sets make tables of different lengths (one works per order, one per "
+                               "customer)"), hint=msg("apply them one at a time"))
     if lengths and lengths.pop() != len(table.frame):
         # the input held orders and the features made one row per customer: write that table instead
         table = full = customer_table(table, results[0].binding.frame)
@@ -154,8 +154,8 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
 
         header = id_header(table, rulesets, id_column)
         if header is None:
-            raise TierkitError("no customer id column to match the previous file on",
-                               where=Where(file=display_path(table.path)), hint="name it with --id-column")
+            raise TierkitError(msg("no customer id column to match the previous file on"),
+                               where=Where(file=display_path(table.path)), hint=msg("name it with --id-column"))
         for head, values in previous_columns(results, table.frame[header].tolist(), previous, lang=lang,
                                              several=several, id_column=id_column):
             columns.append(NewColumn(head, per_row(values), None))
@@ -206,9 +206,10 @@ def id_header(table: RawTable, rulesets: Sequence[RuleSet], id_column: str | Non
         header = find_column(table.frame, id_column)
         if header is None:
             heads = [str(c) for c in table.frame.columns]
-            raise TierkitError(f"no column '{id_column}' for the customer id",
+            raise TierkitError(msg("no column '{id_column}' for the customer id", id_column=id_column),
                                where=Where(file=display_path(table.path), sheet=table.sheet),
-                               hint=did_you_mean(id_column, heads) or f"the columns are {', '.join(heads)}")
+                               hint=did_you_mean(id_column, heads) or msg("the columns are {names}",
+                                                                          names=listing(heads)))
         return str(header)
     for rs in rulesets[:1]:
         fdef = rs.id_field

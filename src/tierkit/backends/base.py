@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
-from ..errors import TierkitError
+from ..errors import TierkitError, listing, msg
 
 if TYPE_CHECKING:
     from ..bind import Binding
@@ -56,7 +56,8 @@ def get_backend(name: str) -> Backend:
     """The backend called ``name`` (``compiled`` is ``numpy``).  Unknown: TierkitError listing the names."""
     key = _ALIASES.get(name, name)
     if key not in _FACTORIES:
-        raise TierkitError(f"unknown engine '{name}'; choose one of {', '.join(backend_names(aliases=True))}")
+        raise TierkitError(msg("unknown engine '{name}'; choose one of {names}",
+                               name=name, names=listing(backend_names(aliases=True))))
     if key not in _MADE:
         _MADE[key] = _FACTORIES[key]()
     return _MADE[key]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import TierkitError
+from ..errors import TierkitError, msg
 from .base import Masks
 from .sql.compiler import NOT_SUPPORTED
 
@@ -23,8 +23,8 @@ def connect() -> Any:
     try:
         import duckdb
     except ModuleNotFoundError:
-        raise TierkitError("--engine duckdb needs the duckdb package",
-                           hint="pip install 'tierkit[duckdb]'") from None
+        raise TierkitError(msg("--engine duckdb needs the duckdb package"),
+                           hint=msg("pip install 'tierkit[duckdb]'")) from None
     return duckdb.connect()
 
 
@@ -103,9 +103,10 @@ def _recheck(binding: Binding, rule: Any, rows: np.ndarray, m: np.ndarray, e: np
     for _op, pattern in iter_regexes(rule.statement):
         risk = backtracking_risk(pattern, rule.context.regex_flags)
         if risk:
-            raise UnsupportedExpression(f"--engine duckdb refuses the regular expression '{pattern}' next to "
-                                        f"arithmetic it re-checks with rule-engine: {risk} can make it stall",
-                                        hint="use the default engine (numpy)")
+            raise UnsupportedExpression(msg("--engine duckdb refuses the regular expression '{pattern}' next to "
+                                            "arithmetic it re-checks with rule-engine: {risk} can make it stall",
+                                            pattern=pattern, risk=risk),
+                                        hint=msg("use the default engine (numpy)"))
 
     part = binding.typed.iloc[rows]
     cols = {name: to_python(part[name], binding.types[name]) for name in part.columns}

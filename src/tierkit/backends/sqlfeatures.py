@@ -37,7 +37,7 @@ from tierkit.backends.sqlfeatures_query import (
     one_of,
     q,
 )
-from tierkit.errors import DataError, UnsupportedExpression, did_you_mean
+from tierkit.errors import DataError, UnsupportedExpression, did_you_mean, msg
 from tierkit.features.kinds import (
     Arithmetic,
     DaysSince,
@@ -95,8 +95,9 @@ def features_select(
     specs: tuple[FeatureSpec, ...] = tuple(getattr(ruleset, "features", ()) or ())
     for spec in specs:
         if spec.kind in REFUSED:
-            raise UnsupportedExpression(f"feature '{spec.name}' ({spec.kind}) cannot be compiled to SQL exactly: "
-                                        f"{REFUSED[spec.kind]}", hint="run this rule set with --engine numpy")
+            raise UnsupportedExpression(msg("feature '{name}' ({kind}) cannot be compiled to SQL exactly: {reason}",
+                                            name=spec.name, kind=spec.kind, reason=REFUSED[spec.kind]),
+                                        hint=msg("run this rule set with --engine numpy"))
     for spec in specs:
         if isinstance(spec, FromOrders):
             from_orders(query, spec)
@@ -105,7 +106,8 @@ def features_select(
         elif isinstance(spec, ColumnFeature):
             column_feature(query, spec)
         else:  # a kind added to the registry without SQL
-            raise UnsupportedExpression(f"feature '{spec.name}' ({spec.kind}) has no SQL form")
+            raise UnsupportedExpression(msg("feature '{name}' ({kind}) has no SQL form",
+                                            name=spec.name, kind=spec.kind))
     select = sqlglot.parse_one(query.sql(), read="duckdb")
     assert isinstance(select, exp.Select)
     return select
@@ -118,14 +120,16 @@ def column_feature(query: FeatureQuery, spec: ColumnFeature) -> None:
     if missing:
         if spec.optional:
             return
-        raise DataError(f"feature '{spec.output}' ({spec.kind}) needs column '{missing[0]}'",
+        raise DataError(msg("feature '{output}' ({kind}) needs column '{missing}'",
+                            output=spec.output, kind=spec.kind, missing=missing[0]),
                         hint=did_you_mean(str(missing[0]), query.columns))
     by_names: Names | None = getattr(spec, "by", None)
     by = None
     if by_names is not None:
         by = query.column(by_names)
         if by is None:
-            raise DataError(f"feature '{spec.output}': no column '{shown(by_names)}' to group by")
+            raise DataError(msg("feature '{output}': no column '{by_names}' to group by",
+                                output=spec.output, by_names=shown(by_names)))
     cols = {k: v for k, v in resolved.items() if v is not None}
     if isinstance(spec, DaysSince) and query.as_of is None:
         query.as_of = f"(SELECT MAX(CAST({q(cols[spec.column])} AS DATE)) FROM {query.last})"
@@ -162,7 +166,8 @@ def column_sql(query: FeatureQuery, spec: ColumnFeature, cols: Mapping[str, str]
         return f"NULLIF(CONCAT_WS({lit(spec.separator)}, {', '.join(hits)}), '')"
     if isinstance(spec, Choose):
         return choose_sql(query, spec, cols)
-    raise UnsupportedExpression(f"feature '{spec.output}' ({spec.kind}) has no SQL form")
+    raise UnsupportedExpression(msg("feature '{output}' ({kind}) has no SQL form",
+                                    output=spec.output, kind=spec.kind))
 
 
 def partition(group: Sequence[str], *extra: str) -> str:
@@ -217,7 +222,8 @@ def arithmetic_sql(spec: Arithmetic, values: list[str]) -> str:
     if isinstance(spec, Sum | Multiply):
         op = " + " if isinstance(spec, Sum) else " * "
         return "(" + op.join(values) + ")"
-    raise UnsupportedExpression(f"feature '{spec.output}' ({spec.kind}) has no SQL form")
+    raise UnsupportedExpression(msg("feature '{output}' ({kind}) has no SQL form",
+                                    output=spec.output, kind=spec.kind))
 
 
 def choose_sql(query: FeatureQuery, spec: Choose, cols: Mapping[str, str]) -> str:
@@ -225,13 +231,15 @@ def choose_sql(query: FeatureQuery, spec: Choose, cols: Mapping[str, str]) -> st
     picked = dict(spec.options).get(int(value)) if value is not None and float(value).is_integer() else None
     if picked is None:
         choices = ", ".join(f"{k} = {v}" for k, v in spec.options)
-        raise DataError(f"parameter '{spec.param}' is {value}; it must be one of: {choices}",
-                        hint=f"--param {spec.param}={spec.options[0][0]}")
+        raise DataError(msg("parameter '{param}' is {value}; it must be one of: {choices}",
+                            param=spec.param, value=value, choices=choices),
+                        hint=msg("--param {param}={options}", param=spec.param, options=spec.options[0][0]))
     column = cols.get(picked)
     if column is None and spec.output in query.columns:
         column = spec.output
     if column is None:
-        raise DataError(f"{spec.param} = {value:g} ranks by {picked} ('{picked}'), which this table does not have",
-                        hint=f"add a '{picked}' column (or the orders sheet's columns it is computed from), "
-                             f"or choose another --param {spec.param}")
+        raise DataError(msg("{param} = {value:g} ranks by {picked} ('{picked}'), which this table does not have",
+                            param=spec.param, value=value, picked=picked),
+                        hint=msg("add a '{picked}' column (or the orders sheet's columns it is computed from), or "
+                                 "choose another --param {param}", picked=picked, param=spec.param))
     return f"TRY_CAST({q(column)} AS DOUBLE)"

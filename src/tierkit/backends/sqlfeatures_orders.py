@@ -13,7 +13,7 @@ Definitions are those of :mod:`tierkit.features.orders` and :mod:`tierkit.featur
 from __future__ import annotations
 
 from tierkit.backends.sqlfeatures_query import ROW, FeatureQuery, lit, normed, num, one_of, q
-from tierkit.errors import DataError, did_you_mean
+from tierkit.errors import DataError, did_you_mean, msg
 from tierkit.features.from_orders import ORDER_COLUMNS, REQUIRED, FromOrders
 from tierkit.features.order_stats import STAT_COLUMNS, OrderStats
 from tierkit.features.orders import COUNT_COLUMNS
@@ -76,8 +76,8 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
     if source is None:
         if spec.optional:
             return
-        raise DataError(f"no orders sheet '{shown(conf.sheet)}' for from_orders",
-                        hint="give the orders table (orders_table=...)")
+        raise DataError(msg("no orders sheet '{sheet}' for from_orders", sheet=shown(conf.sheet)),
+                        hint=msg("give the orders table (orders_table=...)"))
     orders, orders_cols = source
     if not own:
         cols = found(orders_cols if query.known else None)
@@ -85,7 +85,8 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
         if cols[key] is None:
             wanted = getattr(conf, key)
             cands = [wanted] if isinstance(wanted, str) else list(wanted)
-            raise DataError(f"from_orders: no column {' / '.join(map(str, cands))} for '{key}' in the orders table",
+            raise DataError(msg("from_orders: no column {names} for '{key}' in the orders table",
+                                names=' / '.join(map(str, cands)), key=key),
                             hint=did_you_mean(str(cands[0]), orders_cols))
     customer = str(cols["customer"])
     parts = [f"{id_key_sql(q(customer))} AS k", f"CAST({q(str(cols['date']))} AS DATE) AS d",
@@ -160,7 +161,8 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
     on = query.column(join_on)
     if on is None:
         first = join_on if isinstance(join_on, str) else join_on[0]
-        raise DataError(f"from_orders: the customer table has no column {shown(join_on)!r} to join on",
+        raise DataError(msg("from_orders: the customer table has no column {join_on!r} to join on",
+                            join_on=shown(join_on)),
                         hint=did_you_mean(str(first), query.columns))
     _join(query, base, feats, on, {renames.get(n, n): n for n in names})
     _set_as_of(query, scalar)
@@ -194,8 +196,8 @@ def order_stats(query: FeatureQuery, spec: OrderStats) -> None:
     if query.orders_table is None or query.orders_columns is None:
         if spec.optional:
             return
-        raise DataError(f"no orders sheet '{shown(spec.sheet)}' for order_stats",
-                        hint="give the orders table (orders_table=...)")
+        raise DataError(msg("no orders sheet '{sheet}' for order_stats", sheet=shown(spec.sheet)),
+                        hint=msg("give the orders table (orders_table=...)"))
     columns = list(query.orders_columns) if query.known else None
     base = query.last
     cols = {key: None if getattr(spec, key) is None else query.column(getattr(spec, key), columns)
@@ -204,12 +206,14 @@ def order_stats(query: FeatureQuery, spec: OrderStats) -> None:
         if cols[key] is None:
             wanted = getattr(spec, key)
             first = wanted if isinstance(wanted, str) else wanted[0]
-            raise DataError(f"order_stats: no column {' / '.join(shown(wanted))} for '{key}' in the orders sheet",
+            raise DataError(msg("order_stats: no column {names} for '{key}' in the orders sheet",
+                                names=' / '.join(shown(wanted)), key=key),
                             hint=did_you_mean(str(first), columns or []))
     join_on = spec.join_on if spec.join_on is not None else spec.customer
     on = query.column(join_on)
     if on is None:
-        raise DataError(f"order_stats: the customer table has no column {shown(join_on)!r} to join on")
+        raise DataError(msg("order_stats: the customer table has no column {join_on!r} to join on",
+                            join_on=shown(join_on)))
     qty = f"{num(str(cols['quantity']))}" if cols["quantity"] else "CAST(NULL AS DOUBLE)"
     promo = f"COALESCE({one_of(q(str(cols['promo'])), spec.promo_words)}, FALSE)" if cols["promo"] else "FALSE"
     keyed = query.add(f"SELECT * FROM (SELECT {id_key_sql(q(str(cols['customer'])))} AS k, "

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tierkit.errors import UnsupportedExpression
+from tierkit.errors import UnsupportedExpression, msg
 from tierkit.features.columns import norm
 from tierkit.features.specs import Names
 from tierkit.names import find_header, with_aliases
@@ -122,8 +122,9 @@ class FeatureQuery:
         if not again:
             return f"{prefix}*"
         if self.dialect != "duckdb":
-            raise UnsupportedExpression(f"feature column '{again[0]}' is computed twice, which needs the table's "
-                                        f"columns on {self.dialect}", hint="pass the table's columns")
+            raise UnsupportedExpression(msg("feature column '{again}' is computed twice, which needs the table's "
+                                            "columns on {dialect}", again=again[0], dialect=self.dialect),
+                                        hint=msg("pass the table's columns"))
         return f"{prefix}* EXCLUDE ({', '.join(q(name) for name in again)})"
 
     def sql(self) -> str:

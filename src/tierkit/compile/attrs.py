@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import rule_engine
 
-from ..errors import UnsupportedExpression
+from ..errors import UnsupportedExpression, msg
 from .vector import EPS, NS_PER_US, StrData, Vec, as_array, float_tol, idx_of, m_and, m_any, m_not, m_or, to_strdata
 
 _RESOLVER = rule_engine.Context()
@@ -27,8 +27,9 @@ def attribute(obj: Vec, name: str, n: int) -> Vec:
                "timedelta": TIMEDELTA_ATTRS}.get(kind, ())
     if name not in allowed or (kind == "float" and name == "to_str"):
         usable = ", ".join(a for a in allowed if not (kind == "float" and a == "to_str")) or "none"
-        raise UnsupportedExpression(f"attribute '.{name}' on {kind} values is not supported",
-                                    hint=f"supported on {kind}: {usable}")
+        raise UnsupportedExpression(msg("attribute '.{name}' on {kind} values is not supported",
+                                        name=name, kind=kind),
+                                    hint=msg("supported on {kind}: {usable}", kind=kind, usable=usable))
     if kind == "str":
         return _str_attr(obj, name, n, err)
     if kind == "float":

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import UnsupportedExpression
+from ..errors import UnsupportedExpression, msg
 from .vector import (
     EPS,
     TINY,
@@ -112,7 +112,7 @@ def truthy(vec: Vec, n: int) -> Any:
     elif kind == "array":
         out = len(v) > 0
     else:  # pragma: no cover - kinds are closed
-        raise UnsupportedExpression(f"truth value of {kind}")
+        raise UnsupportedExpression(msg("truth value of {kind}", kind=kind))
     if kind == "float" and vec.tol is not None:
         # a computed number near zero: decide with the exact value
         near = as_array(m_and(np.abs(v) <= vec.tol, m_not(vec.null)), n)
@@ -146,7 +146,7 @@ def literal(value: Any) -> Vec:
         return Vec("timedelta", np.int64(td_to_ns(value)))
     if isinstance(value, tuple | list):
         return Vec("array", tuple(value))
-    raise UnsupportedExpression(f"literal of type {type(value).__name__}")
+    raise UnsupportedExpression(msg("literal of type {type}", type=type(value).__name__))
 
 
 # -- comparisons ------------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def compare_eq(left: Vec, right: Vec, n: int) -> tuple[Any, Any]:
     elif kind in ("bool", "datetime", "timedelta"):
         same = left.value == right.value
     else:
-        raise UnsupportedExpression(f"comparing {kind} values")
+        raise UnsupportedExpression(msg("comparing {kind} values", kind=kind))
     return m_or(both_null, m_and(same, _valid(left, right))), err
 
 
@@ -189,7 +189,7 @@ def compare_order(op_name: str, left: Vec, right: Vec, n: int) -> tuple[Any, Any
     elif kind in ("bool", "datetime", "timedelta"):
         value = op(left.value, right.value)
     else:
-        raise UnsupportedExpression(f"ordering {kind} values")
+        raise UnsupportedExpression(msg("ordering {kind} values", kind=kind))
     return m_or(base, m_and(value, valid)), m_or(err, one_null)
 
 
@@ -245,7 +245,7 @@ def _in_array(items: tuple[Any, ...], member: Vec, n: int) -> Any:
             stamps = [td_to_ns(v) for v in items if isinstance(v, dt.timedelta)]
         hit = np.isin(member.value, stamps)
     else:
-        raise UnsupportedExpression(f"'in' with {kind} values")
+        raise UnsupportedExpression(msg("'in' with {kind} values", kind=kind))
     return m_or(null_part, m_and(hit, m_not(member.null)))
 
 

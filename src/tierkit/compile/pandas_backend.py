@@ -22,7 +22,7 @@ import numpy as np
 import rule_engine
 from rule_engine import ast
 
-from ..errors import UnsupportedExpression
+from ..errors import UnsupportedExpression, msg
 from .attrs import attribute
 from .ops import arithmetic, compare_eq, compare_order, contains, literal, truthy
 from .regex import match_many
@@ -72,8 +72,8 @@ class PandasCompiler:
         method = getattr(self, f"visit_{name}", None)
         if method is None:
             what = _NOT_SUPPORTED.get(name, name)
-            raise UnsupportedExpression(f"{what} are not supported in tierkit rules",
-                                        hint="rewrite the condition with comparisons, and/or/not, in [...]")
+            raise UnsupportedExpression(msg("{what} are not supported in tierkit rules", what=what),
+                                        hint=msg("rewrite the condition with comparisons, and/or/not, in [...]"))
         return method(node)
 
     # -- helpers --------------------------------------------------------------------------------------
@@ -101,8 +101,8 @@ class PandasCompiler:
         items = []
         for item in node.value:
             if not isinstance(item, ast.LiteralExpressionBase) or isinstance(item, ast.ArrayExpression):
-                raise UnsupportedExpression("arrays holding columns or expressions are not supported",
-                                            hint="write 'x in [\"a\", \"b\"]' with literal values only")
+                raise UnsupportedExpression(msg("arrays holding columns or expressions are not supported"),
+                                            hint=msg("write 'x in [\"a\", \"b\"]' with literal values only"))
             items.append(item.value)
         return Vec("array", tuple(items))
 
@@ -110,10 +110,10 @@ class PandasCompiler:
         if node.scope == "built-in":
             if node.name in ("now", "today", "e", "pi"):
                 return self.literal(self.context.builtins[node.name])
-            raise UnsupportedExpression(f"built-in ${node.name} is not supported",
-                                        hint="use $now or $today")
+            raise UnsupportedExpression(msg("built-in ${name} is not supported", name=node.name),
+                                        hint=msg("use $now or $today"))
         if node.name not in self.columns:
-            raise UnsupportedExpression(f"unbound name '{node.name}'")
+            raise UnsupportedExpression(msg("unbound name '{name}'", name=node.name))
         return self.columns[node.name]
 
     # -- logic ---------------------------------------------------------------------------------------
@@ -173,7 +173,8 @@ class PandasCompiler:
         if b.kind == "null" and a.kind != "null":
             b = Vec(a.kind, _null_like(a), null=True, err=b.err)
         if a.kind != b.kind:
-            raise UnsupportedExpression(f"ternary/coalesce branches of different types ({a.kind}, {b.kind})")
+            raise UnsupportedExpression(msg("ternary/coalesce branches of different types ({kind}, {kind2})",
+                                            kind=a.kind, kind2=b.kind))
         n = self.n
         cm = as_array(c, n)
         null = np.where(cm, as_array(a.null, n), as_array(b.null, n))
@@ -217,8 +218,8 @@ class PandasCompiler:
         elif isinstance(node.right, ast.NullExpression):
             pattern = None
         else:
-            raise UnsupportedExpression("regular expressions must be quoted literals",
-                                        hint="write x =~ \"^A\" with the pattern in quotes")
+            raise UnsupportedExpression(msg("regular expressions must be quoted literals"),
+                                        hint=msg("write x =~ \"^A\" with the pattern in quotes"))
         negate = node.type.startswith("ne")
         null = left.null
         # rule-engine raises for a left operand that is neither text nor blank
@@ -256,7 +257,8 @@ class PandasCompiler:
 
     def visit_GetAttributeExpression(self, node: Any) -> Vec:
         if node.safe:
-            raise UnsupportedExpression("safe navigation (&.) is not supported", hint="use ?? to handle blanks")
+            raise UnsupportedExpression(msg("safe navigation (&.) is not supported"),
+                                        hint=msg("use ?? to handle blanks"))
         return attribute(self.visit(node.object), node.name, self.n)
 
 

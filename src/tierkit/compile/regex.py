@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from rule_engine import ast
 
-from ..errors import UnsupportedExpression
+from ..errors import UnsupportedExpression, msg
 from .context import children
 
 MAX_CP = sys.maxunicode
@@ -138,8 +138,8 @@ class _Translator:
     def item(self, op: Any, av: Any, followed: bool, flags: int) -> str:
         icase = bool(flags & _c.SRE_FLAG_IGNORECASE)
         if op in _REFUSED:
-            raise UnsupportedRegex(f"{_REFUSED[op]} are not supported in regular expressions",
-                                   hint="tierkit runs regular expressions in linear time (RE2)")
+            raise UnsupportedRegex(msg("{what} are not supported in regular expressions", what=_REFUSED[op]),
+                                   hint=msg("tierkit runs regular expressions in linear time (RE2)"))
         if op is _c.LITERAL:
             return _fold(_cp(av), icase)
         if op is _c.NOT_LITERAL:
@@ -163,12 +163,12 @@ class _Translator:
             lo, hi, body = av
             inner = self.seq(body, followed or hi > 1, flags)
             if lo > 1000 or (hi != _c.MAXREPEAT and hi > 1000):
-                raise UnsupportedRegex("repeat counts over 1000 are not supported in regular expressions")
+                raise UnsupportedRegex(msg("repeat counts over 1000 are not supported in regular expressions"))
             count = f"{{{lo},}}" if hi == _c.MAXREPEAT else f"{{{lo},{hi}}}"
             return f"(?:{inner}){count}{'?' if op is _c.MIN_REPEAT else ''}"
         if op is _c.AT:
             return self.at(av, followed, flags)
-        raise UnsupportedRegex(f"the regular expression construct {op} is not supported")  # pragma: no cover
+        raise UnsupportedRegex(msg("the regular expression construct {op} is not supported", op=op))  # pragma: no cover
 
     def at(self, av: Any, followed: bool, flags: int) -> str:
         multiline = bool(flags & _c.SRE_FLAG_MULTILINE)
@@ -182,11 +182,11 @@ class _Translator:
             return "(?m:$)"
         if av is _c.AT_END:
             if followed:
-                raise UnsupportedRegex("'$' followed by more pattern is not supported in regular expressions",
-                                       hint="put '$' last, or use \\Z for the very end")
+                raise UnsupportedRegex(msg("'$' followed by more pattern is not supported in regular expressions"),
+                                       hint=msg("put '$' last, or use \\Z for the very end"))
             return r"(?:\n?\z)"  # Python's '$': the end, or just before a final newline
-        raise UnsupportedRegex("word boundaries (\\b, \\B) are not supported in regular expressions",
-                               hint="match the separator instead, e.g. =~~ '(^|\\s)VIP(\\s|$)'")
+        raise UnsupportedRegex(msg("word boundaries (\\b, \\B) are not supported in regular expressions"),
+                               hint=msg("match the separator instead, e.g. =~~ '(^|\\s)VIP(\\s|$)'"))
 
     def category(self, code: Any, flags: int) -> Ranges:
         name, negated = _CATEGORIES[code]
@@ -206,12 +206,12 @@ class _Translator:
             elif op is _c.CATEGORY:
                 ranges.extend(self.category(av, flags))
             else:  # pragma: no cover - RANGE_UNI_IGNORE etc. only appear after compilation
-                raise UnsupportedRegex(f"the character-set item {op} is not supported")
+                raise UnsupportedRegex(msg("the character-set item {op} is not supported", op=op))
         return _complement(ranges) if negate else _normalise(ranges)
 
 
-_NEGATED_ICASE = UnsupportedRegex("a negated character class under (?i) is not supported in regular expressions",
-                                  hint="list both cases instead, e.g. [^a-zA-Z]")
+_NEGATED_ICASE = UnsupportedRegex(msg("a negated character class under (?i) is not supported in regular expressions"),
+                                  hint=msg("list both cases instead, e.g. [^a-zA-Z]"))
 
 
 def _fold(text: str, icase: bool) -> str:
@@ -233,9 +233,9 @@ def to_re2(pattern: str, flags: int = 0, *, anchored: bool = False) -> str:
     try:
         tree, gflags = parse_flags(pattern, flags)
     except re.error as err:
-        raise UnsupportedRegex(f"invalid regular expression: {err}") from None
+        raise UnsupportedRegex(msg("invalid regular expression: {err}", err=err)) from None
     if gflags & _c.SRE_FLAG_LOCALE:
-        raise UnsupportedRegex("the LOCALE flag is not supported in regular expressions")
+        raise UnsupportedRegex(msg("the LOCALE flag is not supported in regular expressions"))
     body = _Translator(gflags).seq(list(tree), False, gflags)
     text = (r"\A(?:" if anchored else "(?:") + body + ")"
     _check_re2(text)
@@ -249,7 +249,7 @@ def _check_re2(text: str) -> None:
     try:
         pc.match_substring_regex(pa.array([""], pa.string()), text)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
-        raise UnsupportedRegex(f"regular expression too large or not supported by RE2: {err}") from None
+        raise UnsupportedRegex(msg("regular expression too large or not supported by RE2: {err}", err=err)) from None
 
 
 def match_many(pattern: str, flags: int, values: Sequence[str] | np.ndarray, *, anchored: bool) -> np.ndarray:
@@ -305,8 +305,8 @@ def check_constant_regex_text(text: str) -> None:
         return
     for i, kind in enumerate(tokens):
         if kind in _FUZZY_TOKENS and i and _constant_before(tokens, i):
-            raise UnsupportedRegex("a regular expression applied to constant text is not supported",
-                                   hint="put a column on the left: name =~ 'pattern'")
+            raise UnsupportedRegex(msg("a regular expression applied to constant text is not supported"),
+                                   hint=msg("put a column on the left: name =~ 'pattern'"))
 
 
 @functools.cache

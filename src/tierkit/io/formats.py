@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tierkit.errors import InputFileError, Where, display_path
+from tierkit.errors import InputFileError, Where, display_path, listing, msg
 
 Kind = Literal["xlsx", "csv", "parquet", "pdf"]
 Purpose = Literal["read", "write", "any"]
@@ -112,12 +112,25 @@ def unsupported(path: str | Path, purpose: Purpose = "any") -> InputFileError:
     """The error for a file whose suffix names no format usable for ``purpose``."""
     path = Path(path)
     fmt = lookup(path)
-    what = {"read": "input", "write": "output", "any": "file"}[purpose]
     shown = path.suffix or path.name
-    found = f"'{shown}': {fmt.label} is not a table format" if fmt is not None else f"'{shown}'"
-    hint = {"read": f"give a {supported(purpose)} file", "write": f"name the output {supported(purpose)}",
-            "any": f"use a {supported(purpose)} file"}[purpose]
-    return InputFileError(f"unsupported {what} type {found}", where=Where(file=display_path(path)), hint=hint)
+    sfx = [s for f in _usable(purpose) for s in f.suffixes]
+    names = msg("{first} or {last}", first=listing(sfx[:-1]), last=sfx[-1]) if len(sfx) > 1 else "".join(sfx)
+    hint = {"read": msg("give a {names} file", names=names), "write": msg("name the output {names}", names=names),
+            "any": msg("use a {names} file", names=names)}[purpose]
+    label = fmt.label if fmt is not None else ""
+    if fmt is not None:
+        message = {"read": msg("unsupported input type '{shown}': {label} is not a table format", shown=shown,
+                               label=label),
+                   "write": msg("unsupported output type '{shown}': {label} is not a table format", shown=shown,
+                                label=label),
+                   "any": msg("unsupported file type '{shown}': {label} is not a table format", shown=shown,
+                              label=label)}[purpose]
+    else:
+        message = {"read": msg("unsupported input type '{shown}'", shown=shown),
+                   "write": msg("unsupported output type '{shown}'", shown=shown),
+                   "any": msg("unsupported file type '{shown}'", shown=shown)}[purpose]
+    return InputFileError(message,
+                          where=Where(file=display_path(path)), hint=hint)
 
 
 def default_output(path: str | Path, tag: str = TIERED, *, fmt: str | None = None) -> Path:

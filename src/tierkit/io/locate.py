@@ -88,10 +88,11 @@ def _named(table: str, candidates: list[_Candidate], where: Where) -> _Candidate
         return _Candidate(region)
     names = [c.list_object.name for c in candidates if c.list_object]
     near = did_you_mean(table, names)
-    listing = ", ".join(_label(c) for c in candidates) or "none"
+    listing = ", ".join(_label(c) for c in candidates) or msg("none")
     raise InputFileError(msg("no table named '{table}' on the sheet", table=table), where=where,
-                         hint=(near + " " if near else "") + f"the tables are {listing}; or give a range "
-                         "such as A3:G40")
+                         hint=msg("{near} the tables are {listing}; or give a range such as A3:G40", near=near,
+                                  listing=listing) if near
+                         else msg("the tables are {listing}; or give a range such as A3:G40", listing=listing))
 
 
 def _read_one(cells: np.ndarray, row0: int, col0: int, c: _Candidate, *, build: Build, path: Path,

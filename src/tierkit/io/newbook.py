@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from tierkit.contrast import text_colour_for
-from tierkit.errors import DataError, Where, display_path
+from tierkit.errors import DataError, Where, display_path, msg
 
 from .flat import output_frame
 from .summarylayout import HEADER_FILL, column_widths
@@ -25,9 +25,10 @@ def write_new_xlsx(table: RawTable, fh: BinaryIO, columns: Sequence[NewColumn], 
     frame = output_frame(table, columns, replace_headers)
     where = Where(file=display_path(table.path))
     if len(frame) + 1 > MAX_ROWS or frame.shape[1] > MAX_COLS:
-        raise DataError(f"the table ({len(frame):,} rows x {frame.shape[1]:,} columns) does not fit in an Excel "
-                        "sheet (1,048,576 rows x 16,384 columns)", where=where,
-                        hint="write .csv or .parquet output instead")
+        raise DataError(msg("the table ({n_frame:,} rows x {shape:,} columns) does not fit in an Excel sheet "
+                            "(1,048,576 rows x 16,384 columns)", n_frame=len(frame), shape=frame.shape[1]),
+                        where=where,
+                        hint=msg("write .csv or .parquet output instead"))
     wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_formulas": False,
                                   "strings_to_urls": False, "nan_inf_to_errors": True})
     ws = wb.add_worksheet((table.path.stem or "Data")[:31].translate(str.maketrans("[]:*?/\\", "_______")))

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from tierkit.errors import InputFileError, Where, display_path
+from tierkit.errors import InputFileError, Where, display_path, msg
 
 from .limits import max_cells, max_part_bytes
 
-_HINT = "raise the limit with TIERKIT_MAX_CELLS or TIERKIT_MAX_PART_BYTES if the file is genuine (see README, Limits)"
+_HINT = msg("raise the limit with TIERKIT_MAX_CELLS or TIERKIT_MAX_PART_BYTES if the file is genuine (see README, "
+            "Limits)")
 
 
 if TYPE_CHECKING:
@@ -73,8 +74,10 @@ def read_parquet_arrow(path: Path) -> pa.Table:
     meta = pq.ParquetFile(path).metadata
     cells, cap = meta.num_rows * max(meta.num_columns, 1), max_cells()
     if cells > cap:
-        raise InputFileError(f"the parquet file holds {meta.num_rows:,} rows x {meta.num_columns:,} columns, over "
-                             f"the limit of {cap:,} cells; refusing to read it", where=where, hint=_HINT)
+        raise InputFileError(msg("the parquet file holds {num_rows:,} rows x {num_columns:,} columns, over the "
+                                 "limit of {cap:,} cells; refusing to read it",
+                                 num_rows=meta.num_rows, num_columns=meta.num_columns, cap=cap),
+                             where=where, hint=_HINT)
     schema = pq.read_schema(path)
     plain = {f.name: f.type.value_type if pa.types.is_dictionary(f.type) else f.type for f in schema}
     texts = [n for n, t in plain.items() if pa.types.is_string(t) or pa.types.is_large_string(t)
@@ -89,8 +92,8 @@ def read_parquet_arrow(path: Path) -> pa.Table:
             else:
                 total += chunk.nbytes
         if total > limit:
-            raise InputFileError(f"the text in the parquet file decodes to more than {limit:,} bytes (column "
-                                 f"'{name}'); refusing to read it", where=where, hint=_HINT)
+            raise InputFileError(msg("the text in the parquet file decodes to more than {limit:,} bytes (column "
+                                     "'{name}'); refusing to read it", limit=limit, name=name), where=where, hint=_HINT)
     columns = [table.column(i).cast(plain[n]) if n in texts else table.column(i)
                for i, n in enumerate(table.column_names)]
     return pa.Table.from_arrays(columns, schema=pa.schema([table.schema.field(i).with_type(c.type)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tierkit.errors import InputFileError, Where, did_you_mean, display_path
+from tierkit.errors import InputFileError, Where, did_you_mean, display_path, listing, msg
 
 from . import ooxml
 from .extent import sheet_extent
@@ -66,8 +66,8 @@ def read_tables(path: str | Path, *, sheet: str | int | None = None, header_row:
     path = Path(path)
     kind = sniff(path)
     if header_row is not None and header_row < 1:
-        raise InputFileError(f"header row must be 1 or more, got {header_row}",
-                             where=Where(file=display_path(path)), hint="rows are numbered from 1 as in Excel")
+        raise InputFileError(msg("header row must be 1 or more, got {header_row}", header_row=header_row),
+                             where=Where(file=display_path(path)), hint=msg("rows are numbered from 1 as in Excel"))
     return TABLE_READERS[kind](path, sheet, header_row, table, visible_only)
 
 
@@ -76,7 +76,7 @@ def read_tables(path: str | Path, *, sheet: str | int | None = None, header_row:
 def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int | None) -> ooxml.SheetEntry:
     worksheets = [e for e in entries if e.kind == "worksheet"]
     names = [e.name for e in worksheets]
-    listing = ", ".join(f"'{n}'" for n in names) or "none"
+    listing = ", ".join(f"'{n}'" for n in names) or msg("none")
     if not worksheets:
         raise file_error(path, "workbook has no worksheets", "add a sheet holding the customer table")
     if sheet is None:
@@ -87,8 +87,9 @@ def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int
     if isinstance(sheet, int) and not isinstance(sheet, bool):
         if 0 <= sheet < len(worksheets):
             return worksheets[sheet]
-        raise InputFileError(f"there is no sheet number {sheet} (sheets are counted from 0)",
-                             where=Where(file=display_path(path)), hint=f"the sheets are {listing}")
+        raise InputFileError(msg("there is no sheet number {sheet} (sheets are counted from 0)", sheet=sheet),
+                             where=Where(file=display_path(path)), hint=msg("the sheets are {listing}",
+                                                                            listing=listing))
     for e in worksheets:
         if e.name == sheet:
             return e
@@ -96,8 +97,9 @@ def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int
         if e.name.strip().casefold() == str(sheet).strip().casefold():
             return e
     near = did_you_mean(str(sheet), names)
-    raise InputFileError(f"sheet '{sheet}' not found", where=Where(file=display_path(path)),
-                         hint=(near + " " if near else "") + f"the sheets are {listing}")
+    raise InputFileError(msg("sheet '{sheet}' not found", sheet=sheet), where=Where(file=display_path(path)),
+                         hint=msg("{near} the sheets are {listing}", near=near, listing=listing) if near
+                         else msg("the sheets are {listing}", listing=listing))
 
 
 def _read_xlsx(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
@@ -153,9 +155,9 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             scan.join()
         where = Where(file=display_path(path), sheet=entry.name)
         if not rows or start is None:
-            raise InputFileError("sheet is empty", where=where,
-                                 hint="choose the sheet that holds the table with --sheet"
-                                 + _other_sheets_hint(path, entry.name))
+            raise InputFileError(msg("sheet is empty"), where=where,
+                                 hint=msg("choose the sheet that holds the table with --sheet{others}",
+                                          others=_other_sheets_hint(path, entry.name)))
         row0, col0 = int(start[0]) + 1, int(start[1]) + 1
         cells = _object_block(rows)
         del rows
@@ -187,7 +189,7 @@ def _other_sheets_hint(path: Path, current: str) -> str:
         others = [n for n in list_sheets(path) if n != current]
     except InputFileError:
         return ""
-    return f" (other sheets: {', '.join(repr(n) for n in others)})" if others else ""
+    return msg(" (other sheets: {names})", names=listing(repr(n) for n in others)) if others else ""
 
 
 # --------------------------------------------------------------------------- shared table builder
@@ -198,14 +200,15 @@ def _build(path: Path, sheet: str | None, rows: list | np.ndarray, row0: int, co
     if header_row is None:
         h = detect_header(rows if isinstance(rows, list) else rows[:SCAN_ROWS].tolist())
         if h is None:
-            raise InputFileError(f"no header row found in the first {SCAN_ROWS} rows", where=where,
-                                 hint="the header is the row of column names; pass --header-row N to give it")
+            raise InputFileError(msg("no header row found in the first {n} rows", n=SCAN_ROWS), where=where,
+                                 hint=msg("the header is the row of column names; pass --header-row N to give it"))
     else:
         h = header_row - row0
         if h < 0 or h >= len(rows):
             last = row0 + len(rows) - 1
-            raise InputFileError(f"header row {header_row} is outside the data (rows {row0}-{last})",
-                                 where=where, hint="pass the row number that holds the column names")
+            raise InputFileError(msg("header row {header_row} is outside the data (rows {row0}-{last})",
+                                     header_row=header_row, row0=row0, last=last),
+                                 where=where, hint=msg("pass the row number that holds the column names"))
     block = _object_block(rows)
     del rows
     for (r, c), text in errors.items():
@@ -221,8 +224,8 @@ def _build(path: Path, sheet: str | None, rows: list | np.ndarray, row0: int, co
     keep_cols = filled.any(axis=0) | np.array([not _is_blank_header(v) for v in header], dtype=bool)
     idx = np.flatnonzero(keep_cols)
     if idx.size == 0:
-        raise InputFileError("the header row has no column names", where=where,
-                             hint="pass --header-row N with the row of column names")
+        raise InputFileError(msg("the header row has no column names"), where=where,
+                             hint=msg("pass --header-row N with the row of column names"))
     lo, hi = int(idx[0]), int(idx[-1]) + 1   # drop blank columns at both edges only
     if lo or hi < data.shape[1]:
         data, header, filled = data[:, lo:hi], header[lo:hi], filled[:, lo:hi]
@@ -317,20 +320,21 @@ def _csv_rows(path: Path) -> list[list[str]]:
             if len(rows) * width > cap:
                 raise _csv_too_big(path, f"{len(rows):,} rows x {width:,} columns, over the limit of {cap:,} cells")
     except csv.Error as err:
-        raise InputFileError(f"cannot parse the CSV: {err}", where=where,
-                             hint="check the quoting of the line it names, or re-export the file") from err
+        raise InputFileError(msg("cannot parse the CSV: {err}", err=err), where=where,
+                             hint=msg("check the quoting of the line it names, or re-export the file")) from err
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
-        raise InputFileError("file has no rows", where=where, hint="export the table with its header row")
+        raise InputFileError(msg("file has no rows"), where=where, hint=msg("export the table with its header row"))
     width = max(map(len, rows))
     return [r if len(r) == width else r + [""] * (width - len(r)) for r in rows]
 
 
 def _csv_too_big(path: Path, what: str) -> InputFileError:
-    return InputFileError(f"the file holds {what}; refusing to read it", where=Where(file=display_path(path)),
-                          hint="check the delimiter and line ends, or raise the limit with TIERKIT_MAX_CELLS "
-                               "(see README, Limits)")
+    return InputFileError(msg("the file holds {what}; refusing to read it", what=what),
+                          where=Where(file=display_path(path)),
+                          hint=msg("check the delimiter and line ends, or raise the limit with TIERKIT_MAX_CELLS "
+                                   "(see README, Limits)"))
 
 
 def _csv_tables(path: Path, sheet: str | int | None, header_row: int | None, table: str | None = None,

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tierkit.errors import DataError, Where
+from tierkit.errors import DataError, Where, msg
 
 from .ooxml import clean_text
 from .table import column_index, column_letter
@@ -333,9 +333,10 @@ class SheetPatcher:
                                             or b"<" + p + b"is>" in cell)
             if col in self.clear:
                 if col not in self.replaced and has_value:
-                    raise DataError(f"cell {column_letter(col)}{rnum} is in the way of tier column "
-                                    f"'{self._header_of(col)}'", where=self.where,
-                                    hint="move or delete that cell, or pass the tier column names to replace")
+                    raise DataError(msg("cell {cell} is in the way of tier column '{header}'",
+                                        cell=f"{column_letter(col)}{rnum}", header=self._header_of(col)),
+                                    where=self.where,
+                                    hint=msg("move or delete that cell, or pass the tier column names to replace"))
                 changed = True
                 continue
             if rnum == self.header_row and has_value:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from tierkit.errors import InputFileError, Where, display_path
+from tierkit.errors import InputFileError, Where, display_path, msg
 from tierkit.i18n import mark
 from tierkit.progress import phase
 
@@ -129,8 +129,9 @@ def _check_macro_suffix(src: Path, dst: Path) -> None:
     have = dst.suffix.lower()
     if rule is not None and rule != macro:
         what = "holds macros (it is a macro-enabled workbook)" if macro else "is a workbook without macros"
-        raise InputFileError(f"the input {what}; Excel refuses to open it under a {have} name",
-                             where=Where(file=display_path(dst)), hint=f"name the output {want}")
+        raise InputFileError(msg("the input {what}; Excel refuses to open it under a {have} name",
+                                 what=what, have=have),
+                             where=Where(file=display_path(dst)), hint=msg("name the output {want}", want=want))
 
 
 @contextlib.contextmanager

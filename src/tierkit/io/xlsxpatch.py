@@ -22,7 +22,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from tierkit.errors import DataError, InputFileError, Where, display_path
+from tierkit.errors import DataError, InputFileError, Where, display_path, msg
 
 from . import ooxml, parts
 from .header import header_key
@@ -91,8 +91,8 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
             raise corrupt(src_path, err) from err
         entry = next((e for e in entries if e.name == table.sheet), None)
         if entry is None or entry.part is None:
-            raise InputFileError(f"sheet '{table.sheet}' is no longer in the workbook", where=where,
-                                 hint="read the table again from the current file")
+            raise InputFileError(msg("sheet '{sheet}' is no longer in the workbook", sheet=table.sheet), where=where,
+                                 hint=msg("read the table again from the current file"))
         sheet_part = entry.part
         with zf.open(sheet_part) as fh:
             prefix = ooxml.element_prefix(fh.read(4096))
@@ -114,9 +114,11 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
             last = own_last
         targets += [last + 1 + i for i in range(k - len(targets))]
         if targets and max(targets) > MAX_COLS:
-            raise DataError(f"the tier columns would end in column {column_letter(min(max(targets), 18278))}, "
-                            f"beyond Excel's limit of {MAX_COLS:,} columns (XFD)", where=where,
-                            hint="remove unused columns from the sheet or write .csv/.parquet output")
+            raise DataError(msg("the tier columns would end in column {column_letter}, beyond Excel's limit of "
+                                "{MAX_COLS:,} columns (XFD)",
+                                column_letter=column_letter(min(max(targets), 18278)), MAX_COLS=MAX_COLS),
+                            where=where,
+                            hint=msg("remove unused columns from the sheet or write .csv/.parquet output"))
 
         # --- styles
         styles_rel = next((r for r in wb_rels if r.type.endswith("/styles")), None)
@@ -150,8 +152,9 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
             summary_xml = parts.summary_sheet_xml(summary, styles, header_style)
             existing = next((e for e in entries if e.name.casefold() == summary_sheet.casefold()), None)
             if existing is not None and existing.name == entry.name:
-                raise InputFileError(f"the data sheet is named '{summary_sheet}', the name of the summary sheet",
-                                     where=where, hint="rename the data sheet or pick another summary name")
+                raise InputFileError(msg("the data sheet is named '{summary_sheet}', the name of the summary sheet",
+                                         summary_sheet=summary_sheet),
+                                     where=where, hint=msg("rename the data sheet or pick another summary name"))
             if existing is not None and existing.part and existing.kind == "worksheet":
                 summary_part = existing.part
             else:

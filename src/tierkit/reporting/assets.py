@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import TierkitError
+from ..errors import TierkitError, msg
 
 SCHEME = "tierkit:"
 SVG_DATA = "data:image/svg+xml;base64,"  #: charts: tierkit's own SVG, the one data: URL served
@@ -50,9 +50,9 @@ def check_templates_dir(templates_dir: str | Path | None) -> Path | None:
         return None
     path = Path(templates_dir)
     if not path.is_dir():
-        raise TierkitError(f"templates folder not found: {templates_dir}",
-                           hint="copy reports/templates (and optionally reports/css) to a folder and point "
-                                "--templates at it")
+        raise TierkitError(msg("templates folder not found: {templates_dir}", templates_dir=templates_dir),
+                           hint=msg("copy reports/templates (and optionally reports/css) to a folder and point "
+                                    "--templates at it"))
     return path
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import Classification, Segment, TierkitError, describe_when
+from ..errors import msg
 from ..i18n import mark, trc
 from . import charts as ch
 from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
@@ -52,7 +53,7 @@ def build_pack(result: Classification, *, lang: str = "en", top: int = 10,
     """
     check_lang(lang)
     if top < 0:
-        raise TierkitError(f"--top must be 0 or more, got {top}")
+        raise TierkitError(msg("--top must be 0 or more, got {top}", top=top))
     builder = _Builder(result, lang, top, charts)
     builder.data = data
     builder.notes = tuple(notes)

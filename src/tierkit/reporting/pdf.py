@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import Classification, OutputExistsError, TierkitError
-from ..errors import Where, display_path
+from ..errors import Where, display_path, msg
 from ..io.atomic import atomic_write, check_output
 from . import worker
 from .assets import AssetFetcher
@@ -51,7 +51,7 @@ def write_document(document: Any, path: str | Path, *, force: bool = True, input
     ``pdf_variant``, ``pdf_tags``, ``attachments``)."""
     path = Path(path)
     if not path.parent.exists():
-        raise TierkitError(f"output folder not found: {display_path(path.parent)}",
+        raise TierkitError(msg("output folder not found: {parent}", parent=display_path(path.parent)),
                            where=Where(file=display_path(path)))
     with atomic_write(path, force=force, inputs=inputs) as handle, warnings.catch_warnings():
         # for PDF/A WeasyPrint opens its sRGB profile and leaves the file to the garbage collector
@@ -113,8 +113,8 @@ def make_briefs(result: Classification, out_pdf: str | Path, *, lang: str = "en"
     for target in targets:
         check_output(target, force=True, inputs=inputs)  # never an input, even with --force
         if not force and target.exists():
-            raise OutputExistsError(f"output exists: {display_path(target)}",
-                                    hint="use --force to overwrite it, or choose another -o / --split")
+            raise OutputExistsError(msg("output exists: {target}", target=display_path(target)),
+                                    hint=msg("use --force to overwrite it, or choose another -o / --split"))
     options = dict(pdf_options or {})
     layout = worker.take()
     if layout is not None:   # the pack laid out in the second process, the tiers' own files here meanwhile
@@ -224,5 +224,5 @@ def one_tier(pack: PackContext, tier_id: str) -> PackContext:
     """The pack cut down to one tier's brief, without the cover (for ``--split``)."""
     tiers = tuple(t for t in pack.tiers if t.id == tier_id)
     if not tiers:
-        raise TierkitError(f"no tier '{tier_id}' in the pack")
+        raise TierkitError(msg("no tier '{tier_id}' in the pack", tier_id=tier_id))
     return replace(pack, tiers=tiers, show_cover=False, movement=None)

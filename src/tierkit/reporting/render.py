@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from ..errors import TierkitError
+from ..errors import TierkitError, msg
 from ..io.celltext import clean_cell, fit_cell, strip_bidi
 from .assets import SVG_DATA, asset_url, check_templates_dir, reports_dir
 from .context import PackContext
@@ -67,5 +67,5 @@ def render_html(pack: PackContext, templates_dir: str | Path | None = None) -> s
     except TemplateError as err:
         where = getattr(err, "filename", None) or getattr(err, "name", None) or PACK_TEMPLATE
         line = getattr(err, "lineno", None)
-        raise TierkitError(f"template error: {err.message or err}",
+        raise TierkitError(msg("template error: {value}", value=err.message or err),
                            hint=f"in {where}" + (f" line {line}" if line else "")) from err

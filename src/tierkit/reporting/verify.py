@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from .. import TierkitError
-from ..errors import Where, display_path
+from ..errors import Where, display_path, msg
 from .archive import DATA_NAME, ID_HEADER, RULES_NAME, STAMP_RE, TIER_HEADER, TYPES_RE
 
 #: the largest PDF --verify opens
@@ -73,10 +73,11 @@ def read_attachments(path: str | Path) -> dict[str, bytes]:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise TierkitError(f"cannot read {display_path(path)}: {err.strerror}", where=where) from None
+        raise TierkitError(msg("cannot read {path}: {strerror}", path=display_path(path), strerror=err.strerror),
+                           where=where) from None
     if size > MAX_PDF_BYTES:
-        raise TierkitError(f"{display_path(path)} is {size:,} bytes: --verify opens PDFs up to "
-                           f"{MAX_PDF_BYTES:,} bytes", where=where)
+        raise TierkitError(msg("{path} is {size:,} bytes: --verify opens PDFs up to {limit:,} bytes",
+                               path=display_path(path), size=size, limit=MAX_PDF_BYTES), where=where)
     limit = MAX_ATTACHMENT_BYTES
     limits = get_configuration().with_overwrites(
         zlib_maximum_output_length=limit, lzw_maximum_output_length=limit, run_length_maximum_output_length=limit,
@@ -94,31 +95,38 @@ def read_attachments(path: str | Path) -> dict[str, bytes]:
             names = [str(e.name) for e in entries]
             unexpected = [n for n in names if n not in EXPECTED]
             if not names:
-                raise TierkitError(f"{display_path(path)} has no attachments: it is not an archived pack",
-                                   where=where, hint="make one with tierkit brief --archive")
+                raise TierkitError(msg("{path} has no attachments: it is not an archived pack",
+                                       path=display_path(path)),
+                                   where=where, hint=msg("make one with tierkit brief --archive"))
             if unexpected or len(names) != len(set(names)) or len(names) > len(EXPECTED):
                 shown = ", ".join(_show(n) for n in names[: len(EXPECTED) + 1])
-                raise TierkitError(f"{display_path(path)} has attachments {shown}; an archived pack holds exactly "
-                                   f"{RULES_NAME} and {DATA_NAME}", where=where)
+                raise TierkitError(msg("{path} has attachments {shown}; an archived pack holds exactly "
+                                       "{RULES_NAME} and {DATA_NAME}",
+                                       path=display_path(path), shown=shown, RULES_NAME=RULES_NAME,
+                                       DATA_NAME=DATA_NAME), where=where)
             for entry in entries:
                 declared = entry.size
                 if declared is not None and int(declared) > MAX_ATTACHMENT_BYTES:
-                    raise TierkitError(f"attachment {entry.name} is too big ({int(declared):,} bytes)", where=where)
+                    raise TierkitError(msg("attachment {name} is too big ({declared:,} bytes)",
+                                           name=entry.name, declared=int(declared)), where=where)
                 content = entry.content
                 if len(content) > MAX_ATTACHMENT_BYTES:
-                    raise TierkitError(f"attachment {entry.name} is too big ({len(content):,} bytes)", where=where)
+                    raise TierkitError(msg("attachment {name} is too big ({n_content:,} bytes)",
+                                           name=entry.name, n_content=len(content)), where=where)
                 found[str(entry.name)] = content
     except TierkitError:
         raise
     except LimitReachedError:
-        raise TierkitError(f"{display_path(path)}: an attachment is too big (over {MAX_ATTACHMENT_BYTES:,} bytes "
-                           "decompressed)", where=where) from None
+        raise TierkitError(msg("{path}: an attachment is too big (over {limit:,} bytes decompressed)",
+                               path=display_path(path), limit=MAX_ATTACHMENT_BYTES), where=where) from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as err:
-        raise TierkitError(f"cannot read {display_path(path)} as a PDF: {_show(str(err))}", where=where) from None
+        raise TierkitError(msg("cannot read {path} as a PDF: {err}", path=display_path(path), err=_show(str(err))),
+                           where=where) from None
     missing = [n for n in EXPECTED if n not in found]
     if missing:
-        raise TierkitError(f"{display_path(path)} lacks the attachment {missing[0]}", where=where,
-                           hint="make the pack with tierkit brief --archive")
+        raise TierkitError(msg("{path} lacks the attachment {missing}", path=display_path(path), missing=missing[0]),
+                           where=where,
+                           hint=msg("make the pack with tierkit brief --archive"))
     return found
 
 
@@ -128,7 +136,7 @@ def verify_pdf(path: str | Path) -> Verdict:
     try:
         rules, data = files[RULES_NAME].decode("utf-8"), files[DATA_NAME].decode("utf-8")
     except UnicodeDecodeError:
-        raise TierkitError(f"{display_path(Path(path))}: the attachments are not UTF-8 text",
+        raise TierkitError(msg("{path}: the attachments are not UTF-8 text", path=display_path(Path(path))),
                            where=Where(file=display_path(Path(path)))) from None
     return verify_files(rules, data, source=display_path(Path(path)))
 
@@ -140,14 +148,16 @@ def verify_files(rules: str, data: str, *, source: str = "<archive>") -> Verdict
     as_of, types = _header(rules)
     document = yaml.safe_load(rules)
     if not isinstance(document, dict):
-        raise TierkitError(f"{source}: {RULES_NAME} is not a rule file", where=Where(file=source))
+        raise TierkitError(msg("{source}: {RULES_NAME} is not a rule file", source=source, RULES_NAME=RULES_NAME),
+                           where=Where(file=source))
     # the features' outputs are columns of the CSV: the rules read them as recorded, no orders sheet needed
     document.pop("features", None)
     rs = tierkit.parse_ruleset(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
                                name=str(document.get("name") or "archived"))
     frame = pd.read_csv(io.StringIO(data), dtype=str, keep_default_na=False)
     if list(frame.columns[:2]) != [ID_HEADER, TIER_HEADER]:
-        raise TierkitError(f"{source}: {DATA_NAME} does not start with {ID_HEADER},{TIER_HEADER}",
+        raise TierkitError(msg("{source}: {DATA_NAME} does not start with {ID_HEADER},{TIER_HEADER}",
+                               source=source, DATA_NAME=DATA_NAME, ID_HEADER=ID_HEADER, TIER_HEADER=TIER_HEADER),
                            where=Where(file=source))
     printed = frame[TIER_HEADER].tolist()
     ids = frame[ID_HEADER].tolist()

@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import TierkitError
+from ..errors import TierkitError, msg
 
 #: the warm-up page: the briefs' stylesheet, a Latin and a CJK line, so the fonts the pack uses are loaded
 WARM_HTML = ('<html lang="en"><head><link rel="stylesheet" href="tierkit:css/brief.css"></head><body>'
@@ -104,7 +104,7 @@ def _portable(err: BaseException) -> BaseException:
         pickle.loads(pickle.dumps(err))
         return err
     except Exception:
-        return TierkitError(f"{type(err).__name__}: {err}")
+        return TierkitError(msg("{kind}: {err}", kind=type(err).__name__, err=err))
 
 
 class Worker:
@@ -145,13 +145,13 @@ class Worker:
             try:
                 kind, payload = self.conn.recv()
             except (EOFError, OSError):
-                self._outcome = ("error", TierkitError("the PDF layout process stopped unexpectedly"))
+                self._outcome = ("error", TierkitError(msg("the PDF layout process stopped unexpectedly")))
                 return
             if kind == "log":
-                name, level, msg, args = payload
+                name, level, text, args = payload
                 logger = logging.getLogger(name)
                 if logger.isEnabledFor(level):
-                    logger.handle(logger.makeRecord(name, level, "(layout process)", 0, msg, args, None))
+                    logger.handle(logger.makeRecord(name, level, "(layout process)", 0, text, args, None))
                 continue
             self._outcome = (kind, payload)
             return
@@ -162,7 +162,7 @@ class Worker:
         self._thread.join()
         self.process.join(timeout=5)
         self.conn.close()
-        kind, payload = self._outcome or ("error", TierkitError("the PDF layout process gave no result"))
+        kind, payload = self._outcome or ("error", TierkitError(msg("the PDF layout process gave no result")))
         if kind == "error":
             raise payload
         return payload

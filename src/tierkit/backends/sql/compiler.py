@@ -29,7 +29,7 @@ from sqlglot import exp
 from ...compile.pandas_backend import _NOT_SUPPORTED
 from ...compile.regex import backtracking_risk, to_re2
 from ...compile.vector import is_nice_decimal
-from ...errors import UnsupportedExpression
+from ...errors import UnsupportedExpression, msg
 from . import ops
 from .dialects import Dialect
 from .values import EPS, TINY, Cond, SqlVal, and_, case, is_null, lit_bool, nn, not_, num, or_, select_mask, sql
@@ -73,8 +73,8 @@ class SqlCompiler:
         method = getattr(self, f"visit_{name}", None)
         if method is None:
             what = NOT_SUPPORTED.get(name, name)
-            raise UnsupportedExpression(f"{what} are not supported in tierkit rules",
-                                        hint="rewrite the condition with comparisons, and/or/not, in [...]")
+            raise UnsupportedExpression(msg("{what} are not supported in tierkit rules", what=what),
+                                        hint=msg("rewrite the condition with comparisons, and/or/not, in [...]"))
         result: SqlVal = method(node)
         return result
 
@@ -84,8 +84,9 @@ class SqlCompiler:
             return False
         if not self.dialect.recheck:
             raise UnsupportedExpression(
-                f"{what} cannot be computed exactly as rule-engine does on {self.dialect.name}",
-                hint="rule-engine computes in Decimal; compare columns and literals, or run --engine duckdb/numpy")
+                msg("{what} cannot be computed exactly as rule-engine does on {name}",
+                    what=what, name=self.dialect.name),
+                hint=msg("rule-engine computes in Decimal; compare columns and literals, or run --engine duckdb/numpy"))
         return cond
 
     def truthy(self, v: SqlVal) -> tuple[Cond, Cond]:
@@ -103,7 +104,7 @@ class SqlCompiler:
             return SqlVal("bool", lit_bool(value), nonnull=True)
         if isinstance(value, decimal.Decimal):
             if not value.is_finite():
-                raise UnsupportedExpression("infinite or NaN number literals are not supported in SQL")
+                raise UnsupportedExpression(msg("infinite or NaN number literals are not supported in SQL"))
             tol = None if is_nice_decimal(value) else num(abs(float(value)) * EPS + TINY)
             return SqlVal("float", num(float(value)), tol=tol, nonnull=True)
         if isinstance(value, str):
@@ -118,7 +119,7 @@ class SqlCompiler:
             return SqlVal("timedelta", exp.cast(exp.Literal.number(us), "BIGINT", copy=False), nonnull=True)
         if isinstance(value, tuple | list):
             return SqlVal("array", exp.Null(), items=tuple(value), nonnull=True)
-        raise UnsupportedExpression(f"literal of type {type(value).__name__}")
+        raise UnsupportedExpression(msg("literal of type {type}", type=type(value).__name__))
 
     def _visit_literal(self, node: Any) -> SqlVal:
         return self.literal(node.value)
@@ -134,8 +135,8 @@ class SqlCompiler:
         items = []
         for item in node.value:
             if not isinstance(item, ast.LiteralExpressionBase) or isinstance(item, ast.ArrayExpression):
-                raise UnsupportedExpression("arrays holding columns or expressions are not supported",
-                                            hint="write 'x in [\"a\", \"b\"]' with literal values only")
+                raise UnsupportedExpression(msg("arrays holding columns or expressions are not supported"),
+                                            hint=msg("write 'x in [\"a\", \"b\"]' with literal values only"))
             items.append(item.value)
         return SqlVal("array", exp.Null(), items=tuple(items), nonnull=True)
 
@@ -143,9 +144,10 @@ class SqlCompiler:
         if node.scope == "built-in":
             if node.name in ("now", "today", "e", "pi"):
                 return self.literal(self.context.builtins[node.name])
-            raise UnsupportedExpression(f"built-in ${node.name} is not supported", hint="use $now or $today")
+            raise UnsupportedExpression(msg("built-in ${name} is not supported", name=node.name),
+                                        hint=msg("use $now or $today"))
         if node.name not in self.columns:
-            raise UnsupportedExpression(f"unbound name '{node.name}'")
+            raise UnsupportedExpression(msg("unbound name '{name}'", name=node.name))
         column, kind = self.columns[node.name]
         # a parameter is inlined as a literal: never blank
         return SqlVal(KINDS[kind], column, nonnull=not isinstance(column, exp.Column))
@@ -196,9 +198,10 @@ class SqlCompiler:
     def _select(self, c: Cond, a: SqlVal, b: SqlVal, err: Cond, unc: Cond) -> SqlVal:
         kind = a.kind if a.kind != "null" else b.kind
         if a.kind != b.kind and "null" not in (a.kind, b.kind):
-            raise UnsupportedExpression(f"ternary/coalesce branches of different types ({a.kind}, {b.kind})")
+            raise UnsupportedExpression(msg("ternary/coalesce branches of different types ({kind}, {kind2})",
+                                            kind=a.kind, kind2=b.kind))
         if kind == "array":
-            raise UnsupportedExpression("ternary/coalesce over arrays is not supported")
+            raise UnsupportedExpression(msg("ternary/coalesce over arrays is not supported"))
         tol = None
         if a.tol is not None or b.tol is not None:
             ta = ops.float_tol(a) if a.kind == "float" else num(0.0)
@@ -227,8 +230,8 @@ class SqlCompiler:
         elif isinstance(node.right, ast.NullExpression):
             pattern = None
         else:
-            raise UnsupportedExpression("regular expressions must be quoted literals",
-                                        hint="write x =~ \"^A\" with the pattern in quotes")
+            raise UnsupportedExpression(msg("regular expressions must be quoted literals"),
+                                        hint=msg("write x =~ \"^A\" with the pattern in quotes"))
         negate = node.type.startswith("ne")
         blank = is_null(left)
         err = left.err if left.kind in ("str", "null") else or_(left.err, not_(blank))
@@ -241,13 +244,15 @@ class SqlCompiler:
             self.dialect.refuse("regular expressions")
             search = self.dialect.regex_search
             if search is None:  # pragma: no cover - every dialect without one refuses above
-                raise UnsupportedExpression(f"regular expressions are not supported on {self.dialect.name}")
+                raise UnsupportedExpression(msg("regular expressions are not supported on {name}",
+                                                name=self.dialect.name))
             flags = self.context.regex_flags
             if self.dialect.name == "spark":
                 risk = backtracking_risk(pattern, flags)
                 if risk:
-                    raise UnsupportedExpression(f"the regular expression '{pattern}' is not supported on spark: "
-                                                f"{risk} can make Java's backtracking matcher stall")
+                    raise UnsupportedExpression(msg("the regular expression '{pattern}' is not supported on spark: "
+                                                    "{risk} can make Java's backtracking matcher stall",
+                                                    pattern=pattern, risk=risk))
             re2 = to_re2(pattern, flags, anchored=node.type.endswith("fzm"))
             hit = nn(search(left.value, re2))
         return SqlVal("bool", sql(not_(hit) if negate else hit), err=err, unc=left.unc, nonnull=True)
@@ -269,7 +274,8 @@ class SqlCompiler:
 
     def visit_GetAttributeExpression(self, node: Any) -> SqlVal:
         if node.safe:
-            raise UnsupportedExpression("safe navigation (&.) is not supported", hint="use ?? to handle blanks")
+            raise UnsupportedExpression(msg("safe navigation (&.) is not supported"),
+                                        hint=msg("use ?? to handle blanks"))
         return ops.attribute(self, self.visit(node.object), node.name)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from ...errors import UnsupportedExpression
+from ...errors import UnsupportedExpression, listing, msg
 
 
 def _f(name: str) -> Callable[..., exp.Expression]:
@@ -38,7 +38,8 @@ class Dialect:
     def refuse(self, construct: str) -> None:
         reason = self.refuses.get(construct)
         if reason is not None:
-            raise UnsupportedExpression(f"{construct} are not supported on {self.name}: {reason}")
+            raise UnsupportedExpression(msg("{construct} are not supported on {name}: {reason}",
+                                            construct=construct, name=self.name, reason=reason))
 
 
 def _postgres_epoch(ts: exp.Expression) -> exp.Expression:
@@ -88,4 +89,5 @@ def get_dialect(name: str) -> Dialect:
     except KeyError:
         from ...errors import TierkitError
 
-        raise TierkitError(f"unknown SQL dialect '{name}'; choose one of {', '.join(DIALECT_NAMES)}") from None
+        raise TierkitError(msg("unknown SQL dialect '{name}'; choose one of {names}",
+                               name=name, names=listing(DIALECT_NAMES))) from None

@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from ...compile.attrs import DATETIME_ATTRS, FLOAT_ATTRS, STRING_ATTRS, TIMEDELTA_ATTRS
 from ...compile.vector import is_nice_decimal
-from ...errors import UnsupportedExpression
+from ...errors import UnsupportedExpression, msg
 from .values import (
     EPS,
     TINY,
@@ -87,7 +87,7 @@ def truthy(c: SqlCompiler, v: SqlVal) -> tuple[Cond, Cond]:
     elif kind == "str":
         out = exp.GT(this=exp.Length(this=value), expression=exp.Literal.number(0))
     else:  # pragma: no cover - kinds are closed
-        raise UnsupportedExpression(f"truth value of {kind}")
+        raise UnsupportedExpression(msg("truth value of {kind}", kind=kind))
     return (out if v.nonnull else nn(out)), unc
 
 
@@ -102,7 +102,7 @@ def compare_eq(c: SqlCompiler, left: SqlVal, right: SqlVal) -> tuple[Cond, Cond,
     both_null = and_(is_null(left), is_null(right))
     if left.kind == "null" or right.kind == "null" or left.kind != right.kind or left.kind == "array":
         if "array" in (left.kind, right.kind) and left.kind == right.kind:
-            raise UnsupportedExpression("comparing arrays is not supported")
+            raise UnsupportedExpression(msg("comparing arrays is not supported"))
         return both_null, err, False
     same = nn(exp.EQ(this=left.value, expression=right.value))
     unc: Cond = False
@@ -176,7 +176,7 @@ def _in_array(c: SqlCompiler, items: tuple[Any, ...], member: SqlVal) -> tuple[C
             if isinstance(v, cls):
                 hits.append(nn(exp.EQ(this=member.value, expression=c.literal(v).value)))
     else:
-        raise UnsupportedExpression(f"'in' with {kind} values")
+        raise UnsupportedExpression(msg("'in' with {kind} values", kind=kind))
     return or_(and_(blank, has_null), and_(or_(*hits), not_(blank))), err, unc
 
 
@@ -246,14 +246,16 @@ def attribute(c: SqlCompiler, obj: SqlVal, name: str) -> SqlVal:
                "timedelta": TIMEDELTA_ATTRS}.get(kind, ())
     if name not in allowed or (kind == "float" and name == "to_str"):
         usable = ", ".join(a for a in allowed if not (kind == "float" and a == "to_str")) or "none"
-        raise UnsupportedExpression(f"attribute '.{name}' on {kind} values is not supported",
-                                    hint=f"supported on {kind}: {usable}")
+        raise UnsupportedExpression(msg("attribute '.{name}' on {kind} values is not supported",
+                                        name=name, kind=kind),
+                                    hint=msg("supported on {kind}: {usable}", kind=kind, usable=usable))
     v = obj.value
     unc = obj.unc
     if kind == "str":
         if name in ("to_flt", "to_int"):
-            raise UnsupportedExpression(f"attribute '.{name}' is not supported in SQL: rule-engine's number "
-                                        "parsing differs from SQL casts", hint="declare the column's type as float")
+            raise UnsupportedExpression(msg("attribute '.{name}' is not supported in SQL: rule-engine's number "
+                                            "parsing differs from SQL casts", name=name),
+                                        hint=msg("declare the column's type as float"))
         if name == "to_str":
             return obj
         if name in ("as_lower", "as_upper"):

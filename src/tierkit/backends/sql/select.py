@@ -15,7 +15,7 @@ import sqlglot
 from sqlglot import exp
 
 from ...compile.context import as_of_datetime, iter_symbols, parse_rule
-from ...errors import RuleFileError, TierkitError, Where
+from ...errors import RuleFileError, TierkitError, Where, msg
 from ...ruleset.model import RuleSet
 from .compiler import SqlCompiler
 from .dialects import get_dialect
@@ -56,9 +56,9 @@ def rule_types(rs: RuleSet, now: dt.datetime, types: Mapping[str, str] | None = 
             elif sym in features:
                 out[sym] = "float"
             else:
-                raise RuleFileError(f"column '{sym}' has no declared type: SQL needs one",
+                raise RuleFileError(msg("column '{sym}' has no declared type: SQL needs one", sym=sym),
                                     where=Where(file=rs.display_path, line=seg.when_line or seg.line, segment=seg.id),
-                                    hint=f"declare it under fields: {{{sym}: {{type: float}}}}")
+                                    hint=msg("declare it under fields: {{{sym}: {{type: float}}}}", sym=sym))
     return out
 
 
