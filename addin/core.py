@@ -25,7 +25,7 @@ import tierkit
 from tierkit import RuleSet, TierkitError, app
 from tierkit.app import RawTable
 from tierkit.errors import listing, msg
-from tierkit.i18n import tr, trc
+from tierkit.i18n import languages, tr, trc
 
 from .cache import SharedLRU, cells_key, rules_key, today
 from .cells import (  # noqa: F401  (the cell helpers, as core.<name> for the adapters)
@@ -51,6 +51,16 @@ log = logging.getLogger("tierkit_addin")
 SETTINGS_SHEET = "tierkit"
 SUMMARY_SHEET = "Tier summary"
 CHECK_SHEET = "Tier check"
+
+
+def summary_sheet(lang: str) -> str:
+    """The summary sheet's name in ``lang``, as the CLI names it (``Tier summary``, ``层级汇总``)."""
+    return trc(lang, "sheet name", "Tier summary")
+
+
+def summary_sheets() -> set[str]:
+    """The summary sheet's names in every language tierkit speaks, case-folded."""
+    return {summary_sheet(code).casefold() for code in languages()}
 
 
 def lang_of(value: Any) -> str:

@@ -26,7 +26,7 @@ from tierkit.errors import msg
 from tierkit.i18n import tr, trc
 
 from . import core
-from .core import CHECK_SHEET, SETTINGS_SHEET, SUMMARY_SHEET, Rows, blank
+from .core import CHECK_SHEET, SETTINGS_SHEET, Rows, blank, summary_sheet, summary_sheets
 
 COLOR_CHUNK = 10_000  # xlwings' Range.set_colors takes at most 10,000 cells per call
 
@@ -171,7 +171,7 @@ def prepare(book: Any, rule_set: str | None = None, lang: str | None = None) -> 
         raise TierkitError(
             msg("the tierkit sheet names a data sheet '{sheet_name}' that does not exist", sheet_name=sheet_name)
         )
-    own = {SETTINGS_SHEET.casefold(), SUMMARY_SHEET.casefold(), CHECK_SHEET.casefold()}
+    own = {SETTINGS_SHEET.casefold(), CHECK_SHEET.casefold(), *summary_sheets()}
     if sheet.name.casefold() in own:
         raise TierkitError(
             msg("'{name}' is tierkit's own sheet", name=sheet.name),
@@ -319,7 +319,7 @@ def apply(book: Any, rule_set: str | None = None, lang: str | None = None) -> di
     write_tiers(run, res)
     left_out = run.table.table.left_out
     notes = [*(left_out.lines(run.lang) if left_out else []), *(n.text(run.lang) for n in res.binding.notes)]
-    summary = fresh_sheet(book, SUMMARY_SHEET)
+    summary = fresh_sheet(book, summary_sheet(run.lang))
     write_tables(summary, summary_tables(res, run.lang, f"{book.name} / {sheet.name}", notes))
     sheet.activate()
     return {"rule_set": run.ruleset.name, "sheet": sheet.name, "rows": res.n, "counts": counts(res, run.lang),

@@ -273,15 +273,18 @@ def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: b
     ``_unmatched_reasons`` word them)."""
     from .compile.describe import referenced
     from .i18n import join
+    from .segment import blank_label
 
     binding = res.binding
     failed_ids = list(res.errors)
     uses = {seg_id: [n for n in referenced(binding.rules[seg_id].statement) if n in binding.typed.columns]
             for seg_id in failed_ids}
     headers: dict[str, int] = {}  # header shown -> its bit
+    labels: dict[str, str] = {}  # header -> as a reason names it (a field by its label)
     for names in uses.values():
         for name in names:
             headers.setdefault(binding.headers.get(name, name), len(headers))
+            labels.setdefault(binding.headers.get(name, name), blank_label(binding, name, lang))
     if len(failed_ids) > 62 or len(headers) > 62:  # more than a bit mask holds: row by row
         return pa.array(res._segment_reasons(next(s for s in res.ruleset.segments if s.default), rows, lang)
                         if default else res._unmatched_reasons(rows, lang), pa.string())
@@ -303,7 +306,7 @@ def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: b
     combos, codes = np.unique(keys, axis=0, return_inverse=True) if len(rows) else (keys, np.zeros(0, np.intp))
     texts = []
     for failed_mask, blank_mask in combos.tolist():
-        names = sorted(h for h in shown if blank_mask >> headers[h] & 1)
+        names = sorted(labels[h] for h in shown if blank_mask >> headers[h] & 1)
         if default:
             texts.append(tr(lang, "no other segment matched (blank {names})", names=join(lang, names)) if names
                          else tr(lang, "no other segment matched"))

@@ -107,9 +107,7 @@ class Classification:
             for i in errored:
                 r = rows[i]
                 failed = [s for s, e in self.errors.items() if e[r]]
-                fields = self.ruleset.fields  # fields by their labels (issue 17: no r_score in a reason)
-                names = sorted({fields[n].display(lang) if n in fields else n
-                                for s in failed for n in _blank_names(self.binding, s, r)})
+                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r, lang)})
                 if names:
                     out[i] = tr(lang, "no other segment matched (blank {names})", names=join(lang, names))
             return out
@@ -127,9 +125,7 @@ class Classification:
         for r in rows:
             failed = [seg_id for seg_id, e in self.errors.items() if e[r]]
             if failed:
-                fields = self.ruleset.fields  # fields by their labels (issue 17: no r_score in a reason)
-                names = sorted({fields[n].display(lang) if n in fields else n
-                                for s in failed for n in _blank_names(self.binding, s, r)})
+                names = sorted({n for s in failed for n in _blank_names(self.binding, s, r, lang)})
                 blank = join(lang, names) if names else tr(lang, "a value")
                 out.append(tr(lang, "no segment matched; blank {blank} in segment {segments}", blank=blank,
                               segments=join(lang, failed)))
@@ -218,15 +214,23 @@ class Classification:
         return pd.DataFrame(rows)
 
 
-def _blank_names(binding: Binding, seg_id: str, row: int) -> list[str]:
+def _blank_names(binding: Binding, seg_id: str, row: int, lang: str = "en") -> list[str]:
+    """The columns segment ``seg_id`` uses that are blank in ``row``: fields by their labels in ``lang`` (issue
+    17: no r_score in a reason), other columns by their headers."""
     from .compile.describe import referenced
 
     rule = binding.rules[seg_id]
     out = []
     for name in referenced(rule.statement):
         if name in binding.typed.columns and pd.isna(binding.typed[name].iloc[row]):
-            out.append(binding.headers.get(name, name))
+            out.append(blank_label(binding, name, lang))
     return out
+
+
+def blank_label(binding: Binding, name: str, lang: str) -> str:
+    """How a reason names column ``name``: its field's label in ``lang``, else its header."""
+    field = binding.ruleset.fields.get(name)
+    return field.display(lang) if field is not None and field.label else binding.headers.get(name, name)
 
 
 def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,

@@ -14,7 +14,7 @@ from ..bind import Binding, TableSource
 from ..check.show import policy_words
 from ..errors import TierkitError, Where, display_path, listing, msg
 from ..i18n import tr
-from ..io import RawTable
+from ..io import RawTable, summary_sheet_name
 from ..reasons import reason_column
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
@@ -172,7 +172,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
     from .previous import all_previous_headers
 
     with phase("write"):
-        write_output(full, Path(dst), columns, summary=summary, force=force,
+        write_output(full, Path(dst), columns, summary=summary, force=force, summary_sheet=summary_sheet_name(lang),
                      replace_headers=sorted(tier_headers(rulesets) | all_previous_headers(rulesets)))
     return ApplyResult(output=Path(dst), results=results, lang=lang, conflicts=conflicts, notes=notes,
                        rows=left_out)

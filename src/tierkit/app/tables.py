@@ -15,7 +15,7 @@ import numpy as np
 
 from ..bind import TableSource
 from ..errors import InputFileError, TierkitError, Where, display_path, listing, msg
-from ..io import RawTable, list_sheets, read_table, supported
+from ..io import RawTable, is_summary_sheet, list_sheets, read_table, supported
 from ..io.read import table_from_block
 from ..ruleset.model import RuleSet
 from ..timings import phase
@@ -40,7 +40,7 @@ def choose_sheet(path: Path, sheet: str | int | None) -> str | int | None:
     if sheet is not None:
         return sheet_arg(sheet)
     for name in list_sheets(path):  # [] for csv and parquet
-        if name.strip().casefold() not in NOT_DATA_SHEETS:
+        if name.strip().casefold() not in NOT_DATA_SHEETS and not is_summary_sheet(name):
             return name
     return None
 

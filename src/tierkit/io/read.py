@@ -26,7 +26,7 @@ from .parquetread import ArrowColumns, read_parquet_arrow
 from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
-from .table import SUMMARY_SHEET, RawTable, column_letter
+from .table import RawTable, column_letter, is_summary_sheet
 from .zipio import guard_for_calamine
 
 
@@ -81,7 +81,7 @@ def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int
         raise file_error(path, "workbook has no worksheets", "add a sheet holding the customer table")
     if sheet is None:
         for e in worksheets:
-            if e.state == "visible" and e.name != SUMMARY_SHEET:
+            if e.state == "visible" and not is_summary_sheet(e.name):
                 return e
         return worksheets[0]
     if isinstance(sheet, int) and not isinstance(sheet, bool):

@@ -9,7 +9,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tierkit.i18n import languages, trc
+
+#: the summary sheet's English name; in another language see :func:`summary_sheet_name`
 SUMMARY_SHEET = "Tier summary"
+
+
+def summary_sheet_name(lang: str) -> str:
+    """The summary sheet's name in ``lang`` (``Tier summary``, ``层级汇总``)."""
+    return trc(lang, "sheet name", "Tier summary")
+
+
+def is_summary_sheet(name: str) -> bool:
+    """Whether ``name`` is the summary sheet's name in a language tierkit speaks (an output re-read is
+    recognised whatever language wrote it)."""
+    key = str(name).strip().casefold()
+    return any(key == summary_sheet_name(lang).casefold() for lang in languages())
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
