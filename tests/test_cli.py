@@ -70,7 +70,7 @@ def test_apply_xlsx_zh(workdir: Path) -> None:
     tiers = [ws.cell(row=r, column=6).value for r in range(2, 6)]
     assert tiers == ["关键客户", "沉睡客户", "沉睡客户", "其他"]
     assert ws.cell(row=2, column=6).fill.fgColor.rgb.endswith("1B5E20")
-    assert "Tier summary" in wb.sheetnames
+    assert "层级汇总" in wb.sheetnames and "Tier summary" not in wb.sheetnames  # issue 17: named in Chinese
 
 
 def test_apply_csv_and_refuses_existing_output(workdir: Path) -> None:

@@ -19,6 +19,7 @@ from .clikit import force_option, lang_option, quiet_option, rules_options, run_
 from .errors import TierkitError, display_path, msg
 from .i18n import mark
 from .progress import phase
+from .usage import LangGroup
 
 #: commands that live with their adapters, imported only when used (WeasyPrint and xlwings load slowly)
 LAZY_COMMANDS = {
@@ -32,7 +33,7 @@ LAZY_COMMANDS = {
 LAZY_RULES_COMMANDS = {"diff": "tierkit.movement.cli:rules_diff"}
 
 
-class LazyGroup(click.Group):
+class LazyGroup(LangGroup):
     """A click group whose adapter commands are imported on first use (click's documented lazy-group
     pattern).  ``tierkit --help`` lists them without importing WeasyPrint, xlwings or pandas: see
     :func:`load_command_module`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .clikit import run_safely
+from .clikit import lang_option, run_safely
 
 DIALECTS = ("duckdb", "spark", "postgres", "snowflake", "bigquery")
 
@@ -17,8 +17,9 @@ DIALECTS = ("duckdb", "spark", "postgres", "snowflake", "bigquery")
 @click.option("--param", "params", multiple=True,
               help="Override a rule-set parameter: name=value (70% and 1,200 are fine).")
 @click.option("--as-of", help="Date for $today and $now in the SQL, e.g. 2024-12-31 (default: today).")
+@lang_option(help="Language of the error messages.")
 @run_safely
-def sql(rules: str, dialect: str, table: str, params: tuple[str, ...], as_of: str | None) -> None:
+def sql(rules: str, dialect: str, table: str, params: tuple[str, ...], as_of: str | None, lang: str) -> None:
     """Print one SELECT over TABLE that adds tier_id, tier_label and each segment's match and error flags.
 
     \b

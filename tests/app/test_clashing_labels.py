@@ -54,7 +54,7 @@ def test_applying_rfm_and_lifecycle_together_tells_their_tiers_apart(tmp_path: P
     assert {"忠诚客户（RFM客户细分）", "流失客户（RFM客户细分）"} <= rfm_labels
     assert {"忠诚客户（客户生命周期）", "流失客户（客户生命周期）"} <= life_labels
     assert "冠军客户" in rfm_labels  # a label no other rule set uses stays as it is
-    summary = _sheet(out, "Tier summary")
+    summary = _sheet(out, "层级汇总")
     cells = [c for r in summary for c in r if isinstance(c, str)]
     assert "忠诚客户" not in cells and "流失客户" not in cells
     cross = next(i for i, r in enumerate(summary) if r[0] == "rfm \\ lifecycle")

@@ -71,7 +71,7 @@ class FromOrders(FeatureSpec):
             raw = value[key]
             if key == "names":
                 if not isinstance(raw, Mapping):
-                    raise fail(" (from_orders): 'names' must be a mapping like {monetary: revenue}")
+                    raise fail(msg(" (from_orders): 'names' must be a mapping like {monetary: revenue}"))
                 conf[key] = tuple((str(k), str(v)) for k, v in raw.items())
                 continue
             try:

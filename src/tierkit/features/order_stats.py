@@ -211,7 +211,7 @@ class Choose(ColumnFeature):
     @classmethod
     def parse_arg(cls, value: Any, fail: Fail) -> dict[str, Any]:
         if not isinstance(value, Mapping) or not value:
-            raise fail(" (choose) takes a mapping of whole numbers to columns, like {1: revenue, 2: volume}")
+            raise fail(msg(" (choose) takes a mapping of whole numbers to columns, like {1: revenue, 2: volume}"))
         out = []
         for k, v in value.items():
             if isinstance(k, bool) or not str(k).strip().isdigit() or not isinstance(v, str):

@@ -40,7 +40,7 @@ def parse_feature(raw: Any, index: int, *, file: str | None = None, line: int | 
         return RuleFileError(msg("features[{index}]{rest}", index=index, rest=rest), where=where, hint=hint)
 
     if not isinstance(raw, Mapping):
-        raise fail(" must be a mapping like {pareto_share: revenue, as: x}")
+        raise fail(msg(" must be a mapping like {pareto_share: revenue, as: x}"))
     kinds = [k for k in raw if k in KINDS]
     if len(kinds) != 1:
         options = {key for cls in KINDS.values() for key in cls.option_keys()}

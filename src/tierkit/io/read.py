@@ -78,7 +78,7 @@ def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int
     names = [e.name for e in worksheets]
     listing = ", ".join(f"'{n}'" for n in names) or msg("none")
     if not worksheets:
-        raise file_error(path, "workbook has no worksheets", "add a sheet holding the customer table")
+        raise file_error(path, msg("workbook has no worksheets"), msg("add a sheet holding the customer table"))
     if sheet is None:
         for e in worksheets:
             if e.state == "visible" and not is_summary_sheet(e.name):
@@ -147,8 +147,8 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             rows = cal.to_python(skip_empty_area=True)
             start = cal.start
         except pc.PasswordError as err:
-            raise file_error(path, "workbook is password-protected",
-                             "remove the password and save a copy") from err
+            raise file_error(path, msg("workbook is password-protected"),
+                             msg("remove the password and save a copy")) from err
         except Exception as err:
             raise corrupt(path, err) from err
         finally:
@@ -302,15 +302,17 @@ def _csv_rows(path: Path) -> list[list[str]]:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise file_error(path, f"cannot read the file: {err.strerror or err}", "check the file") from err
+        raise file_error(path, msg("cannot read the file: {value}", value=err.strerror or err),
+                         msg("check the file")) from err
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise file_error(path, "is not a text (CSV) file", "export the table as CSV (comma-separated) or .xlsx")
+        raise file_error(path, msg("is not a text (CSV) file"),
+                         msg("export the table as CSV (comma-separated) or .xlsx"))
     text = decode_text(path, raw)
     del raw
     delim = _sniff_delimiter(text, path)
     cap = max_cells()
     if text.count(delim) > cap:
-        raise _csv_too_big(path, f"more than {cap:,} fields")
+        raise _csv_too_big(path, msg("more than {cap:,} fields", cap=cap))
     rows = []
     width = 0
     try:
@@ -318,7 +320,8 @@ def _csv_rows(path: Path) -> list[list[str]]:
             rows.append(r)
             width = max(width, len(r))
             if len(rows) * width > cap:
-                raise _csv_too_big(path, f"{len(rows):,} rows x {width:,} columns, over the limit of {cap:,} cells")
+                raise _csv_too_big(path, msg("{n_rows:,} rows x {width:,} columns, over the limit of {cap:,} cells",
+                                             n_rows=len(rows), width=width, cap=cap))
     except csv.Error as err:
         raise InputFileError(msg("cannot parse the CSV: {err}", err=err), where=where,
                              hint=msg("check the quoting of the line it names, or re-export the file")) from err
@@ -355,9 +358,9 @@ def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -
     except InputFileError:
         raise
     except Exception as err:
-        raise file_error(path, f"cannot read the parquet file ({type(err).__name__}: {err})",
-                         "re-export it; tierkit reads Apache Parquet files written by pandas, pyarrow, "
-                         "Spark or DuckDB") from err
+        raise file_error(path, msg("cannot read the parquet file ({kind}: {err})", kind=type(err).__name__, err=err),
+                         msg("re-export it; tierkit reads Apache Parquet files written by pandas, pyarrow, "
+                             "Spark or DuckDB")) from err
     frame = frame.reset_index(drop=True)
     letters = [column_letter(i + 1) for i in range(frame.shape[1])]
     texts = [str(c).strip() for c in frame.columns]

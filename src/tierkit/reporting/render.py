@@ -68,4 +68,5 @@ def render_html(pack: PackContext, templates_dir: str | Path | None = None) -> s
         where = getattr(err, "filename", None) or getattr(err, "name", None) or PACK_TEMPLATE
         line = getattr(err, "lineno", None)
         raise TierkitError(msg("template error: {value}", value=err.message or err),
-                           hint=f"in {where}" + (f" line {line}" if line else "")) from err
+                           hint=msg("in {where} line {line}", where=where, line=line) if line
+                           else msg("in {where}", where=where)) from err
