@@ -105,7 +105,8 @@ class ServerPolicy:
 
 _POLICY: contextvars.ContextVar[ServerPolicy | None] = contextvars.ContextVar("tierkit_server_policy", default=None)
 _PLAIN_NAME = re.compile(r"^[^\W][\w-]{0,63}$")
-REFUSED = "a rule set is a built-in name, a name from the server's rules folder, or a sheet or range of this workbook"
+REFUSED = msg("a rule set is a built-in name, a name from the server's rules folder, or a sheet or range of this "
+              "workbook")
 
 
 def server_policy() -> ServerPolicy | None:

@@ -11,7 +11,7 @@ import yaml
 from ..compile.context import as_of_datetime, parse_rule
 from ..compile.context import iter_symbols as iter_symbols  # re-exported: it used to live here
 from ..compile.regex import UnsupportedRegex, check_constant_regex_text, check_rule_regexes
-from ..errors import RuleFileError, Where, did_you_mean, display_path, msg
+from ..errors import RuleFileError, Where, did_you_mean, display_path, listing, msg
 from ..features import parse_features
 from ..hitpolicy import get_policy
 from .model import RuleSet, Segment
@@ -50,7 +50,7 @@ def load_ruleset(name_or_path: str | Path, *, params: Mapping[str, float] | None
             path = candidate
         else:
             names = builtin_names()
-            hint = did_you_mean(text_name, names) or f"built-in rule sets: {', '.join(names)}"
+            hint = did_you_mean(text_name, names) or msg("built-in rule sets: {names}", names=listing(names))
             raise RuleFileError(msg("no rule set named '{text_name}'", text_name=text_name), hint=hint)
     if not path.exists():
         raise RuleFileError(msg("rule file not found: {path}", path=display_path(path)),
@@ -76,7 +76,8 @@ def apply_param_overrides(rs: RuleSet, params: Mapping[str, float]) -> RuleSet:
     unknown = [k for k in params if k not in rs.params]
     if unknown:
         hint = did_you_mean(unknown[0], rs.params) or (
-            f"parameters of '{rs.name}': {', '.join(rs.params) or 'none'}")
+            msg("parameters of '{name}': {names}", name=rs.name,
+                names=listing(rs.params) if rs.params else msg("none")))
         raise RuleFileError(
             msg("unknown parameter '{unknown}' for rule set '{name}'", unknown=unknown[0], name=rs.name),
             where=Where(file=rs.display_path),
@@ -202,21 +203,21 @@ def rule_error(err: Exception, seg: Segment, file: str, *, extra_hint: str | Non
     if isinstance(err, rule_engine.errors.RuleSyntaxError):
         token = getattr(err, "token", None)
         if token is not None and getattr(token, "value", None) is not None:
-            message = f"syntax error near '{token.value}'"
+            message = msg("syntax error near '{token}'", token=token.value)
         else:
-            message = "syntax error (incomplete expression)"
-        hint = hint or ("see rules/README.md for the expression syntax; "
-                        "column names with spaces or Chinese need 'fields' aliases")
+            message = msg("syntax error (incomplete expression)")
+        hint = hint or msg("see rules/README.md for the expression syntax; "
+                           "column names with spaces or Chinese need 'fields' aliases")
     elif isinstance(err, rule_engine.errors.SymbolResolutionError):
-        message = f"unknown name '{err.symbol_name}'"
+        message = msg("unknown name '{name}'", name=err.symbol_name)
     elif isinstance(err, rule_engine.errors.AttributeResolutionError):
-        message = f"unknown attribute '{err.attribute_name}'"
+        message = msg("unknown attribute '{name}'", name=err.attribute_name)
         if err.suggestion:
-            hint = f"did you mean '{err.suggestion}'?"
+            hint = msg("did you mean '{name}'?", name=err.suggestion)
     elif isinstance(err, rule_engine.errors.EvaluationError) and "mismatch" in message:
-        message = f"type mismatch in 'when: {seg.when}'"
-        hint = hint or "compare numbers with numbers, text with quoted text, dates with d\"2024-01-31\""
+        message = msg("type mismatch in 'when: {when}'", when=seg.when)
+        hint = hint or msg("compare numbers with numbers, text with quoted text, dates with d\"2024-01-31\"")
     elif isinstance(err, rule_engine.errors.RegexSyntaxError):
-        message = f"invalid regular expression: {getattr(err, 'error', err)}"
+        message = msg("invalid regular expression: {err}", err=getattr(err, "error", err))
     where = Where(file=file, line=None if cell else seg.when_line or seg.line, cell=cell, segment=seg.id)
     return RuleFileError(msg("{message} in segment '{id}'", message=message, id=seg.id), where=where, hint=hint)

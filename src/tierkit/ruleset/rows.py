@@ -46,7 +46,8 @@ def _language_columns(header: list[str], part: str, source_label: str) -> dict[s
         lang = known_language(code)
         if lang is None:
             guess = suggest_language(code)
-            hint = f"did you mean '{part}_{guess}'?" if guess else f"write e.g. {part}_zh or {part}_ja"
+            hint = (msg("did you mean '{name}'?", name=f"{part}_{guess}") if guess
+                    else msg("write e.g. {zh} or {ja}", zh=f"{part}_zh", ja=f"{part}_ja"))
             raise RuleFileError(msg("column '{head}' names no language", head=head),
                                 where=Where(file=source_label, cell=f"{column_letter(i)}1"), hint=hint)
         if lang != SOURCE_LANG:
