@@ -52,6 +52,22 @@ MISTAKES: dict[str, list[str]] = {
     "answer key not found": ["exercise", "grade", "returned", "--key", "nokey.xlsx", "-o", "g.xlsx"],
     "not an answer key": ["exercise", "grade", "returned", "--key", "{distributor}", "-o", "g.xlsx"],
     "bad roster": ["exercise", "new", "--method", "abc", "--level", "1", "--roster", "bad.xlsx", "-o", "cls"],
+    # click's own usage errors
+    "no such option": ["apply", "{distributor}", "--rules", "abc", "--nosuch"],
+    "option misspelt": ["apply", "{distributor}", "--rules", "abc", "--outptu", "x.xlsx"],
+    "missing argument": ["apply"],
+    "missing option": ["apply", "{distributor}"],
+    "no such command": ["aply", "{distributor}"],
+    "bad choice": ["apply", "{distributor}", "--rules", "abc", "--engine", "duckd"],
+    "not a number": ["brief", "{distributor}", "--rules", "abc", "--top", "many"],
+    "extra argument": ["apply", "{distributor}", "extra.xlsx", "--rules", "abc"],
+    # the engines, the SQL writer and the brief's check
+    "unknown engine": ["apply", "{distributor}", "--rules", "abc", "--engine", "duckdb2"],
+    "unknown SQL dialect": ["sql", "--rules", "abc", "--table", "t", "--dialect", "mysql"],
+    "verify a PDF that is not a pack": ["brief", "b.pdf", "--verify"],
+    "unknown sheet": ["apply", "{distributor}", "--rules", "abc", "--sheet", "Custmers", "-o", "s.xlsx"],
+    "cell not a number": ["apply", "badcell.csv", "--rules", "num.yaml", "-o", "c.xlsx"],
+    "unknown column": ["apply", "{distributor}", "--rules", "nocol.yaml", "-o", "n.xlsx"],
 }
 
 
@@ -145,6 +161,9 @@ def mistakes_setup(work: Path) -> dict[str, str]:
     (work / "badtype.yaml").write_text(bad_type, encoding="utf-8")
     (work / "twodefaults.yaml").write_text(base + "  - id: a\n    default: true\n  - id: b\n    default: true\n",
                                            encoding="utf-8")
+    (work / "nocol.yaml").write_text("name: t\nsegments:\n  - id: a\n    when: turnover > 1\n", encoding="utf-8")
+    (work / "num.yaml").write_text(base + "  - id: a\n    when: revenue > 1\n", encoding="utf-8")
+    (work / "badcell.csv").write_text("customer_id,revenue\nC1,100\nC2,很多\n", encoding="utf-8")
     return {"distributor": str(SAMPLES / "distributor.xlsx"), "retail": str(SAMPLES / "retail_members.xlsx"),
             "copy": str(copy)}
 

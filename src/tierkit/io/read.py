@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tierkit import errors as _errors
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path, listing, msg
 
 from . import ooxml
@@ -76,7 +77,7 @@ def read_tables(path: str | Path, *, sheet: str | int | None = None, header_row:
 def pick_sheet(path: Path, entries: Sequence[ooxml.SheetEntry], sheet: str | int | None) -> ooxml.SheetEntry:
     worksheets = [e for e in entries if e.kind == "worksheet"]
     names = [e.name for e in worksheets]
-    listing = ", ".join(f"'{n}'" for n in names) or msg("none")
+    listing = _errors.listing(f"'{n}'" for n in names) or msg("none")
     if not worksheets:
         raise file_error(path, msg("workbook has no worksheets"), msg("add a sheet holding the customer table"))
     if sheet is None:
