@@ -158,7 +158,7 @@ def verify_pack(input: str | Path, *, lang: str = "en", quiet: bool = False) -> 
         return
     click.echo(tr(lang, "error: {file}: {n} of {total} customers get another tier from the attached rules",
                   file=name, n=f"{len(verdict.differences):,}", total=f"{verdict.customers:,}"), err=True)
-    for line in verdict.lines():
+    for line in verdict.lines(lang=lang):
         click.echo(f"  {line}", err=True)
     sys.exit(2)
 

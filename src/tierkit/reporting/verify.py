@@ -20,6 +20,7 @@ import yaml
 
 from .. import TierkitError
 from ..errors import Where, display_path, msg
+from ..i18n import tr
 from .archive import DATA_NAME, ID_HEADER, RULES_NAME, STAMP_RE, TIER_HEADER, TYPES_RE
 
 #: the largest PDF --verify opens
@@ -54,12 +55,13 @@ class Verdict:
     def ok(self) -> bool:
         return not self.differences
 
-    def lines(self, limit: int = MAX_LISTED) -> list[str]:
-        """One line per difference (at most ``limit``, then a count of the rest)."""
-        out = [f"row {d.row} ({_show(d.id)}): pack says {_tier(d.printed)}, rules give {_tier(d.now)}"
+    def lines(self, limit: int = MAX_LISTED, lang: str = "en") -> list[str]:
+        """One line per difference (at most ``limit``, then a count of the rest), in ``lang``."""
+        out = [tr(lang, "row {row} ({id}): pack says {printed}, rules give {now}", row=d.row, id=_show(d.id),
+                  printed=_tier(d.printed, lang), now=_tier(d.now, lang))
                for d in self.differences[:limit]]
         if len(self.differences) > limit:
-            out.append(f"... and {len(self.differences) - limit} more differences")
+            out.append(tr(lang, "... and {n} more differences", n=len(self.differences) - limit))
         return out
 
 
@@ -186,8 +188,8 @@ def _typed(column: pd.Series, kind: str) -> pd.Series:
     return column
 
 
-def _tier(tier: str) -> str:
-    return _show(tier) if tier else "(no tier)"
+def _tier(tier: str, lang: str = "en") -> str:
+    return _show(tier) if tier else tr(lang, "(no tier)")
 
 
 def _header(rules: str) -> tuple[dt.datetime | None, dict[str, str]]:
