@@ -12,7 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [*(ROOT / "src" / "tierkit").rglob("*.py"), *(ROOT / "addin").rglob("*.py")]
 #: helpers that pass their arguments on as an error's message or hint: name -> the positions they do
-FACTORIES = {"file_error": (1, 2), "fail": (0, 1), "_csv_too_big": (1,), "_refuse": (0,)}
+FACTORIES = {"file_error": (1, 2), "fail": (0, 1), "_csv_too_big": (1,), "_refuse": (0,), "self.error": (0,),
+             "rule_error": ()}
 
 
 def _trees() -> dict[Path, ast.Module]:
@@ -34,6 +35,8 @@ def error_classes(trees: dict[Path, ast.Module]) -> set[str]:
 
 def _name(call: ast.Call) -> str | None:
     f = call.func
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self" and f.attr == "error":
+        return "self.error"  # the rule-file checker's error(message, line, hint=...)
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
 
 
@@ -68,7 +71,7 @@ def untranslatable(trees: dict[Path, ast.Module]) -> list[str]:
                 parts = [node.args[i] for i in FACTORIES[name] if i < len(node.args)]
             else:
                 continue
-            parts = [*parts, *(k.value for k in node.keywords if k.arg in ("message", "hint"))]
+            parts = [*parts, *(k.value for k in node.keywords if k.arg in ("message", "hint", "extra_hint"))]
             for part in parts:
                 for text in plain_texts(part):
                     out.append(f"{path.relative_to(ROOT)}:{text.lineno}: {name}({ast.unparse(text)[:80]})")
@@ -91,6 +94,8 @@ def f(x, near):
     raise RuleFileError(msg("ok {x}", x=x), hint=near or f"use {x}")
     raise file_error(path, "is locked", msg("close it"))
     raise TierkitError(msg("fine"), hint=did_you_mean(x, []) or msg("use {x}", x=x))
+    raise self.error(f"field {x} is odd", 3)
+    log.error("not a message %s", x)
 '''
     header = "class InputFileError(TierkitError): pass\nclass DataError(TierkitError): pass\n" \
              "class RuleFileError(TierkitError): pass\n"
@@ -98,4 +103,5 @@ def f(x, near):
     assert error_classes(trees) == {"TierkitError", "InputFileError", "DataError", "RuleFileError", "SheetError"}
     found = sorted(line.partition(": ")[2] for line in untranslatable(trees))
     assert found == sorted(["DataError(f'column {x} is blank')", "SheetError('sheet is empty')",
-                            "SheetError('choose ')", "RuleFileError(f'use {x}')", "file_error('is locked')"]), found
+                            "SheetError('choose ')", "RuleFileError(f'use {x}')", "file_error('is locked')",
+                            "self.error(f'field {x} is odd')"]), found

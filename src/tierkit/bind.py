@@ -295,7 +295,7 @@ def bind(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | Non
             rules[seg.id] = parse_rule(seg.when, types, now)
         except rule_engine.errors.EngineError as err:
             cols = ", ".join(f"{s} ({types[s]}, column '{headers[s]}')" for s in types if s in seg.when)
-            raise rule_error(err, seg, file, extra_hint=f"types found in the data: {cols}") from None
+            raise rule_error(err, seg, file, extra_hint=msg("types found in the data: {cols}", cols=cols)) from None
     return Binding(ruleset=rs, frame=work, typed=typed_frame, types=types, headers=headers, rules=rules, now=now,
                    feature_meta=feature_meta, measure=measure, notes=notes,
                    text_codes={k: v for k, v in text_codes.items() if k in typed})

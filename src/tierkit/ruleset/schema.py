@@ -181,7 +181,7 @@ class SchemaReader:
 
     def fields(self, raw: Any, line: Pos | None) -> dict[str, Field]:
         if not isinstance(raw, Mapping):
-            raise self.error("'fields' must be a mapping of field name to {type, aliases}", line)
+            raise self.error(msg("'fields' must be a mapping of field name to {type, aliases}"), line)
         out: dict[str, Field] = {}
         for fname, spec in raw.items():
             fline = line_of(raw, fname)
@@ -229,17 +229,21 @@ class SchemaReader:
         if spec.get("format") is not None:
             kind = str(spec["format"]).strip().lower()
             if kind not in FORMATS:
-                raise self.error(f"unknown format '{spec['format']}' for field '{fname}'", at("format"),
-                                 hint=(did_you_mean(kind, FORMATS) or "") + f" use one of {', '.join(FORMATS)}")
+                near = did_you_mean(kind, FORMATS)
+                raise self.error(msg("unknown format '{format}' for field '{fname}'", format=spec["format"],
+                                     fname=fname), at("format"),
+                                 hint=msg("{near} use one of {names}", near=near, names=listing(FORMATS)) if near
+                                 else msg("use one of {names}", names=listing(FORMATS)))
         raw = spec.get("decimals")
         if raw is None:
             return kind, None
         if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_DECIMALS:
-            raise self.error(f"'decimals' of field '{fname}' must be a whole number from 0 to {MAX_DECIMALS}",
-                             at("decimals"), hint="e.g. decimals: 2")
+            raise self.error(msg("'decimals' of field '{fname}' must be a whole number from 0 to {MAX_DECIMALS}",
+                                 fname=fname, MAX_DECIMALS=MAX_DECIMALS),
+                             at("decimals"), hint=msg("e.g. decimals: 2"))
         if kind not in ("percent", "money", "number"):
-            raise self.error(f"'decimals' of field '{fname}' needs format: percent, money or number",
-                             at("decimals"), hint=f"add format: number to field '{fname}'")
+            raise self.error(msg("'decimals' of field '{fname}' needs format: percent, money or number", fname=fname),
+                             at("decimals"), hint=msg("add format: number to field '{fname}'", fname=fname))
         return kind, raw
 
     def reads(self, spec: Mapping[str, Any], fname: str, fline: Pos | None) -> tuple[tuple[str, Text], ...]:
@@ -249,17 +253,18 @@ class SchemaReader:
             return ()
         at = (line_of(spec, "reads") if isinstance(spec, LineDict) else None) or fline
         if not isinstance(raw, Mapping):
-            raise self.error(f"'reads' of field '{fname}' must map an operator to a text", at,
-                             hint="e.g. reads: {'<': {en: 'the first {value} of revenue'}}")
+            raise self.error(msg("'reads' of field '{fname}' must map an operator to a text", fname=fname), at,
+                             hint=msg("e.g. reads: {'<': {en: 'the first {value} of revenue'}}"))
         out = []
         for op, text in raw.items():
             where = line_of(raw, op) or at
             if op not in READS_OPERATORS:
-                raise self.error(f"'reads' of field '{fname}' has unknown operator '{op}'", where,
-                                 hint=f"use one of {', '.join(READS_OPERATORS)}")
+                raise self.error(msg("'reads' of field '{fname}' has unknown operator '{op}'", fname=fname, op=op),
+                                 where,
+                                 hint=msg("use one of {names}", names=listing(READS_OPERATORS)))
             words = self.text(text, where, f"'reads' of field '{fname}'")
             if any("{value}" not in words[lang] for lang in words):
-                raise self.error(f"'reads' of field '{fname}' must show the value as {{value}}", where)
+                raise self.error(msg("'reads' of field '{fname}' must show the value as {{value}}", fname=fname), where)
             out.append((str(op), words))
         return tuple(out)
 
@@ -350,7 +355,7 @@ class SchemaReader:
         color = item.get("color")
         if color is not None and not _COLOR_RE.match(str(color)):
             raise self.error(msg("colour '{color}' is not #RRGGBB", color=color), line_of(item, "color"), segment=sid,
-                             hint='write it quoted, e.g. color: "#1b5e20"' if isinstance(sline, int) else None)
+                             hint=msg("write it quoted, e.g. color: \"#1b5e20\"") if isinstance(sline, int) else None)
         strategies_raw = item.get("strategies") or []
         if not isinstance(strategies_raw, list):
             raise self.error(msg("'strategies' must be a list"), line_of(item, "strategies"), segment=sid)
