@@ -35,6 +35,8 @@ def error_classes(trees: dict[Path, ast.Module]) -> set[str]:
 
 def _name(call: ast.Call) -> str | None:
     f = call.func
+    if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "type":
+        return "type(err)"  # an error re-raised as its own class with more words: type(err)(message, ...)
     if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self" and f.attr == "error":
         return "self.error"  # the rule-file checker's error(message, line, hint=...)
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
@@ -65,7 +67,7 @@ def untranslatable(trees: dict[Path, ast.Module]) -> list[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node)
-            if name in classes:
+            if name in classes or name == "type(err)":
                 parts = node.args[:1]
             elif name in FACTORIES:
                 parts = [node.args[i] for i in FACTORIES[name] if i < len(node.args)]
@@ -96,6 +98,7 @@ def f(x, near):
     raise TierkitError(msg("fine"), hint=did_you_mean(x, []) or msg("use {x}", x=x))
     raise self.error(f"field {x} is odd", 3)
     log.error("not a message %s", x)
+    raise type(err)(f"{err.message} (segment 'a')", where=None)
 '''
     header = "class InputFileError(TierkitError): pass\nclass DataError(TierkitError): pass\n" \
              "class RuleFileError(TierkitError): pass\n"
@@ -104,4 +107,4 @@ def f(x, near):
     found = sorted(line.partition(": ")[2] for line in untranslatable(trees))
     assert found == sorted(["DataError(f'column {x} is blank')", "SheetError('sheet is empty')",
                             "SheetError('choose ')", "RuleFileError(f'use {x}')", "file_error('is locked')",
-                            "self.error(f'field {x} is odd')"]), found
+                            "self.error(f'field {x} is odd')", "type(err)(f\"{err.message} (segment 'a')\")"]), found

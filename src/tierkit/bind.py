@@ -371,7 +371,8 @@ def _with_table(err: TierkitError, rs: RuleSet, source: TableSource) -> TierkitE
     where = err.where
     if source.file and not where.file:
         where = replace(where, file=source.file, sheet=where.sheet or source.sheet)
-    message = err.message if f"'{rs.name}'" in err.message else f"{err.message} (rule set '{rs.name}')"
+    message = (err.message if f"'{rs.name}'" in err.message
+               else msg("{message} (rule set '{name}')", message=err.message, name=rs.name))
     return type(err)(message, where=where, hint=err.hint)
 
 

@@ -57,7 +57,8 @@ def _in_segment(err: TierkitError, binding: Binding, seg_id: str) -> TierkitErro
 
     seg = binding.ruleset.segment(seg_id)
     where = Where(file=binding.ruleset.display_path, line=seg.when_line or seg.line, segment=seg_id)
-    message = err.message if seg_id in err.message else f"{err.message} (segment '{seg_id}')"
+    message = (err.message if seg_id in err.message
+               else msg("{message} (segment '{seg_id}')", message=err.message, seg_id=seg_id))
     return type(err)(message, where=where, hint=err.hint)
 
 

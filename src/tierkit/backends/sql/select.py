@@ -86,7 +86,8 @@ def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: 
             m, e, _ = SqlCompiler(columns, rule.context, spec).condition(rule.statement)
         except TierkitError as err:
             where = Where(file=ruleset.display_path, line=seg.when_line or seg.line, segment=seg.id)
-            raise type(err)(f"{err.message} (segment '{seg.id}')", where=where, hint=err.hint) from None
+            raise type(err)(msg("{message} (segment '{seg_id}')", message=err.message, seg_id=seg.id), where=where,
+                            hint=err.hint) from None
         flags += [exp.alias_(m, match_column(seg.id), quoted=True, copy=False),
                   exp.alias_(e, error_column(seg.id), quoted=True, copy=False)]
     if features_sql is not None:
