@@ -105,7 +105,7 @@ def _bad_value(err: click.BadParameter, lang: str) -> str:
     param_type = err.param.type if err.param is not None else None
     if isinstance(param_type, click.Choice) and value is not None:
         return tr(lang, "{option}: '{value}' is not a choice; choose one of {choices}", option=name, value=value,
-                  choices=join(lang, [str(c) for c in param_type.choices]))
+                  choices=join(lang, [f"`{c}`" for c in param_type.choices]))
     if value is not None:
         return tr(lang, "{option}: '{value}' is not a valid value", option=name, value=value)
     return tr(lang, "{option}: the value is not valid", option=name)
