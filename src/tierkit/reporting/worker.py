@@ -104,7 +104,7 @@ def _portable(err: BaseException) -> BaseException:
         pickle.loads(pickle.dumps(err))
         return err
     except Exception:
-        return TierkitError(msg("{kind}: {err}", kind=type(err).__name__, err=err))
+        return TierkitError(msg("{kind}: {err}", kind=type(err).__name__, err=str(err)))
 
 
 class Worker:
