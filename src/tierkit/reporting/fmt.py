@@ -52,6 +52,7 @@ WORDS: dict[str, str] = {
     "empty_tier": mark("brief", "No customer is in this tier in this data."),
     "no_strategies": mark("brief", "The rule file lists no strategy for this tier."),
     "contents_page": mark("brief", "Page"),
+    "contents": mark("brief", "Contents"),
     "continued": mark("brief", "{label} (continued)"),
     "unmatched": mark("brief", "(no tier)"),
     "data": mark("brief", "data"),
