@@ -2,8 +2,8 @@
 read back with pdftotext and scanned by :mod:`numscan` (no raw floats, no ungrouped large numbers, no shares as
 0.xx, no grouped ids).
 
-The samples' ids are text (``KH0593``); here they are made 9-digit numbers (``987650593``), so a brief that groups
-an id (``987,650,593``) fails, and no figure is mistaken for one.  What the rule file's author wrote (the
+The samples' ids are text (``KH0593``); here they are made 6-digit numbers (``650593``), so a brief that groups
+an id (``650,593``) fails.  What the rule file's author wrote (the
 descriptions, strategies and actions: "--param high_pct=0.9") is left out of the pages scanned.
 
 Each rule set is laid out in a subprocess with a time limit (this file run as a script), so a slow layout
@@ -38,12 +38,12 @@ def rule_sets() -> list[str]:
 
 
 def numeric_ids(sheets: dict, key: str) -> dict:
-    """The sample's sheets with its text ids (``KH0593``, ``M00027``) made numbers (``987650593``) in every sheet."""
+    """The sample's sheets with its text ids (``KH0593``, ``M00027``) made numbers (``650593``) in every sheet."""
     out = {}
     for name, frame in sheets.items():
         frame = frame.copy()
         if key in frame.columns:
-            frame[key] = frame[key].map(lambda v: 987_650_000 + int(str(v)[-4:]) if isinstance(v, str) else v)
+            frame[key] = frame[key].map(lambda v: 650_000 + int(str(v)[-4:]) if isinstance(v, str) else v)
         out[name] = frame
     return out
 
