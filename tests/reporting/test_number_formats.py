@@ -75,16 +75,9 @@ def pdf_text(path: Path) -> str:
                           text=True, timeout=120).stdout
 
 
-#: reasons of a comparison whose field is coalesced, ``(region_pct ?? -1) >= key_pct``, print the share as a
-#: decimal ("... (if blank -1) ≥ 0.8"): the reasons engine (tierkit.reasons) loses the field's format there
-COALESCED = {"grouping_region", "grouping_season"}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="reasons of a coalesced comparison ('x ?? -1 >= p') lose the field's format"))
-    if n in COALESCED else n for n in rule_sets()])
+@pytest.mark.parametrize("name", rule_sets())
 def test_every_number_in_a_brief_is_formatted(name: str, lang: str, tmp_path: Path) -> None:
     out = tmp_path / f"{name}-{lang}.pdf"
     proc = subprocess.run([sys.executable, __file__, name, lang, str(out)], capture_output=True, text=True,
