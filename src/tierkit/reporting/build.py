@@ -249,8 +249,9 @@ class _Builder:
         defaults = [*used, *([self.measure_name] if self.measure_name else []), *RAW_FEATURES]
         names = [str(x) for x in (listed if isinstance(listed, list | tuple) else [listed])] if listed else []
         out: list[str] = []
-        for name in names or defaults:
-            if name not in out and self._numeric(name) is not None:
+        shown = self.res.binding.shown_as
+        for name in names or defaults:   # abc's contribution is the revenue it chose: one panel, not two
+            if shown(name) not in {shown(o) for o in out} and self._numeric(name) is not None:
                 out.append(name)
         if not out and names:  # none of the listed fields is in this table: chart the defaults instead
             out = [n for n in dict.fromkeys(defaults) if self._numeric(n) is not None]
@@ -271,12 +272,16 @@ class _Builder:
 
     def figure(self, value: Any, name: str | None) -> str:
         """A figure (sum, average, median) of the field ``name`` in its declared format (:func:`fmt.figure`)."""
-        fdef = self.rs.fields.get(name) if name else None
+        fdef = self.rs.fields.get(self.res.binding.shown_as(name)) if name else None  # abc: the measure it chose
+        if fdef is None or not fdef.format:
+            fdef = self.rs.fields.get(name) if name else None
         return figure(self.fmt, value, fdef.value_format if fdef is not None and fdef.format else None)
 
     def _format_of(self, name: str) -> FieldFormat:
         """The declared format of a field (an undeclared one: grouped whole numbers, as before formats)."""
-        fdef = self.rs.fields.get(name)
+        fdef = self.rs.fields.get(self.res.binding.shown_as(name))  # abc: the measure it chose
+        if fdef is None or not fdef.format:
+            fdef = self.rs.fields.get(name)
         return fdef.value_format if fdef is not None and fdef.format else FieldFormat("integer")
 
     def accounts(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Account, ...]]:
