@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from tierkit.cli import main
+from tierkit.movement.texts import money
 from tierkit.values import id_key
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
@@ -94,10 +95,15 @@ def test_matrix_is_the_workbooks(both: tuple[Path, str, Path, str]) -> None:
 def test_value_at_risk_and_movers(both: tuple[Path, str, Path, str]) -> None:
     pdf, _, book, c_out = both
     page = squash(movement_page(pdf))
+    # the console prints values compact (9.38M); the page in the measure's format (9,381,234): the same values
     risk = next(line.strip() for line in c_out.splitlines() if "value at risk" in line)
-    assert risk in page
-    for path in [line.strip() for line in c_out.splitlines() if line.startswith("    ") and "→" in line]:
-        assert path in page
+    paths = [line.strip() for line in c_out.splitlines() if line.startswith("    ") and "→" in line]
+    assert paths
+    for line in [risk, *paths]:
+        words, _, value = line.rpartition(" ")
+        found = re.search(re.escape(words) + r" ([\d,]+(?:\.\d+)?)", page)
+        assert found, line
+        assert money(float(found.group(1).replace(",", ""))) == value, (line, found.group(1))
     moves = pd.read_excel(book, sheet_name="Customer moves", dtype=object, engine="openpyxl")
     down = moves[moves["Move"].isin(["down", "gone"])].copy()
     down["v"] = pd.to_numeric(down["Value before"])

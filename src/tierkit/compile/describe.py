@@ -60,21 +60,32 @@ def compared(node: Any, lang: str, namer: Namer, fields: Mapping[str, Field],
     if not isinstance(node, ast.ComparisonExpression) or node.type not in SWAPPED:
         return None
     op, field_side, other = node.type, node.left, node.right
-    if not _is_field(field_side, fields, params):
+    if _field_of(field_side, fields, params) is None:
         op, field_side, other = SWAPPED[op], node.right, node.left
-        if not _is_field(field_side, fields, params):
+        if _field_of(field_side, fields, params) is None:
             return None
     if isinstance(other, ast.NullExpression):
         return None
     is_const, value = constant_value(other, params)
     if not is_const or isinstance(value, tuple | list | dict | str | bool) or value is None:
         return None
-    fdef = fields[field_side.name]
+    fdef = fields[_field_of(field_side, fields, params) or ""]
     shown = fdef.value_format.text(value, lang)
+    if isinstance(field_side, ast.CoalesceExpression):   # "Share (if blank 0) ≥ 50%": the value in the field's format
+        return f"{plain_words(field_side, lang, namer)} {PRETTY.get(op, op)} {shown}"
     reading = fdef.reading(READS_OP[op]) if op in READS_OP else None
     if reading is not None:
         return reading.get(lang).replace("{value}", shown)
     return f"{namer(field_side.name)} {PRETTY.get(op, op)} {shown}"
+
+
+def _field_of(node: Any, fields: Mapping[str, Field], params: Mapping[str, Any]) -> str | None:
+    """The field a side of a comparison is: the field itself, or the field with a constant for its blanks
+    (``share ?? 0``); None for anything else."""
+    if isinstance(node, ast.CoalesceExpression) and _is_field(node.left, fields, params) \
+            and isinstance(node.right, ast.LiteralExpressionBase):
+        return str(node.left.name)
+    return str(node.name) if _is_field(node, fields, params) else None
 
 
 def _is_field(node: Any, fields: Mapping[str, Field], params: Mapping[str, Any]) -> bool:

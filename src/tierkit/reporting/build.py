@@ -16,7 +16,7 @@ from ..errors import msg
 from ..i18n import mark, trc
 from . import charts as ch
 from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
-from .fmt import FieldFormat, Formatter, check_lang, html_lang, words
+from .fmt import FieldFormat, Formatter, check_lang, figure, html_lang, words
 
 DEFAULT_COLOR = "#90a4ae"
 #: the definition of a tier without a rule (the catch-all)
@@ -145,7 +145,7 @@ class _Builder:
                  (w["rules"], f"{rs.name} ({rs.digest})")]
         totals = [(w["customers"], fmt.number(res.n))]
         if self.has_measure:
-            totals.append((w["total_value"], fmt.number(float(self.summary["measure_sum"].sum()))))
+            totals.append((w["total_value"], self.figure(float(self.summary["measure_sum"].sum()), self.measure_name)))
         rows = []
         bars = []
         for rec in self.summary.to_dict("records"):
@@ -153,7 +153,7 @@ class _Builder:
             label = rec["label"] if rec["id"] else w["unmatched"]
             rows.append(TierRow(
                 id=rec["id"], label=label, color=color, count=fmt.number(rec["count"]), share=fmt.percent(rec["share"]),
-                value=fmt.number(rec["measure_sum"]) if self.has_measure else "",
+                value=self.figure(rec["measure_sum"], self.measure_name) if self.has_measure else "",
                 value_share=fmt.percent(rec["measure_share"]) if self.has_measure else ""))
             bars.append(ch.Bar(label, color, float(rec["share"]),
                                float(rec["measure_share"]) if self.has_measure else None))
@@ -199,8 +199,8 @@ class _Builder:
             diffs = self.diffs(key_fields, mask)
             if diffs:
                 chart = self._chart(w["differs"], lambda: ch.differs(diffs, color, self.fmt, w),
-                                    "; ".join(f"{ch.panel_title(lang, d)}: {self.fmt.auto(d.tier)} / "
-                                              f"{self.fmt.auto(d.rest)}" for d in diffs))
+                                    "; ".join(f"{ch.panel_title(lang, d)}: {d.tier_text} / {d.rest_text}"
+                                              for d in diffs))
         columns, kinds, accounts = self.accounts(mask)
         actions = tuple(a.get(lang) for a in seg.actions) or self.default_actions(count)
         return TierBrief(
@@ -225,19 +225,20 @@ class _Builder:
         if self.has_measure and self.measure is not None:
             total = float(self.summary["measure_sum"].sum())
             out.append(Kpi("value", w["kpi_value"].format(measure=self._label_of(str(self.measure_name))),
-                           fmt.number(rec["measure_sum"]), fmt.number(total)))
+                           self.figure(rec["measure_sum"], self.measure_name), self.figure(total, self.measure_name)))
             out.append(Kpi("value_share", w["kpi_value_share"], fmt.percent(rec["measure_share"]),
                            fmt.percent(1.0 if total else 0.0)))
-            out.append(Kpi("avg_value", w["kpi_avg_value"], fmt.number(_mean(self.measure[mask])),
-                           fmt.number(_mean(self.measure))))
+            out.append(Kpi("avg_value", w["kpi_avg_value"], self.figure(_mean(self.measure[mask]), self.measure_name),
+                           self.figure(_mean(self.measure), self.measure_name)))
             freq = self._numeric("frequency")
             if freq is not None:
-                out.append(Kpi("aov", w["kpi_aov"], fmt.number(_ratio(self.measure, freq, mask)),
-                               fmt.number(_ratio(self.measure, freq, None))))
+                out.append(Kpi("aov", w["kpi_aov"], self.figure(_ratio(self.measure, freq, mask), self.measure_name),
+                               self.figure(_ratio(self.measure, freq, None), self.measure_name)))
         for key, name in (("recency", "recency_days"), ("frequency", "frequency")):
             values = self._numeric(name)
             if values is not None:
-                out.append(Kpi(key, w[f"kpi_{key}"], fmt.auto(_median(values[mask])), fmt.auto(_median(values))))
+                out.append(Kpi(key, w[f"kpi_{key}"], self.figure(_median(values[mask]), name),
+                               self.figure(_median(values), name)))
         return tuple(out)
 
     def key_fields(self, seg: Segment) -> list[str]:
@@ -249,8 +250,9 @@ class _Builder:
         defaults = [*used, *([self.measure_name] if self.measure_name else []), *RAW_FEATURES]
         names = [str(x) for x in (listed if isinstance(listed, list | tuple) else [listed])] if listed else []
         out: list[str] = []
-        for name in names or defaults:
-            if name not in out and self._numeric(name) is not None:
+        shown = self.res.binding.shown_as
+        for name in names or defaults:   # abc's contribution is the revenue it chose: one panel, not two
+            if shown(name) not in {shown(o) for o in out} and self._numeric(name) is not None:
                 out.append(name)
         if not out and names:  # none of the listed fields is in this table: chart the defaults instead
             out = [n for n in dict.fromkeys(defaults) if self._numeric(n) is not None]
@@ -265,12 +267,22 @@ class _Builder:
             if np.isnan(tier) and np.isnan(rest):
                 continue
             out.append(ch.Diff(self._label_of(name), 0.0 if np.isnan(tier) else tier,
-                               0.0 if np.isnan(rest) else rest, stat="median"))
+                               0.0 if np.isnan(rest) else rest, stat="median",
+                               tier_text=self.figure(tier, name), rest_text=self.figure(rest, name)))
         return out
+
+    def figure(self, value: Any, name: str | None) -> str:
+        """A figure (sum, average, median) of the field ``name`` in its declared format (:func:`fmt.figure`)."""
+        fdef = self.rs.fields.get(self.res.binding.shown_as(name)) if name else None  # abc: the measure it chose
+        if fdef is None or not fdef.format:
+            fdef = self.rs.fields.get(name) if name else None
+        return figure(self.fmt, value, fdef.value_format if fdef is not None and fdef.format else None)
 
     def _format_of(self, name: str) -> FieldFormat:
         """The declared format of a field (an undeclared one: grouped whole numbers, as before formats)."""
-        fdef = self.rs.fields.get(name)
+        fdef = self.rs.fields.get(self.res.binding.shown_as(name))  # abc: the measure it chose
+        if fdef is None or not fdef.format:
+            fdef = self.rs.fields.get(name)
         return fdef.value_format if fdef is not None and fdef.format else FieldFormat("integer")
 
     def accounts(self, mask: np.ndarray) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Account, ...]]:

@@ -9,6 +9,7 @@ date formats (:func:`tierkit.numfmt.babel_locale`), not code.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from ..i18n import mark, trc
 from ..numfmt import LOCALES, FieldFormat, Formatter, babel_locale, check_lang
@@ -51,6 +52,7 @@ WORDS: dict[str, str] = {
     "empty_tier": mark("brief", "No customer is in this tier in this data."),
     "no_strategies": mark("brief", "The rule file lists no strategy for this tier."),
     "contents_page": mark("brief", "Page"),
+    "contents": mark("brief", "Contents"),
     "continued": mark("brief", "{label} (continued)"),
     "unmatched": mark("brief", "(no tier)"),
     "data": mark("brief", "data"),
@@ -96,10 +98,25 @@ def words(lang: str) -> dict[str, str]:
     return dict(_words(check_lang(lang)))
 
 
+def figure(fmt: Formatter, value: Any, field: FieldFormat | None) -> str:
+    """A figure of a field (a sum, an average, a median) as a brief prints it, through the field's format
+    (:class:`FieldFormat`): a percent or a number as the field declares; money in whole units unless the field
+    declares its decimals (a total of 160,903,480, not 160,903,480.12); an integer field's statistic with the
+    decimal it may need (a median of 8.5 orders); a field without a format (or an id) as
+    :meth:`Formatter.auto`.  Blanks and NaN print as ``–``."""
+    if field is None or not field.numeric:
+        return fmt.auto(value)
+    if field.kind == "money" and field.decimals is None:
+        field = FieldFormat("money", 0)
+    elif field.kind == "integer":
+        field = FieldFormat("number", 1)
+    return fmt.field(value, field)
+
+
 def html_lang(lang: str) -> str:
     """The value of ``<html lang>``: the Babel locale as a BCP 47 tag (``en``, ``zh-CN``, ``ja``)."""
     return babel_locale(lang).replace("_", "-")
 
 
 __all__ = ["CONTEXT", "LOCALES", "PAGE_KEYS", "PAGE_OF", "WORDS", "FieldFormat", "Formatter", "babel_locale",
-           "check_lang", "html_lang", "words"]
+           "check_lang", "figure", "html_lang", "words"]

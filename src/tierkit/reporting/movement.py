@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 
 from ..contrast import text_colour_for
-from ..i18n import mark, trc
+from ..i18n import mark, tr, tr_n, trc
 from ..movement.compute import Movement, ScaleMovement
 from ..movement.since import Since
-from ..movement.texts import measure_name, move_label, risk_lines, scale_title
-from ..numfmt import Formatter
+from ..movement.texts import after_label, measure_name, move_label, scale_title
+from ..numfmt import FieldFormat, Formatter
 from ..values import id_key
 from .build import safe_color
+from .fmt import figure
 
 #: the movement page's fixed words (context ``brief``)
 WORDS = {
@@ -126,13 +127,39 @@ def movement_page(since: Since, *, top: int = 10) -> MovementPage:
     notes = since.notes()
     summary = tuple(line for line in console[1:] if line not in notes and not line.startswith("  "))
     measure = measure_name(mv.after.ruleset, lang) or measure_name(mv.before.ruleset, lang)
-    scales = tuple(_scale_page(mv, sm, lang, fmt, words, measure, top) for sm in mv.scales)
+    value_format = measure_format(mv)
+    scales = tuple(_scale_page(mv, sm, lang, fmt, words, measure, top, value_format) for sm in mv.scales)
     return MovementPage(title=words["title"], subtitle=console[0], summary=summary, notes=tuple(notes),
                         scales=scales, words=words, top=top)
 
 
+def measure_format(mv: Movement) -> FieldFormat | None:
+    """The declared format of the measure the movement values (the rule set after's, else before's)."""
+    for rs in (mv.after.ruleset, mv.before.ruleset):
+        fdef = rs.fields.get(rs.measure) if rs.measure else None
+        if fdef is not None and fdef.format:
+            return fdef.value_format
+    return None
+
+
+def risk_texts(sm: ScaleMovement, lang: str, measure: str, fmt: Formatter,
+               value_format: FieldFormat | None) -> tuple[str, ...]:
+    """The value at risk, then one line per path (``Champions → At risk: 12 customers, 1,204,513``): the
+    console's sentences (:func:`tierkit.movement.texts.risk_lines`) with the values in the measure's format."""
+    if sm.values is None or not sm.at_risk:
+        return ()
+    lines = [tr(lang, "value at risk ({measure} before): {value}", measure=measure,
+                value=figure(fmt, sm.value_at_risk, value_format))]
+    for path in sm.at_risk:
+        lines.append(tr_n(lang, "{before} → {after}: {n} customer, {value}",
+                          "{before} → {after}: {n} customers, {value}", path.customers,
+                          before=sm.before[path.before].label.get(lang), after=after_label(sm, path.after, lang),
+                          n=fmt.number(path.customers), value=figure(fmt, path.value, value_format)))
+    return tuple(lines)
+
+
 def _scale_page(mv: Movement, sm: ScaleMovement, lang: str, fmt: Formatter, words: dict[str, str], measure: str,
-                top: int) -> ScalePage:
+                top: int, value_format: FieldFormat | None = None) -> ScalePage:
     counts = sm.counts
     row_tot, col_tot = counts.sum(axis=1), counts.sum(axis=0)
     gone = Swatch(words["gone"], GONE_COLOR, text_colour_for(GONE_COLOR))
@@ -159,16 +186,17 @@ def _scale_page(mv: Movement, sm: ScaleMovement, lang: str, fmt: Formatter, word
                 parts.append(FlowPart(after_sw[j], n, width, fmt.number(n) if width >= 7 else ""))
         flows.append(FlowRow(before_sw[i], fmt.number(int(row_tot[i])), tuple(parts)))
     legend = tuple(after_sw[j] for j in col_keep if any(int(counts[i, j]) for i in range(len(sm.before))))
-    risk = tuple(line.strip() for line in risk_lines(sm, lang, measure)) if sm.at_risk else ()
+    risk = risk_texts(sm, lang, measure, fmt, value_format)
     return ScalePage(title=scale_title(sm, lang), columns=tuple(after_sw[j] for j in col_keep), rows=tuple(rows),
                      column_totals=tuple(fmt.number(int(col_tot[j])) for j in col_keep),
                      grand_total=fmt.number(int(counts.sum())), flows=tuple(flows), legend=legend, risk=risk,
-                     movers=_movers(mv, sm, lang, fmt, words, top, before_sw, after_sw[:-1]),
+                     movers=_movers(mv, sm, lang, fmt, words, top, before_sw, after_sw[:-1], value_format),
                      value_header=measure)
 
 
 def _movers(mv: Movement, sm: ScaleMovement, lang: str, fmt: Formatter, words: dict[str, str], top: int,
-            before_sw: list[Swatch], after_sw: list[Swatch]) -> tuple[Mover, ...]:
+            before_sw: list[Swatch], after_sw: list[Swatch],
+            value_format: FieldFormat | None = None) -> tuple[Mover, ...]:
     """The customers who moved down or are gone, the most valuable first (value before; blanks last)."""
     down = np.flatnonzero(np.isin(sm.move.astype(str), ["down", "gone"]) & (sm.tier_before >= 0))
     if not len(down) or top <= 0:
@@ -185,5 +213,5 @@ def _movers(mv: Movement, sm: ScaleMovement, lang: str, fmt: Formatter, words: d
         key = id_key(mv.ids[i])
         out.append(Mover(customer=str(key) if key is not None else "–", before=before_sw[b],
                          after=after_sw[a] if a >= 0 else None, move=move_label(lang, str(sm.move[i])),
-                         value=fmt.number(float(value[k])), strategy=strategy))
+                         value=figure(fmt, float(value[k]), value_format), strategy=strategy))
     return tuple(out)
