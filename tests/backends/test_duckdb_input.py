@@ -131,3 +131,16 @@ def test_explain_inspect_compare_and_rules_check_read_it(database: Path) -> None
     assert code == 0 and "200 customers" in out and "same 200" in out, out
     code, out = run("rules", "check", "abc", "--data", spec)
     assert code == 0, out
+
+
+def test_a_database_held_open_for_writing_is_one_line(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "busy.db"
+    writer = duckdb.connect(str(path))
+    try:
+        writer.execute("CREATE TABLE t AS SELECT 1 AS x")
+        code, out = run("apply", f"duckdb:{path}#t", "-r", "abc", "-o", str(tmp_path / "o.csv"))
+    finally:
+        writer.close()
+    assert code == 2 and out.startswith("error: DuckDB cannot open the database") and out.count("\n") == 1, out
