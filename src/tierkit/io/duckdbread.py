@@ -172,10 +172,10 @@ def read_duckdb(text: str) -> RawTable:
     """The table ``duckdb:PATH#TABLE`` names, as a :class:`RawTable` read like a parquet file (its column
     names are its header; row numbers count from 2 as if the header were row 1).  ``RawTable.path`` is the
     database file, so no output may replace it."""
-    import duckdb
-
     source = parse_spec(text)
     with open_database(source.path) as con:
+        import duckdb  # open_database made sure it is there
+
         try:
             arrow = read_arrow(con, source)
         except duckdb.Error as err:
