@@ -8,7 +8,8 @@ and trims it.  In SQL:
   three have): the full-width forms of ASCII (U+FF01-U+FF5E), the full-width and half-width signs NFKC maps
   to one character, and the spaces NFKC maps to U+0020 (no-break, en/em, ideographic).  That is NFKC for every
   id typed with a Chinese or Japanese input method; compatibility characters NFKC expands to several
-  (ligatures such as ``ﬁ``, ``㈱``) or composes (half-width katakana with sound marks) are left as they are.
+  (ligatures such as ``ﬁ``, ``㈱``) or composes (half-width katakana with sound marks) are left as they are,
+  and so is the full-width semicolon (so that the SQL holds no ``;``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ _RANGES = [(0x00A0, 0x00A0), (0x2000, 0x200A), (0x202F, 0x202F), (0x205F, 0x205F
            (0xFF01, 0xFF60), (0xFFE0, 0xFFEE)]
 
 
+#: folds left out: a ``;`` in the SQL text would trip tools that split a script into statements at semicolons
+_KEPT = frozenset(";")
+
+
 def _folds() -> dict[str, str]:
     out: dict[str, str] = {}
     for lo, hi in _RANGES:
         for point in range(lo, hi + 1):
             char = chr(point)
             folded = unicodedata.normalize("NFKC", char)
-            if folded != char and len(folded) == 1 and not unicodedata.combining(folded):
+            if folded != char and len(folded) == 1 and not unicodedata.combining(folded) and folded not in _KEPT:
                 out[char] = folded
     return out
 
@@ -37,19 +42,18 @@ FOLDS: dict[str, str] = _folds()
 NFKC_DIALECTS = frozenset({"postgres", "bigquery"})
 
 
-def _text(value: str, dialect: str) -> str:
-    """A string literal in ``dialect`` (Spark and Snowflake read ``\\`` as an escape, DuckDB does not)."""
-    from sqlglot import exp
-
-    return exp.Literal.string(value).sql(dialect=dialect)
+def _text(value: str) -> str:
+    """A string literal in DuckDB syntax (``'`` doubled, ``\\`` as itself)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def nfkc_sql(sql: str, dialect: str) -> str:
-    """``unicodedata.normalize("NFKC", text)`` of the text ``sql`` in ``dialect``: exact where the dialect has
-    NFKC, else :data:`FOLDS` by ``TRANSLATE`` (see the module)."""
+    """``unicodedata.normalize("NFKC", text)`` of the text ``sql`` for ``dialect``: exact where the dialect has
+    NFKC, else :data:`FOLDS` by ``TRANSLATE`` (see the module).  Like all feature SQL it is DuckDB syntax, which
+    sqlglot reads and writes in ``dialect`` (escaping the literals as Spark and Snowflake want them)."""
     if dialect in NFKC_DIALECTS:
         return f"NORMALIZE({sql}, NFKC)"
-    return f"TRANSLATE({sql}, {_text(''.join(FOLDS), dialect)}, {_text(''.join(FOLDS.values()), dialect)})"
+    return f"TRANSLATE({sql}, {_text(''.join(FOLDS))}, {_text(''.join(FOLDS.values()))})"
 
 
 def id_key_sql(sql: str, dialect: str = "duckdb") -> str:
