@@ -1,18 +1,21 @@
-"""Benchmark: the rfm rule set on a 10,000,000-row parquet on DuckDB, against the numpy path on 1,000,000 rows.
+"""Benchmark: the rfm rule set on 1,000,000- and 10,000,000-row parquets on DuckDB, against the numpy path on 1M rows.
 
-Usage: python bench/bench_duckdb_scale.py [--rows N] [--numpy-rows N] [--memory-limit 1GB] [--threads N]
+Usage: python bench/bench_duckdb_scale.py [--sizes 1000000,10000000] [--numpy-rows N] [--memory-limit 512MB]
+       [--threads N] [--batch N]
 
 Makes (fixed seed, in a temporary directory, written in row groups so making it needs little memory) a flat
 customer parquet (customer id, revenue, orders, days since the last order) and runs, each in a fresh process:
 
   duckdb   ``compile_select`` of rfm with its features as SQL (three quintile scores by mid-rank over the whole
-           table, their sum, the 11 segments) over ``read_parquet(...)``, the result streamed back in Arrow
-           batches of 1M rows and counted per tier (nothing holds the whole result in Python)
+           table, their sum, the 11 segments) over ``read_parquet(...)``, the result (input columns, tier id and
+           label) streamed back in Arrow batches of ``--batch`` rows, counted per tier and written to an output
+           parquet batch by batch (nothing holds the whole result in Python), once per size in ``--sizes``
   numpy    ``tierkit.classify`` on the 1M-row parquet read into pandas (today's compiled path)
 
-and prints rows/s and the peak resident memory (ru_maxrss) of each, and the 100M-row extrapolation: time
-scales as n log n (the window sorts) and DuckDB's memory stays at its ``--memory-limit`` (it spills the sorts to
-disk), so ``t(100M) = t(10M) * 10 * log(1e8) / log(1e7)``.  Not a test: nothing is timed in the test suite.
+and prints rows/s and the peak resident memory (ru_maxrss) of each, the ratio of the largest size's peak to the
+smallest's (flat memory: about 1), and the 100M-row extrapolation: time scales as n log n (the window sorts) and
+DuckDB's memory stays at its ``--memory-limit`` (it spills the sorts to disk), so
+``t(100M) = t(10M) * 10 * log(1e8) / log(1e7)``.  Not a test: nothing is timed in the test suite.
 """
 
 from __future__ import annotations
@@ -55,9 +58,10 @@ def make_parquet(path: Path, rows: int, seed: int = 7) -> None:
     writer.close()
 
 
-def run_duckdb(path: str, memory_limit: str, threads: int) -> dict[str, object]:
+def run_duckdb(path: str, memory_limit: str, threads: int, batch: int) -> dict[str, object]:
     import duckdb
     import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     import tierkit
     from tierkit.backends import compile_select
@@ -76,16 +80,21 @@ def run_duckdb(path: str, memory_limit: str, threads: int) -> dict[str, object]:
         return features_select(ruleset, name, dialect, columns=columns).sql(dialect=dialect)
 
     sql = compile_select(rs, table, "duckdb", features_sql=features_sql)
+    keep = ", ".join(f'"{c}"' for c in [*columns, "tier_id", "tier_label"])
     start = time.perf_counter()
-    reader = con.sql(f"SELECT tier_id FROM ({sql})").fetch_arrow_reader(CHUNK)
+    reader = con.sql(f"SELECT {keep} FROM ({sql})").fetch_arrow_reader(batch)
     counts: dict[str, int] = {}
     rows = 0
-    for batch in reader:
-        rows += batch.num_rows
-        for item in pc.value_counts(batch.column(0)).to_pylist():
-            key = str(item["values"])
-            counts[key] = counts.get(key, 0) + int(item["counts"])
+    out = Path(path).with_suffix(".tiered.parquet")
+    with pq.ParquetWriter(out, reader.schema) as writer:
+        for part in reader:
+            rows += part.num_rows
+            writer.write_batch(part)
+            for item in pc.value_counts(part.column("tier_id")).to_pylist():
+                key = str(item["values"])
+                counts[key] = counts.get(key, 0) + int(item["counts"])
     seconds = time.perf_counter() - start
+    out.unlink()
     return {"rows": rows, "seconds": seconds, "counts": counts}
 
 
@@ -104,43 +113,58 @@ def run_numpy(path: str) -> dict[str, object]:
     return {"rows": len(frame), "seconds": seconds, "counts": {str(k): int(v) for k, v in counts.items()}}
 
 
-def child(kind: str, path: str, memory_limit: str, threads: int) -> None:
-    out = run_duckdb(path, memory_limit, threads) if kind == "duckdb" else run_numpy(path)
+def child(kind: str, path: str, memory_limit: str, threads: int, batch: int) -> None:
+    out = run_duckdb(path, memory_limit, threads, batch) if kind == "duckdb" else run_numpy(path)
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
 
 def spawn(kind: str, path: Path, args: argparse.Namespace) -> dict[str, object]:
     proc = subprocess.run([sys.executable, __file__, "--child", kind, str(path), "--memory-limit", args.memory_limit,
-                           "--threads", str(args.threads)], capture_output=True, text=True, check=True)
+                           "--threads", str(args.threads), "--batch", str(args.batch)],
+                          capture_output=True, text=True, check=True)
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--sizes", default="1000000,10000000", help="DuckDB table sizes, comma-separated")
     parser.add_argument("--numpy-rows", type=int, default=1_000_000)
-    parser.add_argument("--memory-limit", default="1GB")
+    parser.add_argument("--memory-limit", default="512MB")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=100_000, help="rows per Arrow batch of the result")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"))
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.child[1], args.memory_limit, args.threads)
+        child(args.child[0], args.child[1], args.memory_limit, args.threads, args.batch)
         return
+    sizes = sorted(int(n) for n in args.sizes.split(","))
+    results: list[tuple[str, dict[str, object]]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        big, small = Path(tmp) / "big.parquet", Path(tmp) / "small.parquet"
-        start = time.perf_counter()
-        make_parquet(big, args.rows)
+        small = Path(tmp) / "numpy.parquet"
         make_parquet(small, args.numpy_rows)
-        print(f"made {args.rows:,} + {args.numpy_rows:,} rows in {time.perf_counter() - start:.1f} s")
-        duck = spawn("duckdb", big, args)
-        num = spawn("numpy", small, args)
-    for name, res in (("duckdb", duck), ("numpy", num)):
+        results.append(("numpy", spawn("numpy", small, args)))
+        small.unlink()
+        for n in sizes:
+            big = Path(tmp) / f"rows{n}.parquet"
+            start = time.perf_counter()
+            make_parquet(big, n)
+            print(f"made {n:,} rows in {time.perf_counter() - start:.1f} s", flush=True)
+            results.append(("duckdb", spawn("duckdb", big, args)))
+            big.unlink()
+    for name, res in results:
         rows, seconds = int(str(res["rows"])), float(str(res["seconds"]))
         print(f"{name:7s} {rows:>12,} rows  {seconds:8.1f} s  {rows / seconds:>12,.0f} rows/s  "
               f"peak {float(str(res['peak_mb'])):,.0f} MB")
-    n = int(str(duck["rows"]))
-    t100 = float(str(duck["seconds"])) * (1e8 / n) * math.log(1e8) / math.log(n)
+    duck = [res for name, res in results if name == "duckdb"]
+    if len(duck) > 1:
+        low, high = duck[0], duck[-1]
+        ratio = float(str(high["peak_mb"])) / float(str(low["peak_mb"]))
+        print(f"peak memory, {int(str(high['rows'])):,} vs {int(str(low['rows'])):,} rows: x{ratio:.2f} for "
+              f"x{int(str(high['rows'])) / int(str(low['rows'])):.0f} the rows (--memory-limit {args.memory_limit})")
+    last = duck[-1]
+    n = int(str(last["rows"]))
+    t100 = float(str(last["seconds"])) * (1e8 / n) * math.log(1e8) / math.log(n)
     print(f"extrapolated: 100,000,000 rows on DuckDB ~ {t100:,.0f} s ({1e8 / t100:,.0f} rows/s), memory bounded by "
           f"--memory-limit {args.memory_limit} (window sorts spill to disk)")
 

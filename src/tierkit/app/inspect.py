@@ -118,7 +118,8 @@ def inspect_table(full: RawTable, rulesets: Sequence[RuleSet], *, header_given: 
 
     raw, left_out = customer_rows(full, rulesets, id_column=id_column, keep_all=keep_all_rows)
     numbers = raw.row_numbers.tolist()
-    report = DataReport(file=display_path(raw.path), sheet=raw.sheet, sheets=list_sheets(raw.path),
+    sheets = list_sheets(raw.path) if raw.sheet is not None else []  # none for csv, parquet, a DuckDB table
+    report = DataReport(file=display_path(raw.path), sheet=raw.sheet, sheets=sheets,
                         header_row=raw.header_row, header_given=header_given, rows=len(raw.frame),
                         first_row=int(numbers[0]) if numbers else raw.header_row + 1,
                         last_row=int(numbers[-1]) if numbers else raw.header_row)

@@ -16,6 +16,7 @@ import numpy as np
 from ..bind import TableSource
 from ..errors import InputFileError, TierkitError, Where, display_path, listing, msg
 from ..io import RawTable, is_summary_sheet, list_sheets, read_table, supported
+from ..io.duckdbread import is_duckdb_spec, read_duckdb
 from ..io.read import table_from_block
 from ..ruleset.model import RuleSet
 from ..timings import phase
@@ -52,7 +53,12 @@ def open_table(path: str | Path, *, sheet: str | int | None = None, header_row: 
 
     An Excel Table (ListObject) is read by its own range; merged header cells by their merged text; rows
     hidden by a filter are included unless ``visible_only``.  When the sheet holds several tables, the one
-    with most of ``rulesets``' fields is read (``table.shape`` says which and why)."""
+    with most of ``rulesets``' fields is read (``table.shape`` says which and why).
+
+    ``duckdb:PATH.db#TABLE`` reads a table of a DuckDB database, opened read-only
+    (:mod:`tierkit.io.duckdbread`); its ``path`` is the database file."""
+    if is_duckdb_spec(path):
+        return read_duckdb(str(path))
     p = Path(path)
     if not p.exists():
         raise InputFileError(msg("file not found"), where=Where(file=display_path(p)),

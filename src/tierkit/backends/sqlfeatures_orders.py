@@ -2,9 +2,10 @@
 
 Definitions are those of :mod:`tierkit.features.orders` and :mod:`tierkit.features.order_stats`:
 
-* a customer id is compared as :func:`tierkit.values.id_key` reads it, in SQL: the text of the cell trimmed,
-  ``10377.0`` read as ``10377``, blank text as no id (full-width digits are not folded: SQL dialects have no
-  NFKC; the input reader normalises them);
+* a customer id is compared as :func:`tierkit.values.id_key` reads it, in SQL: the text of the cell NFKC-folded
+  and trimmed, ``10377.0`` read as ``10377``, blank text as no id (:mod:`tierkit.backends.sql.ids`: exact NFKC
+  on PostgreSQL and BigQuery, the full-width and half-width forms and the wide spaces on DuckDB, Spark and
+  Snowflake);
 * total lines (合计, Total, ... in the customer cell) are left out, and so are lines dated after the as-of day
   (default: the latest order date); lines with a blank date still count in frequency and monetary;
 * customers with no orders get blank features except the counts, which are 0.
@@ -25,11 +26,12 @@ __all__ = ["from_orders", "id_key_sql", "order_stats"]
 YEAR = "INTERVAL 365 DAY"
 
 
-def id_key_sql(sql: str) -> str:
-    """:func:`tierkit.values.id_key` in SQL (trimmed text, whole numbers without ``.0``; blank -> NULL)."""
-    text = f"NULLIF(TRIM(CAST({sql} AS VARCHAR)), '')"
-    return (f"CASE WHEN REGEXP_MATCHES({text}, '^-?[0-9]+\\.0*$') THEN SPLIT_PART({text}, '.', 1) "
-            f"ELSE {text} END")
+def id_key_sql(sql: str, dialect: str = "duckdb") -> str:
+    """:func:`tierkit.values.id_key` in SQL (NFKC-folded, trimmed text, whole numbers without ``.0``; blank ->
+    NULL): :func:`tierkit.backends.sql.ids.id_key_sql`."""
+    from tierkit.backends.sql.ids import id_key_sql as key
+
+    return key(sql, dialect)
 
 
 def exact_sum(sql: str) -> str:
@@ -89,7 +91,7 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
                                 names=' / '.join(map(str, cands)), key=key),
                             hint=did_you_mean(str(cands[0]), orders_cols))
     customer = str(cols["customer"])
-    parts = [f"{id_key_sql(q(customer))} AS k", f"CAST({q(str(cols['date']))} AS DATE) AS d",
+    parts = [f"{id_key_sql(q(customer), query.dialect)} AS k", f"CAST({q(str(cols['date']))} AS DATE) AS d",
              f"COALESCE({num(str(cols['amount']))}, 0) AS amt"]
     if own:
         parts.append(f"{q(customer)} AS shown_id, {ROW} AS line_no")
@@ -99,7 +101,7 @@ def from_orders(query: FeatureQuery, spec: FromOrders) -> None:
         if cols[key]:
             parts.append(f"NULLIF(TRIM(CAST({q(str(cols[key]))} AS VARCHAR)), '') AS {alias}")
     if cols["order"]:
-        parts.append(f"{id_key_sql(q(str(cols['order'])))} AS ord")
+        parts.append(f"{id_key_sql(q(str(cols['order'])), query.dialect)} AS ord")
     keyed = query.add(f"SELECT * FROM (SELECT {', '.join(parts)} FROM {orders}) AS s WHERE k IS NOT NULL "
                       f"AND {_not_total('k')}")
     lines, scalar = _dated_lines(query, keyed)
@@ -187,7 +189,7 @@ def _join(query: FeatureQuery, before: str, feats: str, on: str, outputs: dict[s
             value = f"COALESCE({value}, 0)"
         added.append(f"{value} AS {q(output)}")
     query.add(f"SELECT {', '.join([*keep, *added])} FROM {before} AS t LEFT JOIN {feats} AS x "
-              f"ON x.k = {id_key_sql('t.' + q(on))}")
+              f"ON x.k = {id_key_sql('t.' + q(on), query.dialect)}")
     query.columns = [c for c in query.columns if c not in outputs] + list(outputs)
 
 
@@ -216,7 +218,7 @@ def order_stats(query: FeatureQuery, spec: OrderStats) -> None:
                             join_on=shown(join_on)))
     qty = f"{num(str(cols['quantity']))}" if cols["quantity"] else "CAST(NULL AS DOUBLE)"
     promo = f"COALESCE({one_of(q(str(cols['promo'])), spec.promo_words)}, FALSE)" if cols["promo"] else "FALSE"
-    keyed = query.add(f"SELECT * FROM (SELECT {id_key_sql(q(str(cols['customer'])))} AS k, "
+    keyed = query.add(f"SELECT * FROM (SELECT {id_key_sql(q(str(cols['customer'])), query.dialect)} AS k, "
                       f"CAST({q(str(cols['date']))} AS DATE) AS d, {qty} AS qty, {promo} AS promo "
                       f"FROM {query.orders_table}) AS s WHERE k IS NOT NULL AND {_not_total('k')}")
     lines, _ = _dated_lines(query, keyed)

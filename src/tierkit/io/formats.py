@@ -140,9 +140,11 @@ def default_output(path: str | Path, tag: str = TIERED, *, fmt: str | None = Non
     (.xlsx, .xlsm, .csv, .parquet) and is an .xlsx otherwise.
     With ``fmt`` it is of that format: ``default_output(p, "briefs", fmt="pdf")``.  For any tag
     but ``tiered`` a ``.tiered`` in the input's name is dropped: ``sales.tiered.xlsx`` ->
-    ``sales.briefs.pdf``.
+    ``sales.briefs.pdf``.  A DuckDB table ``duckdb:sales.db#customers`` -> ``sales.customers.tiered.xlsx``.
     """
-    path = Path(path)
+    from .duckdbread import is_duckdb_spec, output_base
+
+    path = output_base(str(path)) if is_duckdb_spec(str(path)) else Path(path)
     source = lookup(path)
     suffix = format_named(fmt).suffix if fmt is not None else (source.tiered if source else ".xlsx")
     stem = path.stem
