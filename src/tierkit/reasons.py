@@ -232,17 +232,22 @@ def to_py(value: Any, kind: str) -> Any:
 
 
 # -- a whole column ------------------------------------------------------------------------------------------
-def reason_column(res: Classification, lang: str = "en") -> pa.Array:
+def reason_column(res: Classification, lang: str = "en", *, start: int = 0, stop: int | None = None) -> pa.Array:
     """:meth:`Classification.reasons <tierkit.segment.Classification.reasons>` as an Arrow string array,
     every part vectorised: the rules' reasons by :class:`ReasonWriter`, and the default segment's and the
-    unmatched rows' ("no other segment matched (blank revenue)") per distinct set of blanks, not per row."""
-    tier = res.tier_index
-    jobs = [(seg, rows) for k, seg in enumerate(res.ruleset.segments) if len(rows := np.flatnonzero(tier == k))]
+    unmatched rows' ("no other segment matched (blank revenue)") per distinct set of blanks, not per row.
+
+    ``start``/``stop``: the reasons of those rows only (a row range, as :class:`ReasonChunks` asks for)."""
+    stop = res.n if stop is None else min(stop, res.n)
+    start = min(max(start, 0), stop)
+    tier = res.tier_index[start:stop]
+    jobs = [(seg, rows + start) for k, seg in enumerate(res.ruleset.segments)
+            if len(rows := np.flatnonzero(tier == k))]
     writer = res._writer(lang)
     ruled = [(seg, rows) for seg, rows in jobs if not seg.default]
     texts: dict[str, Any] = {}
     workers = min(2, os.cpu_count() or 1)
-    if workers > 1 and len(ruled) > 1 and res.n >= PARALLEL_ROWS:
+    if workers > 1 and len(ruled) > 1 and stop - start >= PARALLEL_ROWS:
         # Arrow's kernels, numpy and pandas' hashing let go of the GIL: the segments' reasons are built on two
         # cores, the largest first (what the threads share is made before they start)
         writer.vectors()
@@ -254,13 +259,35 @@ def reason_column(res: Classification, lang: str = "en") -> pa.Array:
     pieces = []
     for seg, rows in jobs:
         if seg.default:
-            pieces.append((rows, _blank_texts(res, rows, lang, default=True)))
+            pieces.append((rows - start, _blank_texts(res, rows, lang, default=True)))
         else:
-            pieces.append((rows, texts[seg.id] if seg.id in texts else writer.segment_texts(seg.id, rows)))
+            pieces.append((rows - start, texts[seg.id] if seg.id in texts else writer.segment_texts(seg.id, rows)))
     none = np.flatnonzero(tier < 0)
     if len(none):
-        pieces.append((none, _blank_texts(res, none, lang, default=False)))
-    return scatter_texts(res.n, pieces)
+        pieces.append((none, _blank_texts(res, none + start, lang, default=False)))
+    return scatter_texts(stop - start, pieces)
+
+
+class ReasonChunks:
+    """The reason column of ``res``, made a row range at a time (:meth:`chunk`) when the writer asks for it.
+
+    A parquet writer takes it as a new column's values: it writes the rows it has while the next range's
+    reasons are built on the other core (:func:`tierkit.io.flat.write_table_as_parquet`).  ``len()`` is the
+    number of rows; :meth:`whole` is :func:`reason_column`."""
+
+    def __init__(self, res: Classification, lang: str = "en") -> None:
+        self.res = res
+        self.lang = lang
+
+    def __len__(self) -> int:
+        return self.res.n
+
+    def chunk(self, start: int, stop: int) -> pa.Array:
+        """The reasons of rows ``start`` to ``stop`` (an Arrow string array of ``stop - start`` texts)."""
+        return reason_column(self.res, self.lang, start=start, stop=stop)
+
+    def whole(self) -> pa.Array:
+        return reason_column(self.res, self.lang)
 
 
 #: tables from this many rows build their segments' reasons on two threads
