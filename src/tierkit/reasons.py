@@ -48,6 +48,7 @@ class ReasonWriter:
         self._vectors: dict[str, Vec] | None = None
         self._formatted: dict[str, tuple[np.ndarray, pa.Array]] = {}
         self._floats: dict[str, np.ndarray] = {}
+        self._held: dict[int, np.ndarray] = {}  # id of an ``or``'s option (a node of the bound rules) -> rows it holds
 
     def for_segment(self, seg_id: str, rows: np.ndarray) -> np.ndarray:
         """The reasons of ``rows`` (which segment ``seg_id`` took), as an object array of str."""
@@ -73,10 +74,13 @@ class ReasonWriter:
     def _render_or(self, options: list[Any], node: Any, rows: np.ndarray, context: Any) -> pa.Array:
         from .compile.pandas_backend import PandasCompiler
 
-        compiler = PandasCompiler(self.vectors(), self.binding.n, context)
+        compiler = None
         chosen = np.full(len(rows), -1)
         for k, option in enumerate(options):
-            held, _ = compiler.truth(option)
+            held = self._held.get(id(option))
+            if held is None:  # over every row once: a writer asked for row ranges evaluates it once, not per range
+                compiler = compiler or PandasCompiler(self.vectors(), self.binding.n, context)
+                held = self._held[id(option)] = np.asarray(compiler.truth(option)[0], dtype=bool)
             chosen[(chosen < 0) & held[rows]] = k
         positions, texts = [], []
         for k, option in enumerate(options):
