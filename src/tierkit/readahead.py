@@ -42,10 +42,16 @@ class _Read(threading.Thread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
+        from time import perf_counter
+
+        from .timings import beside
+
+        started = perf_counter()
         try:
             self.table = read_arrow(self.path, DEFAULT_MAX_CELLS, DEFAULT_MAX_PART_BYTES)
         except BaseException as err:  # handed to the reader, which raises it where it would have
             self.error = err
+        beside("read", perf_counter() - started)
 
 
 def read_ahead(path: str | os.PathLike[str]) -> None:

@@ -111,3 +111,24 @@ def test_a_failing_chunk_leaves_no_output(tmp_path: Path, monkeypatch: pytest.Mo
         app.apply_rulesets(table, rulesets, tmp_path / "out.parquet")
     assert calls[:3] == [0, 700, 1400] and 2100 not in calls  # no range asked for after the failure
     assert sorted(p.name for p in tmp_path.iterdir()) == ["customers.parquet", "pipe.yaml"]
+
+
+def test_the_timings_count_the_wait_for_reasons_and_the_work_beside(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from tierkit import timings
+
+    src = tmp_path / "customers.parquet"
+    BIG.to_parquet(src)
+    (tmp_path / "pipe.yaml").write_text(WITH_DEFAULT, encoding="utf-8")
+    rulesets = app.resolve_rules([str(tmp_path / "pipe.yaml")])
+    table = app.open_table(src, rulesets=rulesets)
+    monkeypatch.setattr(timings, "ENABLED", True)
+    monkeypatch.setattr(timings, "_totals", {})
+    monkeypatch.setattr(timings, "_cpu", {})
+    monkeypatch.setattr(timings, "_beside", {})
+    monkeypatch.setattr(timings, "_started", [0.0, 0.0, 0.0])  # as if a phase had begun (no atexit report)
+    app.apply_rulesets(table, rulesets, tmp_path / "whole.parquet")
+    assert {"reasons", "write"} <= set(timings._totals) and not timings._beside  # one row group: no thread
+    monkeypatch.setattr(flat, "ROW_GROUP_ROWS", 700)
+    app.apply_rulesets(table, rulesets, tmp_path / "piped.parquet")
+    assert set(timings._beside) == {"reasons"} and timings._beside["reasons"] > 0

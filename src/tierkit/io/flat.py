@@ -121,8 +121,12 @@ def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: Bi
         arrays = [None if i in chunked else _arrow_array(v) for i, v in enumerate(values)]
         _pipeline(fh, names, arrays, chunked, n)
         return
-    whole = [v.whole() if isinstance(v, RowChunks) else v for v in values]
-    pq.write_table(_arrow_table(names, whole), fh)
+    if chunked:
+        from ..timings import phase
+
+        with phase("reasons"):
+            values = [v.whole() if isinstance(v, RowChunks) else v for v in values]
+    pq.write_table(_arrow_table(names, values), fh)
 
 
 @runtime_checkable
@@ -151,16 +155,20 @@ def _pipeline(fh: BinaryIO, names: list[str], arrays: list[Any], chunked: dict[i
     a worker thread (the writer's encoding and compression let go of the GIL).  The timings count the time
     spent waiting for the chunked columns as ``reasons`` and the writing as ``write``."""
     from concurrent.futures import Future, ThreadPoolExecutor
+    from time import perf_counter
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ..timings import phase
+    from ..timings import beside, phase
 
     bounds = [(lo, min(lo + ROW_GROUP_ROWS, n)) for lo in range(0, n, ROW_GROUP_ROWS)]
 
     def make(lo: int, hi: int) -> dict[int, Any]:
-        return {i: _clean_text(column.chunk(lo, hi)) for i, column in chunked.items()}
+        started = perf_counter()
+        made = {i: _clean_text(column.chunk(lo, hi)) for i, column in chunked.items()}
+        beside("reasons", perf_counter() - started)
+        return made
 
     writer: Any = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tierkit-rows") as pool:
