@@ -118,8 +118,7 @@ def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: Bi
     chunked = {i: v for i, v in enumerate(values) if isinstance(v, RowChunks)}
     n = len(table.frame)
     if chunked and n > ROW_GROUP_ROWS:
-        arrays = [None if i in chunked else _arrow_array(v) for i, v in enumerate(values)]
-        _pipeline(fh, names, arrays, chunked, n)
+        _pipeline(fh, names, values, chunked, n)
         return
     if chunked:
         from ..timings import phase
@@ -149,11 +148,12 @@ class RowChunks(Protocol):
 ROW_GROUP_ROWS = 262_144
 
 
-def _pipeline(fh: BinaryIO, names: list[str], arrays: list[Any], chunked: dict[int, RowChunks], n: int) -> None:
-    """Write ``n`` rows in row groups of :data:`ROW_GROUP_ROWS`: ``arrays`` gives the columns made already (None
-    at a position of ``chunked``), and while one group is written the ``chunked`` columns of the next are made on
-    a worker thread (the writer's encoding and compression let go of the GIL).  The timings count the time
-    spent waiting for the chunked columns as ``reasons`` and the writing as ``write``."""
+def _pipeline(fh: BinaryIO, names: list[str], values: list[Any], chunked: dict[int, RowChunks], n: int) -> None:
+    """Write ``n`` rows in row groups of :data:`ROW_GROUP_ROWS`: ``values`` gives every column (those at the
+    positions of ``chunked`` are made a row range at a time), and while one group is written the ``chunked``
+    columns of the next are made on a worker thread (the writer's encoding and compression let go of the GIL;
+    the first group's are made while the other columns are converted).  The timings count the time spent
+    waiting for the chunked columns as ``reasons`` and the writing as ``write``."""
     from concurrent.futures import Future, ThreadPoolExecutor
     from time import perf_counter
 
@@ -174,13 +174,14 @@ def _pipeline(fh: BinaryIO, names: list[str], arrays: list[Any], chunked: dict[i
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tierkit-rows") as pool:
         future: Future[dict[int, Any]] = pool.submit(make, *bounds[0])
         try:
+            arrays = [None if i in chunked else _arrow_array(v) for i, v in enumerate(values)]
             for k, (lo, hi) in enumerate(bounds):
                 with phase("reasons"):
                     made = future.result()
                 if k + 1 < len(bounds):
                     future = pool.submit(make, *bounds[k + 1])
-                part = pa.table([made[i] if i in made else arrays[i].slice(lo, hi - lo) for i in range(len(arrays))],
-                                names=names)
+                part = pa.table([made[i] if i in made else arrays[i].slice(lo, hi - lo)  # type: ignore[union-attr]
+                                 for i in range(len(arrays))], names=names)
                 with phase("write"):
                     if writer is None:
                         writer = pq.ParquetWriter(fh, part.schema)
