@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import stat
 import threading
 from typing import Any
 
@@ -63,6 +64,8 @@ def read_ahead(path: str | os.PathLike[str]) -> None:
     if key is None:
         return
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe or a device is never opened twice
+            return
         with open(path, "rb") as fh:
             if fh.read(4) != b"PAR1":
                 return

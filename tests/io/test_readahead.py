@@ -57,6 +57,10 @@ def test_nothing_is_read_ahead_for_other_files_or_with_a_limit_set(src: Path, tm
     csv.write_text("id\nC1\n", encoding="utf-8")
     readahead.read_ahead(csv)
     readahead.read_ahead(tmp_path / "missing.parquet")
+    readahead.read_ahead(tmp_path)
+    fifo = tmp_path / "pipe.parquet"
+    os.mkfifo(fifo)
+    readahead.read_ahead(fifo)  # not opened: a reader of a pipe would wait here for a writer
     assert not readahead._pending
     monkeypatch.setenv("TIERKIT_MAX_CELLS", "100")
     readahead.read_ahead(src)
