@@ -48,6 +48,7 @@ class ReasonWriter:
         self._vectors: dict[str, Vec] | None = None
         self._formatted: dict[str, tuple[np.ndarray, pa.Array]] = {}
         self._floats: dict[str, np.ndarray] = {}
+        self._held: dict[int, np.ndarray] = {}  # id of an ``or``'s option (a node of the bound rules) -> rows it holds
 
     def for_segment(self, seg_id: str, rows: np.ndarray) -> np.ndarray:
         """The reasons of ``rows`` (which segment ``seg_id`` took), as an object array of str."""
@@ -73,10 +74,13 @@ class ReasonWriter:
     def _render_or(self, options: list[Any], node: Any, rows: np.ndarray, context: Any) -> pa.Array:
         from .compile.pandas_backend import PandasCompiler
 
-        compiler = PandasCompiler(self.vectors(), self.binding.n, context)
+        compiler = None
         chosen = np.full(len(rows), -1)
         for k, option in enumerate(options):
-            held, _ = compiler.truth(option)
+            held = self._held.get(id(option))
+            if held is None:  # over every row once: a writer asked for row ranges evaluates it once, not per range
+                compiler = compiler or PandasCompiler(self.vectors(), self.binding.n, context)
+                held = self._held[id(option)] = np.asarray(compiler.truth(option)[0], dtype=bool)
             chosen[(chosen < 0) & held[rows]] = k
         positions, texts = [], []
         for k, option in enumerate(options):
@@ -232,17 +236,22 @@ def to_py(value: Any, kind: str) -> Any:
 
 
 # -- a whole column ------------------------------------------------------------------------------------------
-def reason_column(res: Classification, lang: str = "en") -> pa.Array:
+def reason_column(res: Classification, lang: str = "en", *, start: int = 0, stop: int | None = None) -> pa.Array:
     """:meth:`Classification.reasons <tierkit.segment.Classification.reasons>` as an Arrow string array,
     every part vectorised: the rules' reasons by :class:`ReasonWriter`, and the default segment's and the
-    unmatched rows' ("no other segment matched (blank revenue)") per distinct set of blanks, not per row."""
-    tier = res.tier_index
-    jobs = [(seg, rows) for k, seg in enumerate(res.ruleset.segments) if len(rows := np.flatnonzero(tier == k))]
+    unmatched rows' ("no other segment matched (blank revenue)") per distinct set of blanks, not per row.
+
+    ``start``/``stop``: the reasons of those rows only (a row range, as :class:`ReasonChunks` asks for)."""
+    stop = res.n if stop is None else min(stop, res.n)
+    start = min(max(start, 0), stop)
+    tier = res.tier_index[start:stop]
+    jobs = [(seg, rows + start) for k, seg in enumerate(res.ruleset.segments)
+            if len(rows := np.flatnonzero(tier == k))]
     writer = res._writer(lang)
     ruled = [(seg, rows) for seg, rows in jobs if not seg.default]
     texts: dict[str, Any] = {}
     workers = min(2, os.cpu_count() or 1)
-    if workers > 1 and len(ruled) > 1 and res.n >= PARALLEL_ROWS:
+    if workers > 1 and len(ruled) > 1 and stop - start >= PARALLEL_ROWS:
         # Arrow's kernels, numpy and pandas' hashing let go of the GIL: the segments' reasons are built on two
         # cores, the largest first (what the threads share is made before they start)
         writer.vectors()
@@ -254,13 +263,35 @@ def reason_column(res: Classification, lang: str = "en") -> pa.Array:
     pieces = []
     for seg, rows in jobs:
         if seg.default:
-            pieces.append((rows, _blank_texts(res, rows, lang, default=True)))
+            pieces.append((rows - start, _blank_texts(res, rows, lang, default=True)))
         else:
-            pieces.append((rows, texts[seg.id] if seg.id in texts else writer.segment_texts(seg.id, rows)))
+            pieces.append((rows - start, texts[seg.id] if seg.id in texts else writer.segment_texts(seg.id, rows)))
     none = np.flatnonzero(tier < 0)
     if len(none):
-        pieces.append((none, _blank_texts(res, none, lang, default=False)))
-    return scatter_texts(res.n, pieces)
+        pieces.append((none, _blank_texts(res, none + start, lang, default=False)))
+    return scatter_texts(stop - start, pieces)
+
+
+class ReasonChunks:
+    """The reason column of ``res``, made a row range at a time (:meth:`chunk`) when the writer asks for it.
+
+    A parquet writer takes it as a new column's values: it writes the rows it has while the next range's
+    reasons are built on the other core (:func:`tierkit.io.flat.write_table_as_parquet`).  ``len()`` is the
+    number of rows; :meth:`whole` is :func:`reason_column`."""
+
+    def __init__(self, res: Classification, lang: str = "en") -> None:
+        self.res = res
+        self.lang = lang
+
+    def __len__(self) -> int:
+        return self.res.n
+
+    def chunk(self, start: int, stop: int) -> pa.Array:
+        """The reasons of rows ``start`` to ``stop`` (an Arrow string array of ``stop - start`` texts)."""
+        return reason_column(self.res, self.lang, start=start, stop=stop)
+
+    def whole(self) -> pa.Array:
+        return reason_column(self.res, self.lang)
 
 
 #: tables from this many rows build their segments' reasons on two threads

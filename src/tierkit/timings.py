@@ -15,6 +15,12 @@ works on several), the steadier figure on a machine other work is loading::
 
     tierkit cpu: {"import": 0.38, "rules": 0.02, "read": 0.21, ...}
 
+Work done on a second thread beside the phases (the parquet input read while the modules import, the
+reasons of the next row group made while one is written) is in none of them: a phase counts the time its
+thread waits for that work.  :func:`beside` records the other thread's own time, printed on a third line::
+
+    tierkit beside: {"read": 0.21, "reasons": 0.27}
+
 Without the variable, :func:`phase` costs one global lookup and nothing is printed.
 """
 
@@ -35,6 +41,7 @@ ENABLED = os.environ.get(ENV, "") not in ("", "0")
 _totals: dict[str, float] = {}
 _cpu: dict[str, float] = {}  # the same, in CPU seconds
 _stack: list[list[float]] = []  # per open phase: [start, time of the phases nested in it, CPU start, nested CPU]
+_beside: dict[str, float] = {}  # seconds of work on other threads, beside the phases (not in the sum)
 _started: list[float] = []  # the process's age when the first phase began, perf_counter() then, CPU then
 
 
@@ -91,11 +98,20 @@ def cpu_breakdown() -> dict[str, float]:
     return {k: round(v, 3) for k, v in parts.items()}
 
 
+def beside(name: str, seconds: float) -> None:
+    """Count ``seconds`` of work a second thread did as ``name``, beside the phases (when enabled)."""
+    if ENABLED:
+        _beside[name] = _beside.get(name, 0.0) + seconds
+
+
 def report() -> None:
     print(f"tierkit timings: {json.dumps(breakdown())}", file=sys.stderr, flush=True)
     print(f"tierkit cpu: {json.dumps(cpu_breakdown())}", file=sys.stderr, flush=True)
+    if _beside:
+        print(f"tierkit beside: {json.dumps({k: round(v, 3) for k, v in _beside.items()})}", file=sys.stderr,
+              flush=True)
 
 
 _IMPORTED = time.perf_counter()
 
-__all__ = ["ENABLED", "ENV", "breakdown", "cpu_breakdown", "phase", "process_age", "report"]
+__all__ = ["ENABLED", "ENV", "beside", "breakdown", "cpu_breakdown", "phase", "process_age", "report"]

@@ -118,3 +118,52 @@ def test_table_cells_blank_as_blank_says(rows: list[list[Any]], extra: int) -> N
     assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in want]
     assert [[v if v == v else "nan" for v in r] for r in got] == [[v if v == v else "nan" for v in r] for r in want]
     assert all_blank == all(blank(v) for r in want for v in r)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.one_of(text, st.none()), st.one_of(text, st.none()),
+                          st.one_of(st.none(), st.floats(-10, 5000, width=32), st.sampled_from([100.0, 400.0]))),
+                min_size=1, max_size=30),
+       st.sampled_from([None, "客户编号"]))
+def test_the_readers_arrow_columns_pick_the_rows_the_frame_does(rows: list[Any], id_column: str | None) -> None:
+    """A table read from parquet is scanned on the Arrow columns the reader kept: the same rows as from the
+    frame's cells, and as the oracle."""
+    from dataclasses import replace
+
+    from tierkit.io.parquetread import ArrowColumns, arrow_columns
+
+    arrow = pa.table({"客户编号": pa.array([r[0] for r in rows], pa.string()),
+                      "区域": pa.array([r[1] for r in rows], pa.string()),
+                      "销售额": pa.array([r[2] for r in rows], pa.float64())})
+    frame = arrow.to_pandas()
+    plain = raw({c: frame[c] for c in frame.columns}, len(rows))
+    plain = replace(plain, frame=frame)
+    read = replace(plain, arrow=ArrowColumns(frame, arrow))
+    assert arrow_columns(read) is arrow and arrow_columns(plain) is None
+    measures = ("销售额",)
+    for keep_all in (False, True):
+        got, got_report = clean_rows(read, id_column=id_column, measures=measures, keep_all=keep_all)
+        want, want_report = clean_rows(plain, id_column=id_column, measures=measures, keep_all=keep_all)
+        oracle, oracle_report = rows_oracle.clean_rows(plain, id_column=id_column, measures=measures,
+                                                       keep_all=keep_all)
+        assert got_report == want_report == oracle_report
+        assert got.row_numbers.tolist() == want.row_numbers.tolist() == oracle.row_numbers.tolist()
+        pd.testing.assert_frame_equal(got.frame, want.frame)
+
+
+def test_a_column_read_as_text_is_not_converted_again(monkeypatch: Any) -> None:
+    from dataclasses import replace
+
+    from tierkit.io.parquetread import ArrowColumns
+
+    arrow = pa.table({"客户编号": pa.array(["C1", None, "合计", "C2"]), "销售额": pa.array([1.0, 2.0, 3.0, 4.0])})
+    frame = arrow.to_pandas()
+    table = replace(raw({c: frame[c] for c in frame.columns}, 4), frame=frame)
+    table = replace(table, arrow=ArrowColumns(frame, arrow))
+
+    def refuse(series: pd.Series) -> None:
+        raise AssertionError("converted the frame's cells to Arrow again")
+
+    monkeypatch.setattr(rowscan, "_as_text", refuse)
+    clean, report = clean_rows(table, id_column="客户编号", measures=("销售额",))
+    assert report.of("total") == (4,) and clean.frame["客户编号"].fillna("-").tolist() == ["C1", "-", "C2"]

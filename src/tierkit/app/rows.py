@@ -178,7 +178,9 @@ def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
     columns = list(frame.columns)
     id_col = _column(columns, id_column)
     measure_cols = [c for c in dict.fromkeys(_column(columns, m) for m in measures) if c is not None]
-    cells = _Cells(frame)
+    from ..io.parquetread import arrow_columns
+
+    cells = _Cells(frame, arrow_columns(raw))
     n = len(frame)
     kind = np.zeros(n, dtype=np.int8)  # 0: a customer, else 1 + its index in KINDS
     probe = columns.index(id_col) if id_col is not None else 0
@@ -229,14 +231,19 @@ def _column(columns: list[Any], name: str | None) -> Any:
 
 class _Cells:
     """The cells of a frame as Python objects (as ``Series.to_numpy(dtype=object)`` gives them), fetched only
-    for the rows asked for."""
+    for the rows asked for; and its columns as the parquet reader had them in Arrow (``arrow``, or None)."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, arrow: Any = None) -> None:
         self.frame = frame
         self.width = frame.shape[1]
+        self.arrow = arrow
 
     def column(self, j: int) -> pd.Series:
         return self.frame.iloc[:, j]
+
+    def arrow_column(self, j: int) -> Any:
+        """Column ``j`` as read into Arrow (the same cells), or None."""
+        return None if self.arrow is None else self.arrow.column(j)
 
     def rows(self, at: np.ndarray) -> list[np.ndarray]:
         """Per column, the cells of the rows at positions ``at``."""
@@ -254,7 +261,7 @@ def _scan_probe(cells: _Cells, probe: int, header: str, is_id: bool) -> tuple[np
         return has_id, heads
     folded = _fold(header).strip()
     width = len(header.strip())
-    at = probe_candidates(cells.column(probe), width)
+    at = probe_candidates(cells.column(probe), width, cells.arrow_column(probe))
     values = cells.column(probe).take(at).to_numpy(dtype=object).tolist() if len(at) else []
     for i, v in zip(at.tolist(), values, strict=True):
         if v is None or (type(v) is float and v != v):
@@ -320,7 +327,7 @@ def _mark_word_totals(cells: _Cells, kind: np.ndarray) -> None:
     ending the cell."""
     total = 1 + KINDS.index("total")
     for j in range(cells.width):
-        at = word_candidates(cells.column(j))
+        at = word_candidates(cells.column(j), cells.arrow_column(j))
         if not len(at):
             continue
         for i, v in zip(at.tolist(), cells.column(j).take(at).to_numpy(dtype=object).tolist(), strict=True):

@@ -30,9 +30,10 @@ ID_TOTAL_RE2 = "计|計|(?i:tot|sum)"
 WORD_RE2 = "计|計|(?i:total|sum)"
 
 
-def probe_candidates(series: pd.Series, width: int) -> np.ndarray:
+def probe_candidates(series: pd.Series, width: int, arrow: Any = None) -> np.ndarray:
     """Positions of the id column's (else the first column's) cells that may have no id or repeat its header
-    (a header of ``width`` characters once trimmed), ascending."""
+    (a header of ``width`` characters once trimmed), ascending.  ``arrow``: the column as the parquet reader
+    had it (the same cells), looked at instead of converting the frame's objects back to Arrow."""
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iubMm":
         return np.empty(0, dtype=np.int64)  # never blank, never text
@@ -41,23 +42,28 @@ def probe_candidates(series: pd.Series, width: int) -> np.ndarray:
     lengths = f".{{0,{_BLANK_WIDTH}}}" + (f"|.{{{width}}}" if width <= _MAX_REPEAT else "")
     short = f"(?s)^{_W}*(?:{lengths}){_W}*$"
     long_head = width if width > _MAX_REPEAT else None
-    return _text_candidates(series, (short, ID_TOTAL_RE2), long_head, nulls=True)
+    return _text_candidates(series, (short, ID_TOTAL_RE2), long_head, nulls=True, read=arrow)
 
 
-def word_candidates(series: pd.Series) -> np.ndarray:
-    """Positions of the cells of a column that may hold a total word (text matching ``rows._QUICK``)."""
+def word_candidates(series: pd.Series, arrow: Any = None) -> np.ndarray:
+    """Positions of the cells of a column that may hold a total word (text matching ``rows._QUICK``);
+    ``arrow`` as in :func:`probe_candidates`."""
     dtype = series.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iufcbMm":
         return np.empty(0, dtype=np.int64)
-    return _text_candidates(series, (WORD_RE2,), None, nulls=False)
+    return _text_candidates(series, (WORD_RE2,), None, nulls=False, read=arrow)
 
 
 def _text_candidates(series: pd.Series, patterns: tuple[str, ...], min_length: int | None, *,
-                     nulls: bool) -> np.ndarray:
+                     nulls: bool, read: Any = None) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arrow = _as_text(series)
+    if read is not None and len(read) == len(series) and (pa.types.is_string(read.type)
+                                                          or pa.types.is_large_string(read.type)):
+        arrow = read  # the reader's text column: the frame's cells are these texts and missing values
+    else:
+        arrow = _as_text(series)
     if arrow is None:  # cells of any types: the text cells go to Arrow, the others are missing or not text
         values = series.to_numpy(dtype=object)
         missing = pd.isna(values) if nulls else np.zeros(len(values), dtype=bool)

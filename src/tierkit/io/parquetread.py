@@ -65,37 +65,46 @@ def read_parquet_bounded(path: Path) -> pd.DataFrame:
 
 
 def read_parquet_arrow(path: Path) -> pa.Table:
-    """The parquet file as an Arrow table, its text decoded (no dictionary columns), within the limits."""
-    import pyarrow as pa
+    """The parquet file as an Arrow table, its text decoded (no dictionary columns), within the limits.
+
+    The table :func:`tierkit.readahead.read_ahead` read on a second thread is taken when there is one (and held
+    to the limits here all the same); else the file is read now (:func:`tierkit.readahead.read_arrow`)."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    from .. import readahead
+
     where = Where(file=display_path(path))
-    meta = pq.ParquetFile(path).metadata
-    cells, cap = meta.num_rows * max(meta.num_columns, 1), max_cells()
-    if cells > cap:
-        raise InputFileError(msg("the parquet file holds {num_rows:,} rows x {num_columns:,} columns, over the "
-                                 "limit of {cap:,} cells; refusing to read it",
-                                 num_rows=meta.num_rows, num_columns=meta.num_columns, cap=cap),
-                             where=where, hint=_HINT)
-    schema = pq.read_schema(path)
-    plain = {f.name: f.type.value_type if pa.types.is_dictionary(f.type) else f.type for f in schema}
-    texts = [n for n, t in plain.items() if pa.types.is_string(t) or pa.types.is_large_string(t)
-             or pa.types.is_binary(t) or pa.types.is_large_binary(t)]
-    table = pq.read_table(path, read_dictionary=texts)
-    limit, total = max_part_bytes(), 0
-    for name in texts:
-        for chunk in table.column(name).chunks:
-            if isinstance(chunk, pa.DictionaryArray) and len(chunk):
-                lengths = pc.binary_length(chunk.dictionary)
-                total += int(pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0)
-            else:
-                total += chunk.nbytes
-        if total > limit:
-            raise InputFileError(msg("the text in the parquet file decodes to more than {limit:,} bytes (column "
-                                     "'{name}'); refusing to read it", limit=limit, name=name), where=where, hint=_HINT)
-    columns = [table.column(i).cast(plain[n]) if n in texts else table.column(i)
-               for i, n in enumerate(table.column_names)]
-    return pa.Table.from_arrays(columns, schema=pa.schema([table.schema.field(i).with_type(c.type)
-                                                          for i, c in enumerate(columns)],
-                                                         metadata=table.schema.metadata))
+    cap, limit = max_cells(), max_part_bytes()
+    try:
+        table = readahead.take(path)
+    except readahead.OverLimit:  # over a default limit: read (and refuse) against the limits in force
+        table = None
+    try:
+        if table is None:
+            return readahead.read_arrow(path, cap, limit)
+        meta = pq.ParquetFile(path).metadata  # the table read ahead, held to the limits in force
+        if meta.num_rows * max(meta.num_columns, 1) > cap:
+            raise readahead.OverLimit("cells", cap, rows=meta.num_rows, columns=meta.num_columns)
+        total = 0
+        for name in _text_columns(table):
+            total += int(pc.sum(pc.binary_length(table.column(name))).as_py() or 0)
+            if total > limit:
+                raise readahead.OverLimit("text", limit, column=name)
+        return table
+    except readahead.OverLimit as over:
+        if over.kind == "cells":
+            raise InputFileError(msg("the parquet file holds {num_rows:,} rows x {num_columns:,} columns, over the "
+                                     "limit of {cap:,} cells; refusing to read it",
+                                     num_rows=over.rows, num_columns=over.columns, cap=cap),
+                                 where=where, hint=_HINT) from None
+        raise InputFileError(msg("the text in the parquet file decodes to more than {limit:,} bytes (column "
+                                 "'{name}'); refusing to read it", limit=limit, name=over.column),
+                             where=where, hint=_HINT) from None
+
+
+def _text_columns(table: pa.Table) -> list[str]:
+    import pyarrow as pa
+
+    return [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+            or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
