@@ -235,6 +235,12 @@ def to_py(value: Any, kind: str) -> Any:
     return value
 
 
+def blank_label(binding: Binding, name: str, lang: str) -> str:
+    """How a reason names column ``name``: its field's label in ``lang``, else its header."""
+    field = binding.ruleset.fields.get(name)
+    return field.display(lang) if field is not None and field.label else binding.headers.get(name, name)
+
+
 # -- a whole column ------------------------------------------------------------------------------------------
 def reason_column(res: Classification, lang: str = "en", *, start: int = 0, stop: int | None = None) -> pa.Array:
     """:meth:`Classification.reasons <tierkit.segment.Classification.reasons>` as an Arrow string array,
@@ -304,7 +310,6 @@ def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: b
     ``_unmatched_reasons`` word them)."""
     from .compile.describe import referenced
     from .i18n import join
-    from .segment import blank_label
 
     binding = res.binding
     failed_ids = list(res.errors)

@@ -14,7 +14,7 @@ from .compile.describe import fmt_value
 from .errors import Where
 from .features.specs import FeaturesFrom
 from .i18n import join, mark, tr, trc
-from .reasons import to_py
+from .reasons import blank_label, to_py
 from .ruleset.model import RuleSet, Segment
 
 UNMATCHED = ""
@@ -225,12 +225,6 @@ def _blank_names(binding: Binding, seg_id: str, row: int, lang: str = "en") -> l
         if name in binding.typed.columns and pd.isna(binding.typed[name].iloc[row]):
             out.append(blank_label(binding, name, lang))
     return out
-
-
-def blank_label(binding: Binding, name: str, lang: str) -> str:
-    """How a reason names column ``name``: its field's label in ``lang``, else its header."""
-    field = binding.ruleset.fields.get(name)
-    return field.display(lang) if field is not None and field.label else binding.headers.get(name, name)
 
 
 def classify(rs: RuleSet, frame: pd.DataFrame, *, as_of: dt.date | dt.datetime | None = None,
