@@ -69,3 +69,16 @@ def test_a_brief_that_runs_over_is_laid_out_once(pages_made: Counter[int], tmp_p
     document = render_pdf(render_html(pack))
     assert len(document.pages) > 1 + len(pack.tiers)   # a tier runs over: "(continued)" pages
     assert all(pages_made[n] == 1 for n in range(2, len(document.pages) + 1)), pages_made
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_pack_that_opens_with_a_tier_has_no_blank_first_page(lang: str) -> None:
+    """Without the cover (``--split``, one tier), the first page is the first tier's: its named page holds the
+    footer's texts too, so no page of their own opens the file."""
+    from dataclasses import replace
+
+    rules = tierkit.load_ruleset(DATA / "tiny.yaml")
+    pack = build_pack(tierkit.classify(rules, customers(), as_of=AS_OF), lang=lang, top=5)
+    document = render_pdf(render_html(replace(pack, show_cover=False)))
+    assert len(document.pages) == len(pack.tiers)
+    assert all(f"tier-{t.id}" in page.anchors for t, page in zip(pack.tiers, document.pages, strict=True))
