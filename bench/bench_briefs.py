@@ -5,7 +5,10 @@
 
 In this process: tierkit's own time (reading + classifying the data, figures, charts, templating) against
 WeasyPrint's (layout + PDF), and the total.  Targets (issue 6): total < 4 s, own work < half.
-The first run pays the imports and the font caches; the best of the warm runs is what counts.
+The first run pays the imports and the font caches; the best of the warm runs is what counts.  WeasyPrint's
+own steps are timed inside its share (parse HTML, CSS cascade, box tree, pages laid out, drawing with the
+SVG charts, font subsets); "pages laid out" also counts the page layouts (a page laid out twice counts twice:
+the 13-page pack took 26 with the running "(continued)" header, 15 since).
 
 In fresh processes (issue 14), side by side: WeasyPrint alone laying out the pack's HTML (the baseline),
 ``tierkit brief`` cold (target < 3 s) with its layout worker (WeasyPrint loaded and warmed up in a second
