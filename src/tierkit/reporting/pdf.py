@@ -50,6 +50,7 @@ def write_document(document: Any, path: str | Path, *, force: bool = True, input
                    **options: Any) -> Path:
     """Write a rendered WeasyPrint document atomically (``options``: WeasyPrint's ``write_pdf`` options:
     ``pdf_variant``, ``pdf_tags``, ``attachments``)."""
+    _check_folder(Path(path))   # before the work, as ever
     return write_bytes(pdf_bytes(document, **options), path, force=force, inputs=inputs)
 
 
@@ -66,12 +67,16 @@ def pdf_bytes(document: Any, **options: Any) -> bytes:
 
 def write_bytes(data: bytes, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = ()) -> Path:
     """Write a PDF made by :func:`pdf_bytes` at ``path`` atomically (the rules of :func:`write_document`)."""
-    path = Path(path)
+    path = _check_folder(Path(path))
+    with atomic_write(path, force=force, inputs=inputs) as handle:
+        handle.write(data)
+    return path
+
+
+def _check_folder(path: Path) -> Path:
     if not path.parent.exists():
         raise TierkitError(f"output folder not found: {display_path(path.parent)}",
                            where=Where(file=display_path(path)))
-    with atomic_write(path, force=force, inputs=inputs) as handle:
-        handle.write(data)
     return path
 
 
