@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,17 +67,19 @@ class Classification:
         table = [s.color for s in self.ruleset.segments] + [None]
         return list(np.asarray(table, dtype=object)[self.tier_index])
 
-    def reasons(self, lang: str = "en") -> list[str]:
-        """Why each row got its tier: the winning rule's conditions with the row's values."""
-        out = np.full(self.n, "", dtype=object)
-        segs = self.ruleset.segments
-        for k, seg in enumerate(segs):
-            rows = np.flatnonzero(self.tier_index == k)
-            if len(rows):
-                out[rows] = self._segment_reasons(seg, rows, lang)
-        none = np.flatnonzero(self.tier_index < 0)
+    def reasons(self, lang: str = "en", rows: Sequence[int] | np.ndarray | None = None) -> list[str]:
+        """Why each row got its tier: the winning rule's conditions with the row's values.  With ``rows``
+        (0-based), only those rows' reasons, in that order (a brief shows a tier's top accounts only)."""
+        picked = np.arange(self.n) if rows is None else np.asarray(rows, dtype=np.intp).reshape(-1)
+        tiers = self.tier_index[picked]
+        out = np.full(len(picked), "", dtype=object)
+        for k, seg in enumerate(self.ruleset.segments):
+            at = np.flatnonzero(tiers == k)
+            if len(at):
+                out[at] = self._segment_reasons(seg, picked[at], lang)
+        none = np.flatnonzero(tiers < 0)
         if len(none):
-            out[none] = self._unmatched_reasons(none, lang)
+            out[none] = self._unmatched_reasons(picked[none], lang)
         return list(out)
 
     def reason_array(self, lang: str = "en") -> Any:

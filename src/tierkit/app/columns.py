@@ -94,15 +94,16 @@ class GivenTiers(Classification):
     computed: Classification | None = None
     header: str = ""
 
-    def reasons(self, lang: str = "en") -> list[str]:
+    def reasons(self, lang: str = "en", rows: Sequence[int] | np.ndarray | None = None) -> list[str]:
         assert self.computed is not None
-        own = self.computed.reasons(lang)
-        differs = np.flatnonzero(self.tier_index != self.computed.tier_index)
+        own = self.computed.reasons(lang, rows=rows)
+        picked = np.arange(self.n) if rows is None else np.asarray(rows, dtype=np.intp).reshape(-1)
+        differs = np.flatnonzero(self.tier_index[picked] != self.computed.tier_index[picked])
         if not len(differs):
             return own
         segs = self.ruleset.segments
         for i in differs.tolist():
-            now = self.computed.tier_index[i]
+            now = self.computed.tier_index[picked[i]]
             now_label = segs[now].label.get(lang) if now >= 0 else tr(lang, "no tier")
             own[i] = tr(lang, "tier as given in the file's '{column}' column; the rules now give {tier}",
                         column=self.header, tier=now_label)

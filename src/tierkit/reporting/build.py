@@ -71,7 +71,6 @@ class _Builder:
         #: the measure the engine summed (None when the rule set has none or the table lacks it)
         self.measure_name: str | None = getattr(res.binding, "measure", None) or None
         self.measure = self._numeric(self.measure_name) if self.measure_name and self.has_measure else None
-        self._reasons: list[str] | None = None
         self.data: pd.DataFrame | None = None
         self.notes: tuple[str, ...] = ()
 
@@ -113,11 +112,6 @@ class _Builder:
                 return np.array([not hits for hits in res.collected], dtype=bool)
             return np.array([k in hits for hits in res.collected], dtype=bool)
         return res.tier_index == (-1 if k is None else k)
-
-    def reasons(self) -> list[str]:
-        if self._reasons is None:
-            self._reasons = self.res.reasons(self.lang)
-        return self._reasons
 
     # ------------------------------------------------------------------ the pack
     def pack(self, as_of: Any, source_name: str | None, generated_at: dt.datetime | None) -> PackContext:
@@ -300,14 +294,14 @@ class _Builder:
         else:
             order = rows
         picked = order[: self.top]
-        reasons = self.reasons() if len(picked) else []
+        reasons = self.res.reasons(self.lang, rows=picked) if len(picked) else []   # these rows' only
         accounts = []
-        for i, r in enumerate(picked, start=1):
+        for i, (r, reason) in enumerate(zip(picked, reasons, strict=True), start=1):
             cells = [(self.fmt.ident if c == id_col else self.fmt.cell)(frame[c].iloc[r])  # ids never grouped
                      for c in [id_col, *name_cols] if c is not None]
             if values is not None:
                 cells.append(self.fmt.field(values[r], self._format_of(str(sort_name))))
-            accounts.append(Account(rank=i, cells=tuple(cells), reason=str(reasons[r])))
+            accounts.append(Account(rank=i, cells=tuple(cells), reason=str(reason)))
         return tuple(columns), tuple(kinds), tuple(accounts)
 
 

@@ -15,7 +15,6 @@ from .. import Classification, OutputExistsError, TierkitError
 from ..errors import Where, display_path, msg
 from ..io.atomic import atomic_write, check_output
 from . import worker
-from .assets import AssetFetcher
 from .build import build_pack
 from .context import PackContext
 from .render import render_html
@@ -28,6 +27,8 @@ def render_pdf(html: str, *, templates_dir: str | Path | None = None, **options:
     """Lay out ``html`` with WeasyPrint (a ``weasyprint.Document``); assets come only from the bundle.
     ``options`` are WeasyPrint's (``pdf_variant``, ``pdf_tags``): pass the same to :func:`write_document`."""
     from weasyprint import HTML
+
+    from .fetcher import AssetFetcher
 
     fetcher = AssetFetcher(templates_dir)
     return HTML(string=html, base_url="tierkit:", url_fetcher=fetcher).render(**options)
@@ -49,14 +50,33 @@ def write_document(document: Any, path: str | Path, *, force: bool = True, input
                    **options: Any) -> Path:
     """Write a rendered WeasyPrint document atomically (``options``: WeasyPrint's ``write_pdf`` options:
     ``pdf_variant``, ``pdf_tags``, ``attachments``)."""
-    path = Path(path)
+    _check_folder(Path(path))   # before the work, as ever
+    return write_bytes(pdf_bytes(document, **options), path, force=force, inputs=inputs)
+
+
+def pdf_bytes(document: Any, **options: Any) -> bytes:
+    """A rendered WeasyPrint document as PDF bytes (drawn, fonts subset, written: the costly half of
+    :func:`write_document`, which can run before the file may be written)."""
+    with warnings.catch_warnings():
+        # for PDF/A WeasyPrint opens its sRGB profile and leaves the file to the garbage collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        data = document.write_pdf(**options)
+    assert isinstance(data, bytes)
+    return data
+
+
+def write_bytes(data: bytes, path: str | Path, *, force: bool = True, inputs: Iterable[str | Path] = ()) -> Path:
+    """Write a PDF made by :func:`pdf_bytes` at ``path`` atomically (the rules of :func:`write_document`)."""
+    path = _check_folder(Path(path))
+    with atomic_write(path, force=force, inputs=inputs) as handle:
+        handle.write(data)
+    return path
+
+
+def _check_folder(path: Path) -> Path:
     if not path.parent.exists():
         raise TierkitError(msg("output folder not found: {parent}", parent=display_path(path.parent)),
                            where=Where(file=display_path(path)))
-    with atomic_write(path, force=force, inputs=inputs) as handle, warnings.catch_warnings():
-        # for PDF/A WeasyPrint opens its sRGB profile and leaves the file to the garbage collector
-        warnings.simplefilter("ignore", ResourceWarning)
-        document.write_pdf(handle, **options)
     return path
 
 
@@ -150,6 +170,7 @@ def _write_beside(layout: worker.Worker, pack: PackContext, out: Path, tier_file
     layout.submit(write_pack, pack, out, templates_dir=templates_dir, force=force, inputs=inputs,
                   count=bool(tier_files) and templates_dir is None, options=options)
     every = None
+    made: list[bytes] = []   # the tiers' files, drawn and written to memory while the worker lays out the pack
     try:
         if tier_files and templates_dir is None:
             guess = [1] * len(pack.tiers)
@@ -158,16 +179,17 @@ def _write_beside(layout: worker.Worker, pack: PackContext, out: Path, tier_file
                 guess = every[1]
                 every = _every_tier(pack, guess, options)
                 every = every if every is not None and every[1] == guess else None
+            if every is not None:
+                document, spans = every[0], tier_pages(every[0], replace(pack, show_cover=False, movement=None))
+                assert spans is not None
+                made = [pdf_bytes(document.copy([document.pages[i] for i in span]), **options) for span in spans]
     finally:
         counts = layout.result()
     if not tier_files:
         return
-    if every is not None and counts == every[1]:
-        document, spans = every[0], tier_pages(every[0], replace(pack, show_cover=False, movement=None))
-        assert spans is not None
-        for span, target in zip(spans, tier_files, strict=True):
-            write_document(document.copy([document.pages[i] for i in span]), target, force=force, inputs=inputs,
-                           **options)
+    if every is not None and counts == every[1] and len(made) == len(tier_files):
+        for data, target in zip(made, tier_files, strict=True):
+            write_bytes(data, target, force=force, inputs=inputs)
         return
     for tier, target in zip(pack.tiers, tier_files, strict=True):
         document = render_pdf(render_html(one_tier(pack, tier.id), templates_dir), templates_dir=templates_dir,

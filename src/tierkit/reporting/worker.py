@@ -60,7 +60,7 @@ def _warm_up() -> None:
     """Load what the layout needs: WeasyPrint (a page in the briefs' fonts and styles) and the pack template."""
     from weasyprint import HTML
 
-    from .assets import AssetFetcher
+    from .fetcher import AssetFetcher
     from .render import PACK_TEMPLATE, environment
 
     HTML(string=WARM_HTML, base_url="tierkit:", url_fetcher=AssetFetcher(None)).render()
