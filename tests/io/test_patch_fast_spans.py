@@ -12,14 +12,18 @@ from hypothesis import strategies as st
 
 from tierkit.io.sheetpatch import SheetPatcher, render_column
 
-_SPANS = st.sampled_from([None, "1:2", "1:3", "2:2", "1:9", "1:2 "])   # "1:2 ": a spans the tag writes oddly
-_TEXT = st.sampled_from(["x", ' spans="1:2"', 'a spans="1:3" b', "spans=", "&quot;1:2&quot;"])
+_SPANS = st.sampled_from([None, "1:2", "1:3", "2:2", "1:9"])
+_LAYOUT = st.sampled_from(["tight", "attr first", "attr after", "newline"])   # how a row's start tag is written
+_TEXT = st.sampled_from(["x", ' spans="1:2"', 'a spans="1:3" b', "spans=", "&quot;1:2&quot;", '<row r="9" spans="1:2">'
+                         .replace("<", "&lt;")])
 
 
-def _row(r: int, spans: str | None, text: str) -> bytes:
-    attr = f' spans="{spans.strip()}"' if spans is not None else ""
-    extra = ' x14ac:dyDescent="0.25"' if spans == "1:2 " else ""
-    return (f'<row r="{r}"{extra}{attr}><c r="A{r}" t="inlineStr"><is><t>{text}</t></is></c>'
+def _row(r: int, spans: str | None, text: str, layout: str = "tight") -> bytes:
+    attr = f' spans="{spans}"' if spans is not None else ""
+    extra = ' x14ac:dyDescent="0.25"'
+    tag = {"tight": f'<row r="{r}"{attr}>', "attr first": f'<row r="{r}"{extra}{attr}>',
+           "attr after": f'<row r="{r}"{attr}{extra}>', "newline": f'\n <row r="{r}"{attr}>'}[layout]
+    return (f'{tag}<c r="A{r}" t="inlineStr"><is><t>{text}</t></is></c>'
             f'<c r="B{r}"><v>{r}</v></c></row>').encode()
 
 
@@ -41,25 +45,27 @@ def _regex_widened(body: pa.Array, spans: pa.Array, max_col: int) -> pa.Array:
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(_SPANS, _TEXT), min_size=1, max_size=12))
-def test_spans_widened_as_the_anchored_regex_did(rows: list[tuple[str | None, str]]) -> None:
+@given(st.lists(st.tuples(_SPANS, _TEXT, _LAYOUT), min_size=1, max_size=12))
+def test_spans_widened_as_the_anchored_regex_did(rows: list[tuple[str | None, str, str]]) -> None:
     patcher = _patcher(len(rows), [0] * len(rows))
-    body = pa.array([_row(i + 2, spans, text) for i, (spans, text) in enumerate(rows)], pa.large_binary())
+    body = pa.array([_row(i + 2, *row) for i, row in enumerate(rows)], pa.large_binary())
     found = pc.extract_regex(body, '^\\s*<row r="(?P<r>\\d+)"(?:[^>]*? spans="(?P<s>\\d+:\\d+)")?')
     spans = pc.struct_field(found, [1])
     assert patcher._widen_spans(body, spans).equals(_regex_widened(body, spans, patcher.max_col))
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from([None, "1:2"]), _TEXT, st.integers(0, 2)), min_size=1, max_size=12))
-def test_fast_path_agrees_with_the_exact_path(rows: list[tuple[str | None, str, int]]) -> None:
-    block = b"".join(_row(i + 2, spans, text) for i, (spans, text, _) in enumerate(rows))
+@given(st.lists(st.tuples(st.sampled_from([None, "1:2"]), _TEXT, _LAYOUT, st.integers(0, 2)), min_size=1,
+                max_size=12))
+def test_fast_path_agrees_with_the_exact_path(rows: list[tuple[str | None, str, str, int]]) -> None:
+    """Rows of every layout of start tag, mixed in one block (the general pattern then reads them all)."""
+    block = b"".join(_row(i + 2, spans, text, layout) for i, (spans, text, layout, _) in enumerate(rows))
     codes = [c for *_, c in rows]
     fast = _patcher(len(rows), codes).try_fast(block, len(block))
     assert fast is not None
     exact = _patcher(len(rows), codes)._slow(block)
     assert bytes(fast[0]) == exact
-    for i, (_, text, _) in enumerate(rows):   # the text of each cell is as it was
+    for i, (_, text, *_) in enumerate(rows):   # the text of each cell is as it was
         assert f"<t>{text}</t>".encode() in exact, i
 
 
