@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tierkit.io.fastrows import widen_spans
 from tierkit.io.sheetpatch import SheetPatcher, render_column
 
 _SPANS = st.sampled_from([None, "1:2", "1:3", "2:2", "1:9"])
@@ -51,7 +52,7 @@ def test_spans_widened_as_the_anchored_regex_did(rows: list[tuple[str | None, st
     body = pa.array([_row(i + 2, *row) for i, row in enumerate(rows)], pa.large_binary())
     found = pc.extract_regex(body, '^\\s*<row r="(?P<r>\\d+)"(?:[^>]*? spans="(?P<s>\\d+:\\d+)")?')
     spans = pc.struct_field(found, [1])
-    assert patcher._widen_spans(body, spans).equals(_regex_widened(body, spans, patcher.max_col))
+    assert widen_spans(body, spans, patcher.max_col).equals(_regex_widened(body, spans, patcher.max_col))
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,13 +16,14 @@ import pandas as pd
 
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path
 
-from . import ooxml
+from . import ooxml, rowindex
 from .extent import sheet_extent
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
 from .limits import check_extent, max_cells
 from .locate import SheetFacts, default_table, locate_tables
 from .parquetread import ArrowColumns, read_parquet_arrow
+from .rowindex import SheetKey
 from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
@@ -127,8 +128,9 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             if isinstance(err, InputFileError):
                 raise
             raise corrupt(path, err) from err
+        sheet_info = zf.getinfo(entry.part)
         try:   # before calamine: the sheet's true size and how far its cells reach, in one pass
-            extent = sheet_extent(path, zf.getinfo(entry.part))
+            extent = sheet_extent(path, sheet_info)
         except (zipfile.BadZipFile, OSError, EOFError) as err:
             if isinstance(err, InputFileError):
                 raise
@@ -151,6 +153,7 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             raise corrupt(path, err) from err
         finally:
             scan.join()
+        rowindex.remember(scan.index.finish(SheetKey.of(path, sheet_info), extent.last_col))
         where = Where(file=display_path(path), sheet=entry.name)
         if not rows or start is None:
             raise InputFileError("sheet is empty", where=where,

@@ -21,14 +21,12 @@ import pyarrow.compute as pc
 
 from tierkit.errors import DataError, Where
 
+from .fastrows import EMPTY, POOL, patch_indexed, values_of, widen_spans
 from .ooxml import clean_text
+from .rowindex import RowIndex
 from .table import column_index, column_letter
 
-_EMPTY = pa.scalar(b"", pa.large_binary())
 _BOOL_KEYS = (object(), object())      # stand-ins for False and True, apart from the 0 and 1 they equal
-# glibc malloc: the blocks are large and short-lived; Arrow's default mimalloc pool page-faults them
-# afresh each time (first run of a process, i.e. every `tierkit apply`: 1.7 s -> 1.2 s on 1M rows)
-_POOL = pa.system_memory_pool()
 
 
 @dataclass
@@ -110,7 +108,8 @@ class SheetPatcher:
     """Patch one worksheet's XML, block by block (``head``, ``rows`` ..., ``tail``)."""
 
     def __init__(self, *, prefix: str, header_row: int, row_numbers: np.ndarray, cells: Sequence[NewCells],
-                 remove_cols: Sequence[int], sheet: str, file: str, col_widths: dict[int, float]) -> None:
+                 remove_cols: Sequence[int], sheet: str, file: str, col_widths: dict[int, float],
+                 index: RowIndex | None = None) -> None:
         p = prefix.encode()
         self.p = p
         self.header_row = header_row
@@ -158,7 +157,18 @@ class SheetPatcher:
         follow = [*(self.cell_open + nc.letter for nc in self.cells[1:]), self.close_row]
         self._linked = [pa.array([t + f for t in nc.tails], pa.large_binary())
                         for nc, f in zip(self.cells, follow, strict=True)]
+        self._linked_open = [*self._linked[:-1], self._tails[-1]] if self.cells else []   # no </row> after
+        # where each row ends, found while the sheet was read: used when it holds what the fast path would
+        # search for (see rowindex), i.e. when nothing is removed and no cell reaches the new columns
+        self.index = index if index is not None and not self.replaced and not p and index.max_col < self.min_col \
+            else None
         self.fast_blocks = self.slow_blocks = 0
+        self._indexed: list[int] = []
+
+    @property
+    def indexed_blocks(self) -> int:
+        """How many blocks were cut at the rows' recorded ends (a subset of ``fast_blocks``)."""
+        return len(self._indexed)
 
     # ------------------------------------------------------------------ head (before <sheetData>)
     def head(self, data: bytes) -> bytes:
@@ -205,9 +215,15 @@ class SheetPatcher:
         end = len(chunk) if end is None else end
         return self.finish(chunk, end, self.try_fast(chunk, end))
 
-    def try_fast(self, chunk: bytes, end: int) -> tuple[bytes | memoryview, int] | None:
-        """The fast path for ``chunk[:end]``: (patched block, its last row), or None.  It reads no
-        state that blocks change, so blocks may go through it on several threads at once."""
+    def try_fast(self, chunk: bytes, end: int, base: int | None = None) -> tuple[bytes | memoryview, int] | None:
+        """The fast path for ``chunk[:end]`` (at offset ``base`` of the inflated sheet, when known): (patched
+        block, its last row), or None.  It reads no state that blocks change, so blocks may go through it on
+        several threads at once."""
+        if self.index is not None and base is not None:
+            done = patch_indexed(self, self.index, chunk, end, base)
+            if done is not None:
+                self._indexed.append(base)     # list.append: safe from several threads
+                return done
         return self._fast(chunk, end)
 
     def finish(self, chunk: bytes, end: int, fast: tuple[bytes | memoryview, int] | None) -> bytes | memoryview:
@@ -227,68 +243,56 @@ class SheetPatcher:
         arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, end], dtype=np.int64)),
                                                            pa.py_buffer(chunk)])    # chunk[:end], no copy
         if self._remove_pat is not None:
-            arr = pc.replace_substring_regex(arr, self._remove_pat, "", memory_pool=_POOL)
+            arr = pc.replace_substring_regex(arr, self._remove_pat, "", memory_pool=POOL)
             chunk = arr[0].as_py()
             end = len(chunk)
-        if pc.match_substring_regex(arr, self._odd_pat, memory_pool=_POOL)[0].as_py():
+        if pc.match_substring_regex(arr, self._odd_pat, memory_pool=POOL)[0].as_py():
             return None     # a row or cell without r first, a self-closing row, a cell in the way
         last_open = chunk.rfind(self.row_open_r, 0, end)
         lm = self._row_r_re.match(chunk, last_open, end) if last_open >= 0 else None
         if lm is None:
             return None
-        pieces = pc.split_pattern(arr, self.close_row_s, memory_pool=_POOL).values
+        pieces = pc.split_pattern(arr, self.close_row_s, memory_pool=POOL).values
         n = len(pieces) - 1
         if n < 1:
             return None
         body = pieces.slice(0, n)
-        found = pc.extract_regex(body, self._rnum_tight, memory_pool=_POOL)
+        found = pc.extract_regex(body, self._rnum_tight, memory_pool=POOL)
         if found.null_count:
-            found = pc.extract_regex(body, self._rnum_pat, memory_pool=_POOL)
+            found = pc.extract_regex(body, self._rnum_pat, memory_pool=POOL)
         rn = pc.struct_field(found, [0])
         if rn.null_count:
             return None
-        rows = pc.cast(rn, pa.int64(), memory_pool=_POOL).to_numpy()
+        rows = pc.cast(rn, pa.int64(), memory_pool=POOL).to_numpy()
         if self.max_col:
-            body = self._widen_spans(body, pc.struct_field(found, [1]))
+            body = widen_spans(body, pc.struct_field(found, [1]), self.max_col)
         idx = self.rowidx[np.minimum(rows, len(self.rowidx) - 1)]
-        out = pc.binary_join_element_wise(*self._new_parts(body, rn, idx), _EMPTY, memory_pool=_POOL)
+        out = pc.binary_join_element_wise(*self.new_parts(body, rn, idx), EMPTY, memory_pool=POOL)
         trailer = pieces[n].as_buffer()
-        view = _values(out)
+        view = values_of(out)
         if trailer is not None and trailer.size:
             return view.tobytes() + trailer.to_pybytes(), int(rows[-1])
         return view, int(rows[-1])
 
-    def _widen_spans(self, body: pa.Array, spans: pa.Array) -> pa.Array:
-        """Each row's own spans (rows of a block may differ) widened to cover the new cells.  ``spans`` holds
-        each row's value as found in its start tag (null: none there).  A literal replace of the first
-        `` spans="lo:hi"`` of a row is exact for the rows whose tag holds that value: an attribute value
-        cannot hold a quote, so nothing before the attribute looks like it (and one search is 15x faster
-        than the anchored regex it replaces)."""
-        for raw in pc.unique(spans).to_pylist():
-            text = raw.decode() if raw else ""
-            lo, _, hi = text.partition(":")
-            if not hi or int(hi) >= self.max_col:
-                continue
-            widened = pc.replace_substring(body, f' spans="{text}"', f' spans="{lo}:{self.max_col}"',
-                                           max_replacements=1, memory_pool=_POOL)
-            these = pc.fill_null(pc.equal(spans, pa.scalar(raw, spans.type)), False)
-            body = widened if pc.all(these).as_py() else pc.if_else(these, widened, body, memory_pool=_POOL)
-        return body
-
-    def _new_parts(self, body: pa.Array, rn: pa.Array, idx: np.ndarray) -> list[pa.Array | pa.Scalar]:
-        """The pieces whose element-wise join is each row of a block with its new cells before ``</row>``."""
+    def new_parts(self, body: pa.Array, rn: pa.Array, idx: np.ndarray,
+                  close: bool = True) -> list[pa.Array | pa.Scalar]:
+        """The pieces whose element-wise join is each row of a block with its new cells (and ``</row>``
+        unless not ``close``)."""
         codes = [nc.codes_ext[idx] for nc in self.cells]
-        if not self.cells or all(int(c.min()) >= 0 for c in codes if c.size):
-            parts: list[pa.Array | pa.Scalar] = [body, self._openings[0] if self.cells else self.close_row_scalar]
-            for linked, c in zip(self._linked, codes, strict=True):
-                parts += [rn, pc.take(linked, pa.array(c), memory_pool=_POOL)]
+        if not self.cells:
+            return [body, self.close_row_scalar if close else EMPTY]
+        if all(int(c.min()) >= 0 for c in codes if c.size):
+            parts: list[pa.Array | pa.Scalar] = [body, self._openings[0]]
+            for linked, c in zip(self._linked if close else self._linked_open, codes, strict=True):
+                parts += [rn, pc.take(linked, pa.array(c), memory_pool=POOL)]
             return parts
         parts = [body]
         for opening, tails, c in zip(self._openings, self._tails, codes, strict=True):
-            taken = pc.take(tails, pa.array(c, mask=c < 0, memory_pool=_POOL), memory_pool=_POOL)
-            cell = pc.binary_join_element_wise(opening, rn, taken, _EMPTY, memory_pool=_POOL)
-            parts.append(pc.coalesce(cell, _EMPTY, memory_pool=_POOL) if cell.null_count else cell)
-        parts.append(self.close_row_scalar)
+            taken = pc.take(tails, pa.array(c, mask=c < 0, memory_pool=POOL), memory_pool=POOL)
+            cell = pc.binary_join_element_wise(opening, rn, taken, EMPTY, memory_pool=POOL)
+            parts.append(pc.coalesce(cell, EMPTY, memory_pool=POOL) if cell.null_count else cell)
+        if close:
+            parts.append(self.close_row_scalar)
         return parts
 
     def _slow(self, chunk: bytes) -> bytes:
@@ -397,13 +401,6 @@ class SheetPatcher:
             if c >= 0:
                 out.append((nc.col, b"<" + p + b'c r="' + nc.letter + rn + nc.tails[c]))
         return out
-
-
-def _values(arr: pa.Array) -> memoryview:
-    """The concatenated values of a (large) binary array, without a copy."""
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)
-    start, end = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
-    return memoryview(arr.buffers()[2])[start:end]
 
 
 def _widen_ref(ref: str, max_col: int) -> str:
