@@ -3,15 +3,13 @@ and patching a block whose rows a :class:`~tierkit.io.rowindex.RowIndex` already
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-if TYPE_CHECKING:
-    from .rowindex import RowIndex
-    from .sheetpatch import SheetPatcher
+from .rowindex import RowIndex
 
 EMPTY = pa.scalar(b"", pa.large_binary())
 # glibc malloc: the blocks are large and short-lived; Arrow's default mimalloc pool page-faults them
@@ -19,6 +17,18 @@ EMPTY = pa.scalar(b"", pa.large_binary())
 POOL = pa.system_memory_pool()
 _CLOSE = np.frombuffer(b"</row>", dtype=np.uint8)
 _BACK = np.arange(len(_CLOSE), 0, -1)
+
+
+class Patcher(Protocol):
+    """What :func:`patch_indexed` uses of a :class:`~tierkit.io.sheetpatch.SheetPatcher`."""
+
+    header_row: int
+    max_col: int
+    rowidx: np.ndarray
+    close_row: bytes
+
+    def new_parts(self, body: pa.Array, rn: pa.Array, idx: np.ndarray,
+                  close: bool = True) -> list[pa.Array | pa.Scalar]: ...
 
 
 def values_of(arr: pa.Array) -> memoryview:
@@ -50,7 +60,7 @@ def widen_spans(body: pa.Array, spans: pa.Array, max_col: int) -> pa.Array:
     return body
 
 
-def patch_indexed(patcher: SheetPatcher, index: RowIndex, chunk: bytes, end: int,
+def patch_indexed(patcher: Patcher, index: RowIndex, chunk: bytes, end: int,
                   base: int) -> tuple[bytes, int] | None:
     """Patch ``chunk[:end]`` (at offset ``base`` of the inflated sheet) at the row ends of ``index``: no
     search, no copy of the rows.  None when the block does not start and end where indexed rows do, a
