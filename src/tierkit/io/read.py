@@ -23,7 +23,6 @@ from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, u
 from .limits import check_extent, max_cells
 from .locate import SheetFacts, default_table, locate_tables
 from .parquetread import ArrowColumns, read_parquet_arrow
-from .rowindex import SheetKey
 from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
@@ -153,7 +152,7 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             raise corrupt(path, err) from err
         finally:
             scan.join()
-        rowindex.remember(scan.index.finish(SheetKey.of(path, sheet_info), extent.last_col))
+        rowindex.keep(scan.index, path, sheet_info, extent.last_col)
         where = Where(file=display_path(path), sheet=entry.name)
         if not rows or start is None:
             raise InputFileError("sheet is empty", where=where,

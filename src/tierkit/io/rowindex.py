@@ -159,6 +159,16 @@ def remember(index: RowIndex | None) -> None:
             _last.append(index)
 
 
+def keep(builder: RowIndexBuilder, path: str | os.PathLike[str], info: zipfile.ZipInfo, max_col: int) -> None:
+    """Remember what ``builder`` made of the sheet part ``info`` of ``path`` (nothing if the file is gone)."""
+    try:
+        key = SheetKey.of(path, info)
+    except OSError:
+        remember(None)
+        return
+    remember(builder.finish(key, max_col))
+
+
 def recall(path: str | os.PathLike[str], info: zipfile.ZipInfo) -> RowIndex | None:
     """The index of the sheet part ``info`` of ``path`` if it is the one remembered, unchanged."""
     with _lock:
