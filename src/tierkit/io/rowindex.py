@@ -65,7 +65,7 @@ class RowIndex:
     key: SheetKey
     first: int                  # offset where the first row starts (just after <sheetData>)
     ends: np.ndarray            # int64
-    rows: np.ndarray            # int64
+    rows: np.ndarray            # int32
     spans: np.ndarray           # int32
     spans_values: list[bytes]
     max_col: int                # the rightmost column any reference of the sheet reaches (from its extent)
@@ -82,7 +82,8 @@ class RowIndexBuilder:
         self.ok = True
         self.ends: list[np.ndarray] = []
         self.rows: list[np.ndarray] = []
-        self.spans: list[pa.Array] = []
+        self.spans: list[np.ndarray] = []      # codes into spans_values
+        self.spans_values: dict[bytes, int] = {}
         self.count = 0
         self.last_row = 0
 
@@ -90,6 +91,7 @@ class RowIndexBuilder:
         """Give up: no index for this sheet (its memory freed at once)."""
         self.ok = False
         self.ends, self.rows, self.spans = [], [], []
+        self.spans_values = {}
 
     def feed(self, piece: bytes) -> None:
         at, self.offset = self.offset, self.offset + len(piece)
@@ -131,20 +133,18 @@ class RowIndexBuilder:
         offsets = np.frombuffer(body.buffers()[1], dtype=np.int64)[body.offset:body.offset + len(body) + 1]
         k = np.arange(1, len(body) + 1, dtype=np.int64)
         self.ends.append(at + start + offsets[1:] - offsets[0] + len(_CLOSE) * k)
-        self.rows.append(rows)
-        self.spans.append(pc.struct_field(found, [1]))
+        self.rows.append(rows.astype(np.int32))
+        coded = pc.dictionary_encode(pc.struct_field(found, [1]), memory_pool=_POOL)
+        codes = np.array([self.spans_values.setdefault(bytes(v), len(self.spans_values)) if v else -1
+                          for v in coded.dictionary.to_pylist()] + [-1], dtype=np.int32)
+        self.spans.append(codes[coded.indices.fill_null(-1).to_numpy()])
 
     def finish(self, key: SheetKey, max_col: int) -> RowIndex | None:
+        _POOL.release_unused()      # the kernels' blocks, freed on this thread's arena: back to the system
         if not self.ok or self.first < 0 or not self.ends:
             return None
-        spans = pa.chunked_array(self.spans, pa.large_binary()).combine_chunks()
-        coded = pc.dictionary_encode(spans)
-        values = [bytes(v) for v in coded.dictionary.to_pylist()]
-        codes = np.asarray(coded.indices, dtype=np.int32)
-        empty = values.index(b"") if b"" in values else -2
-        codes = np.where(codes == empty, -1, codes).astype(np.int32)
-        return RowIndex(key, self.first, np.concatenate(self.ends), np.concatenate(self.rows), codes, values,
-                        max_col)
+        return RowIndex(key, self.first, np.concatenate(self.ends), np.concatenate(self.rows),
+                        np.concatenate(self.spans), list(self.spans_values), max_col)
 
 
 _lock = threading.Lock()
