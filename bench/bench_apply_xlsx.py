@@ -107,6 +107,8 @@ def run_measured(args: list[str], env: dict[str, str] | None = None) -> Run:
     for line in stderr.splitlines():
         if line.startswith("tierkit timings: "):
             data = json.loads(line.removeprefix("tierkit timings: "))
+        elif line.startswith("tierkit cpu: "):    # the same phases in CPU seconds (all threads)
+            data.update({f"cpu:{k}": v for k, v in json.loads(line.removeprefix("tierkit cpu: ")).items()})
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, data)
 
 
@@ -172,10 +174,12 @@ def main() -> None:
             print(line(f"tierkit apply ({args.rules})", ap_run.wall, ap_run.cpu, cal, ap_run.rss,
                        "   (process; target x1.5 wall, < 1536 MB)"))
             print(f"  = x{ap_run.wall / cal.data['read']:4.2f} the in-process calamine read")
-            print("  breakdown (TIERKIT_TIMINGS, wall seconds; x = share of the calamine read):")
+            print("  breakdown (TIERKIT_TIMINGS; x = share of the calamine read, wall and CPU):")
             for key in BREAKDOWN:
                 if key in ap_run.data:
-                    print(f"    {key:<18} {ap_run.data[key]:7.2f} s  x{ap_run.data[key] / cal.wall:4.2f}")
+                    cpu = ap_run.data.get(f"cpu:{key}")
+                    cpu_part = f"   {cpu:7.2f} s  x{cpu / cal.cpu:4.2f}" if cpu is not None else ""
+                    print(f"    {key:<18} {ap_run.data[key]:7.2f} s  x{ap_run.data[key] / cal.wall:4.2f}{cpu_part}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import pandas as pd
 from tierkit import errors as _errors
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path, listing, msg
 
-from . import ooxml
+from . import ooxml, rowindex
 from .extent import sheet_extent
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
@@ -130,8 +130,9 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             if isinstance(err, InputFileError):
                 raise
             raise corrupt(path, err) from err
+        sheet_info = zf.getinfo(entry.part)
         try:   # before calamine: the sheet's true size and how far its cells reach, in one pass
-            extent = sheet_extent(path, zf.getinfo(entry.part))
+            extent = sheet_extent(path, sheet_info)
         except (zipfile.BadZipFile, OSError, EOFError) as err:
             if isinstance(err, InputFileError):
                 raise
@@ -154,6 +155,7 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             raise corrupt(path, err) from err
         finally:
             scan.join()
+        rowindex.keep(scan.index, path, sheet_info, extent.last_col)
         where = Where(file=display_path(path), sheet=entry.name)
         if not rows or start is None:
             raise InputFileError(msg("sheet is empty"), where=where,

@@ -21,14 +21,12 @@ import pyarrow.compute as pc
 
 from tierkit.errors import DataError, Where, msg
 
+from .fastrows import EMPTY, POOL, patch_indexed, values_of, widen_spans
 from .ooxml import clean_text
+from .rowindex import RowIndex
 from .table import column_index, column_letter
 
-_EMPTY = pa.scalar(b"", pa.large_binary())
 _BOOL_KEYS = (object(), object())      # stand-ins for False and True, apart from the 0 and 1 they equal
-# glibc malloc: the blocks are large and short-lived; Arrow's default mimalloc pool page-faults them
-# afresh each time (first run of a process, i.e. every `tierkit apply`: 1.7 s -> 1.2 s on 1M rows)
-_POOL = pa.system_memory_pool()
 
 
 @dataclass
@@ -110,7 +108,8 @@ class SheetPatcher:
     """Patch one worksheet's XML, block by block (``head``, ``rows`` ..., ``tail``)."""
 
     def __init__(self, *, prefix: str, header_row: int, row_numbers: np.ndarray, cells: Sequence[NewCells],
-                 remove_cols: Sequence[int], sheet: str, file: str, col_widths: dict[int, float]) -> None:
+                 remove_cols: Sequence[int], sheet: str, file: str, col_widths: dict[int, float],
+                 index: RowIndex | None = None) -> None:
         p = prefix.encode()
         self.p = p
         self.header_row = header_row
@@ -145,13 +144,31 @@ class SheetPatcher:
         self._odd_pat = (f'<{ep}c(?:>|/>|\\s{not_r}|\\sr="{letters}\\d)'    # a cell without r first, or in the way
                          f'|<{ep}row(?:\\S|\\s{not_r})|<{ep}row\\s[^>]*/>')  # a row without r first, self-closing
         self._rnum_pat = f'^\\s*<{ep}row r="(?P<r>\\d+)"(?:[^>]*? spans="(?P<s>\\d+:\\d+)")?'
-        self._spans_pat = f'^(\\s*<{ep}row r="\\d+"[^>]*? spans=)"{{}}"'
+        # the same for rows whose spans, if any, follows r= right away (Excel, xlsxwriter): no null where the
+        # row's start tag is laid out so, and then the same groups as the general pattern; twice as fast
+        self._rnum_tight = f'^<{ep}row r="(?P<r>\\d+)"(?: spans="(?P<s>\\d+:\\d+)"|>)'
         self._row_r_re = re.compile(rb"\s*<" + re.escape(p) + rb'row r="(\d+)"(?: spans="(\d+):(\d+)")?')
         self.close_row_s = self.close_row.decode()
         self.close_row_scalar = pa.scalar(self.close_row, pa.large_binary())
         self._openings = [pa.scalar(self.cell_open + nc.letter, pa.large_binary()) for nc in self.cells]
         self._tails = [pa.array(nc.tails, pa.large_binary()) for nc in self.cells]
+        # the same cells with what follows them until the next row number glued on (the next cell's opening,
+        # or </row> after the last), for blocks where every row gets every cell: one join in all
+        follow = [*(self.cell_open + nc.letter for nc in self.cells[1:]), self.close_row]
+        self._linked = [pa.array([t + f for t in nc.tails], pa.large_binary())
+                        for nc, f in zip(self.cells, follow, strict=True)]
+        self._linked_open = [*self._linked[:-1], self._tails[-1]] if self.cells else []   # no </row> after
+        # where each row ends, found while the sheet was read: used when it holds what the fast path would
+        # search for (see rowindex), i.e. when nothing is removed and no cell reaches the new columns
+        self.index = index if index is not None and not self.replaced and not p and index.max_col < self.min_col \
+            else None
         self.fast_blocks = self.slow_blocks = 0
+        self._indexed: list[int] = []
+
+    @property
+    def indexed_blocks(self) -> int:
+        """How many blocks were cut at the rows' recorded ends (a subset of ``fast_blocks``)."""
+        return len(self._indexed)
 
     # ------------------------------------------------------------------ head (before <sheetData>)
     def head(self, data: bytes) -> bytes:
@@ -198,9 +215,15 @@ class SheetPatcher:
         end = len(chunk) if end is None else end
         return self.finish(chunk, end, self.try_fast(chunk, end))
 
-    def try_fast(self, chunk: bytes, end: int) -> tuple[bytes | memoryview, int] | None:
-        """The fast path for ``chunk[:end]``: (patched block, its last row), or None.  It reads no
-        state that blocks change, so blocks may go through it on several threads at once."""
+    def try_fast(self, chunk: bytes, end: int, base: int | None = None) -> tuple[bytes | memoryview, int] | None:
+        """The fast path for ``chunk[:end]`` (at offset ``base`` of the inflated sheet, when known): (patched
+        block, its last row), or None.  It reads no state that blocks change, so blocks may go through it on
+        several threads at once."""
+        if self.index is not None and base is not None:
+            done = patch_indexed(self, self.index, chunk, end, base)
+            if done is not None:
+                self._indexed.append(base)     # list.append: safe from several threads
+                return done
         return self._fast(chunk, end)
 
     def finish(self, chunk: bytes, end: int, fast: tuple[bytes | memoryview, int] | None) -> bytes | memoryview:
@@ -220,48 +243,57 @@ class SheetPatcher:
         arr = pa.Array.from_buffers(pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, end], dtype=np.int64)),
                                                            pa.py_buffer(chunk)])    # chunk[:end], no copy
         if self._remove_pat is not None:
-            arr = pc.replace_substring_regex(arr, self._remove_pat, "", memory_pool=_POOL)
+            arr = pc.replace_substring_regex(arr, self._remove_pat, "", memory_pool=POOL)
             chunk = arr[0].as_py()
             end = len(chunk)
-        if pc.match_substring_regex(arr, self._odd_pat, memory_pool=_POOL)[0].as_py():
+        if pc.match_substring_regex(arr, self._odd_pat, memory_pool=POOL)[0].as_py():
             return None     # a row or cell without r first, a self-closing row, a cell in the way
         last_open = chunk.rfind(self.row_open_r, 0, end)
         lm = self._row_r_re.match(chunk, last_open, end) if last_open >= 0 else None
         if lm is None:
             return None
-        pieces = pc.split_pattern(arr, self.close_row_s, memory_pool=_POOL).values
+        pieces = pc.split_pattern(arr, self.close_row_s, memory_pool=POOL).values
         n = len(pieces) - 1
         if n < 1:
             return None
         body = pieces.slice(0, n)
-        found = pc.extract_regex(body, self._rnum_pat, memory_pool=_POOL)
+        found = pc.extract_regex(body, self._rnum_tight, memory_pool=POOL)
+        if found.null_count:
+            found = pc.extract_regex(body, self._rnum_pat, memory_pool=POOL)
         rn = pc.struct_field(found, [0])
         if rn.null_count:
             return None
-        rows = pc.cast(rn, pa.int64(), memory_pool=_POOL).to_numpy()
+        rows = pc.cast(rn, pa.int64(), memory_pool=POOL).to_numpy()
         if self.max_col:
-            # each row's own spans (rows of a block may differ) widened to cover the new cells
-            for raw in pc.unique(pc.struct_field(found, [1])).to_pylist():
-                spans = raw.decode() if raw else ""
-                lo, _, hi = spans.partition(":")
-                if hi and int(hi) < self.max_col:
-                    body = pc.replace_substring_regex(body, self._spans_pat.format(spans),
-                                                      f'\\1"{lo}:{self.max_col}"', max_replacements=1,
-                                                      memory_pool=_POOL)
+            body = widen_spans(body, pc.struct_field(found, [1]), self.max_col)
         idx = self.rowidx[np.minimum(rows, len(self.rowidx) - 1)]
-        parts: list[pa.Array | pa.Scalar] = [body]
-        for nc, opening, tails in zip(self.cells, self._openings, self._tails, strict=True):
-            codes = nc.codes_ext[idx]
-            taken = pc.take(tails, pa.array(codes, mask=codes < 0, memory_pool=_POOL), memory_pool=_POOL)
-            cell = pc.binary_join_element_wise(opening, rn, taken, _EMPTY, memory_pool=_POOL)
-            parts.append(pc.coalesce(cell, _EMPTY, memory_pool=_POOL) if cell.null_count else cell)
-        parts.append(self.close_row_scalar)
-        out = pc.binary_join_element_wise(*parts, _EMPTY, memory_pool=_POOL)
+        out = pc.binary_join_element_wise(*self.new_parts(body, rn, idx), EMPTY, memory_pool=POOL)
         trailer = pieces[n].as_buffer()
-        view = _values(out)
+        view = values_of(out)
         if trailer is not None and trailer.size:
             return view.tobytes() + trailer.to_pybytes(), int(rows[-1])
         return view, int(rows[-1])
+
+    def new_parts(self, body: pa.Array, rn: pa.Array, idx: np.ndarray,
+                  close: bool = True) -> list[pa.Array | pa.Scalar]:
+        """The pieces whose element-wise join is each row of a block with its new cells (and ``</row>``
+        unless not ``close``)."""
+        codes = [nc.codes_ext[idx] for nc in self.cells]
+        if not self.cells:
+            return [body, self.close_row_scalar if close else EMPTY]
+        if all(int(c.min()) >= 0 for c in codes if c.size):
+            parts: list[pa.Array | pa.Scalar] = [body, self._openings[0]]
+            for linked, c in zip(self._linked if close else self._linked_open, codes, strict=True):
+                parts += [rn, pc.take(linked, pa.array(c), memory_pool=POOL)]
+            return parts
+        parts = [body]
+        for opening, tails, c in zip(self._openings, self._tails, codes, strict=True):
+            taken = pc.take(tails, pa.array(c, mask=c < 0, memory_pool=POOL), memory_pool=POOL)
+            cell = pc.binary_join_element_wise(opening, rn, taken, EMPTY, memory_pool=POOL)
+            parts.append(pc.coalesce(cell, EMPTY, memory_pool=POOL) if cell.null_count else cell)
+        if close:
+            parts.append(self.close_row_scalar)
+        return parts
 
     def _slow(self, chunk: bytes) -> bytes:
         out: list[bytes] = []
@@ -370,13 +402,6 @@ class SheetPatcher:
             if c >= 0:
                 out.append((nc.col, b"<" + p + b'c r="' + nc.letter + rn + nc.tails[c]))
         return out
-
-
-def _values(arr: pa.Array) -> memoryview:
-    """The concatenated values of a (large) binary array, without a copy."""
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)
-    start, end = int(offsets[arr.offset]), int(offsets[arr.offset + len(arr)])
-    return memoryview(arr.buffers()[2])[start:end]
 
 
 def _widen_ref(ref: str, max_col: int) -> str:

@@ -14,6 +14,7 @@ import threading
 import zipfile
 from pathlib import Path
 
+from .rowindex import RowIndexBuilder
 from .table import column_index
 from .zipio import iter_member
 
@@ -75,6 +76,7 @@ class SheetScan(threading.Thread):
         self.table_rids: list[str] = []
         self.filtered = False
         self.error: BaseException | None = None
+        self.index = RowIndexBuilder()      # where each row ends, for the writer (see rowindex)
 
     def run(self) -> None:
         try:
@@ -90,13 +92,16 @@ class SheetScan(threading.Thread):
                 if cut < 1:
                     pending.append(block)
                     continue
-                self._scan(b"".join([*pending, block[:cut]]))
+                piece = b"".join([*pending, block[:cut]])
+                self._scan(piece)
+                self.index.feed(piece)
                 pending = [block[cut:]]
             carry = b"".join(pending)
             self._scan(carry)
             self._tail(carry)
         except Exception as err:  # calamine reports a damaged file itself; never fatal here
             self.error = err
+            self.index.drop()
 
     def _scan(self, piece: bytes) -> None:
         if b't="e"' in piece:

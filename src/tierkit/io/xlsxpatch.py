@@ -24,7 +24,7 @@ import pandas as pd
 
 from tierkit.errors import DataError, InputFileError, Where, display_path, msg
 
-from . import ooxml, parts
+from . import ooxml, parts, rowindex
 from .header import header_key
 from .sheetpatch import NewCells, SheetPatcher, render_column
 from .sniff import corrupt, open_zip
@@ -177,7 +177,7 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
 
         patcher = SheetPatcher(prefix=prefix, header_row=table.header_row, row_numbers=table.row_numbers,
                                cells=cells, remove_cols=replaced, sheet=entry.name, file=where.file or "",
-                               col_widths=widths)
+                               col_widths=widths, index=rowindex.recall(src_path, zf.getinfo(sheet_part)))
         replacements: dict[str, bytes] = {}
         if styles.changed and styles_part:
             replacements[styles_part] = styles.render()
@@ -198,7 +198,8 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
         finally:
             sys.setswitchinterval(switch)
         zo.close()
-    return {"targets": targets, "fast_blocks": patcher.fast_blocks, "slow_blocks": patcher.slow_blocks}
+    return {"targets": targets, "fast_blocks": patcher.fast_blocks, "slow_blocks": patcher.slow_blocks,
+            "indexed_blocks": patcher.indexed_blocks}
 
 
 def _copy_members(zf: zipfile.ZipFile, raw: BinaryIO, zo: ZipOut, sheet_part: str, patcher: SheetPatcher,
@@ -241,9 +242,10 @@ class _Blocks:
         self.pending: deque[tuple[bytes, int, Future[tuple[bytes | memoryview, int] | None]]] = deque()
         self.limit = threads + 1
 
-    def put(self, chunk: bytes, end: int | None = None) -> None:
+    def put(self, chunk: bytes, end: int | None = None, base: int | None = None) -> None:
+        """Patch ``chunk[:end]``, which starts at offset ``base`` of the inflated sheet."""
         end = len(chunk) if end is None else end
-        self.pending.append((chunk, end, self.pool.submit(self.patcher.try_fast, chunk, end)))
+        self.pending.append((chunk, end, self.pool.submit(self.patcher.try_fast, chunk, end, base)))
         while len(self.pending) > self.limit or (self.pending and self.pending[0][2].done()):
             self._finish_one()
 
@@ -313,26 +315,26 @@ def _stream_blocks(q: queue.Queue[bytes | BaseException | None], patcher: SheetP
                 cut = buf.rfind(patcher.close_row, 0, min(stop, FIRST_BLOCK))
                 if cut >= 0:
                     cut += len(patcher.close_row)
-                    blocks.put(buf, cut)
+                    blocks.put(buf, cut, done - len(buf))
                     buf = buf[cut:]
                     stop -= cut
                     end = end - cut if end >= 0 else end
                     first = False
             if end >= 0:
-                blocks.put(buf, end)
+                blocks.put(buf, end, done - len(buf))
                 buf = buf[end:]
                 state = "tail"
             else:
                 cut = buf.rfind(patcher.close_row)
                 if cut >= 0 and (cut > BLOCK // 2 or eof):
                     cut += len(patcher.close_row)
-                    blocks.put(buf, cut)     # patched as buf[:cut], without a copy
+                    blocks.put(buf, cut, done - len(buf))     # patched as buf[:cut], without a copy
                     buf = buf[cut:]
         if progress:
             progress(done, size)
         if eof:
             if state == "rows" and buf:
-                blocks.put(buf)
+                blocks.put(buf, None, done - len(buf))
                 buf = b""
             break
     blocks.flush()
