@@ -22,7 +22,7 @@ are summed by the database in its own order, so shares may differ from pandas in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlglot
@@ -53,7 +53,32 @@ from tierkit.features.kinds import (
 from tierkit.features.order_stats import Choose, Multiply
 from tierkit.features.specs import ColumnFeature, FeatureSpec, Names, shown
 
-__all__ = ["REFUSED", "ROW", "FeatureQuery", "features_select", "lit", "q"]
+__all__ = ["REFUSED", "ROW", "FeatureQuery", "features_select", "features_sql_text", "lit", "output_columns", "q"]
+
+
+def features_sql_text(*, columns: Sequence[str] | None = None, orders_table: str | None = None,
+                      orders_columns: Sequence[str] | None = None,
+                      as_of: dt.date | dt.datetime | None = None) -> Callable[[Any, str, str], str]:
+    """The ``features_sql`` argument of :func:`tierkit.backends.compile_select`: ``(ruleset, table, dialect)`` ->
+    :func:`features_select` over ``table`` as SQL text in ``dialect`` (the rule set's own params)."""
+
+    def make(ruleset: Any, table: str, dialect: str) -> str:
+        select = features_select(ruleset, table, dialect, columns=columns, orders_table=orders_table,
+                                 orders_columns=orders_columns, as_of=as_of, params=ruleset.params)
+        return select.sql(dialect=dialect)
+
+    return make
+
+
+def output_columns(ruleset: Any, columns: Sequence[str], *, orders_table: str | None = None,
+                   orders_columns: Sequence[str] | None = None) -> list[str]:
+    """The columns a table with ``columns`` has once ``ruleset``'s features are added (the optional ones whose
+    inputs are missing add nothing)."""
+    if not ruleset.features:
+        return list(columns)
+    select = features_select(ruleset, "t", "duckdb", columns=columns, orders_table=orders_table,
+                             orders_columns=orders_columns, as_of=dt.date(2000, 1, 1))
+    return list(select.named_selects)
 
 def features_select(
     ruleset: Any,

@@ -21,6 +21,22 @@ REFUSED = {
 }
 
 
+def field_headers(ruleset: Any, columns: Sequence[str]) -> dict[str, str | None]:
+    """Each declared field the table holds under another header (an alias: ``revenue`` -> ``销售额``), found by
+    the one header rule, and None for an optional field the table lacks (every row blank, as the binder reads
+    it).  ``columns``: the table's columns after the features (:func:`tierkit.backends.sqlfeatures.output_columns`)."""
+    out: dict[str, str | None] = {}
+    for name, spec in ruleset.fields.items():
+        if name in columns:
+            continue
+        found = find_header(list(columns), with_aliases(name, ruleset.fields))
+        if found is not None:
+            out[name] = str(found)
+        elif spec.optional:
+            out[name] = None
+    return out
+
+
 #: the hidden column that keeps the table's row order through the CTEs
 ROW = '"_tierkit_row"'
 
