@@ -12,18 +12,37 @@ from click.testing import CliRunner
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sql"
 RULES = ["value", "rfm", "behaviour", "stages_postsale"]  # first, priority-free scores, collect, not/in
+#: rule sets whose features (quantile scores, Pareto share, choose, from_orders, order_stats) are kept as golden
+#: SQL too, for the distributor sample's tables
+FEATURE_RULES = ["rfm", "abc"]
 
 
 @pytest.mark.parametrize("dialect", ["snowflake", "bigquery", "postgres"])
 @pytest.mark.parametrize("rules", RULES)
 def test_sql_golden(rules: str, dialect: str) -> None:
+    """The conditions over a table that holds the feature columns already (``--no-features``)."""
+    check_golden(["sql", "--rules", rules, "--dialect", dialect, "--table", "crm.customers", "--as-of",
+                  "2024-12-31", "--no-features"], GOLDEN / f"{rules}.{dialect}.sql")
+
+
+@pytest.mark.parametrize("dialect", ["snowflake", "bigquery", "postgres"])
+@pytest.mark.parametrize("rules", FEATURE_RULES)
+def test_sql_golden_with_features(rules: str, dialect: str) -> None:
+    """The features computed in the SELECT from the customer and orders tables."""
+    from tests.backends.parity_cases import sql_args
+
+    args = sql_args(rules, "distributor", dialect)
+    args[args.index("--table") + 1] = "crm.customers"
+    args[args.index("--orders") + 1] = "crm.orders"
+    check_golden(args, GOLDEN / f"{rules}.features.{dialect}.sql")
+
+
+def check_golden(args: list[str], path: Path) -> None:
     pytest.importorskip("sqlglot")
     from tierkit.cli import main
 
-    result = CliRunner().invoke(main, ["sql", "--rules", rules, "--dialect", dialect, "--table", "crm.customers",
-                                       "--as-of", "2024-12-31"])
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    path = GOLDEN / f"{rules}.{dialect}.sql"
     if os.environ.get("TIERKIT_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(result.output, encoding="utf-8")
