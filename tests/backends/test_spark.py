@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from tests.backends.feature_cases import sample_tables
-from tests.backends.spark_job import HAND_RULES, SAMPLE_SETS, hand_table
-from tests.rules.helpers import AS_OF, ROOT, load
+from tests.backends.parity_cases import CUSTOMERS, ORDERS, expected, printed_sql, tables, tier_list
+from tests.backends.spark_job import CLASSIFY_CASE, HAND_RULES, SPARK_CASES, hand_table
+from tests.rules.helpers import AS_OF, ROOT
 
 import tierkit
-from tierkit.bind import TableSource
+import tierkit.spark
 from tierkit.errors import UnsupportedExpression
 from tierkit.spark import nested_quantifier, spark_sql
 
@@ -45,15 +46,48 @@ def spark_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.spark
 @pytest.mark.slow
-@pytest.mark.parametrize("name", SAMPLE_SETS)
-def test_spark_tiers_match_numpy_on_sample(spark_results: Path, name: str) -> None:
-    customers, orders = sample_tables("distributor")
-    expected = tierkit.classify(load(name), customers, source=TableSource(sheets={"Orders": orders}),
-                                as_of=AS_OF).tier_ids()
-    got = pd.read_parquet(spark_results / f"{name}.parquet")
-    assert len(got) == len(customers)
-    assert got["客户编号"].astype(str).tolist() == customers["客户编号"].astype(str).tolist()  # rows in order
-    assert got["tier_id"].tolist() == list(expected)
+@pytest.mark.parametrize(("name", "sample"), SPARK_CASES, ids=[f"{n}-{s}" for n, s in SPARK_CASES])
+def test_printed_sql_runs_unchanged_in_spark(spark_results: Path, name: str, sample: str) -> None:
+    """The stdout of ``tierkit sql --dialect spark`` run by spark.sql over views ``customers`` and ``orders``:
+    numpy's tiers, error flags and reasons (both languages, formatted by tierkit.spark.collect)."""
+    path = spark_results / "sql" / f"{name}-{sample}.parquet"
+    if not path.exists():
+        assert printed_sql(name, sample, "spark") is None, path  # numpy refuses it too
+        pytest.skip(f"{name} does not apply to {sample}")
+    assert_same_as_numpy(pd.read_parquet(path), name, sample)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_classify_gives_numpys_tiers_and_reasons_in_row_order(spark_results: Path) -> None:
+    name, sample = CLASSIFY_CASE
+    got = pd.read_parquet(spark_results / "classify.parquet")
+    assert_same_as_numpy(got, name, sample)
+    customers, _ = tables(name, sample)
+    assert got["客户编号"].astype(str).tolist() == customers["客户编号"].astype(str).tolist()
+
+
+def assert_same_as_numpy(got: pd.DataFrame, name: str, sample: str) -> None:
+    want = expected(name, sample)
+    assert len(got) == want.n
+    assert tier_list(got) == want.tier_ids()
+    result = tierkit.spark.collect(want.ruleset, got, as_of=AS_OF)
+    assert result.tier_ids() == want.tier_ids()
+    for seg_id, errors in want.errors.items():
+        assert result.errors[seg_id].tolist() == errors.tolist(), seg_id
+    assert result.reasons("en") == want.reasons("en")
+    assert result.reasons("zh") == want.reasons("zh")
+
+
+def test_classify_runs_the_sql_tierkit_sql_prints() -> None:
+    """classify's query is the printed one (views named as classify names them): what Spark runs for the
+    printed SQL is what classify runs."""
+    name, sample = CLASSIFY_CASE
+    customers, orders = tables(name, sample)
+    assert orders is not None
+    query = spark_sql(name, CUSTOMERS, list(map(str, customers.columns)), orders_view=ORDERS,
+                      orders_columns=list(map(str, orders.columns)), as_of=AS_OF)
+    assert query + "\n" == printed_sql(name, sample, "spark")
 
 
 @pytest.mark.spark

@@ -11,8 +11,10 @@ the meaning the pandas path (:mod:`tierkit.features`) gives it:
 * ``from_orders`` and ``order_stats`` as group-bys of an orders table joined back by customer id
   (:mod:`tierkit.backends.sqlfeatures_orders`).
 
-A kind that cannot be expressed exactly (``season_from_orders``, ``product_from_orders``) is refused by name
-with :class:`~tierkit.errors.UnsupportedExpression` when the SELECT is built.
+* ``season_from_orders`` and ``product_from_orders`` likewise (:mod:`tierkit.backends.sqlfeatures_mix`).
+
+A kind that cannot be expressed exactly on a dialect (``product_from_orders`` on PostgreSQL, whose text
+collates) is refused by name with :class:`~tierkit.errors.UnsupportedExpression` when the SELECT is built.
 
 The SQL reads typed columns: numbers as numbers, dates as dates (the input reader's job).  Text cells such as
 ``¥1,234`` are not parsed here; a numeric feature casts its column with ``CAST(... AS DOUBLE)``.  Fractions
@@ -102,8 +104,10 @@ def features_select(
     ``params`` override the rule set's params (``choose``).  ``dialect`` is checked by sqlglot; render the
     result with ``.sql(dialect=dialect)``.  A kind :data:`REFUSED` raises UnsupportedExpression naming it.
     """
+    from tierkit.backends.sqlfeatures_mix import product_from_orders, season_from_orders
     from tierkit.backends.sqlfeatures_orders import from_orders, order_stats
     from tierkit.features.from_orders import FromOrders
+    from tierkit.features.order_mix import ProductFromOrders, SeasonFromOrders
     from tierkit.features.order_stats import OrderStats
 
     sqlglot.Dialect.get_or_raise(dialect)
@@ -127,6 +131,10 @@ def features_select(
             from_orders(query, spec)
         elif isinstance(spec, OrderStats):
             order_stats(query, spec)
+        elif isinstance(spec, ProductFromOrders):
+            product_from_orders(query, spec)
+        elif isinstance(spec, SeasonFromOrders):
+            season_from_orders(query, spec)
         elif isinstance(spec, ColumnFeature):
             column_feature(query, spec)
         else:  # a kind added to the registry without SQL

@@ -13,12 +13,9 @@ from tierkit.features.columns import norm
 from tierkit.features.specs import Names
 from tierkit.names import find_header, with_aliases
 
-#: feature kinds no SQL dialect computes exactly as the pandas path does, with the reason
-REFUSED = {
-    "season_from_orders": "the company's peak and off-season months come from a median of monthly revenue and "
-                          "ratio thresholds the pandas path computes in floating point",
-    "product_from_orders": "the main product is chosen among products compared as Python strings",
-}
+#: feature kinds no SQL dialect computes exactly as the pandas path does, with the reason (none today: a kind
+#: that cannot be exact on one dialect is refused there by name, e.g. product_from_orders on PostgreSQL)
+REFUSED: dict[str, str] = {}
 
 
 def field_headers(ruleset: Any, columns: Sequence[str]) -> dict[str, str | None]:
