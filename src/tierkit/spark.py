@@ -7,9 +7,9 @@ sees the whole plan.  PySpark is the ``spark`` extra (``pip install 'tierkit[spa
 
 What Spark cannot do exactly is refused by name before the query runs: regular expressions with nested
 quantifiers (``(a+)+``: Java's regex engine backtracks exponentially on them, as Python's does, where RE2 in
-DuckDB does not), and the feature kinds :data:`tierkit.backends.sqlfeatures.REFUSED` lists.  Division by zero
-never reaches Spark (every ``/`` is guarded), so ANSI mode (Spark 4's default) gives the same tiers as
-DuckDB and numpy.
+DuckDB does not), and any feature kind :data:`tierkit.backends.sqlfeatures.REFUSED` lists (none today).
+Division by zero never reaches Spark (every ``/`` is guarded), so ANSI mode (Spark 4's default) gives the same
+tiers as DuckDB and numpy.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ its time: ``python -m tests.backends.spark_job OUT_DIR``.  Writes each case's re
   rule set on one of its samples, run by ``spark.sql`` over temporary views ``customers`` and ``orders`` (the
   test formats the reasons from it with :func:`tierkit.spark.collect`);
 * ``classify.parquet``: :func:`tierkit.spark.classify` on :data:`CLASSIFY_CASE`;
+* ``oracle.parquet`` / ``oracle.json``: the fixed and a few hundred seeded random expressions of the oracle
+  tests, each a segment of one query over one table (:mod:`tests.backends.spark_oracle`), and the ones Spark
+  refuses with the refusal's text;
 * ``hand.parquet``: a hand table with blanks, ties, zero divisors and a regex."""
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from tests.backends import spark_oracle
 from tests.backends.parity_cases import CUSTOMERS, ORDERS, PARITY_CASES, printed_sql, tables
 from tests.rules.helpers import AS_OF, load
 
@@ -75,7 +79,8 @@ def main(out: Path) -> None:
     spark = (SparkSession.builder.master("local[1]").appName("tierkit-tests")
              .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
              .config("spark.sql.ansi.enabled", "true").config("spark.driver.memory", "768m")
-             .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
+             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+             .config("spark.sql.session.timeZone", "UTC").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     facts: dict[str, str] = {"version": spark.version}
     try:
@@ -100,6 +105,13 @@ def main(out: Path) -> None:
             result = tierkit.spark.classify(load(name), cust, orders=ords, as_of=AS_OF)
             result.toPandas().to_parquet(out / "classify.parquet")
     facts["cases_seconds"] = f"{time.monotonic() - started:.1f}"
+    started = time.monotonic()
+    kept, refused = spark_oracle.cases()
+    (out / "oracle.json").write_text(json.dumps({"kept": kept, "refused": refused}), encoding="utf-8")
+    spark.createDataFrame(spark_oracle.typed_table(kept)).createOrReplaceTempView(spark_oracle.TABLE)
+    flags = [c for i in range(len(kept)) for c in (f"tk_match_s{i}", f"tk_error_s{i}")]
+    spark.sql(spark_oracle.spark_query(kept)).select(*flags).toPandas().to_parquet(out / "oracle.parquet")
+    facts["oracle_seconds"] = f"{time.monotonic() - started:.1f}"
     rules = out / "hand.yaml"
     rules.write_text(HAND_RULES, encoding="utf-8")
     hand = tierkit.spark.classify(rules, spark.createDataFrame(hand_table()), as_of=AS_OF)

@@ -79,6 +79,30 @@ def assert_same_as_numpy(got: pd.DataFrame, name: str, sample: str) -> None:
     assert result.reasons("zh") == want.reasons("zh")
 
 
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_matches_rule_engine_row_by_row(spark_results: Path) -> None:
+    """The oracle tests on Spark: every fixed expression Spark does not refuse and a few hundred seeded random
+    ones, evaluated in one DataFrame, equal rule-engine's matches and errors row by row."""
+    from tests.backends.spark_oracle import binding
+
+    from tierkit.oracle import evaluate_oracle
+
+    cases = json.loads((spark_results / "oracle.json").read_text(encoding="utf-8"))
+    kept, refused = cases["kept"], cases["refused"]
+    assert len(kept) >= 200
+    assert all(why and "\n" not in why for why in refused.values()), refused  # UnsupportedExpression, by name
+    got = pd.read_parquet(spark_results / "oracle.parquet")
+    matches, errors = evaluate_oracle(binding(kept))
+    rows = binding(kept).oracle_rows()
+    for i, expr in enumerate(kept):
+        m = got[f"tk_match_s{i}"].fillna(False).to_numpy(dtype=bool)
+        e = got[f"tk_error_s{i}"].fillna(False).to_numpy(dtype=bool)
+        bad = [r for r in range(len(m)) if m[r] != matches[f"s{i}"][r] or e[r] != errors[f"s{i}"][r]]
+        assert not bad, (f"{expr!r} at rows {bad[:5]}: Spark match/error {m[bad[0]]}/{e[bad[0]]}, rule-engine "
+                         f"{matches[f's{i}'][bad[0]]}/{errors[f's{i}'][bad[0]]}; {rows[bad[0]]}")
+
+
 def test_classify_runs_the_sql_tierkit_sql_prints() -> None:
     """classify's query is the printed one (views named as classify names them): what Spark runs for the
     printed SQL is what classify runs."""

@@ -7,8 +7,9 @@ keeps one row per line, as in pandas).
 
 * A product is text as the binder reads it: stripped of white space (Python's ``str.strip``: every Unicode
   space, ``\\u3000`` included), blank or an Excel error (``#N/A``) is no product.  Ties for the main product go
-  to the first product in code-point order, which is how DuckDB, Spark, BigQuery and Snowflake compare
-  text; PostgreSQL compares by the database's collation, so there the kind is refused by name.
+  to the first product in code-point order, which is how DuckDB, Spark and BigQuery compare text;
+  PostgreSQL compares by the database's collation and Snowflake's regular expressions cannot name every
+  Unicode space, so there the kind is refused by name.
 * Sums are exact decimal sums read back as doubles (as everywhere in the feature SQL): the pandas path's
   float sums may differ from them in the last bit (1e-16 relative), which matters only for a figure that lands
   exactly on a threshold.
@@ -31,10 +32,6 @@ __all__ = ["product_from_orders", "season_from_orders", "text_sql"]
 #: the characters Python's ``str.strip()`` removes, as a regex class RE2 and Java both read
 _SPACE = (r"[\t\n\x{0b}\x{0c}\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
           r"\x{205f}\x{3000}]")
-#: dialects whose text comparison is not code-point order (collations), for ties between products
-_COLLATING = {"postgres"}
-
-
 def text_sql(sql: str) -> str:
     """A cell read as text by :func:`tierkit.values.coerce_column` (``string``): stripped, blank and Excel
     errors as NULL."""
@@ -107,11 +104,15 @@ def _join_back(query: FeatureQuery, spec: _OrderLinesFeature, before: str, feats
 def product_from_orders(query: FeatureQuery, spec: ProductFromOrders) -> None:
     """``main_product`` (most positive revenue; ties: the first in code-point order) and its share of the
     customer's positive revenue over all products."""
-    if query.dialect in _COLLATING:
-        raise UnsupportedExpression(
-            f"feature '{spec.name}' (product_from_orders) cannot be compiled to SQL exactly on {query.dialect}: "
-            "ties between products go to the first in code-point order, and text there sorts by collation",
-            hint="use DuckDB or Spark, or run this rule set with --engine numpy")
+    hint = msg("use DuckDB or Spark, or run this rule set with --engine numpy")
+    if query.dialect == "postgres":
+        raise UnsupportedExpression(msg("feature '{name}' (product_from_orders) cannot be compiled to SQL exactly on "
+                                        "postgres: ties between products go to the first in code-point order, and "
+                                        "PostgreSQL sorts text by collation", name=spec.name), hint=hint)
+    if query.dialect == "snowflake":
+        raise UnsupportedExpression(msg("feature '{name}' (product_from_orders) cannot be compiled to SQL exactly on "
+                                        "snowflake: a product is stripped of every Unicode space, and Snowflake's "
+                                        "POSIX regular expressions cannot name them all", name=spec.name), hint=hint)
     before = query.last
     found = _lines(query, spec)
     if found is None:
