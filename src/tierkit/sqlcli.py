@@ -36,8 +36,9 @@ def sql(rules: str, dialect: str, table: str, orders: str | None, columns: str |
     Example:
       tierkit sql --rules rfm --dialect spark --table sales.customers --orders sales.orders
     The rule set's features (scores, shares, figures from orders) are computed in the SELECT, from TABLE
-    itself when it holds the order lines (one row per customer comes back), else from --orders; columns are
-    read under the first name the rule file gives them.  A construct the dialect cannot compute exactly as
+    itself when it holds the order lines (one row per customer comes back), else from --orders.  With
+    --columns a field is read under any name the rule file allows (销售额 for revenue) and an absent optional
+    field is blank; without it, under its first name.  A construct the dialect cannot compute exactly as
     rule-engine does is refused by name.  The input columns stay in the result, so reasons can be written
     from it.
     """
