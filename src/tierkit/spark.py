@@ -7,9 +7,9 @@ sees the whole plan.  PySpark is the ``spark`` extra (``pip install 'tierkit[spa
 
 What Spark cannot do exactly is refused by name before the query runs: regular expressions with nested
 quantifiers (``(a+)+``: Java's regex engine backtracks exponentially on them, as Python's does, where RE2 in
-DuckDB does not), and the feature kinds :data:`tierkit.backends.sqlfeatures.REFUSED` lists.  Division by zero
-never reaches Spark (every ``/`` is guarded), so ANSI mode (Spark 4's default) gives the same tiers as
-DuckDB and numpy.
+DuckDB does not), and any feature kind :data:`tierkit.backends.sqlfeatures.REFUSED` lists (none today).
+Division by zero never reaches Spark (every ``/`` is guarded), so ANSI mode (Spark 4's default) gives the same
+tiers as DuckDB and numpy.
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # sre_parse without its deprecation
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tierkit.errors import UnsupportedExpression, Where, msg
 from tierkit.ruleset.model import RuleSet
 
-__all__ = ["classify", "nested_quantifier", "spark_sql"]
+if TYPE_CHECKING:
+    from tierkit.segment import Classification
+
+__all__ = ["classify", "collect", "nested_quantifier", "spark_sql"]
 
 _REGEX_OPS = {"eq_fzm", "eq_fzs", "ne_fzm", "ne_fzs"}
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None))
@@ -104,21 +107,19 @@ def spark_sql(rules: RuleSet | str | Path, view: str, columns: list[str], *, ord
               orders_columns: list[str] | None = None, as_of: dt.date | None = None,
               params: Mapping[str, float] | None = None) -> str:
     """The Spark SQL query :func:`classify` runs over the temporary view ``view`` (its ``columns``), for
-    ``spark-sql``/``spark.sql`` on a cluster.  Columns the rule file names by an alias must already carry the
-    field's name (:func:`classify` adds them)."""
+    ``spark-sql``/``spark.sql`` on a cluster.  A field the table holds under an alias (``销售额`` for
+    ``revenue``) is read from that column."""
     from tierkit.backends import compile_select
-    from tierkit.backends.sqlfeatures import features_select
+    from tierkit.backends.sqlfeatures import features_sql_text, output_columns
+    from tierkit.backends.sqlfeatures_query import field_headers
     from tierkit.compile.context import as_of_datetime
 
     rs = _ruleset(rules, params)
     check_regexes(rs, as_of_datetime(as_of))
-
-    def features_sql(ruleset: RuleSet, table: str, dialect: str) -> str:
-        select = features_select(ruleset, table, dialect, columns=columns, orders_table=orders_view,
-                                 orders_columns=orders_columns, as_of=as_of, params=ruleset.params)
-        return select.sql(dialect=dialect)
-
-    return compile_select(rs, view, "spark", features_sql=features_sql if rs.features else None, as_of=as_of)
+    make = features_sql_text(columns=columns, orders_table=orders_view, orders_columns=orders_columns, as_of=as_of)
+    return compile_select(rs, view, "spark", features_sql=make if rs.features else None, as_of=as_of,
+                          headers=field_headers(rs, output_columns(rs, columns, orders_table=orders_view,
+                                                                   orders_columns=orders_columns)))
 
 
 def _with_fields(df: Any, rs: RuleSet) -> Any:
@@ -159,3 +160,39 @@ def classify(rules: RuleSet | str | Path, spark_df: Any, *, orders: Any = None, 
     sql = spark_sql(rs, view, list(df.columns), orders_view=orders_view, orders_columns=orders_columns,
                     as_of=as_of)
     return session.sql(sql)
+
+
+def collect(rules: RuleSet | str | Path, result: Any, *, as_of: dt.date | None = None,
+            params: Mapping[str, float] | None = None) -> Classification:
+    """The :class:`tierkit.Classification` of a :func:`classify` result (a Spark DataFrame, collected here, or
+    its ``toPandas()``): the tiers and flags Spark computed, with reasons, labels in every language, summaries
+    and ``explain`` formatted in Python from the returned columns (the segment's flags and the operand values
+    per row), as on every other backend.  ``rules``, ``as_of`` and ``params`` must be those given to
+    :func:`classify`."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from tierkit.backends.sql.select import error_column, match_column
+    from tierkit.bind import bind
+    from tierkit.errors import TierkitError, msg
+    from tierkit.segment import Classification
+
+    rs = _ruleset(rules, params)
+    frame = result.toPandas() if hasattr(result, "toPandas") else result
+    missing = [match_column(s.id) for s in rs.conditional_segments if match_column(s.id) not in frame.columns]
+    if missing:
+        raise TierkitError(msg("not a result of tierkit.spark.classify for rule set '{name}': no column {column}",
+                               name=rs.name, column=missing[0]))
+    flags = {c for s in rs.conditional_segments for c in (match_column(s.id), error_column(s.id))}
+    plain = frame[[c for c in frame.columns if c not in flags]]
+    binding = replace(bind(replace(rs, features=()), plain, as_of=as_of), ruleset=rs)
+
+    def mask(column: str) -> np.ndarray:
+        return frame[column].fillna(False).to_numpy(dtype=bool)
+
+    matches = {s.id: mask(match_column(s.id)) for s in rs.conditional_segments}
+    errors = {s.id: mask(error_column(s.id)) for s in rs.conditional_segments}
+    hits = rs.policy.resolve(rs.segments, matches, binding.n, errors=errors, where=Where(file=rs.display_path))
+    return Classification(binding=binding, tier_index=hits.tier, matches=matches, errors=errors,
+                          collected=hits.collected)

@@ -12,8 +12,9 @@ from tests.rules.helpers import RULES, SAMPLES, load, workbook
 import tierkit
 from tierkit.features import apply_features
 
-#: rule sets whose features the SQL refuses by name (season/product from orders), and the kind it names
-REFUSED = {"grouping_season": "season_from_orders", "grouping_product": "product_from_orders"}
+#: rule sets whose features the SQL refuses by name, and the kind it names (none since season_from_orders and
+#: product_from_orders compile)
+REFUSED: dict[str, str] = {}
 #: the rule sets with a ``features:`` list, each with the samples it runs on
 SAMPLE_RUNS = {
     "abc": ["distributor", "retail_members", "simple"],

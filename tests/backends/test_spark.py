@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from tests.backends.feature_cases import sample_tables
-from tests.backends.spark_job import HAND_RULES, SAMPLE_SETS, hand_table
-from tests.rules.helpers import AS_OF, ROOT, load
+from tests.backends.parity_cases import CUSTOMERS, ORDERS, expected, printed_sql, tables, tier_list
+from tests.backends.spark_job import CLASSIFY_CASE, HAND_RULES, SPARK_CASES, hand_table
+from tests.rules.helpers import AS_OF, ROOT
 
 import tierkit
-from tierkit.bind import TableSource
+import tierkit.spark
 from tierkit.errors import UnsupportedExpression
 from tierkit.spark import nested_quantifier, spark_sql
 
@@ -45,15 +46,72 @@ def spark_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.spark
 @pytest.mark.slow
-@pytest.mark.parametrize("name", SAMPLE_SETS)
-def test_spark_tiers_match_numpy_on_sample(spark_results: Path, name: str) -> None:
-    customers, orders = sample_tables("distributor")
-    expected = tierkit.classify(load(name), customers, source=TableSource(sheets={"Orders": orders}),
-                                as_of=AS_OF).tier_ids()
-    got = pd.read_parquet(spark_results / f"{name}.parquet")
-    assert len(got) == len(customers)
-    assert got["客户编号"].astype(str).tolist() == customers["客户编号"].astype(str).tolist()  # rows in order
-    assert got["tier_id"].tolist() == list(expected)
+@pytest.mark.parametrize(("name", "sample"), SPARK_CASES, ids=[f"{n}-{s}" for n, s in SPARK_CASES])
+def test_printed_sql_runs_unchanged_in_spark(spark_results: Path, name: str, sample: str) -> None:
+    """The stdout of ``tierkit sql --dialect spark`` run by spark.sql over views ``customers`` and ``orders``:
+    numpy's tiers, error flags and reasons (both languages, formatted by tierkit.spark.collect)."""
+    path = spark_results / "sql" / f"{name}-{sample}.parquet"
+    if not path.exists():
+        assert printed_sql(name, sample, "spark") is None, path  # numpy refuses it too
+        pytest.skip(f"{name} does not apply to {sample}")
+    assert_same_as_numpy(pd.read_parquet(path), name, sample)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_classify_gives_numpys_tiers_and_reasons_in_row_order(spark_results: Path) -> None:
+    name, sample = CLASSIFY_CASE
+    got = pd.read_parquet(spark_results / "classify.parquet")
+    assert_same_as_numpy(got, name, sample)
+    customers, _ = tables(name, sample)
+    assert got["客户编号"].astype(str).tolist() == customers["客户编号"].astype(str).tolist()
+
+
+def assert_same_as_numpy(got: pd.DataFrame, name: str, sample: str) -> None:
+    want = expected(name, sample)
+    assert len(got) == want.n
+    assert tier_list(got) == want.tier_ids()
+    result = tierkit.spark.collect(want.ruleset, got, as_of=AS_OF)
+    assert result.tier_ids() == want.tier_ids()
+    for seg_id, errors in want.errors.items():
+        assert result.errors[seg_id].tolist() == errors.tolist(), seg_id
+    assert result.reasons("en") == want.reasons("en")
+    assert result.reasons("zh") == want.reasons("zh")
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_matches_rule_engine_row_by_row(spark_results: Path) -> None:
+    """The oracle tests on Spark: every fixed expression Spark does not refuse and a few hundred seeded random
+    ones, evaluated in one DataFrame, equal rule-engine's matches and errors row by row."""
+    from tests.backends.spark_oracle import binding
+
+    from tierkit.oracle import evaluate_oracle
+
+    cases = json.loads((spark_results / "oracle.json").read_text(encoding="utf-8"))
+    kept, refused = cases["kept"], cases["refused"]
+    assert len(kept) >= 200
+    assert all(why and "\n" not in why for why in refused.values()), refused  # UnsupportedExpression, by name
+    got = pd.read_parquet(spark_results / "oracle.parquet")
+    matches, errors = evaluate_oracle(binding(kept))
+    rows = binding(kept).oracle_rows()
+    for i, expr in enumerate(kept):
+        m = got[f"tk_match_s{i}"].fillna(False).to_numpy(dtype=bool)
+        e = got[f"tk_error_s{i}"].fillna(False).to_numpy(dtype=bool)
+        bad = [r for r in range(len(m)) if m[r] != matches[f"s{i}"][r] or e[r] != errors[f"s{i}"][r]]
+        assert not bad, (f"{expr!r} at rows {bad[:5]}: Spark match/error {m[bad[0]]}/{e[bad[0]]}, rule-engine "
+                         f"{matches[f's{i}'][bad[0]]}/{errors[f's{i}'][bad[0]]}; {rows[bad[0]]}")
+
+
+def test_classify_runs_the_sql_tierkit_sql_prints() -> None:
+    """classify's query is the printed one (views named as classify names them): what Spark runs for the
+    printed SQL is what classify runs."""
+    name, sample = CLASSIFY_CASE
+    customers, orders = tables(name, sample)
+    assert orders is not None
+    query = spark_sql(name, CUSTOMERS, list(map(str, customers.columns)), orders_view=ORDERS,
+                      orders_columns=list(map(str, orders.columns)), as_of=AS_OF)
+    assert query + "\n" == printed_sql(name, sample, "spark")
 
 
 @pytest.mark.spark

@@ -11,8 +11,10 @@ the meaning the pandas path (:mod:`tierkit.features`) gives it:
 * ``from_orders`` and ``order_stats`` as group-bys of an orders table joined back by customer id
   (:mod:`tierkit.backends.sqlfeatures_orders`).
 
-A kind that cannot be expressed exactly (``season_from_orders``, ``product_from_orders``) is refused by name
-with :class:`~tierkit.errors.UnsupportedExpression` when the SELECT is built.
+* ``season_from_orders`` and ``product_from_orders`` likewise (:mod:`tierkit.backends.sqlfeatures_mix`).
+
+A kind that cannot be expressed exactly on a dialect (``product_from_orders`` on PostgreSQL, whose text
+collates) is refused by name with :class:`~tierkit.errors.UnsupportedExpression` when the SELECT is built.
 
 The SQL reads typed columns: numbers as numbers, dates as dates (the input reader's job).  Text cells such as
 ``¥1,234`` are not parsed here; a numeric feature casts its column with ``CAST(... AS DOUBLE)``.  Fractions
@@ -22,7 +24,7 @@ are summed by the database in its own order, so shares may differ from pandas in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlglot
@@ -53,7 +55,32 @@ from tierkit.features.kinds import (
 from tierkit.features.order_stats import Choose, Multiply
 from tierkit.features.specs import ColumnFeature, FeatureSpec, Names, shown
 
-__all__ = ["REFUSED", "ROW", "FeatureQuery", "features_select", "lit", "q"]
+__all__ = ["REFUSED", "ROW", "FeatureQuery", "features_select", "features_sql_text", "lit", "output_columns", "q"]
+
+
+def features_sql_text(*, columns: Sequence[str] | None = None, orders_table: str | None = None,
+                      orders_columns: Sequence[str] | None = None,
+                      as_of: dt.date | dt.datetime | None = None) -> Callable[[Any, str, str], str]:
+    """The ``features_sql`` argument of :func:`tierkit.backends.compile_select`: ``(ruleset, table, dialect)`` ->
+    :func:`features_select` over ``table`` as SQL text in ``dialect`` (the rule set's own params)."""
+
+    def make(ruleset: Any, table: str, dialect: str) -> str:
+        select = features_select(ruleset, table, dialect, columns=columns, orders_table=orders_table,
+                                 orders_columns=orders_columns, as_of=as_of, params=ruleset.params)
+        return select.sql(dialect=dialect)
+
+    return make
+
+
+def output_columns(ruleset: Any, columns: Sequence[str], *, orders_table: str | None = None,
+                   orders_columns: Sequence[str] | None = None) -> list[str]:
+    """The columns a table with ``columns`` has once ``ruleset``'s features are added (the optional ones whose
+    inputs are missing add nothing)."""
+    if not ruleset.features:
+        return list(columns)
+    select = features_select(ruleset, "t", "duckdb", columns=columns, orders_table=orders_table,
+                             orders_columns=orders_columns, as_of=dt.date(2000, 1, 1))
+    return list(select.named_selects)
 
 def features_select(
     ruleset: Any,
@@ -77,8 +104,10 @@ def features_select(
     ``params`` override the rule set's params (``choose``).  ``dialect`` is checked by sqlglot; render the
     result with ``.sql(dialect=dialect)``.  A kind :data:`REFUSED` raises UnsupportedExpression naming it.
     """
+    from tierkit.backends.sqlfeatures_mix import product_from_orders, season_from_orders
     from tierkit.backends.sqlfeatures_orders import from_orders, order_stats
     from tierkit.features.from_orders import FromOrders
+    from tierkit.features.order_mix import ProductFromOrders, SeasonFromOrders
     from tierkit.features.order_stats import OrderStats
 
     sqlglot.Dialect.get_or_raise(dialect)
@@ -103,6 +132,10 @@ def features_select(
             from_orders(query, spec)
         elif isinstance(spec, OrderStats):
             order_stats(query, spec)
+        elif isinstance(spec, ProductFromOrders):
+            product_from_orders(query, spec)
+        elif isinstance(spec, SeasonFromOrders):
+            season_from_orders(query, spec)
         elif isinstance(spec, ColumnFeature):
             column_feature(query, spec)
         else:  # a kind added to the registry without SQL

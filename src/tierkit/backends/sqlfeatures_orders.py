@@ -175,9 +175,10 @@ def _set_as_of(query: FeatureQuery, stamp: str) -> None:
         query.as_of = stamp
 
 
-def _join(query: FeatureQuery, before: str, feats: str, on: str, outputs: dict[str, str]) -> None:
-    """Left-join ``feats`` (keyed ``k``) onto the table ``before`` by :func:`id_key_sql` of ``on``; counts 0 when
-    absent."""
+def _join(query: FeatureQuery, before: str, feats: str, on: str, outputs: dict[str, str],
+          zero: frozenset[str] = frozenset()) -> None:
+    """Left-join ``feats`` (keyed ``k``) onto the table ``before`` by :func:`id_key_sql` of ``on``; counts (and
+    the columns ``zero`` names) 0 when absent."""
     if query.known:
         keep = [f"t.{ROW}", *(f"t.{q(c)}" for c in query.columns if c not in outputs)]
     else:
@@ -185,7 +186,7 @@ def _join(query: FeatureQuery, before: str, feats: str, on: str, outputs: dict[s
     added = []
     for output, name in outputs.items():
         value = f"x.{name}"
-        if name in COUNT_COLUMNS or name in ("orders_12m", "timed_orders"):
+        if name in COUNT_COLUMNS or name in ("orders_12m", "timed_orders") or name in zero:
             value = f"COALESCE({value}, 0)"
         added.append(f"{value} AS {q(output)}")
     query.add(f"SELECT {', '.join([*keep, *added])} FROM {before} AS t LEFT JOIN {feats} AS x "

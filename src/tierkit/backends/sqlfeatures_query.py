@@ -13,12 +13,25 @@ from tierkit.features.columns import norm
 from tierkit.features.specs import Names
 from tierkit.names import find_header, with_aliases
 
-#: feature kinds no SQL dialect computes exactly as the pandas path does, with the reason
-REFUSED = {
-    "season_from_orders": "the company's peak and off-season months come from a median of monthly revenue and "
-                          "ratio thresholds the pandas path computes in floating point",
-    "product_from_orders": "the main product is chosen among products compared as Python strings",
-}
+#: feature kinds no SQL dialect computes exactly as the pandas path does, with the reason (none today: a kind
+#: that cannot be exact on one dialect is refused there by name, e.g. product_from_orders on PostgreSQL)
+REFUSED: dict[str, str] = {}
+
+
+def field_headers(ruleset: Any, columns: Sequence[str]) -> dict[str, str | None]:
+    """Each declared field the table holds under another header (an alias: ``revenue`` -> ``销售额``), found by
+    the one header rule, and None for an optional field the table lacks (every row blank, as the binder reads
+    it).  ``columns``: the table's columns after the features (:func:`tierkit.backends.sqlfeatures.output_columns`)."""
+    out: dict[str, str | None] = {}
+    for name, spec in ruleset.fields.items():
+        if name in columns:
+            continue
+        found = find_header(list(columns), with_aliases(name, ruleset.fields))
+        if found is not None:
+            out[name] = str(found)
+        elif spec.optional:
+            out[name] = None
+    return out
 
 
 #: the hidden column that keeps the table's row order through the CTEs

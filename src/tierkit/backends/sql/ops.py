@@ -310,7 +310,9 @@ def _datetime_attr(c: SqlCompiler, obj: SqlVal, name: str, err: Cond) -> SqlVal:
         return SqlVal("datetime", exp.cast(exp.TimestampTrunc(this=v, unit=exp.var("DAY")), "TIMESTAMP", copy=False),
                       err=err, unc=obj.unc)
     if name == "weekday":
-        dow = exp.Extract(this=exp.var("ISODOW"), expression=v)
+        dow: exp.Expression = exp.Extract(this=exp.var("ISODOW"), expression=v)
+        if c.dialect.name == "spark":  # Spark has no ISODOW; WEEKDAY is 0 for Monday
+            dow = exp.Add(this=exp.Anonymous(this="WEEKDAY", expressions=[v]), expression=exp.Literal.number(1))
         value = exp.Case(this=dow, ifs=[exp.If(this=exp.Literal.number(i + 1), true=exp.Literal.string(d))
                                         for i, d in enumerate(_WEEKDAYS)])
         return SqlVal("str", value, err=err, unc=obj.unc)

@@ -64,7 +64,7 @@ def rule_types(rs: RuleSet, now: dt.datetime, types: Mapping[str, str] | None = 
 
 def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: FeaturesSql | None = None,
                    types: Mapping[str, str] | None = None, as_of: dt.date | dt.datetime | None = None,
-                   pretty: bool = True) -> str:
+                   pretty: bool = True, headers: Mapping[str, str | None] | None = None) -> str:
     """One SELECT over ``table`` in ``dialect`` adding :data:`TIER`, :data:`LABEL` (English) and, per
     conditional segment, its match and error flags (``tk_match_<id>``, ``tk_error_<id>``).
 
@@ -72,12 +72,14 @@ def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: 
     ``table``; without it the table must hold them already.  Parameters are inlined as literals.
     ``types`` overrides the declared field types (a bound table's, :attr:`tierkit.Binding.types`);
     ``as_of`` fixes ``$today``/``$now`` (default: now).  Constructs the dialect cannot express exactly
-    raise :class:`~tierkit.errors.UnsupportedExpression` naming the construct."""
+    raise :class:`~tierkit.errors.UnsupportedExpression` naming the construct.  ``headers`` maps a name the
+    conditions use to the column that holds it (a field found under an alias: ``revenue`` -> ``销售额``), or to
+    None: the table lacks it and every row reads as blank (an optional field)."""
     spec = get_dialect(dialect)
     now = as_of_datetime(as_of)
     kinds = rule_types(ruleset, now, types)
     columns = {name: ((num(ruleset.params[name]) if name in ruleset.params and name not in (types or {})
-                       else exp.column(name, quoted=True, copy=False)), kind) for name, kind in kinds.items()}
+                       else _column(name, headers or {})), kind) for name, kind in kinds.items()}
     flags: list[exp.Expression] = []
     for seg in ruleset.conditional_segments:
         assert seg.when is not None
@@ -95,9 +97,28 @@ def compile_select(ruleset: RuleSet, table: str, dialect: str, *, features_sql: 
             "tk_input")
     else:
         source = exp.to_table(table, dialect=spec.sqlglot)
+    source = _with_blanks(source, kinds, headers or {})
     inner = exp.select(exp.Star(), *flags).from_(source).subquery("tk_flags")
     outer = exp.select(exp.Star(), *_tier_columns(ruleset)).from_(inner)
     return outer.sql(dialect=spec.sqlglot, pretty=pretty)
+
+
+#: the SQL type of a blank column of each field type
+_BLANK_TYPES = {"float": "DOUBLE", "int": "BIGINT", "string": "VARCHAR", "bool": "BOOLEAN", "date": "DATE",
+                "datetime": "TIMESTAMP"}
+
+
+def _column(name: str, headers: Mapping[str, str | None]) -> exp.Expression:
+    return exp.column(headers.get(name) or name, quoted=True, copy=False)
+
+
+def _with_blanks(source: exp.Expression, kinds: Mapping[str, str], headers: Mapping[str, str | None]) -> exp.Expression:
+    """``source`` plus a blank column for each name ``headers`` maps to None (an optional field the table lacks)."""
+    blank = [exp.alias_(exp.cast(exp.Null(), _BLANK_TYPES.get(kind, "VARCHAR"), copy=False), name, quoted=True,
+                        copy=False) for name, kind in kinds.items() if name in headers and headers[name] is None]
+    if not blank:
+        return source
+    return exp.select(exp.Star(), *blank).from_(source).subquery("tk_blanks")
 
 
 def _matched(seg_id: str) -> exp.Expression:
