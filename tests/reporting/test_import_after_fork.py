@@ -18,7 +18,7 @@ SCRIPT = textwrap.dedent(
     from tierkit.reporting.assets import SVG_DATA, asset_url, reports_dir
     assert "weasyprint" not in sys.modules, "WeasyPrint imported before the worker is forked"
     from tierkit.reporting import AssetFetcher
-    from tierkit.reporting.assets import AssetFetcher as Same
+    from tierkit.reporting.fetcher import AssetFetcher as Same
     assert "weasyprint" in sys.modules and AssetFetcher is Same
     import weasyprint.urls
     assert issubclass(AssetFetcher, weasyprint.urls.URLFetcher)

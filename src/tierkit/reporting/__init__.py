@@ -19,15 +19,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .assets import AssetFetcher, reports_dir
+    from .assets import reports_dir
     from .build import build_pack, data_digest
     from .context import Account, Chart, CoverContext, Footer, Kpi, PackContext, TierBrief, TierRow
+    from .fetcher import AssetFetcher
     from .pdf import make_briefs, one_tier, render_pdf, safe_filename, write_document, write_pdf
     from .render import environment, render_html
 
 #: each public name and the module it comes from (imported on first use)
 _SOURCES = {
-    **dict.fromkeys(["AssetFetcher", "reports_dir"], ".assets"),
+    "AssetFetcher": ".fetcher",
+    "reports_dir": ".assets",
     **dict.fromkeys(["build_pack", "data_digest"], ".build"),
     **dict.fromkeys(["Account", "Chart", "CoverContext", "Footer", "Kpi", "PackContext", "TierBrief", "TierRow"],
                     ".context"),

@@ -1,18 +1,14 @@
 """The bundled report files (``reports/``) and the URL fetcher WeasyPrint gets: bundled assets only.
 
-:class:`AssetFetcher` lives in :mod:`.fetcher` (it subclasses WeasyPrint's fetcher) and loads on first use, so
-that importing this module, or :mod:`.pdf`, does not import WeasyPrint: ``tierkit brief`` forks its layout
-worker first, and the worker imports WeasyPrint while this process reads the table (:mod:`.worker`)."""
+:class:`AssetFetcher` lives in :mod:`.fetcher` (it subclasses WeasyPrint's fetcher; ``tierkit.reporting`` loads it
+on first use), so that importing this module, or :mod:`.pdf`, does not import WeasyPrint: ``tierkit brief`` forks
+its layout worker first, and the worker imports WeasyPrint while this process reads the table (:mod:`.worker`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..errors import TierkitError, msg
-
-if TYPE_CHECKING:
-    from .fetcher import AssetFetcher as AssetFetcher
 
 SCHEME = "tierkit:"
 SVG_DATA = "data:image/svg+xml;base64,"  #: charts: tierkit's own SVG, the one data: URL served
@@ -59,11 +55,3 @@ def check_templates_dir(templates_dir: str | Path | None) -> Path | None:
                                     "--templates at it"))
     return path
 
-
-def __getattr__(name: str) -> Any:
-    """``AssetFetcher`` on first use (importing WeasyPrint then)."""
-    if name == "AssetFetcher":
-        from .fetcher import AssetFetcher
-
-        return AssetFetcher
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
