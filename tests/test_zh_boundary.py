@@ -90,3 +90,31 @@ def test_error_parts_render_in_the_users_language() -> None:
     zh = err.render("zh")
     assert "数字" in zh and "另有 2 个单元格" in zh and "规则集 'abc'" in zh and "fields" in zh
     assert "cannot" not in zh and "number" not in zh
+
+
+@pytest.mark.parametrize(("first_lang", "second_lang"), [("zh", "en"), ("en", "zh")])
+def test_applying_again_in_the_other_language_replaces_the_summary(tmp_path: Path, first_lang: str,
+                                                                    second_lang: str) -> None:
+    """An output applied again in the other language keeps one summary sheet, renamed to the new language's name
+    and holding the new language's words (not a second summary beside the first)."""
+    first, again = tmp_path / "first.xlsx", tmp_path / "again.xlsx"
+    res = CliRunner().invoke(main, ["apply", str(SAMPLES / "customers_simple.xlsx"), "--rules", "value", "--lang",
+                                    first_lang, "-o", str(first)])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(main, ["apply", str(first), "--rules", "value", "--lang", second_lang, "-o",
+                                    str(again)])
+    assert res.exit_code == 0, res.output
+    before, after = openpyxl.load_workbook(first), openpyxl.load_workbook(again)
+    try:
+        summaries = [n for n in after.sheetnames if is_summary_sheet(n)]
+        assert summaries == [summary_sheet_name(second_lang)]
+        assert len(after.sheetnames) == len(before.sheetnames)
+        data = [n for n in after.sheetnames if not is_summary_sheet(n)]
+        assert data == [n for n in before.sheetnames if not is_summary_sheet(n)]
+        words = " ".join(str(c.value) for row in after[summaries[0]].iter_rows() for c in row if c.value is not None)
+        assert ("合计" in words) == (second_lang == "zh")
+        for name in data:  # the tier columns are the same, whatever the language of the summary
+            assert after[name].max_row == before[name].max_row
+    finally:
+        before.close()
+        after.close()

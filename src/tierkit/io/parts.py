@@ -290,6 +290,19 @@ def add_sheet_to_workbook(workbook_xml: bytes, name: str, sheet_id: int, rid: st
     return _insert_before(workbook_xml, b"</" + p + b"sheets>", el)
 
 
+def rename_sheet(workbook_xml: bytes, sheet_id: int, name: str) -> bytes:
+    """``workbook_xml`` with the ``<sheet>`` whose sheetId is ``sheet_id`` named ``name`` (only that attribute)."""
+    def rename(m: re.Match[bytes]) -> bytes:
+        return re.sub(rb'\bname\s*=\s*("[^"]*"|\'[^\']*\')', b'name="%s"' % ooxml.xml_attr(name).encode(), m.group(0),
+                      count=1)
+
+    pattern = rb'<(?:\w+:)?sheet\b[^>]*\bsheetId\s*=\s*["\']%d["\'][^>]*>' % sheet_id
+    out, n = re.subn(pattern, rename, workbook_xml, count=1)
+    if n != 1:
+        raise ValueError(f"no sheet with sheetId {sheet_id} in the workbook part")
+    return out
+
+
 def add_relationship(rels_xml: bytes | None, rid: str, rel_type: str, target: str) -> bytes:
     if rels_xml is None:
         rels_xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -28,7 +28,7 @@ from . import ooxml, parts, rowindex
 from .header import header_key
 from .sheetpatch import NewCells, SheetPatcher, render_column
 from .sniff import corrupt, open_zip
-from .table import MAX_COLS, NewColumn, RawTable, SummaryTable, column_index, column_letter
+from .table import MAX_COLS, NewColumn, RawTable, SummaryTable, column_index, column_letter, is_summary_sheet
 from .zipio import LEVEL, ZipOut, iter_member
 
 BLOCK = 4 << 20
@@ -155,8 +155,15 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
                 raise InputFileError(msg("the data sheet is named '{summary_sheet}', the name of the summary sheet",
                                          summary_sheet=summary_sheet),
                                      where=where, hint=msg("rename the data sheet or pick another summary name"))
+            # a summary written in another language (Tier summary / 层级汇总) is replaced and renamed, not kept
+            other = None if existing is not None else next(
+                (e for e in entries if is_summary_sheet(e.name) and e.name != entry.name and e.part
+                 and e.kind == "worksheet"), None)
             if existing is not None and existing.part and existing.kind == "worksheet":
                 summary_part = existing.part
+            elif other is not None and other.part:
+                summary_part = other.part
+                wb_xml = parts.rename_sheet(zf.read(wb_part), other.sheet_id, summary_sheet)
             else:
                 k2 = 1
                 while f"xl/worksheets/sheet{k2}.xml" in names:
