@@ -41,9 +41,9 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST(`客户编号` AS STRING)), '')
+            WHEN REGEXP_CONTAINS(NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), ''), '^-?[0-9]+\\.0*$')
+            THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), ''), '.', 1)
+            ELSE NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), '')
           END AS k,
           CAST(`下单日期` AS DATE) AS d,
           COALESCE(CAST(`金额` AS FLOAT64), 0) AS amt,
@@ -204,9 +204,9 @@ FROM (
       FROM f0 AS t
       LEFT JOIN f7 AS x
         ON x.k = CASE
-          WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), '')
+          WHEN REGEXP_CONTAINS(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '^-?[0-9]+\\.0*$')
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), '')
         END
     ), f9 AS (
       SELECT
@@ -214,9 +214,9 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST(`客户编号` AS STRING)), '')
+            WHEN REGEXP_CONTAINS(NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), ''), '^-?[0-9]+\\.0*$')
+            THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), ''), '.', 1)
+            ELSE NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), '')
           END AS k,
           CAST(`下单日期` AS DATE) AS d,
           CAST(`数量` AS FLOAT64) AS qty,
@@ -323,9 +323,9 @@ FROM (
       FROM f8 AS t
       LEFT JOIN f13 AS x
         ON x.k = CASE
-          WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), '')
+          WHEN REGEXP_CONTAINS(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '^-?[0-9]+\\.0*$')
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), '')
         END
     ), f15 AS (
       SELECT

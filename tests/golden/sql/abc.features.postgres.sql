@@ -41,9 +41,9 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN NULLIF(TRIM(CAST("客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS TEXT)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS TEXT)), '')
+            WHEN NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), '') ~ '^-?[0-9]+\.0*$'
+            THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), ''), '.', 1)
+            ELSE NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), '')
           END AS k,
           CAST("下单日期" AS DATE) AS d,
           COALESCE(CAST("金额" AS DOUBLE PRECISION), 0) AS amt,
@@ -211,9 +211,9 @@ FROM (
       FROM f0 AS t
       LEFT JOIN f7 AS x
         ON x.k = CASE
-          WHEN NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '')
+          WHEN NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '') ~ '^-?[0-9]+\.0*$'
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '')
         END
     ), f9 AS (
       SELECT
@@ -221,9 +221,9 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN NULLIF(TRIM(CAST("客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS TEXT)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS TEXT)), '')
+            WHEN NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), '') ~ '^-?[0-9]+\.0*$'
+            THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), ''), '.', 1)
+            ELSE NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), '')
           END AS k,
           CAST("下单日期" AS DATE) AS d,
           CAST("数量" AS DOUBLE PRECISION) AS qty,
@@ -331,9 +331,9 @@ FROM (
       FROM f8 AS t
       LEFT JOIN f13 AS x
         ON x.k = CASE
-          WHEN NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '')
+          WHEN NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '') ~ '^-?[0-9]+\.0*$'
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '')
         END
     ), f15 AS (
       SELECT

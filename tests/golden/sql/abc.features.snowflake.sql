@@ -41,9 +41,43 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_LIKE(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), '')
+            WHEN REGEXP_LIKE(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '^-?[0-9]+\\.0*$'
+            )
+            THEN SPLIT_PART(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '.',
+              1
+            )
+            ELSE NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST("客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            )
           END AS k,
           CAST("下单日期" AS DATE) AS d,
           COALESCE(CAST("金额" AS DOUBLE), 0) AS amt,
@@ -204,9 +238,43 @@ FROM (
       FROM f0 AS t
       LEFT JOIN f7 AS x
         ON x.k = CASE
-          WHEN REGEXP_LIKE(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), '')
+          WHEN REGEXP_LIKE(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '^-?[0-9]+\\.0*$'
+          )
+          THEN SPLIT_PART(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '.',
+            1
+          )
+          ELSE NULLIF(
+            TRIM(
+              TRANSLATE(
+                CAST(t."客户编号" AS VARCHAR),
+                '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+              )
+            ),
+            ''
+          )
         END
     ), f9 AS (
       SELECT
@@ -214,9 +282,43 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_LIKE(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), '')
+            WHEN REGEXP_LIKE(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '^-?[0-9]+\\.0*$'
+            )
+            THEN SPLIT_PART(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '.',
+              1
+            )
+            ELSE NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST("客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            )
           END AS k,
           CAST("下单日期" AS DATE) AS d,
           CAST("数量" AS DOUBLE) AS qty,
@@ -322,9 +424,43 @@ FROM (
       FROM f8 AS t
       LEFT JOIN f13 AS x
         ON x.k = CASE
-          WHEN REGEXP_LIKE(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), '')
+          WHEN REGEXP_LIKE(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '^-?[0-9]+\\.0*$'
+          )
+          THEN SPLIT_PART(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '.',
+            1
+          )
+          ELSE NULLIF(
+            TRIM(
+              TRANSLATE(
+                CAST(t."客户编号" AS VARCHAR),
+                '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+              )
+            ),
+            ''
+          )
         END
     ), f15 AS (
       SELECT

@@ -117,9 +117,9 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST(`客户编号` AS STRING)), '')
+            WHEN REGEXP_CONTAINS(NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), ''), '^-?[0-9]+\\.0*$')
+            THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), ''), '.', 1)
+            ELSE NULLIF(TRIM(NORMALIZE(CAST(`客户编号` AS STRING), NFKC)), '')
           END AS k,
           CAST(`下单日期` AS DATE) AS d,
           COALESCE(CAST(`金额` AS FLOAT64), 0) AS amt
@@ -239,9 +239,9 @@ FROM (
       FROM f0 AS t
       LEFT JOIN f5 AS x
         ON x.k = CASE
-          WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), '')
+          WHEN REGEXP_CONTAINS(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '^-?[0-9]+\\.0*$')
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), '')
         END
     ), f7 AS (
       SELECT
@@ -249,9 +249,43 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST(`客户编号` AS STRING)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST(`客户编号` AS STRING)), '')
+            WHEN REGEXP_CONTAINS(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST(`客户编号` AS STRING),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '^-?[0-9]+\\.0*$'
+            )
+            THEN SPLIT_PART(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST(`客户编号` AS STRING),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '.',
+              1
+            )
+            ELSE NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(`客户编号` AS STRING),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            )
           END AS k,
           COALESCE(CAST(`金额` AS FLOAT64), 0) AS amt,
           CAST(`下单日期` AS DATE) AS d
@@ -849,9 +883,9 @@ FROM (
       FROM f6 AS t
       LEFT JOIN f18 AS x
         ON x.k = CASE
-          WHEN REGEXP_CONTAINS(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t.`客户编号` AS STRING)), '')
+          WHEN REGEXP_CONTAINS(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '^-?[0-9]+\\.0*$')
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t.`客户编号` AS STRING), NFKC)), '')
         END
     )
     SELECT

@@ -117,9 +117,9 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN NULLIF(TRIM(CAST("客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS TEXT)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS TEXT)), '')
+            WHEN NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), '') ~ '^-?[0-9]+\.0*$'
+            THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), ''), '.', 1)
+            ELSE NULLIF(TRIM(NORMALIZE(CAST("客户编号" AS TEXT), NFKC)), '')
           END AS k,
           CAST("下单日期" AS DATE) AS d,
           COALESCE(CAST("金额" AS DOUBLE PRECISION), 0) AS amt
@@ -243,9 +243,9 @@ FROM (
       FROM f0 AS t
       LEFT JOIN f5 AS x
         ON x.k = CASE
-          WHEN NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '')
+          WHEN NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '') ~ '^-?[0-9]+\.0*$'
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '')
         END
     ), f7 AS (
       SELECT
@@ -253,9 +253,40 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN NULLIF(TRIM(CAST("客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS TEXT)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS TEXT)), '')
+            WHEN NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST("客户编号" AS TEXT),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&''()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ) ~ '^-?[0-9]+\.0*$'
+            THEN SPLIT_PART(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS TEXT),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&''()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '.',
+              1
+            )
+            ELSE NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST("客户编号" AS TEXT),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&''()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            )
           END AS k,
           COALESCE(CAST("金额" AS DOUBLE PRECISION), 0) AS amt,
           CAST("下单日期" AS DATE) AS d
@@ -898,9 +929,9 @@ FROM (
       FROM f6 AS t
       LEFT JOIN f18 AS x
         ON x.k = CASE
-          WHEN NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '') ~ '^-?[0-9]+\.0*$'
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS TEXT)), '')
+          WHEN NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '') ~ '^-?[0-9]+\.0*$'
+          THEN SPLIT_PART(NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), ''), '.', 1)
+          ELSE NULLIF(TRIM(NORMALIZE(CAST(t."客户编号" AS TEXT), NFKC)), '')
         END
     )
     SELECT

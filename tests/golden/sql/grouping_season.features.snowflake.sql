@@ -117,9 +117,43 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_LIKE(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), '')
+            WHEN REGEXP_LIKE(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '^-?[0-9]+\\.0*$'
+            )
+            THEN SPLIT_PART(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '.',
+              1
+            )
+            ELSE NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST("客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            )
           END AS k,
           CAST("下单日期" AS DATE) AS d,
           COALESCE(CAST("金额" AS DOUBLE), 0) AS amt
@@ -239,9 +273,43 @@ FROM (
       FROM f0 AS t
       LEFT JOIN f5 AS x
         ON x.k = CASE
-          WHEN REGEXP_LIKE(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), '')
+          WHEN REGEXP_LIKE(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '^-?[0-9]+\\.0*$'
+          )
+          THEN SPLIT_PART(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '.',
+            1
+          )
+          ELSE NULLIF(
+            TRIM(
+              TRANSLATE(
+                CAST(t."客户编号" AS VARCHAR),
+                '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+              )
+            ),
+            ''
+          )
         END
     ), f7 AS (
       SELECT
@@ -249,9 +317,43 @@ FROM (
       FROM (
         SELECT
           CASE
-            WHEN REGEXP_LIKE(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-            THEN SPLIT_PART(NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), ''), '.', 1)
-            ELSE NULLIF(TRIM(CAST("客户编号" AS VARCHAR)), '')
+            WHEN REGEXP_LIKE(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '^-?[0-9]+\\.0*$'
+            )
+            THEN SPLIT_PART(
+              NULLIF(
+                TRIM(
+                  TRANSLATE(
+                    CAST("客户编号" AS VARCHAR),
+                    '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                    '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                  )
+                ),
+                ''
+              ),
+              '.',
+              1
+            )
+            ELSE NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST("客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            )
           END AS k,
           COALESCE(CAST("金额" AS DOUBLE), 0) AS amt,
           CAST("下单日期" AS DATE) AS d
@@ -849,9 +951,43 @@ FROM (
       FROM f6 AS t
       LEFT JOIN f18 AS x
         ON x.k = CASE
-          WHEN REGEXP_LIKE(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '^-?[0-9]+\\.0*$')
-          THEN SPLIT_PART(NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), ''), '.', 1)
-          ELSE NULLIF(TRIM(CAST(t."客户编号" AS VARCHAR)), '')
+          WHEN REGEXP_LIKE(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '^-?[0-9]+\\.0*$'
+          )
+          THEN SPLIT_PART(
+            NULLIF(
+              TRIM(
+                TRANSLATE(
+                  CAST(t."客户编号" AS VARCHAR),
+                  '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                  '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+                )
+              ),
+              ''
+            ),
+            '.',
+            1
+          )
+          ELSE NULLIF(
+            TRIM(
+              TRANSLATE(
+                CAST(t."客户编号" AS VARCHAR),
+                '              　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｟｠￠￡￢￤￥￦￨￩￪￫￬￭￮',
+                '               !"#$%&\'()*+,-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⦅⦆¢£¬¦¥₩│←↑→↓■○'
+              )
+            ),
+            ''
+          )
         END
     )
     SELECT
