@@ -105,7 +105,7 @@ def open_database(path: Path) -> Iterator[Any]:
         import duckdb
     except ModuleNotFoundError:
         raise InputFileError(msg("reading a DuckDB database needs the duckdb package"),
-                             where=Where(file=display_path(path)), hint="pip install 'tierkit[duckdb]'") from None
+                             where=Where(file=display_path(path)), hint=msg("pip install 'tierkit[duckdb]'")) from None
     try:
         con = duckdb.connect(str(path), read_only=True, config=dict(SAFE_CONFIG))
     except duckdb.Error as err:
