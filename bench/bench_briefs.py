@@ -158,7 +158,7 @@ WEASY_ONLY = """
 import sys, time
 t0 = time.perf_counter()
 from weasyprint import HTML
-from tierkit.reporting.assets import AssetFetcher
+from tierkit.reporting.fetcher import AssetFetcher
 html = open(sys.argv[1], encoding="utf-8").read()
 HTML(string=html, base_url="tierkit:", url_fetcher=AssetFetcher(None)).write_pdf(sys.argv[2])
 """
