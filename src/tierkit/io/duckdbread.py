@@ -16,14 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
 from tierkit.errors import InputFileError, Where, display_path, listing, msg
 
-from .header import duplicate_headers, unique_names
 from .limits import max_cells
-from .table import RawTable, column_letter
+from .parquetread import arrow_raw_table
+from .table import RawTable
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -182,23 +179,7 @@ def read_duckdb(text: str) -> RawTable:
             raise InputFileError(msg("DuckDB cannot read table '{table}': {error}", table=source.table,
                                      error=_first_line(err)), where=Where(file=display_path(source.path)),
                                  hint=msg("check the table in DuckDB itself")) from err
-    return raw_table(arrow, source.path)
-
-
-def raw_table(arrow: pa.Table, path: Path) -> RawTable:
-    """An Arrow table as a RawTable whose header is its column names (as :mod:`tierkit.io.read` reads parquet)."""
-    from .parquetread import ArrowColumns
-
-    frame = arrow.to_pandas().reset_index(drop=True)
-    letters = [column_letter(i + 1) for i in range(frame.shape[1])]
-    texts = [str(c).strip() for c in arrow.column_names]
-    frame.columns = pd.Index(unique_names([t or f"Column_{column_letter(i + 1)}" for i, t in enumerate(texts)]),
-                             dtype=object)
-    n = len(frame)
-    same = arrow.num_columns == frame.shape[1] and arrow.num_rows == n
-    return RawTable(frame=frame, path=path, sheet=None, header_row=1,
-                    row_numbers=np.arange(2, n + 2, dtype=np.int64), column_letters=letters,
-                    duplicates=duplicate_headers(texts, letters), arrow=ArrowColumns(frame, arrow) if same else None)
+    return arrow_raw_table(arrow, source.path)
 
 
 def _first_line(err: BaseException) -> str:

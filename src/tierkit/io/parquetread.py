@@ -108,3 +108,24 @@ def _text_columns(table: pa.Table) -> list[str]:
 
     return [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
             or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+
+
+def arrow_raw_table(arrow: pa.Table, path: Path, frame: pd.DataFrame | None = None) -> RawTable:
+    """An Arrow table (and ``frame``, its pandas conversion, when already made) as a RawTable whose header is its
+    column names: how parquet files and DuckDB tables are read."""
+    import numpy as np
+
+    from .header import duplicate_headers, unique_names
+    from .table import RawTable, column_letter
+
+    frame = (arrow.to_pandas() if frame is None else frame).reset_index(drop=True)
+    letters = [column_letter(i + 1) for i in range(frame.shape[1])]
+    texts = [str(c).strip() for c in frame.columns]
+    frame.columns = pd.Index(unique_names([t or f"Column_{column_letter(i + 1)}" for i, t in enumerate(texts)]),
+                             dtype=object)
+    n = len(frame)
+    # the columns as read, for the binder and the parquet writer (not when pandas' metadata made an index)
+    same = arrow.num_columns == frame.shape[1] and arrow.num_rows == n
+    return RawTable(frame=frame, path=path, sheet=None, header_row=1,
+                    row_numbers=np.arange(2, n + 2, dtype=np.int64), column_letters=letters,
+                    duplicates=duplicate_headers(texts, letters), arrow=ArrowColumns(frame, arrow) if same else None)

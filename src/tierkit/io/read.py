@@ -20,10 +20,10 @@ from tierkit.errors import InputFileError, Where, did_you_mean, display_path, li
 from . import ooxml, rowindex
 from .extent import sheet_extent
 from .formats import lookup
-from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers, unique_names
+from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers
 from .limits import check_extent, max_cells
 from .locate import SheetFacts, default_table, locate_tables
-from .parquetread import ArrowColumns, read_parquet_arrow
+from .parquetread import arrow_raw_table, read_parquet_arrow
 from .shapes import list_objects
 from .sheetscan import SheetScan
 from .sniff import corrupt, file_error, open_zip, sniff
@@ -364,18 +364,7 @@ def _read_parquet(path: Path, sheet: str | int | None, header_row: int | None) -
         raise file_error(path, msg("cannot read the parquet file ({kind}: {err})", kind=type(err).__name__, err=err),
                          msg("re-export it; tierkit reads Apache Parquet files written by pandas, pyarrow, "
                              "Spark or DuckDB")) from err
-    frame = frame.reset_index(drop=True)
-    letters = [column_letter(i + 1) for i in range(frame.shape[1])]
-    texts = [str(c).strip() for c in frame.columns]
-    frame.columns = pd.Index(unique_names([t or f"Column_{column_letter(i + 1)}" for i, t in enumerate(texts)]),
-                             dtype=object)
-    n = len(frame)
-    # the columns as read, for the binder and the parquet writer (not when pandas' metadata made an index)
-    same = arrow.num_columns == frame.shape[1] and arrow.num_rows == n
-    return RawTable(frame=frame, path=path, sheet=None, header_row=1,
-                    row_numbers=np.arange(2, n + 2, dtype=np.int64), column_letters=letters,
-                    duplicates=duplicate_headers(texts, letters), arrow=ArrowColumns(frame, arrow) if same else None)
-
+    return arrow_raw_table(arrow, path, frame)
 
 Reader = Callable[[Path, str | int | None, int | None], RawTable]
 
