@@ -10,8 +10,10 @@ src/tierkit/locale/zh/LC_MESSAGES/tierkit.po to locale/<lang>/..., translate, ru
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
+import inspect
 import io
 import sys
 import warnings
@@ -46,6 +48,45 @@ def _extract_into(template: Catalog) -> None:
                 folder, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("i18n:",)):
             path = (folder / filename).relative_to(ROOT)
             template.add(message, None, [(str(path), lineno)], auto_comments=comments, context=context)
+    for folder in SOURCES:
+        for path in sorted(folder.rglob("*.py")):
+            for text, lineno in help_texts(path):
+                template.add(text, None, [(str(path.relative_to(ROOT)), lineno)], context="help")
+
+
+def help_texts(path: Path) -> list[tuple[str, int]]:
+    """The ``--help`` texts in ``path``, as click holds them (see tierkit.helptext): every literal ``help=``
+    argument, ``help`` parameter default or first argument of an ``*_option(...)`` helper, and the docstring
+    of every function decorated as a click command or group (cleaned, up to any ``\\f``)."""
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None) or ""
+            first = node.args[0] if node.args else None
+            if name.endswith("_option") and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append((first.value, first.lineno))  # force_option("Overwrite ...")
+            for kw in node.keywords:
+                if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    found.append((kw.value.value, kw.value.lineno))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            args = node.args
+            for arg, default in zip(args.args[len(args.args) - len(args.defaults):], args.defaults, strict=True):
+                if arg.arg == "help" and isinstance(default, ast.Constant) and isinstance(default.value, str):
+                    found.append((default.value, default.lineno))
+            for arg, kwdefault in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+                if arg.arg == "help" and isinstance(kwdefault, ast.Constant) and isinstance(kwdefault.value, str):
+                    found.append((kwdefault.value, kwdefault.lineno))
+            doc = ast.get_docstring(node, clean=False)
+            if doc and any(_is_command(deco) for deco in node.decorator_list):
+                found.append((inspect.cleandoc(doc).partition("\f")[0], node.lineno))
+    return [(text, line) for text, line in found if text.strip()]
+
+
+def _is_command(deco: ast.expr) -> bool:
+    """``@x.command(...)``, ``@click.group(...)`` and the like."""
+    target = deco.func if isinstance(deco, ast.Call) else deco
+    return isinstance(target, ast.Attribute | ast.Name) and (
+        getattr(target, "attr", None) or getattr(target, "id", None)) in {"command", "group"}
 
 
 def po_files() -> list[Path]:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import TierkitError
-from .i18n import languages, tr
+from .i18n import languages, mark, tr
 from .progress import reporting
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,8 +30,10 @@ LANGS = click.Choice(list(languages()))
 #: ``ctx.meta`` key set by ``--quiet`` (read by :func:`run_safely`: no progress display)
 QUIET = "tierkit.quiet"
 
-RULES_HELP = ("Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules table "
-              "id|label|when|strategy on a sheet of the input workbook)")
+RULES_HELP = mark("help", "Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules table "
+                          "id|label|when|strategy on a sheet of the input workbook).")
+RULES_HELP_MANY = mark("help", "Built-in rule set name (tierkit rules list), a YAML file, or sheet:NAME (a rules "
+                               "table id|label|when|strategy on a sheet of the input workbook); repeat for several.")
 
 
 class Signalled(BaseException):
@@ -179,7 +181,7 @@ def table_options(fn: F) -> F:
 
 def rules_options(*, multiple: bool) -> Callable[[F], F]:
     """``--rules`` (once or repeated), ``--param`` and ``--as-of``."""
-    rules_help = RULES_HELP + ("; repeat for several." if multiple else ".")
+    rules_help = RULES_HELP_MANY if multiple else RULES_HELP
     return _stack(
         click.option("--rules", "-r", "rules", multiple=multiple, required=True, help=rules_help),
         click.option("--param", "params", multiple=True,

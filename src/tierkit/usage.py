@@ -14,10 +14,10 @@ from typing import IO, Any
 
 import click
 
+from .helptext import LANG_META, LocalisedContext, adopt
 from .i18n import join, languages, tr
 
-#: ``ctx.meta`` key: the language the command line asked for (meta is shared by a context and its children)
-LANG_META = "tierkit.argv_lang"
+__all__ = ["LANG_META", "LangGroup", "argv_lang", "localised"]
 
 
 def argv_lang(args: Sequence[str]) -> str:
@@ -111,9 +111,52 @@ def _bad_value(err: click.BadParameter, lang: str) -> str:
     return tr(lang, "{option}: the value is not valid", option=name)
 
 
+def _takes_lang(command: click.Command) -> bool:
+    return any(param.name == "lang" for param in command.params)
+
+
+def _without_lang(args: list[str], command: click.Command) -> list[str]:
+    """``args`` without ``--lang X`` when they ask ``command``, which has no such option, for its help
+    (``tierkit rules --lang zh --help``): the help is written in that language (see :func:`argv_lang`).  For a
+    group only the options before the first command name are looked at; the command's own arguments stay."""
+    if _takes_lang(command) or not any(arg in ("--help", "-h") for arg in args):
+        return args
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if isinstance(command, click.Group) and not arg.startswith("-"):
+            return out + args[i:]
+        if arg == "--lang":
+            i += 2
+            continue
+        if not arg.startswith("--lang="):
+            out.append(arg)
+        i += 1
+    return out
+
+
 class LangGroup(click.Group):
     """A click group whose usage errors, and those of its commands, are shown in the command line's ``--lang``
-    (see :func:`localised`)."""
+    (see :func:`localised`), and whose help, and that of its commands, is written in it
+    (:mod:`tierkit.helptext`)."""
+
+    context_class = LocalisedContext
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        return adopt(command) if command is not None else None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta.setdefault(LANG_META, argv_lang(args))  # before an eager --help writes the help
+        return super().parse_args(ctx, _without_lang(args, self))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                              list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not isinstance(command, LangGroup):
+            rest = _without_lang(rest, command)
+        return name, command, rest
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
