@@ -52,7 +52,7 @@ def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
         for err in _unsupported(rule.statement, rule.context):
             seg = rs.segment(sid)
             report.add("error", tr(lang, "segment '{id}' (line {line}): {problem}", id=sid,
-                                   line=seg.when_line or seg.line, problem=err.format()))
+                                   line=seg.when_line or seg.line, problem=err.render(lang)))
             unsupported = True
     if unsupported:
         return report
@@ -76,7 +76,7 @@ def check_static(rs: RuleSet, lang: str = "en") -> CheckReport:
                 return report
             seg = rs.segment(sid)
             report.add("error", tr(lang, "segment '{id}' (line {line}): {problem}", id=sid,
-                                   line=seg.when_line or seg.line, problem=err.format()))
+                                   line=seg.when_line or seg.line, problem=err.render(lang)))
         except TierkitError:  # a condition the grid cannot stand in for: the data decide
             _needs_data(report)
             return report

@@ -29,16 +29,16 @@ from .regex import match_many
 from .vector import StrData, Vec, as_array, float_tol, m_and, m_not, m_or, str_objects, to_strdata
 
 _NOT_SUPPORTED: dict[str, str] = {
-    "BitwiseExpression": "bitwise operators (&, |, ^)",
-    "BitwiseShiftExpression": "bit shifts (<<, >>)",
-    "BytesExpression": "bytes literals",
-    "ComprehensionExpression": "comprehensions ([x for x in ...])",
-    "FunctionCallExpression": "function calls",
-    "FunctionExpression": "functions as values",
-    "GetItemExpression": "item access (x[0])",
-    "GetSliceExpression": "slices (x[1:2])",
-    "MappingExpression": "mapping literals ({...})",
-    "SetExpression": "set literals",
+    "BitwiseExpression": msg("bitwise operators (&, |, ^)"),
+    "BitwiseShiftExpression": msg("bit shifts (<<, >>)"),
+    "BytesExpression": msg("bytes literals"),
+    "ComprehensionExpression": msg("comprehensions ([x for x in ...])"),
+    "FunctionCallExpression": msg("function calls"),
+    "FunctionExpression": msg("functions as values"),
+    "GetItemExpression": msg("item access (x[0])"),
+    "GetSliceExpression": msg("slices (x[1:2])"),
+    "MappingExpression": msg("mapping literals ({...})"),
+    "SetExpression": msg("set literals"),
 }
 
 

@@ -115,12 +115,12 @@ def _cp(cp: int) -> str:
 
 # -- translation ------------------------------------------------------------------------------------------
 _REFUSED = {
-    _c.GROUPREF: "backreferences (\\1, (?P=name))",
-    _c.GROUPREF_EXISTS: "conditional groups ((?(1)...))",
-    _c.ASSERT: "lookahead/lookbehind ((?=...), (?<=...))",
-    _c.ASSERT_NOT: "negative lookahead/lookbehind ((?!...), (?<!...))",
-    getattr(_c, "ATOMIC_GROUP", None): "atomic groups ((?>...))",
-    getattr(_c, "POSSESSIVE_REPEAT", None): "possessive quantifiers (a*+, a++)",
+    _c.GROUPREF: msg("backreferences (\\1, (?P=name))"),
+    _c.GROUPREF_EXISTS: msg("conditional groups ((?(1)...))"),
+    _c.ASSERT: msg("lookahead/lookbehind ((?=...), (?<=...))"),
+    _c.ASSERT_NOT: msg("negative lookahead/lookbehind ((?!...), (?<!...))"),
+    getattr(_c, "ATOMIC_GROUP", None): msg("atomic groups ((?>...))"),
+    getattr(_c, "POSSESSIVE_REPEAT", None): msg("possessive quantifiers (a*+, a++)"),
 }
 
 
