@@ -37,21 +37,28 @@ def builtin_names() -> list[str]:
 
 
 def list_builtin() -> list[RuleSet]:
-    return [load_ruleset(name) for name in builtin_names()]
+    return [load_ruleset(builtin_dir() / f"{name}.yaml") for name in builtin_names()]
 
 
 def load_ruleset(name_or_path: str | Path, *, params: Mapping[str, float] | None = None) -> RuleSet:
-    """Load a rule set: a built-in name (``rfm``) or a path to a YAML file."""
+    """Load a rule set: a built-in name (``rfm``) or a path to a YAML file.  A bare name (no ``.yaml``, no
+    folder) is the built-in one even when the working folder holds a file or folder of that name; a file of
+    that name is read only when no built-in has it."""
     text_name = str(name_or_path)
     path = Path(text_name)
-    if not path.exists() and path.suffix.lower() not in (".yaml", ".yml") and "/" not in text_name:
+    bare = not isinstance(name_or_path, Path) and path.suffix.lower() not in (".yaml", ".yml") and (
+        "/" not in text_name and "\\" not in text_name)
+    if bare:
         candidate = builtin_dir() / f"{text_name}.yaml"
-        if candidate.exists():
+        if candidate.is_file():
             path = candidate
-        else:
+        elif not path.is_file():
             names = builtin_names()
             hint = did_you_mean(text_name, names) or msg("built-in rule sets: {names}", names=listing(names))
             raise RuleFileError(msg("no rule set named '{text_name}'", text_name=text_name), hint=hint)
+    if path.is_dir():
+        raise RuleFileError(msg("{path} is a folder, not a rule file", path=display_path(path)),
+                            hint=msg("give a built-in name (tierkit rules list) or a path to a .yaml file"))
     if not path.exists():
         raise RuleFileError(msg("rule file not found: {path}", path=display_path(path)),
                             hint=msg("give a built-in name (tierkit rules list) or a path to a .yaml file"))
@@ -66,6 +73,9 @@ def load_ruleset(name_or_path: str | Path, *, params: Mapping[str, float] | None
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise RuleFileError(msg("rule file is not UTF-8 text"), where=Where(file=display_path(path))) from err
+    except OSError as err:
+        raise RuleFileError(msg("cannot read the rule file: {value}", value=err.strerror or err),
+                            where=Where(file=display_path(path))) from err
     rs = parse_ruleset(text, path=path)
     if params:
         rs = apply_param_overrides(rs, params)
