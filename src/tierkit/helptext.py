@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import inspect
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import click
 
 from .i18n import mark, trc
+from .textwidth import display_width, is_wide
 
 #: catalogue context of help texts (option help, command help, headings)
 HELP = "help"
@@ -72,9 +72,7 @@ def placeholders(lang: str, text: str) -> str:
     return _PLACEHOLDER.sub(lambda m: trc(lang, "metavar", m.group(0)), text)  # i18n: marked
 
 
-def width(text: str) -> int:
-    """Columns ``text`` takes on a terminal (wide and full-width characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+width = display_width
 
 
 def _units(text: str) -> Iterator[str]:
@@ -92,7 +90,7 @@ def _units(text: str) -> Iterator[str]:
             continue
         unit, held = held, ""
         for ch in token:
-            wide = unicodedata.east_asian_width(ch) in "WF"
+            wide = is_wide(ch)
             if unit and (wide or width(unit[-1]) == 2) and ch not in _NO_LINE_START and unit[-1] not in _NO_LINE_END:
                 yield unit
                 unit = ""

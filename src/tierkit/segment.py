@@ -14,9 +14,10 @@ from .bind import Binding, TableSource, bind, measure_values
 from .compile.describe import fmt_value
 from .errors import Where
 from .features.specs import FeaturesFrom
-from .i18n import join, mark, tr, trc
+from .i18n import join, list_sep, mark, tr, trc
 from .reasons import blank_label, to_py
 from .ruleset.model import RuleSet, Segment
+from .textwidth import display_width, pad
 
 UNMATCHED = ""
 #: how ``explain`` shows whether each segment's condition holds for the row
@@ -151,8 +152,12 @@ class Classification:
         def namer(sym: str) -> str:
             return fmt_value(rs.params[sym], lang) if sym in rs.params else names.get(sym, sym)
 
-        width = max(len(s.id) for s in rs.segments)
+        # English lists the segments by id (what the rule file calls them); other languages by label, as an id
+        # is an English word
+        seg_names = {s.id: s.id if lang == "en" else s.label.get(lang) for s in rs.segments}
+        width = max(display_width(name) for name in seg_names.values())
         states = {key: trc(lang, "explain: segment state", word) for key, word in STATES.items()}  # i18n: marked
+        state_width = max(11, *(display_width(word) for word in states.values()))
         for seg in rs.segments:
             if seg.default:
                 state = states["default"]
@@ -163,7 +168,7 @@ class Classification:
             when = plain_words(self.binding.rules[seg.id].statement, lang, namer, fields=rs.fields,
                                params=rs.params) if seg.when else "-"
             arrow = "→" if tier >= 0 and rs.segments[tier].id == seg.id else " "
-            lines.append(f"  {arrow} {seg.id:<{width}}  {state:<11} {when}")
+            lines.append(f"  {arrow} {pad(seg_names[seg.id], width)}  {pad(state, state_width)} {when}")
         def shown(k: str) -> str:
             header = self.binding.headers.get(k, k)
             return header if header != k else names.get(k, k)
@@ -172,7 +177,8 @@ class Classification:
             cell = to_py(self.binding.typed[k].iloc[row], kind)
             return rs.fields[k].value_format.text(cell, lang) if k in rs.fields else fmt_value(cell, lang)
 
-        values = ", ".join(f"{shown(k)}={value(k, t)}" for k, t in self.binding.types.items() if k not in rs.params)
+        values = list_sep(lang).join(f"{shown(k)}={value(k, t)}" for k, t in self.binding.types.items()
+                                     if k not in rs.params)
         lines.append("  " + tr(lang, "values: {values}", values=values))
         if any(self.errors[s.id][row] for s in rs.conditional_segments):
             lines.append("  " + tr(lang, "'cannot tell': a column the condition uses is blank or invalid, so it does "

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import mark, tr, trc
 from ..ruleset.model import RuleSet
+from ..textwidth import display_width
 
 #: a finding's level as reports show it
 LEVELS = {"error": mark("check level", "ERROR"), "warning": mark("check level", "WARNING"),
@@ -59,7 +60,5 @@ class CheckReport:
 
 def _width(text: str) -> int:
     """Columns a text takes in a terminal: CJK characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return display_width(text)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import display_path
 from ..i18n import mark
 from ..progress import track
+from ..textwidth import has_wide
 from .grade import DUPLICATE, NOT_WORKBOOK, REVIEW, UNKNOWN, Submission, _problem, read_submission
 from .keybook import AnswerKey, KeyStudent
 
@@ -33,8 +34,7 @@ def _words(text: str) -> str:
     return " " + " ".join(re.split(r"[\W_]+", value)).strip() + " "
 
 
-def _wide(text: str) -> bool:
-    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+_wide = has_wide
 
 
 def _names(name: str, words: str) -> bool:

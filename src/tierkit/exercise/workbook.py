@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..i18n import languages, mark, tr, trc
 from ..io.atomic import atomic_write
+from ..textwidth import has_wide
 from .build import ClassExercise
 from .model import FORMAT, Column, StudentExercise, answer_token, from_serial
 from .plugin import AS_OF
@@ -42,9 +42,7 @@ UNITS = {"money": mark("threshold unit", "revenue"), "int": mark("threshold unit
          "date": mark("threshold unit", "date (yyyy-mm-dd)")}
 
 
-def _wide(text: str) -> bool:
-    """A text in a script of wide (East Asian) characters: it takes about twice the room per character."""
-    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+_wide = has_wide
 
 
 def _display_width(text: str) -> int:

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from ..textwidth import is_wide
+
 #: a line of a YAML file, or a cell address of a rules table
 Pos = int | str
 
@@ -95,10 +97,9 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     return fold_wide(node, value) if node.style == ">" else value
 
 
-def _wide(ch: str) -> bool:
-    """A character of a script written without spaces between words (CJK ideographs, kana, hangul, fullwidth
-    punctuation such as ``，`` ``（``)."""
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+#: a character of a script written without spaces between words (CJK ideographs, kana, hangul, fullwidth
+#: punctuation such as ``，`` ``（``)
+_wide = is_wide
 
 
 def _no_space(before: str, after: str) -> bool:
