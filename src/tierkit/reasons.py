@@ -19,7 +19,7 @@ from rule_engine import ast
 
 from .compile.describe import reason_template
 from .compile.vector import StrData
-from .i18n import tr
+from .i18n import tr, trc
 from .numfmt import PLAIN, FieldFormat, fmt_value
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class ReasonWriter:
             parts: list[Any] = [self._render(part, rows, context) for part in terms[:MAX_CONDITIONS]]
             if len(terms) > MAX_CONDITIONS:  # a reason stays readable, and linear in the number of conditions
                 parts.append(tr(self.lang, "… and {n} more conditions", n=len(terms) - MAX_CONDITIONS))
-            return _join(parts, "; ", len(rows))
+            return _join(parts, trc(self.lang, "conditions of a reason", "; "), len(rows))
         if isinstance(node, ast.LogicExpression) and node.type == "or":
             return self._render_or(_flatten(node, "or"), node, rows, context)
         return self._leaf(node, rows)
