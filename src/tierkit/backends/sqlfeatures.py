@@ -67,9 +67,24 @@ def features_sql_text(*, columns: Sequence[str] | None = None, orders_table: str
     def make(ruleset: Any, table: str, dialect: str) -> str:
         select = features_select(ruleset, table, dialect, columns=columns, orders_table=orders_table,
                                  orders_columns=orders_columns, as_of=as_of, params=ruleset.params)
-        return select.sql(dialect=dialect)
+        return for_dialect(select, dialect).sql(dialect=dialect)
 
     return make
+
+
+def for_dialect(select: exp.Select, dialect: str) -> exp.Select:
+    """``select`` ready to render in ``dialect``.  The feature SQL is written in DuckDB's, whose
+    ``REGEXP_REPLACE(s, p, r, 'g')`` replaces every match; sqlglot passes the ``'g'`` on to Snowflake, where
+    the 4th argument is a position (and ``g`` no parameter).  Snowflake replaces every match by default
+    (occurrence 0), so there the flag is dropped."""
+    if dialect != "snowflake":
+        return select
+    select = select.copy()
+    for node in select.find_all(exp.RegexpReplace):
+        flag = node.args.get("modifiers")
+        if isinstance(flag, exp.Literal) and flag.this == "g":
+            node.set("modifiers", None)
+    return select
 
 
 def output_columns(ruleset: Any, columns: Sequence[str], *, orders_table: str | None = None,
