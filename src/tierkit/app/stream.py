@@ -1,0 +1,146 @@
+"""``tierkit apply INPUT --engine duckdb`` without a pandas frame of the whole input: the table streams through DuckDB.
+
+1. **Load.** The input is read a batch at a time (:mod:`tierkit.io.batches`: parquet and DuckDB tables as Arrow
+   record batches, CSV and xlsx rows in chunks).  Each batch is cleaned by the functions the whole-table path
+   uses (:func:`tierkit.app.rows.clean_rows`: totals, subtotals, repeated headers left out; the running sums of
+   the numeric total test carry from batch to batch, notes under the table are looked for in the last batch),
+   the columns of the rule sets' fields are read as people mean them (:func:`tierkit.values.coerce_column`:
+   text numbers, dates), and the batch is appended to a DuckDB table with its position and whether it is kept.
+2. **Classify.** Per rule set, one SELECT (:func:`tierkit.backends.compile_select`) with the features as SQL
+   windows and group-bys inside DuckDB (quantile scores, Pareto share), over the kept rows; DuckDB spills to
+   disk past its memory limit.  Without ``--as-of``, ``$today`` is the day the features take (the latest
+   date of a ``days_since`` column), as on numpy.
+3. **Write.** The input is read again batch by batch; each batch's tiers are fetched from DuckDB in order,
+   their reasons formatted in Python by the code every backend uses (:func:`tierkit.spark.collect`,
+   :func:`tierkit.reasons.reason_column`), and the batch is written (parquet or CSV through Arrow's writers
+   and :func:`tierkit.io.atomic_write`).  Tier counts accumulate per batch for the summary.
+
+What it cannot run exactly it leaves to the whole-table path, saying why (:class:`NotStreamed`): an xlsx output,
+``--previous``, ``--features-from``, features that turn an orders table into one row per customer, and
+conditions DuckDB cannot decide exactly without re-checking rows with rule-engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import TierkitError, UnsupportedExpression, display_path, msg
+from ..i18n import tr
+from ..ruleset.model import RuleSet
+from .rows import RowReport
+from .streamload import POS
+from .streamwrite import RulesetTotals
+
+#: DuckDB's memory limit while streaming (it spills sorts and joins to disk beyond it)
+MEMORY_LIMIT = "1GB"
+
+
+class NotStreamed(Exception):
+    """This run needs the whole-table path; ``reason`` says why (shown with the run's notes)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class StreamResult:
+    output: Path
+    totals: list[RulesetTotals]
+    lang: str = "en"
+    rows: RowReport = field(default_factory=RowReport)
+    notes: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        lang = self.lang
+        lines = [tr(lang, "wrote {path}", path=display_path(self.output))]
+        lines.extend(self.rows.lines(lang))
+        for t in self.totals:
+            lines.append(tr(lang, "{name}: {n} rows", name=t.ruleset.name, n=f"{t.n:,}"))
+            labels = [s.label.get(lang) for s in t.ruleset.segments] + [tr(lang, "(unmatched)")]
+            width = max(len(str(label)) for label in labels) + 2
+            for label, count in zip(labels, t.counts.tolist(), strict=True):
+                if count:
+                    share = count / t.n if t.n else 0.0
+                    lines.append(f"  {label}{' ' * (width - len(str(label)))}{count:>8,}  {share:6.1%}")
+            if t.errors:
+                lines.append("  " + tr(lang, "note: {n} rows have blanks where a condition needs a value; those "
+                                             "conditions did not match them (the reason column names the blanks)",
+                                       n=f"{t.errors:,}"))
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+
+def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, lang: str = "en",
+                 as_of: dt.date | None = None, force: bool = False, sheet: str | int | None = None,
+                 id_column: str | None = None, keep_all_rows: bool = False, reasons: bool = True,
+                 batch_rows: int | None = None, memory_limit: str = MEMORY_LIMIT) -> StreamResult:
+    """Classify ``input`` with ``rulesets`` on DuckDB a batch at a time and write ``dst`` (parquet or CSV).
+    Raises :class:`NotStreamed` when the run needs the whole-table path, before writing anything."""
+    from ..backends.duckdb import connect
+    from ..io import format_of
+    from ..io.batches import BATCH_ROWS
+    from .streamload import load
+    from .streamwrite import write
+
+    kind = format_of(dst).kind
+    if kind not in ("parquet", "csv"):
+        raise NotStreamed(tr(lang, "--engine duckdb streams to parquet and CSV outputs; an xlsx output is written "
+                                   "from the whole table"))
+    size = batch_rows or BATCH_ROWS
+    con = connect()
+    try:
+        import tempfile
+
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/tierkit_duckdb_spill'")
+        loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
+                      batch_rows=size)
+        queries = [_query(con, rs, loaded.columns, as_of) for rs in rulesets]
+        totals = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force, reasons=reasons,
+                       sheet=sheet, batch_rows=size)
+    finally:
+        con.close()
+    return StreamResult(output=dst, totals=totals, lang=lang, rows=loaded.report(keep_all_rows))
+
+
+@dataclass(frozen=True)
+class Query:
+    """One rule set's SELECT over the kept rows (``_tk_pos`` first), and the day it took as today."""
+
+    sql: str
+    as_of: dt.date | None
+
+
+def _query(con: Any, rs: RuleSet, columns: list[str], as_of: dt.date | None) -> Query:
+    from ..backends import compile_select
+    from ..backends.sqlfeatures import feature_query, features_as_of_sql, features_sql_text, output_columns
+    from ..backends.sqlfeatures_query import field_headers
+
+    view = "_tk_kept"
+    try:
+        if rs.features:
+            shaped = feature_query(rs, view, "duckdb", columns=[*columns, POS])
+            if POS not in shaped.columns:
+                raise NotStreamed(msg("the features of {name} make one row per customer from order lines",
+                                      name=rs.name))
+        day = as_of
+        if day is None and rs.features:
+            stamp_sql = features_as_of_sql(rs, view, columns=[*columns, POS])
+            if stamp_sql is not None:
+                found = con.execute(stamp_sql).fetchone()
+                day = found[0] if found and found[0] is not None else None
+        make = features_sql_text(columns=[*columns, POS], as_of=day) if rs.features else None
+        headers = field_headers(rs, output_columns(rs, [*columns, POS]))
+        sql = compile_select(rs, view, "duckdb", features_sql=make, as_of=day, headers=headers, pretty=False)
+    except UnsupportedExpression as err:
+        raise NotStreamed(err.message) from None
+    except TierkitError as err:
+        if "SQL needs" in err.message or "no SQL form" in err.message:
+            raise NotStreamed(err.message) from None
+        raise
+    return Query(sql=sql, as_of=day)

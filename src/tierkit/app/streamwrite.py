@@ -1,0 +1,182 @@
+"""The write pass of :mod:`tierkit.app.stream`: the input read again batch by batch, each batch's tiers fetched
+from DuckDB in order, reasons formatted in Python, the batch written (parquet or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..ruleset.model import RuleSet
+from .streamload import POS, Loaded, text_array
+
+
+@dataclass
+class RulesetTotals:
+    """One rule set's tier counts (the last one: unmatched) and rows with an error, added up batch by batch."""
+
+    ruleset: RuleSet
+    counts: np.ndarray
+    errors: int = 0
+    n: int = 0
+
+
+class Rows:
+    """A DuckDB result read in order, ``take(n)`` rows at a time (Arrow batches buffered as they come)."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.held: list[Any] = []
+        self.count = 0
+
+    def take(self, n: int) -> Any:
+        import pyarrow as pa
+
+        while self.count < n:
+            try:
+                part = self.reader.read_next_batch()
+            except StopIteration:
+                break
+            self.held.append(part)
+            self.count += part.num_rows
+        table = pa.Table.from_batches(self.held, schema=self.reader.schema)
+        out, rest = table.slice(0, n), table.slice(n)
+        self.held = rest.to_batches()
+        self.count = rest.num_rows
+        return out
+
+
+def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Sequence[Any], dst: Path,
+          loaded: Loaded, *, lang: str, force: bool, reasons: bool, sheet: str | int | None,
+          batch_rows: int) -> list[RulesetTotals]:
+    from ..io import format_of
+    from ..io.atomic import atomic_write
+    from ..io.batches import batches
+    from ..io.duckdbread import is_duckdb_spec, parse_spec
+    from .columns import tier_columns, tier_headers
+    from .labels import qualified_labels
+
+    several = len(rulesets) > 1
+    shown = qualified_labels(rulesets, lang)
+    rows = []
+    for k, query in enumerate(queries):
+        con.execute(f'CREATE TABLE _tk_res{k} AS SELECT * FROM ({query.sql}) AS r')
+        rows.append(Rows(con.cursor().sql(f'SELECT * FROM _tk_res{k} ORDER BY "{POS}"')
+                         .fetch_arrow_reader(batch_rows)))
+    totals = [RulesetTotals(rs, np.zeros(len(rs.segments) + 1, dtype=np.int64)) for rs in rulesets]
+    heads = [tier_columns(rs, lang, several) for rs in rulesets]
+    replaced = {str(h) for h in tier_headers(rulesets)}
+    inputs = [parse_spec(str(input)).path] if is_duckdb_spec(input) else [Path(input)]
+    kind = format_of(dst).kind
+    with atomic_write(dst, force=force, inputs=inputs) as fh:
+        sink = ParquetSink(fh) if kind == "parquet" else CsvSink(fh)
+        masks: Iterator[np.ndarray] = loaded.kept()
+        for batch in batches(input, batch_rows=batch_rows, sheet=sheet):
+            keep = next(masks)
+            names, arrays = _input_columns(batch.table, replaced)
+            at = _positions(keep)
+            for rs, mapping, head, source, total, query in zip(rulesets, shown, heads, rows, totals, queries,
+                                                               strict=True):
+                labels, ids, texts = _tiers(rs, source.take(int(keep.sum())), mapping, lang, query.as_of, total,
+                                            reasons)
+                names += [head.label, head.id]
+                arrays += [labels.take(at), ids.take(at)]
+                if texts is not None:
+                    names.append(head.reason)
+                    arrays.append(texts.take(at))
+            sink.write(names, arrays)
+        sink.close()
+    return totals
+
+
+def _positions(keep: np.ndarray) -> Any:
+    """Per row of a batch: its place among the kept rows, null for a row left out."""
+    import pyarrow as pa
+
+    return pa.array(np.cumsum(keep) - 1, type=pa.int64(), mask=~keep)
+
+
+def _input_columns(raw: Any, replaced: set[str]) -> tuple[list[str], list[Any]]:
+    """The batch's columns as read (parquet, DuckDB) or as text (CSV, xlsx), earlier tier columns left out."""
+    from ..io.parquetread import arrow_columns
+
+    arrow = arrow_columns(raw)
+    names: list[str] = []
+    arrays: list[Any] = []
+    for j, header in enumerate(raw.frame.columns):
+        if str(header) in replaced:
+            continue
+        names.append(str(header))
+        arrays.append(arrow.column(j) if arrow is not None else text_array(raw.frame.iloc[:, j]))
+    return names, arrays
+
+
+def _tiers(rs: RuleSet, part: Any, mapping: dict[str, str], lang: str, as_of: Any, total: RulesetTotals,
+           reasons: bool) -> tuple[Any, Any, Any]:
+    """The tier labels, ids and (with ``reasons``) reasons of one batch's kept rows, as Arrow arrays; the counts
+    added to ``total``."""
+    from ..reasons import reason_column
+    from ..spark import collect
+    from .apply import tier_arrays
+
+    frame = part.drop_columns([POS]).to_pandas()
+    res = collect(rs, frame, as_of=as_of)
+    labels, ids, _fills = tier_arrays(res, lang, mapping)
+    index = np.where(res.tier_index < 0, len(rs.segments), res.tier_index)
+    total.counts += np.bincount(index, minlength=len(rs.segments) + 1)
+    any_error = np.zeros(res.n, dtype=bool)
+    for e in res.errors.values():
+        any_error |= e
+    total.errors += int(any_error.sum())
+    total.n += res.n
+    return labels, ids, (reason_column(res, lang) if reasons else None)
+
+
+class ParquetSink:
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.writer: Any = None
+
+    def write(self, names: list[str], arrays: list[Any]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_arrays([a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays],
+                                     names=names)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.fh, table.schema)
+        self.writer.write_table(table.cast(self.writer.schema))
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+class CsvSink:
+    """UTF-8 with a BOM, CRLF, text that could run as a formula escaped: as :func:`tierkit.io.flat.write_csv`."""
+
+    def __init__(self, fh: Any) -> None:
+        self.text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="", write_through=False)
+        self.writer = csv.writer(self.text, lineterminator="\r\n")
+        self.header = False
+
+    def write(self, names: list[str], arrays: list[Any]) -> None:
+        from ..io.celltext import clean_cell
+        from ..io.flat import _csv_cell as csv_cell
+        from ..io.flat import escape_formula
+
+        if not self.header:
+            self.writer.writerow([escape_formula(clean_cell(n)) for n in names])
+            self.header = True
+        columns = [a.to_pylist() for a in arrays]
+        for row in zip(*columns, strict=True):
+            self.writer.writerow([csv_cell(v) for v in row])
+
+    def close(self) -> None:
+        self.text.flush()
+        self.text.detach()
