@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import TierkitError, UnsupportedExpression, display_path, msg
+from ..errors import DataError, TierkitError, display_path, msg
 from ..i18n import tr
 from ..ruleset.model import RuleSet
 from .rows import RowReport
@@ -40,11 +40,32 @@ MEMORY_LIMIT = "1GB"
 
 
 class NotStreamed(Exception):
-    """This run needs the whole-table path; ``reason`` says why (shown with the run's notes)."""
+    """This run needs the whole-table path; ``reason`` (a message) says why (shown with the run's notes)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Any) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def stream_or_why(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, lang: str = "en",
+                  as_of: dt.date | None = None, force: bool = False, sheet: str | None = None,
+                  header_row: int | None = None, id_column: str | None = None, keep_all_rows: bool = False,
+                  reasons: bool = True, previous: str | None = None, features_from: str | None = None,
+                  visible_only: bool = False) -> StreamResult | str:
+    """``tierkit apply --engine duckdb``: :func:`stream_apply`'s result, or (when the run needs the whole-table
+    path, nothing written yet) the note saying why, for the run's report."""
+    from ..errors import render
+
+    options = {"--previous": previous, "--features-from": features_from, "--header-row": header_row,
+               "--visible-only": visible_only or None}
+    given = [name for name, value in options.items() if value is not None]
+    try:
+        if given:
+            raise NotStreamed(msg("{option} needs the whole table", option=given[0]))
+        return stream_apply(input, rulesets, dst, lang=lang, as_of=as_of, force=force, sheet=sheet,
+                            id_column=id_column, keep_all_rows=keep_all_rows, reasons=reasons)
+    except NotStreamed as why:
+        return tr(lang, "--engine duckdb read the whole table into memory: {why}", why=render(why.reason, lang))
 
 
 @dataclass
@@ -89,8 +110,8 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
 
     kind = format_of(dst).kind
     if kind not in ("parquet", "csv"):
-        raise NotStreamed(tr(lang, "--engine duckdb streams to parquet and CSV outputs; an xlsx output is written "
-                                   "from the whole table"))
+        raise NotStreamed(msg("it streams to parquet and CSV outputs; an xlsx output is written from the whole "
+                              "table"))
     size = batch_rows or BATCH_ROWS
     con = connect()
     try:
@@ -98,14 +119,21 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
 
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/tierkit_duckdb_spill'")
-        loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
-                      batch_rows=size)
-        queries = [_query(con, rs, loaded.columns, as_of) for rs in rulesets]
+        try:
+            loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
+                          batch_rows=size)
+        except DataError as err:  # the whole-table path names the cell
+            raise NotStreamed(err.message) from None
+        queries = [_query(con, rs, loaded.columns, as_of, sheets=_workbook(input), input=input) for rs in rulesets]
         totals = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force, reasons=reasons,
                        sheet=sheet, batch_rows=size)
     finally:
         con.close()
     return StreamResult(output=dst, totals=totals, lang=lang, rows=loaded.report(keep_all_rows))
+
+
+def _workbook(input: str | Path) -> bool:
+    return str(input).lower().endswith((".xlsx", ".xlsm"))
 
 
 @dataclass(frozen=True)
@@ -116,13 +144,33 @@ class Query:
     as_of: dt.date | None
 
 
-def _query(con: Any, rs: RuleSet, columns: list[str], as_of: dt.date | None) -> Query:
+#: feature kinds that read order lines (another sheet of a workbook, or the table itself)
+ORDER_KINDS = frozenset({"from_orders", "order_stats", "product_from_orders", "season_from_orders"})
+
+
+def _has_sheet(input: str | Path, orders: Any) -> bool:
+    """Whether the workbook has a sheet an orders feature reads (``orders.sheet``; unknown: assume it has)."""
+    from ..io.read import list_sheets
+    from ..names import normalise_header
+
+    wanted = getattr(orders, "sheet", None)
+    if wanted is None:
+        return True
+    names = {normalise_header(n) for n in ([wanted] if isinstance(wanted, str) else wanted)}
+    return any(normalise_header(sheet) in names for sheet in list_sheets(input))
+
+
+def _query(con: Any, rs: RuleSet, columns: list[str], as_of: dt.date | None, *, sheets: bool,
+           input: str | Path = "") -> Query:
     from ..backends import compile_select
     from ..backends.sqlfeatures import feature_query, features_as_of_sql, features_sql_text, output_columns
     from ..backends.sqlfeatures_query import field_headers
 
     view = "_tk_kept"
     try:
+        if sheets and any(spec.kind in ORDER_KINDS and _has_sheet(input, getattr(spec, "orders", None))
+                          for spec in rs.features):
+            raise NotStreamed(msg("the features of {name} read the workbook's orders sheet", name=rs.name))
         if rs.features:
             shaped = feature_query(rs, view, "duckdb", columns=[*columns, POS])
             if POS not in shaped.columns:
@@ -137,10 +185,6 @@ def _query(con: Any, rs: RuleSet, columns: list[str], as_of: dt.date | None) -> 
         make = features_sql_text(columns=[*columns, POS], as_of=day) if rs.features else None
         headers = field_headers(rs, output_columns(rs, [*columns, POS]))
         sql = compile_select(rs, view, "duckdb", features_sql=make, as_of=day, headers=headers, pretty=False)
-    except UnsupportedExpression as err:
+    except TierkitError as err:  # the whole-table path runs it, or reports it with the table's cells
         raise NotStreamed(err.message) from None
-    except TierkitError as err:
-        if "SQL needs" in err.message or "no SQL form" in err.message:
-            raise NotStreamed(err.message) from None
-        raise
     return Query(sql=sql, as_of=day)
