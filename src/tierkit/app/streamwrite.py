@@ -26,11 +26,19 @@ class RulesetTotals:
     n: int = 0
 
 
+def arrow_reader(relation: Any, batch_rows: int) -> Any:
+    """A DuckDB relation's result as a pyarrow RecordBatchReader of ``batch_rows``-row batches."""
+    if hasattr(relation, "to_arrow_reader"):
+        return relation.to_arrow_reader(batch_rows)
+    return relation.fetch_arrow_reader(batch_rows)  # duckdb before 1.4
+
+
 class Rows:
     """A DuckDB result read in order, ``take(n)`` rows at a time (Arrow batches buffered as they come)."""
 
-    def __init__(self, reader: Any) -> None:
+    def __init__(self, reader: Any, cursor: Any = None) -> None:
         self.reader = reader
+        self.cursor = cursor
         self.held: list[Any] = []
         self.count = 0
 
@@ -66,8 +74,8 @@ def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Seq
     rows = []
     for k, query in enumerate(queries):
         con.execute(f'CREATE TABLE _tk_res{k} AS SELECT * FROM ({query.sql}) AS r')
-        rows.append(Rows(con.cursor().sql(f'SELECT * FROM _tk_res{k} ORDER BY "{POS}"')
-                         .fetch_arrow_reader(batch_rows)))
+        cursor = con.cursor()  # one reader per rule set, side by side; the cursor lives as long as it
+        rows.append(Rows(arrow_reader(cursor.sql(f'SELECT * FROM _tk_res{k} ORDER BY "{POS}"'), batch_rows), cursor))
     totals = [RulesetTotals(rs, np.zeros(len(rs.segments) + 1, dtype=np.int64)) for rs in rulesets]
     heads = [tier_columns(rs, lang, several) for rs in rulesets]
     replaced = {str(h) for h in tier_headers(rulesets)}

@@ -106,7 +106,9 @@ def _duckdb_tables(spec: str, batch_rows: int) -> Iterator[RawTable]:
     source = parse_spec(spec)
     with open_database(source.path) as con:
         name = resolve_table(con, source)
-        reader = con.sql(f"SELECT * FROM {name}").fetch_arrow_reader(batch_rows)
+        relation = con.sql(f"SELECT * FROM {name}")
+        reader = (relation.to_arrow_reader(batch_rows) if hasattr(relation, "to_arrow_reader")
+                  else relation.fetch_arrow_reader(batch_rows))
         yield from _arrow_tables(source.path, reader)
 
 

@@ -1,0 +1,163 @@
+"""``tierkit apply --engine duckdb`` streaming the input a batch at a time (:mod:`tierkit.app.stream`): the same
+tiers, tier ids and reasons as the whole-table numpy path, for csv, parquet, xlsx and ``duckdb:`` inputs, clean
+and messy (title rows, subtotal and total lines, numbers and dates typed as text, ids as text or full-width)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("duckdb")
+pytest.importorskip("sqlglot")
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
+TIER_HEADS = ("Tier", "Tier ID", "Tier reason")
+
+
+def _apply(src: str | Path, dst: Path, *args: str) -> str:
+    from tierkit.cli import main
+
+    result = CliRunner().invoke(main, ["apply", str(src), "-o", str(dst), "--force", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _tiers(path: Path, heads: tuple[str, ...] = TIER_HEADS) -> list[tuple[str, ...]]:
+    frame = _read(path)
+    return [tuple("" if pd.isna(v) else str(v) for v in row) for row in frame[list(heads)].itertuples(index=False)]
+
+
+@pytest.mark.parametrize("rules", ["value", "rfm"])
+@pytest.mark.parametrize("sample", ["customers_simple.csv", "customers_simple.xlsx"])
+@pytest.mark.parametrize("out", ["csv", "parquet"])
+def test_stream_equals_whole_table_path(tmp_path: Path, rules: str, sample: str, out: str) -> None:
+    """Batches of 37 rows (the total test's sums and the features span them) give numpy's tiers and reasons;
+    no --as-of: $today is the features' day on both."""
+    from tierkit.app.inputs import resolve_rules
+    from tierkit.app.stream import stream_apply
+
+    a, b = tmp_path / f"a.{out}", tmp_path / f"b.{out}"
+    _apply(SAMPLES / sample, a, "--rules", rules)
+    stream_apply(SAMPLES / sample, resolve_rules([rules]), b, batch_rows=37)
+    assert _tiers(a) == _tiers(b)
+    assert list(_read(a).columns) == list(_read(b).columns)
+
+
+def test_parquet_and_duckdb_inputs_stream(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    frame = pd.read_csv(SAMPLES / "customers_simple.csv")
+    src = tmp_path / "c.parquet"
+    frame.to_parquet(src)
+    db = tmp_path / "c.db"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE customers AS SELECT * FROM read_parquet(?)", [str(src)])
+    con.close()
+    a, b, c = tmp_path / "a.parquet", tmp_path / "b.parquet", tmp_path / "c.csv"
+    _apply(src, a, "--rules", "value", "--as-of", "2025-01-31")
+    report = _apply(src, b, "--rules", "value", "--as-of", "2025-01-31", "--engine", "duckdb")
+    _apply(f"duckdb:{db}#customers", c, "--rules", "value", "--as-of", "2025-01-31", "--engine", "duckdb")
+    assert "read the whole table" not in report
+    assert _tiers(a) == _tiers(b) == _tiers(c)
+
+
+def test_xlsx_output_says_it_read_the_whole_table(tmp_path: Path) -> None:
+    report = _apply(SAMPLES / "customers_simple.csv", tmp_path / "o.xlsx", "--rules", "value", "--engine", "duckdb")
+    assert "--engine duckdb read the whole table into memory" in report
+
+
+def test_subtotals_across_batches_are_left_out(tmp_path: Path) -> None:
+    """A subtotal (no total word: its figure is the sum of the rows above) whose group spans two batches."""
+    from tierkit.app.inputs import resolve_rules
+    from tierkit.app.stream import stream_apply
+
+    rows = [f"C{i:03d},{100 + i}.00,{1 + i % 9},2024-0{1 + i % 9}-1{i % 9}" for i in range(30)]
+    sub = f",{sum(100 + i for i in range(20))}.00,,"
+    text = "customer_id,revenue,frequency,last_purchase\n" + "\n".join([*rows[:20], sub, *rows[20:]]) + "\n"
+    src = tmp_path / "t.csv"
+    src.write_text(text, encoding="utf-8")
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    _apply(src, a, "--rules", "value")
+    result = stream_apply(src, resolve_rules(["value"]), b, batch_rows=8)
+    assert result.rows.of("total") == (22,)
+    assert _tiers(a) == _tiers(b)
+
+
+# --------------------------------------------------------------------------- metamorphic: messy copies
+
+FULL = str.maketrans("0123456789C", "０１２３４５６７８９Ｃ")
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(6, 30))
+    revenue = draw(st.lists(st.floats(0, 50_000, allow_nan=False).map(lambda v: round(v, 2)), min_size=n, max_size=n))
+    frequency = draw(st.lists(st.integers(1, 20), min_size=n, max_size=n))
+    days = draw(st.lists(st.integers(0, 700), min_size=n, max_size=n))
+    numeric_ids = draw(st.booleans())
+    ids = [str(1000 + i) if numeric_ids else f"C{i:04d}" for i in range(n)]
+    last = [dt.date(2025, 1, 31) - dt.timedelta(days=d) for d in days]
+    return pd.DataFrame({"customer_id": ids, "revenue": revenue, "frequency": frequency, "last_purchase": last})
+
+
+def _messy_rows(clean: pd.DataFrame, full_width: bool) -> list[list[object]]:
+    """Title line, the header, the rows with numbers and dates as text (ids full-width), a 小计 after every
+    fourth customer and a 合计 at the end."""
+    rows: list[list[object]] = [["客户明细表（2025年1月）", None, None, None],
+                                ["customer_id", "revenue", "frequency", "last_purchase"]]
+    group = 0.0
+    for i, rec in enumerate(clean.itertuples(index=False)):
+        cid = str(rec.customer_id)
+        rows.append([cid.translate(FULL) if full_width else cid, f"{rec.revenue:,.2f}", str(rec.frequency),
+                     rec.last_purchase.strftime("%Y/%m/%d")])
+        group += rec.revenue
+        if i % 4 == 3:
+            rows.append(["小计", f"{group:,.2f}", None, None])
+            group = 0.0
+    rows.append(["合计", f"{clean['revenue'].sum():,.2f}", None, None])
+    return rows
+
+
+def _write_messy(rows: list[list[object]], path: Path) -> None:
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+    elif path.suffix == ".csv":
+        import csv
+
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["" if v is None else v for v in row] for row in rows])
+    else:  # parquet: the header is the schema, so no title line; every column text
+        body = rows[2:]
+        pd.DataFrame(body, columns=[str(h) for h in rows[1]], dtype=object).to_parquet(path)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(clean=tables(), full_width=st.booleans(), fmt=st.sampled_from(["xlsx", "csv", "parquet"]))
+def test_messy_copy_on_duckdb_gives_the_clean_copys_tiers(tmp_path_factory: pytest.TempPathFactory,
+                                                           clean: pd.DataFrame, full_width: bool, fmt: str) -> None:
+    tmp = tmp_path_factory.mktemp("messy")
+    src = tmp / "clean.parquet"
+    clean.to_parquet(src)
+    messy = tmp / f"messy.{fmt}"
+    _write_messy(_messy_rows(clean, full_width), messy)
+    a, b = tmp / "a.csv", tmp / "b.csv"
+    _apply(src, a, "--rules", "value", "--as-of", "2025-02-01")
+    report = _apply(messy, b, "--rules", "value", "--as-of", "2025-02-01", "--engine", "duckdb")
+    assert "read the whole table" not in report
+    got = [row for row in _tiers(b) if row != ("", "", "")]
+    assert got == _tiers(a)
