@@ -161,3 +161,48 @@ def test_messy_copy_on_duckdb_gives_the_clean_copys_tiers(tmp_path_factory: pyte
     assert "read the whole table" not in report
     got = [row for row in _tiers(b) if row != ("", "", "")]
     assert got == _tiers(a)
+
+
+TODAY_RULES = """\
+name: today_check
+title: {en: Today check}
+hit_policy: first
+fields:
+  customer_id: {type: string, role: id}
+  last_purchase: {type: date}
+features:
+  - days_since: last_purchase
+    as: recency_days
+segments:
+  - id: recent
+    label: {en: Recent}
+    when: last_purchase >= $today - t"P30D"
+  - id: older
+    label: {en: Older}
+    default: true
+"""
+
+
+@pytest.mark.parametrize("engine_args", [["--engine", "duckdb"], ["--engine", "duckdb", "-o", "x.xlsx"]])
+def test_today_without_as_of_is_the_features_day_on_duckdb(tmp_path: Path, engine_args: list[str]) -> None:
+    """Without --as-of, numpy takes ``$today`` to be the day the features take (the latest last_purchase), not
+    the real date: so does DuckDB, streaming or not.  The data ends in 2020, so the real date makes every row
+    'older'."""
+    rules = tmp_path / "today.yaml"
+    rules.write_text(TODAY_RULES, encoding="utf-8")
+    days = [0, 10, 29, 31, 45, 400]
+    frame = pd.DataFrame({"customer_id": [f"C{i}" for i in range(len(days))],
+                          "last_purchase": [dt.date(2020, 6, 30) - dt.timedelta(days=d) for d in days]})
+    src = tmp_path / "t.csv"
+    frame.to_csv(src, index=False)
+    a = tmp_path / "a.csv"
+    _apply(src, a, "--rules", str(rules))
+    out = tmp_path / (engine_args[3] if len(engine_args) > 2 else "b.csv")
+    _apply(src, out, "--rules", str(rules), *engine_args[:2])
+    expected = ["recent", "recent", "recent", "older", "older", "older"]
+    assert [row[1] for row in _tiers(a)] == expected
+    if out.suffix == ".csv":
+        assert _tiers(out) == _tiers(a)
+    else:
+        got = pd.read_excel(out, engine="calamine")
+        assert got["Tier ID"].tolist() == expected

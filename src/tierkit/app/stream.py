@@ -35,8 +35,9 @@ from .rows import RowReport
 from .streamload import POS
 from .streamwrite import RulesetTotals
 
-#: DuckDB's memory limit while streaming (it spills sorts and joins to disk beyond it)
-MEMORY_LIMIT = "1GB"
+#: DuckDB's memory limit while streaming (it spills sorts and joins to disk beyond it); the environment variable
+#: TIERKIT_DUCKDB_MEMORY sets another (``2GB``)
+MEMORY_LIMIT = "256MB"
 
 
 class NotStreamed(Exception):
@@ -99,7 +100,7 @@ class StreamResult:
 def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, lang: str = "en",
                  as_of: dt.date | None = None, force: bool = False, sheet: str | int | None = None,
                  id_column: str | None = None, keep_all_rows: bool = False, reasons: bool = True,
-                 batch_rows: int | None = None, memory_limit: str = MEMORY_LIMIT) -> StreamResult:
+                 batch_rows: int | None = None, memory_limit: str | None = None) -> StreamResult:
     """Classify ``input`` with ``rulesets`` on DuckDB a batch at a time and write ``dst`` (parquet or CSV).
     Raises :class:`NotStreamed` when the run needs the whole-table path, before writing anything."""
     from ..backends.duckdb import connect
@@ -115,9 +116,12 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
     size = batch_rows or BATCH_ROWS
     con = connect()
     try:
+        import os
         import tempfile
 
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+        limit = memory_limit or os.environ.get("TIERKIT_DUCKDB_MEMORY") or MEMORY_LIMIT
+        con.execute("SELECT current_setting('memory_limit')")  # the setting exists in every DuckDB we support
+        con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
         con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/tierkit_duckdb_spill'")
         try:
             loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
