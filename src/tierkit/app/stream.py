@@ -78,17 +78,28 @@ class StreamResult:
     notes: list[str] = field(default_factory=list)
 
     def report(self) -> str:
+        """As :meth:`tierkit.app.apply.ApplyResult.report`: the rows left out, then per rule set its tiers'
+        counts and shares (and the measure's share), added up over the batches."""
+        from .apply import _width
+
         lang = self.lang
         lines = [tr(lang, "wrote {path}", path=display_path(self.output))]
         lines.extend(self.rows.lines(lang))
         for t in self.totals:
             lines.append(tr(lang, "{name}: {n} rows", name=t.ruleset.name, n=f"{t.n:,}"))
-            labels = [s.label.get(lang) for s in t.ruleset.segments] + [tr(lang, "(unmatched)")]
-            width = max(len(str(label)) for label in labels) + 2
-            for label, count in zip(labels, t.counts.tolist(), strict=True):
-                if count:
-                    share = count / t.n if t.n else 0.0
-                    lines.append(f"  {label}{' ' * (width - len(str(label)))}{count:>8,}  {share:6.1%}")
+            labels = [s.label.get(lang) for s in t.ruleset.segments] + [tr(lang, "(no segment)")]
+            width = max(_width(label) for label in labels) + 2
+            whole = float(t.measure.sum()) if t.measure is not None else 0.0
+            for k, (label, count) in enumerate(zip(labels, t.counts.tolist(), strict=True)):
+                if k == len(labels) - 1 and not count:
+                    continue  # the unmatched line only when some rows matched no segment
+                share = count / t.n if t.n else 0.0
+                extra = ""
+                if t.measure is not None:
+                    part = float(t.measure[k]) / whole if whole else 0.0
+                    extra = "  " + tr(lang, "{share} of {measure}", share=f"{part:6.1%}", measure=t.measure_name)
+                pad = " " * max(width - _width(label), 1)
+                lines.append(f"  {label}{pad}{count:>8,}  {share:6.1%}{extra}")
             if t.errors:
                 lines.append("  " + tr(lang, "note: {n} rows have blanks where a condition needs a value; those "
                                              "conditions did not match them (the reason column names the blanks)",
@@ -114,26 +125,40 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
         raise NotStreamed(msg("it streams to parquet and CSV outputs; an xlsx output is written from the whole "
                               "table"))
     size = batch_rows or BATCH_ROWS
+    import os
+    import tempfile
+
+    limit = memory_limit or os.environ.get("TIERKIT_DUCKDB_MEMORY") or MEMORY_LIMIT
     con = connect()
     try:
-        import os
-        import tempfile
-
-        limit = memory_limit or os.environ.get("TIERKIT_DUCKDB_MEMORY") or MEMORY_LIMIT
-        con.execute("SELECT current_setting('memory_limit')")  # the setting exists in every DuckDB we support
+        spill = tempfile.TemporaryDirectory(prefix="tierkit_duckdb_")
         con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
-        con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/tierkit_duckdb_spill'")
+        con.execute(f"SET temp_directory = '{spill.name}'")
         try:
             loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
                           batch_rows=size)
         except DataError as err:  # the whole-table path names the cell
             raise NotStreamed(err.message) from None
         queries = [_query(con, rs, loaded.columns, as_of, sheets=_workbook(input), input=input) for rs in rulesets]
+        _classify(con, queries)
         totals = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force, reasons=reasons,
                        sheet=sheet, batch_rows=size)
     finally:
         con.close()
+        spill.cleanup()
     return StreamResult(output=dst, totals=totals, lang=lang, rows=loaded.report(keep_all_rows))
+
+
+def _classify(con: Any, queries: Sequence[Query]) -> None:
+    """Run each rule set's query into the table ``_tk_res<k>``.  A query DuckDB refuses (a column the rules use
+    that the table lacks) is left to the whole-table path, which names what is missing."""
+    import duckdb
+
+    for k, query in enumerate(queries):
+        try:
+            con.execute(f"CREATE TABLE _tk_res{k} AS SELECT * FROM ({query.sql}) AS r")
+        except duckdb.Error as err:
+            raise NotStreamed(str(err).splitlines()[0]) from None
 
 
 def _workbook(input: str | Path) -> bool:

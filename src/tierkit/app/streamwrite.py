@@ -22,6 +22,8 @@ class RulesetTotals:
 
     ruleset: RuleSet
     counts: np.ndarray
+    measure: np.ndarray | None = None  # the measure's sum per tier (NaN counted as 0), when the rule set has one
+    measure_name: str = ""
     errors: int = 0
     n: int = 0
 
@@ -72,8 +74,7 @@ def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Seq
     several = len(rulesets) > 1
     shown = qualified_labels(rulesets, lang)
     rows = []
-    for k, query in enumerate(queries):
-        con.execute(f'CREATE TABLE _tk_res{k} AS SELECT * FROM ({query.sql}) AS r')
+    for k in range(len(queries)):  # the tables _tk_res<k> :func:`tierkit.app.stream.stream_apply` made
         cursor = con.cursor()  # one reader per rule set, side by side; the cursor lives as long as it
         rows.append(Rows(arrow_reader(cursor.sql(f'SELECT * FROM _tk_res{k} ORDER BY "{POS}"'), batch_rows), cursor))
     totals = [RulesetTotals(rs, np.zeros(len(rs.segments) + 1, dtype=np.int64)) for rs in rulesets]
@@ -82,7 +83,7 @@ def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Seq
     inputs = [parse_spec(str(input)).path] if is_duckdb_spec(input) else [Path(input)]
     kind = format_of(dst).kind
     with atomic_write(dst, force=force, inputs=inputs) as fh:
-        sink = ParquetSink(fh) if kind == "parquet" else CsvSink(fh)
+        sink = ParquetSink(fh) if kind == "parquet" else CsvSink(fh, format_of(dst).delimiter or ",")
         masks: Iterator[np.ndarray] = loaded.kept()
         for batch in batches(input, batch_rows=batch_rows, sheet=sheet):
             keep = next(masks)
@@ -128,15 +129,28 @@ def _tiers(rs: RuleSet, part: Any, mapping: dict[str, str], lang: str, as_of: An
            reasons: bool) -> tuple[Any, Any, Any]:
     """The tier labels, ids and (with ``reasons``) reasons of one batch's kept rows, as Arrow arrays; the counts
     added to ``total``."""
+    import pyarrow as pa
+
     from ..reasons import reason_column
     from ..spark import collect
-    from .apply import tier_arrays
+    from .apply import measure_label, tier_arrays
+    from .labels import relabel
 
     frame = part.drop_columns([POS]).to_pandas()
     res = collect(rs, frame, as_of=as_of)
-    labels, ids, _fills = tier_arrays(res, lang, mapping)
-    index = np.where(res.tier_index < 0, len(rs.segments), res.tier_index)
-    total.counts += np.bincount(index, minlength=len(rs.segments) + 1)
+    if res.collected is None:  # one tier per row: Arrow arrays, no string per row
+        labels, ids, _fills = tier_arrays(res, lang, mapping)
+    else:  # the collect policy: every matching tier, joined
+        labels = pa.array(relabel(res.labels(lang), mapping), pa.string())
+        ids = pa.array(res.tier_ids(), pa.string())
+    summary = res.summary(lang)
+    size = len(rs.segments) + 1
+    at = [k if seg_id else size - 1 for k, seg_id in enumerate(summary["id"])]
+    total.counts += np.bincount(at, weights=summary["count"].to_numpy(dtype=float), minlength=size).astype(np.int64)
+    if "measure_sum" in summary.columns:
+        sums = np.bincount(at, weights=summary["measure_sum"].to_numpy(dtype=float), minlength=size)
+        total.measure = sums if total.measure is None else total.measure + sums
+        total.measure_name = measure_label(rs, lang, res.binding)
     any_error = np.zeros(res.n, dtype=bool)
     for e in res.errors.values():
         any_error |= e
@@ -168,9 +182,9 @@ class ParquetSink:
 class CsvSink:
     """UTF-8 with a BOM, CRLF, text that could run as a formula escaped: as :func:`tierkit.io.flat.write_csv`."""
 
-    def __init__(self, fh: Any) -> None:
+    def __init__(self, fh: Any, delimiter: str = ",") -> None:
         self.text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="", write_through=False)
-        self.writer = csv.writer(self.text, lineterminator="\r\n")
+        self.writer = csv.writer(self.text, delimiter=delimiter, lineterminator="\r\n")
         self.header = False
 
     def write(self, names: list[str], arrays: list[Any]) -> None:
