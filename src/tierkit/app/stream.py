@@ -139,7 +139,8 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
                           batch_rows=size)
         except DataError as err:  # the whole-table path names the cell
             raise NotStreamed(err.message) from None
-        queries = [_query(con, rs, loaded.columns, as_of, sheets=_workbook(input), input=input) for rs in rulesets]
+        orders = _orders(con, input, rulesets, size)
+        queries = [_query(con, rs, loaded.columns, as_of, orders) for rs in rulesets]
         _classify(con, queries)
         totals = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force, reasons=reasons,
                        sheet=sheet, batch_rows=size)
@@ -161,8 +162,22 @@ def _classify(con: Any, queries: Sequence[Query]) -> None:
             raise NotStreamed(str(err).splitlines()[0]) from None
 
 
-def _workbook(input: str | Path) -> bool:
-    return str(input).lower().endswith((".xlsx", ".xlsm"))
+def _orders(con: Any, input: str | Path, rulesets: Sequence[RuleSet], batch_rows: int) -> list[str] | None:
+    """The columns of the workbook's orders sheet, loaded as ``_tk_orders`` (None: no such sheet, or not a
+    workbook)."""
+    from .streamorders import load_orders, order_specs, orders_sheet
+
+    if not str(input).lower().endswith((".xlsx", ".xlsm")) or not order_specs(rulesets):
+        return None
+    sheet = orders_sheet(Path(input), rulesets)
+    if sheet is False:
+        raise NotStreamed(msg("the rule sets read different orders sheets"))
+    if sheet is None:
+        return None
+    try:
+        return load_orders(con, Path(input), str(sheet), rulesets, batch_rows)
+    except DataError as err:  # the whole-table path names the cell
+        raise NotStreamed(err.message) from None
 
 
 @dataclass(frozen=True)
@@ -173,46 +188,29 @@ class Query:
     as_of: dt.date | None
 
 
-#: feature kinds that read order lines (another sheet of a workbook, or the table itself)
-ORDER_KINDS = frozenset({"from_orders", "order_stats", "product_from_orders", "season_from_orders"})
-
-
-def _has_sheet(input: str | Path, orders: Any) -> bool:
-    """Whether the workbook has a sheet an orders feature reads (``orders.sheet``; unknown: assume it has)."""
-    from ..io.read import list_sheets
-    from ..names import normalise_header
-
-    wanted = getattr(orders, "sheet", None)
-    if wanted is None:
-        return True
-    names = {normalise_header(n) for n in ([wanted] if isinstance(wanted, str) else wanted)}
-    return any(normalise_header(sheet) in names for sheet in list_sheets(input))
-
-
-def _query(con: Any, rs: RuleSet, columns: list[str], as_of: dt.date | None, *, sheets: bool,
-           input: str | Path = "") -> Query:
+def _query(con: Any, rs: RuleSet, columns: list[str], as_of: dt.date | None,
+           orders: list[str] | None = None) -> Query:
     from ..backends import compile_select
     from ..backends.sqlfeatures import feature_query, features_as_of_sql, features_sql_text, output_columns
     from ..backends.sqlfeatures_query import field_headers
+    from .streamorders import ORDERS
 
     view = "_tk_kept"
+    where: dict[str, Any] = {"orders_table": ORDERS, "orders_columns": orders} if orders is not None else {}
     try:
-        if sheets and any(spec.kind in ORDER_KINDS and _has_sheet(input, getattr(spec, "orders", None))
-                          for spec in rs.features):
-            raise NotStreamed(msg("the features of {name} read the workbook's orders sheet", name=rs.name))
         if rs.features:
-            shaped = feature_query(rs, view, "duckdb", columns=[*columns, POS])
+            shaped = feature_query(rs, view, "duckdb", columns=[*columns, POS], **where)
             if POS not in shaped.columns:
                 raise NotStreamed(msg("the features of {name} make one row per customer from order lines",
                                       name=rs.name))
         day = as_of
         if day is None and rs.features:
-            stamp_sql = features_as_of_sql(rs, view, columns=[*columns, POS])
+            stamp_sql = features_as_of_sql(rs, view, columns=[*columns, POS], **where)
             if stamp_sql is not None:
                 found = con.execute(stamp_sql).fetchone()
                 day = found[0] if found and found[0] is not None else None
-        make = features_sql_text(columns=[*columns, POS], as_of=day) if rs.features else None
-        headers = field_headers(rs, output_columns(rs, [*columns, POS]))
+        make = features_sql_text(columns=[*columns, POS], as_of=day, **where) if rs.features else None
+        headers = field_headers(rs, output_columns(rs, [*columns, POS], **where))
         sql = compile_select(rs, view, "duckdb", features_sql=make, as_of=day, headers=headers, pretty=False)
     except TierkitError as err:  # the whole-table path runs it, or reports it with the table's cells
         raise NotStreamed(err.message) from None
