@@ -206,3 +206,24 @@ def test_today_without_as_of_is_the_features_day_on_duckdb(tmp_path: Path, engin
     else:
         got = pd.read_excel(out, engine="calamine")
         assert got["Tier ID"].tolist() == expected
+
+
+@pytest.mark.parametrize("rules", ["value", "grouping_season", "behaviour", "abc"])
+def test_workbook_with_orders_sheet_streams(tmp_path: Path, rules: str) -> None:
+    """distributor.xlsx: the customers stream, the Orders sheet streams into DuckDB and the order features are
+    SQL over it; the collect policy (behaviour) and Pareto share (abc) too."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    _apply(SAMPLES / "distributor.xlsx", a, "--rules", rules)
+    report = _apply(SAMPLES / "distributor.xlsx", b, "--rules", rules, "--engine", "duckdb")
+    assert "read the whole table" not in report
+    assert _tiers(a) == _tiers(b)
+
+
+def test_a_column_the_rules_lack_is_reported_as_on_numpy(tmp_path: Path) -> None:
+    from tierkit.cli import main
+
+    result = CliRunner().invoke(main, ["apply", str(SAMPLES / "customers_simple.csv"), "--rules", "grouping_source",
+                                       "-o", str(tmp_path / "o.csv"), "--engine", "duckdb"])
+    assert result.exit_code == 2
+    assert "unknown column 'source'" in result.output
+    assert not (tmp_path / "o.csv").exists()
