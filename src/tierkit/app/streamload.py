@@ -25,6 +25,20 @@ class Loaded:
     masks: list[np.ndarray] = field(default_factory=list)
     left_out: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in KINDS})
     rows: int = 0
+    #: CSV and xlsx columns: the Arrow types their cells made, batch by batch (the output's type per column)
+    cell_types: dict[str, set[Any]] = field(default_factory=dict)
+
+    def output_type(self, name: str) -> Any:
+        """The Arrow type the whole-table path gives a CSV/xlsx column in a parquet output: the one type every
+        batch's cells made (blank batches aside), else text."""
+        import pyarrow as pa
+
+        seen = {t for t in self.cell_types.get(name, set()) if not pa.types.is_null(t)}
+        if len(seen) == 1:
+            return seen.pop()
+        if seen and all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in seen):
+            return pa.float64()
+        return pa.string()
 
     def report(self, kept: bool) -> RowReport:
         return RowReport({k: tuple(v) for k, v in self.left_out.items() if v}, kept=kept)
@@ -56,6 +70,7 @@ def load(con: Any, input: str | Path, rulesets: Sequence[RuleSet], *, sheet: str
     """Read ``input`` in batches into the DuckDB table ``_tk_in`` (``_tk_pos``, ``_tk_keep`` and the input's
     columns, those of declared fields typed) and make the view ``_tk_kept`` of the kept rows."""
     from ..io.batches import batches
+    from ..io.parquetread import arrow_columns
     from .apply import id_header, measure_headers
     from .rows import clean_rows
 
@@ -74,6 +89,9 @@ def load(con: Any, input: str | Path, rulesets: Sequence[RuleSet], *, sheet: str
             loaded.left_out[kind].extend(report.of(kind))
         keep = np.isin(raw.row_numbers, clean.row_numbers) if clean is not raw else np.ones(len(raw.frame), bool)
         loaded.masks.append(keep)
+        if arrow_columns(raw) is None:
+            for j, header in enumerate(raw.frame.columns):
+                loaded.cell_types.setdefault(str(header), set()).add(cell_array(raw.frame.iloc[:, j]).type)
         arrow = typed_batch(raw, types, loaded.rows, keep)
         con.register("_tk_batch", arrow)
         if loaded.rows == 0 and len(loaded.masks) == 1:
@@ -121,6 +139,27 @@ def typed_batch(raw: Any, types: dict[str, str], start: int, keep: np.ndarray) -
             arrays.append(text_array(series))
         names.append(name)
     return pa.Table.from_arrays(arrays, names=names)
+
+
+def cell_array(series: Any, target: Any = None) -> Any:
+    """Cells of a CSV or xlsx column as Arrow, as the whole-table parquet writer makes them (numbers, dates,
+    text; a column of mixed cells as the text of each), cast to ``target`` when given (text when they do not
+    fit it)."""
+    import pyarrow as pa
+
+    values = series.to_numpy(dtype=object)
+    try:
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = pa.array([None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values],
+                         type=pa.string())
+    if target is None or array.type == target:
+        return array
+    try:
+        return array.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array([None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values],
+                        type=pa.string()).cast(target) if pa.types.is_string(target) else array
 
 
 def text_array(series: Any) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..ruleset.model import RuleSet
-from .streamload import POS, Loaded, text_array
+from .streamload import POS, Loaded, cell_array, text_array
 
 
 @dataclass
@@ -87,7 +87,7 @@ def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Seq
         masks: Iterator[np.ndarray] = loaded.kept()
         for batch in batches(input, batch_rows=batch_rows, sheet=sheet):
             keep = next(masks)
-            names, arrays = _input_columns(batch.table, replaced)
+            names, arrays = _input_columns(batch.table, replaced, loaded if kind == "parquet" else None)
             at = _positions(keep)
             for rs, mapping, head, source, total, query in zip(rulesets, shown, heads, rows, totals, queries,
                                                                strict=True):
@@ -110,8 +110,9 @@ def _positions(keep: np.ndarray) -> Any:
     return pa.array(np.cumsum(keep) - 1, type=pa.int64(), mask=~keep)
 
 
-def _input_columns(raw: Any, replaced: set[str]) -> tuple[list[str], list[Any]]:
-    """The batch's columns as read (parquet, DuckDB) or as text (CSV, xlsx), earlier tier columns left out."""
+def _input_columns(raw: Any, replaced: set[str], typed: Loaded | None) -> tuple[list[str], list[Any]]:
+    """The batch's columns as read (parquet, DuckDB), or (CSV, xlsx) as the whole-table parquet writer types
+    them (``typed``: for a parquet output) or as text, earlier tier columns left out."""
     from ..io.parquetread import arrow_columns
 
     arrow = arrow_columns(raw)
@@ -121,7 +122,13 @@ def _input_columns(raw: Any, replaced: set[str]) -> tuple[list[str], list[Any]]:
         if str(header) in replaced:
             continue
         names.append(str(header))
-        arrays.append(arrow.column(j) if arrow is not None else text_array(raw.frame.iloc[:, j]))
+        series = raw.frame.iloc[:, j]
+        if arrow is not None:
+            arrays.append(arrow.column(j))
+        elif typed is not None:
+            arrays.append(cell_array(series, typed.output_type(str(header))))
+        else:
+            arrays.append(text_array(series))
     return names, arrays
 
 
