@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, TierkitError, display_path, msg
+from ..errors import DataError, InputFileError, TierkitError, display_path, msg
 from ..i18n import tr
 from ..ruleset.model import RuleSet
 from .rows import RowReport
@@ -125,6 +125,10 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
         raise NotStreamed(msg("it streams to parquet and CSV outputs; an xlsx output is written from the whole "
                               "table"))
     size = batch_rows or BATCH_ROWS
+    if str(input).lower().endswith((".xlsx", ".xlsm")):
+        from .tables import choose_sheet
+
+        sheet = choose_sheet(Path(input), sheet)  # the sheet the whole-table path reads
     import os
     import tempfile
 
@@ -137,7 +141,7 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
         try:
             loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
                           batch_rows=size)
-        except DataError as err:  # the whole-table path names the cell
+        except (DataError, InputFileError) as err:  # the whole-table path names the cell, or the file's trouble
             raise NotStreamed(err.message) from None
         orders = _orders(con, input, rulesets, size)
         queries = [_query(con, rs, loaded.columns, as_of, orders) for rs in rulesets]

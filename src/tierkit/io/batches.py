@@ -150,17 +150,39 @@ def _encoding(path: Path, head: bytes) -> str:
 
 
 def _xlsx_rows(path: Path, sheet: str | int | None) -> tuple[str, Iterator[list[Any]]]:
+    """The sheet's rows from python-calamine's iterator, after the checks the whole-file reader makes before
+    calamine (the sheet picked the same way, a zip bomb or a sheet past the cell limit refused)."""
+    import zipfile
+
     import python_calamine as pc
 
-    book = pc.CalamineWorkbook.from_path(str(path))
-    names = book.sheet_names
-    if sheet is None:
-        name = names[0]
-    elif isinstance(sheet, int):
-        name = names[sheet]
-    else:
-        name = sheet
-    ws = book.get_sheet_by_name(name)
+    from . import ooxml
+    from .extent import sheet_extent
+    from .limits import check_extent
+    from .read import pick_sheet
+    from .sniff import corrupt, file_error, open_zip
+    from .zipio import guard_for_calamine
+
+    with open_zip(path) as zf:
+        try:
+            entry = pick_sheet(path, ooxml.sheets(zf), sheet)
+            if entry.part is None or entry.part not in zf.namelist():
+                raise KeyError(f"sheet part for '{entry.name}' missing")
+            guard_for_calamine(path, zf)
+            extent = sheet_extent(path, zf.getinfo(entry.part))
+        except InputFileError:
+            raise
+        except (KeyError, SyntaxError, zipfile.BadZipFile, OSError, EOFError) as err:
+            raise corrupt(path, err) from err
+    check_extent(path, entry.name, extent.last_row, extent.last_col)
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+        ws = book.get_sheet_by_name(entry.name)
+    except pc.PasswordError as err:
+        raise file_error(path, msg("workbook is password-protected"),
+                         msg("remove the password and save a copy")) from err
+    except Exception as err:  # calamine's errors have no common base
+        raise corrupt(path, err) from err
     skip = ws.start[0] if ws.start else 0  # calamine starts at the first used row: the rows above, blank
 
     def rows() -> Iterator[list[Any]]:
@@ -169,7 +191,7 @@ def _xlsx_rows(path: Path, sheet: str | int | None) -> tuple[str, Iterator[list[
         for row in ws.iter_rows():
             yield [("" if v is None else v) for v in row]
 
-    return name, rows()
+    return entry.name, rows()
 
 
 def _block_tables(path: Path, lines: Iterator[list[Any]], batch_rows: int, *, sheet: str | None) -> Iterator[RawTable]:
