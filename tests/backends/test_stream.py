@@ -238,3 +238,23 @@ def test_a_column_the_rules_lack_is_reported_as_on_numpy(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "unknown column 'source'" in result.output
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_sheet_with_two_tables_is_read_whole(tmp_path: Path) -> None:
+    """Two tables one under the other: the whole-table reader chooses between them, so the run takes it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["customer_id", "revenue", "frequency", "last_purchase"])
+    for i in range(5):
+        sheet.append([f"C{i}", 100 * i, i + 1, dt.datetime(2024, 1, i + 1)])
+    for row in [[], [], [], ["region", "count"], ["R1", 1], ["R2", 2]]:
+        sheet.append(row)
+    src = tmp_path / "two.xlsx"
+    book.save(src)
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    _apply(src, a, "--rules", "value")
+    report = _apply(src, b, "--rules", "value", "--engine", "duckdb")
+    assert "the sheet holds several tables" in report
+    _same_file(a, b)

@@ -116,7 +116,7 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
     Raises :class:`NotStreamed` when the run needs the whole-table path, before writing anything."""
     from ..backends.duckdb import connect
     from ..io import format_of
-    from ..io.batches import BATCH_ROWS
+    from ..io.batches import BATCH_ROWS, NotOneTable
     from .streamload import load
     from .streamwrite import write
 
@@ -143,6 +143,8 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
                           batch_rows=size)
         except (DataError, InputFileError) as err:  # the whole-table path names the cell, or the file's trouble
             raise NotStreamed(err.message) from None
+        except NotOneTable:
+            raise NotStreamed(msg("the sheet holds several tables")) from None
         orders = _orders(con, input, rulesets, size)
         queries = [_query(con, rs, loaded.columns, as_of, orders) for rs in rulesets]
         _classify(con, queries)

@@ -33,6 +33,10 @@ from .table import RawTable
 BATCH_ROWS = 100_000
 
 
+class NotOneTable(Exception):
+    """The sheet holds several tables in its first rows: the whole-file reader chooses among them."""
+
+
 @dataclass(frozen=True)
 class Batch:
     """One batch of rows: ``table`` (its own frame), and whether it is the last (notes under the table are
@@ -58,7 +62,7 @@ def batches(path: str | Path, *, batch_rows: int = BATCH_ROWS, sheet: str | int 
             tables = _block_tables(p, _csv_lines(p), batch_rows, sheet=None)
         elif suffix in (".xlsx", ".xlsm"):
             name, rows = _xlsx_rows(p, sheet)
-            tables = _block_tables(p, rows, batch_rows, sheet=name)
+            tables = _block_tables(p, rows, batch_rows, sheet=name, one_table=True)
         else:
             raise InputFileError(msg("--engine duckdb streams csv, parquet and xlsx files"),
                                  where=Where(file=display_path(p)))
@@ -194,8 +198,11 @@ def _xlsx_rows(path: Path, sheet: str | int | None) -> tuple[str, Iterator[list[
     return entry.name, rows()
 
 
-def _block_tables(path: Path, lines: Iterator[list[Any]], batch_rows: int, *, sheet: str | None) -> Iterator[RawTable]:
-    """RawTables of ``batch_rows`` lines: the first finds the header; the later ones are read with it on top."""
+def _block_tables(path: Path, lines: Iterator[list[Any]], batch_rows: int, *, sheet: str | None,
+                  one_table: bool = False) -> Iterator[RawTable]:
+    """RawTables of ``batch_rows`` lines: the first finds the header; the later ones are read with it on top.
+    ``one_table`` (a sheet): :class:`NotOneTable` when the first batch holds two tables of two rows or more
+    (side by side, or one under the other with blank rows between)."""
     from .read import table_from_block
 
     where = Where(file=display_path(path), sheet=sheet)
@@ -204,6 +211,8 @@ def _block_tables(path: Path, lines: Iterator[list[Any]], batch_rows: int, *, sh
         first.pop()
     if not first:
         raise InputFileError(msg("file has no rows"), where=where, hint=msg("export the table with its header row"))
+    if one_table:
+        _one_table(_padded(first))
     head = table_from_block(_padded(first), path=path, sheet=sheet, where=where)
     h = head.header_row - 1
     header = first[h]
@@ -227,6 +236,19 @@ def _block_tables(path: Path, lines: Iterator[list[Any]], batch_rows: int, *, sh
         row0 += n
 
 
+def _one_table(rows: list[list[Any]]) -> None:
+    import numpy as np
+
+    from .shapes import find_blocks
+
+    cells = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
+    cells[:] = rows
+    filled = np.frompyfunc(lambda v: not (v is None or v == ""), 1, 1)(cells).astype(bool)
+    blocks = [b for b in find_blocks(cells, filled) if b[1] - b[0] > 1]
+    if len(blocks) > 1:
+        raise NotOneTable(len(blocks))
+
+
 def _same_columns(table: RawTable, columns: list[Any]) -> RawTable:
     """A batch whose blank edge columns were trimmed differently: given the first batch's columns."""
     return replace(table, frame=table.frame.reindex(columns=columns), column_letters=_letters(len(columns)))
@@ -243,4 +265,4 @@ def _padded(rows: list[list[Any]], width: int | None = None) -> list[list[Any]]:
     return [r if len(r) == w else [*r, *([""] * (w - len(r)))] for r in rows]
 
 
-__all__ = ["BATCH_ROWS", "Batch", "batches"]
+__all__ = ["BATCH_ROWS", "Batch", "NotOneTable", "batches"]
