@@ -1,7 +1,7 @@
 """Benchmark: the rfm rule set on 1,000,000- and 10,000,000-row parquets on DuckDB, against the numpy path on 1M rows.
 
-Usage: python bench/bench_duckdb_scale.py [--sizes 1000000,10000000] [--numpy-rows N] [--memory-limit 512MB]
-       [--threads N] [--batch N]
+Usage: python bench/bench_duckdb_scale.py [--sizes 1000000,10000000] [--cli-sizes 1000000,10000000]
+       [--numpy-rows N] [--memory-limit 512MB] [--threads N] [--batch N]
 
 Makes (fixed seed, in a temporary directory, written in row groups so making it needs little memory) a flat
 customer parquet (customer id, revenue, orders, days since the last order) and runs, each in a fresh process:
