@@ -76,6 +76,7 @@ class StreamResult:
     lang: str = "en"
     rows: RowReport = field(default_factory=RowReport)
     notes: list[str] = field(default_factory=list)
+    conflicts: int = 0
 
     def report(self) -> str:
         """As :meth:`tierkit.app.apply.ApplyResult.report`: the rows left out, then per rule set its tiers'
@@ -104,6 +105,9 @@ class StreamResult:
                 lines.append("  " + tr(lang, "note: {n} rows have blanks where a condition needs a value; those "
                                              "conditions did not match them (the reason column names the blanks)",
                                        n=f"{t.errors:,}"))
+        if self.conflicts:
+            lines.append(tr(lang, "{n} rows flagged for attention in the cross-tab (Tier summary)",
+                            n=f"{self.conflicts:,}"))
         lines.extend(self.notes)
         return "\n".join(lines)
 
@@ -148,12 +152,12 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
         orders = _orders(con, input, rulesets, size)
         queries = [_query(con, rs, loaded.columns, as_of, orders) for rs in rulesets]
         _classify(con, queries)
-        totals = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force, reasons=reasons,
+        totals, conflicts = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force, reasons=reasons,
                        sheet=sheet, batch_rows=size)
     finally:
         con.close()
         spill.cleanup()
-    return StreamResult(output=dst, totals=totals, lang=lang, rows=loaded.report(keep_all_rows))
+    return StreamResult(output=dst, totals=totals, lang=lang, rows=loaded.report(keep_all_rows), conflicts=conflicts)
 
 
 def _classify(con: Any, queries: Sequence[Query]) -> None:

@@ -26,6 +26,7 @@ class RulesetTotals:
     measure_name: str = ""
     errors: int = 0
     n: int = 0
+    batch_tiers: np.ndarray | None = None  # the last batch's tier per row (-1: none), for the cross-tab
 
 
 def arrow_reader(relation: Any, batch_rows: int) -> Any:
@@ -63,7 +64,9 @@ class Rows:
 
 def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Sequence[Any], dst: Path,
           loaded: Loaded, *, lang: str, force: bool, reasons: bool, sheet: str | int | None,
-          batch_rows: int) -> list[RulesetTotals]:
+          batch_rows: int) -> tuple[list[RulesetTotals], int]:
+    """Write ``dst`` a batch at a time; the tier counts per rule set, and (two rule sets or more) the rows the
+    cross-tab of the first two flags (a 'value' tier beside a 'risk' tier), as the whole-table report counts."""
     from ..io import format_of
     from ..io.atomic import atomic_write
     from ..io.batches import batches
@@ -82,6 +85,7 @@ def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Seq
     replaced = {str(h) for h in tier_headers(rulesets)}
     inputs = [parse_spec(str(input)).path] if is_duckdb_spec(input) else [Path(input)]
     kind = format_of(dst).kind
+    conflicts = 0
     with atomic_write(dst, force=force, inputs=inputs) as fh:
         sink = ParquetSink(fh) if kind == "parquet" else CsvSink(fh, format_of(dst).delimiter or ",")
         masks: Iterator[np.ndarray] = loaded.kept()
@@ -98,9 +102,21 @@ def write(con: Any, input: str | Path, rulesets: Sequence[RuleSet], queries: Seq
                 if texts is not None:
                     names.append(head.reason)
                     arrays.append(texts.take(at))
+            if several:
+                conflicts += _flagged(totals[0], totals[1])
             sink.write(names, arrays)
         sink.close()
-    return totals
+    return totals, conflicts
+
+
+def _flagged(a: RulesetTotals, b: RulesetTotals) -> int:
+    """The batch's rows whose tiers pair a 'value' segment with a 'risk' one (``crosstab_table``'s flag)."""
+    if a.batch_tiers is None or b.batch_tiers is None:
+        return 0
+    signal_a = np.array([s.signal or "" for s in a.ruleset.segments] + [""], dtype=object)
+    signal_b = np.array([s.signal or "" for s in b.ruleset.segments] + [""], dtype=object)
+    sa, sb = signal_a[a.batch_tiers], signal_b[b.batch_tiers]
+    return int((((sa == "value") & (sb == "risk")) | ((sa == "risk") & (sb == "value"))).sum())
 
 
 def _positions(keep: np.ndarray) -> Any:
@@ -163,6 +179,7 @@ def _tiers(rs: RuleSet, part: Any, mapping: dict[str, str], lang: str, as_of: An
         any_error |= e
     total.errors += int(any_error.sum())
     total.n += res.n
+    total.batch_tiers = np.asarray(res.tier_index)
     return labels, ids, (reason_column(res, lang) if reasons else None)
 
 
