@@ -23,6 +23,8 @@ conditions DuckDB cannot decide exactly without re-checking rows with rule-engin
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,13 +135,10 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
         from .tables import choose_sheet
 
         sheet = choose_sheet(Path(input), sheet)  # the sheet the whole-table path reads
-    import os
-    import tempfile
-
     limit = memory_limit or os.environ.get("TIERKIT_DUCKDB_MEMORY") or MEMORY_LIMIT
+    spill = tempfile.TemporaryDirectory(prefix="tierkit_duckdb_")  # DuckDB's sorts and tables past the limit
     con = connect()
     try:
-        spill = tempfile.TemporaryDirectory(prefix="tierkit_duckdb_")
         con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
         con.execute(f"SET temp_directory = '{spill.name}'")
         try:
@@ -152,8 +151,8 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
         orders = _orders(con, input, rulesets, size)
         queries = [_query(con, rs, loaded.columns, as_of, orders) for rs in rulesets]
         _classify(con, queries)
-        totals, conflicts = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force, reasons=reasons,
-                       sheet=sheet, batch_rows=size)
+        totals, conflicts = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force,
+                                  reasons=reasons, sheet=sheet, batch_rows=size)
     finally:
         con.close()
         spill.cleanup()
