@@ -5,6 +5,7 @@ and messy (title rows, subtotal and total lines, numbers and dates typed as text
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +14,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tierkit.compile.limits import RECURSION_LIMIT
+
 pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
+# parsing raises the recursion limit for good (tierkit.compile.limits.deep_call): raise it before hypothesis
+# runs, as tests/engine/conftest.py does, or hypothesis warns that it changed during a test
+sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_workbooks"
 TIER_HEADS = ("Tier", "Tier ID", "Tier reason")
@@ -115,7 +121,7 @@ def tables(draw: st.DrawFn) -> pd.DataFrame:
     frequency = draw(st.lists(st.integers(1, 20), min_size=n, max_size=n))
     days = draw(st.lists(st.integers(0, 700), min_size=n, max_size=n))
     numeric_ids = draw(st.booleans())
-    ids = [str(1000 + i) if numeric_ids else f"C{i:04d}" for i in range(n)]
+    ids: list[object] = [1000 + i if numeric_ids else f"C{i:04d}" for i in range(n)]  # numbers in the clean copy
     last = [dt.date(2025, 1, 31) - dt.timedelta(days=d) for d in days]
     return pd.DataFrame({"customer_id": ids, "revenue": revenue, "frequency": frequency, "last_purchase": last})
 
@@ -157,7 +163,7 @@ def _write_messy(rows: list[list[object]], path: Path) -> None:
         pd.DataFrame(body, columns=[str(h) for h in rows[1]], dtype=object).to_parquet(path)
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(clean=tables(), full_width=st.booleans(), fmt=st.sampled_from(["xlsx", "csv", "parquet"]))
 def test_messy_copy_on_duckdb_gives_the_clean_copys_tiers(tmp_path_factory: pytest.TempPathFactory,
                                                            clean: pd.DataFrame, full_width: bool, fmt: str) -> None:
