@@ -33,6 +33,7 @@ from typing import Any
 from ..errors import DataError, InputFileError, TierkitError, display_path, msg
 from ..i18n import tr
 from ..ruleset.model import RuleSet
+from ..timings import phase
 from .rows import RowReport
 from .streamload import POS
 from .streamwrite import RulesetTotals
@@ -142,17 +143,21 @@ def stream_apply(input: str | Path, rulesets: Sequence[RuleSet], dst: Path, *, l
         con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
         con.execute(f"SET temp_directory = '{spill.name}'")
         try:
-            loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
-                          batch_rows=size)
+            with phase("stream: read into DuckDB"):
+                loaded = load(con, input, rulesets, sheet=sheet, id_column=id_column, keep_all=keep_all_rows,
+                              batch_rows=size)
         except (DataError, InputFileError) as err:  # the whole-table path names the cell, or the file's trouble
             raise NotStreamed(err.message) from None
         except NotOneTable:
             raise NotStreamed(msg("the sheet holds several tables")) from None
-        orders = _orders(con, input, rulesets, size)
-        queries = [_query(con, rs, loaded.columns, as_of, orders) for rs in rulesets]
-        _classify(con, queries)
-        totals, conflicts = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force,
-                                  reasons=reasons, sheet=sheet, batch_rows=size)
+        with phase("stream: read the orders sheet"):
+            orders = _orders(con, input, rulesets, size)
+        with phase("stream: features and conditions in DuckDB"):
+            queries = [_query(con, rs, loaded.columns, as_of, orders) for rs in rulesets]
+            _classify(con, queries)
+        with phase("stream: reasons and write"):
+            totals, conflicts = write(con, input, rulesets, queries, dst, loaded, lang=lang, force=force,
+                                      reasons=reasons, sheet=sheet, batch_rows=size)
     finally:
         con.close()
         spill.cleanup()
