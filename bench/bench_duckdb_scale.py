@@ -1,7 +1,7 @@
 """Benchmark: the rfm rule set on 1,000,000- and 10,000,000-row parquets on DuckDB, against the numpy path on 1M rows.
 
-Usage: python bench/bench_duckdb_scale.py [--sizes 1000000,10000000] [--numpy-rows N] [--memory-limit 512MB]
-       [--threads N] [--batch N]
+Usage: python bench/bench_duckdb_scale.py [--sizes 1000000,10000000] [--cli-sizes 1000000,10000000]
+       [--numpy-rows N] [--memory-limit 512MB] [--threads N] [--batch N]
 
 Makes (fixed seed, in a temporary directory, written in row groups so making it needs little memory) a flat
 customer parquet (customer id, revenue, orders, days since the last order) and runs, each in a fresh process:
@@ -10,6 +10,9 @@ customer parquet (customer id, revenue, orders, days since the last order) and r
            table, their sum, the 11 segments) over ``read_parquet(...)``, the result (input columns, tier id and
            label) streamed back in Arrow batches of ``--batch`` rows, counted per tier and written to an output
            parquet batch by batch (nothing holds the whole result in Python), once per size in ``--sizes``
+  cli      ``tierkit apply PATH --rules rfm --engine duckdb -o OUT.parquet`` (the streaming path,
+           :mod:`tierkit.app.stream`: input and output a batch at a time, reasons formatted per batch), its peak
+           memory that of the ``tierkit`` process, once per size in ``--cli-sizes``
   numpy    ``tierkit.classify`` on the 1M-row parquet read into pandas (today's compiled path)
 
 and prints rows/s and the peak resident memory (ru_maxrss) of each, the ratio of the largest size's peak to the
@@ -113,9 +116,25 @@ def run_numpy(path: str) -> dict[str, object]:
     return {"rows": len(frame), "seconds": seconds, "counts": {str(k): int(v) for k, v in counts.items()}}
 
 
+def run_cli(path: str) -> dict[str, object]:
+    """``tierkit apply --engine duckdb`` in its own process; rows counted from the output's metadata."""
+    import pyarrow.parquet as pq
+
+    out = Path(path).with_suffix(".cli.parquet")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from tierkit.cli import main; main()", "apply", path, "--rules", "rfm",
+                    "--engine", "duckdb", "-o", str(out), "--quiet"], check=True, timeout=7200)
+    seconds = time.perf_counter() - start
+    rows = pq.ParquetFile(out).metadata.num_rows
+    out.unlink()
+    return {"rows": rows, "seconds": seconds, "counts": {},
+            "child_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
 def child(kind: str, path: str, memory_limit: str, threads: int, batch: int) -> None:
-    out = run_duckdb(path, memory_limit, threads, batch) if kind == "duckdb" else run_numpy(path)
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = (run_duckdb(path, memory_limit, threads, batch) if kind == "duckdb" else
+           run_cli(path) if kind == "cli" else run_numpy(path))
+    out["peak_mb"] = out.pop("child_peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(out))
 
 
@@ -130,6 +149,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,10000000", help="DuckDB table sizes, comma-separated")
     parser.add_argument("--numpy-rows", type=int, default=1_000_000)
+    parser.add_argument("--cli-sizes", default="1000000,10000000",
+                        help="sizes for the tierkit apply --engine duckdb run (empty: none)")
     parser.add_argument("--memory-limit", default="512MB")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100_000, help="rows per Arrow batch of the result")
@@ -138,25 +159,37 @@ def main() -> None:
     if args.child:
         child(args.child[0], args.child[1], args.memory_limit, args.threads, args.batch)
         return
-    sizes = sorted(int(n) for n in args.sizes.split(","))
+    sizes = sorted(int(n) for n in args.sizes.split(",") if n)
+    cli_sizes = sorted(int(n) for n in args.cli_sizes.split(",") if n)
     results: list[tuple[str, dict[str, object]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "numpy.parquet"
         make_parquet(small, args.numpy_rows)
         results.append(("numpy", spawn("numpy", small, args)))
         small.unlink()
-        for n in sizes:
+        for n in sorted(set(sizes) | set(cli_sizes)):
             big = Path(tmp) / f"rows{n}.parquet"
             start = time.perf_counter()
             make_parquet(big, n)
             print(f"made {n:,} rows in {time.perf_counter() - start:.1f} s", flush=True)
-            results.append(("duckdb", spawn("duckdb", big, args)))
+            if n in sizes:
+                results.append(("duckdb", spawn("duckdb", big, args)))
+            if n in cli_sizes:
+                results.append(("cli", spawn("cli", big, args)))
             big.unlink()
     for name, res in results:
         rows, seconds = int(str(res["rows"])), float(str(res["seconds"]))
         print(f"{name:7s} {rows:>12,} rows  {seconds:8.1f} s  {rows / seconds:>12,.0f} rows/s  "
               f"peak {float(str(res['peak_mb'])):,.0f} MB")
+    cli = [res for name, res in results if name == "cli"]
+    if len(cli) > 1:
+        low, high = cli[0], cli[-1]
+        ratio = float(str(high["peak_mb"])) / float(str(low["peak_mb"]))
+        print(f"tierkit apply --engine duckdb peak memory, {int(str(high['rows'])):,} vs {int(str(low['rows'])):,} "
+              f"rows: x{ratio:.2f} for x{int(str(high['rows'])) / int(str(low['rows'])):.0f} the rows")
     duck = [res for name, res in results if name == "duckdb"]
+    if not duck:
+        return
     if len(duck) > 1:
         low, high = duck[0], duck[-1]
         ratio = float(str(high["peak_mb"])) / float(str(low["peak_mb"]))

@@ -113,8 +113,9 @@ def main() -> None:
 @click.option("--previous", type=click.Path(dir_okay=False),
               help="An earlier tiered output: add Previous tier and Tier since (the date the tier last changed).")
 @click.option("--engine", type=click.Choice(["numpy", "compiled", "oracle", "duckdb"]), default="compiled",
-              show_default=True, help="numpy (alias compiled, fast), duckdb (needs the duckdb extra) or oracle "
-                                      "(row-by-row rule-engine, for checking).")
+              show_default=True, help="numpy (alias compiled, fast), duckdb (needs the duckdb extra; to a parquet "
+                                      "or CSV output it streams the input in batches, an xlsx output is written "
+                                      "from the whole table) or oracle (row-by-row rule-engine, for checking).")
 @quiet_option()
 @click.option("--no-reasons", "no_reasons", is_flag=True,
               help="Leave out the Tier reason column (faster on big tables).")
@@ -138,15 +139,29 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
 
     rulesets = app.resolve_rules(list(rules), params=app.parse_params(params), workbook=display_path(input),
                                  sheet_rows=app.workbook_sheet_rows(Path(input)))
+    dst = Path(output) if output else app.default_output(Path(input))
+    streamed = None
+    if engine == "duckdb":  # parquet/CSV out: the input streams through DuckDB, no frame of the whole table
+        from .app.stream import stream_or_why
+
+        streamed = stream_or_why(input, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
+                                 sheet=sheet, header_row=header_row, id_column=id_column, keep_all_rows=keep_all_rows,
+                                 reasons=not no_reasons, previous=previous, features_from=features_from,
+                                 visible_only=visible_only)
+        if not isinstance(streamed, str):
+            if not quiet:
+                click.echo(streamed.report())
+            return
     with phase(mark("progress", "reading {name}"), name=Path(input).name):
         table = app.open_table(input, sheet=sheet, header_row=header_row, visible_only=visible_only,
                                rulesets=rulesets)
-    dst = Path(output) if output else app.default_output(Path(input))
     with phase(mark("progress", "classifying with {rules}"), rules=", ".join(rs.name for rs in rulesets)):
         result = app.apply_rulesets(table, rulesets, dst, lang=lang, as_of=app.parse_as_of(as_of), force=force,
                                     engine=engine, source=app.table_source(table), id_column=id_column,
                                     keep_all_rows=keep_all_rows, features_from=features_from,
                                     reasons=not no_reasons, previous=previous)
+    if isinstance(streamed, str):
+        result.notes.append(streamed)
     if not quiet:
         click.echo(result.report())
 

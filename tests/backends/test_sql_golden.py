@@ -77,3 +77,15 @@ def test_main_product_is_refused_by_name_where_text_differs(dialect: str, why: s
     assert result.exit_code == 2
     assert "product_from_orders" in result.output and why in result.output
     assert "Traceback" not in result.output
+
+
+def test_snowflake_regexp_replace_has_no_position_flag() -> None:
+    """DuckDB's ``REGEXP_REPLACE(s, p, r, 'g')`` flag is a POSITION as Snowflake's 4th argument: the Snowflake
+    feature SQL passes three arguments (Snowflake replaces every match by default)."""
+    import re
+
+    for path in sorted(GOLDEN.glob("*.snowflake.sql")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"REGEXP_REPLACE\([^;]*?, 'g'\)", text), path.name
+    postgres = "".join(p.read_text(encoding="utf-8") for p in GOLDEN.glob("*.features.postgres.sql"))
+    assert "'', 'g')" in postgres  # PostgreSQL replaces only the first match without it

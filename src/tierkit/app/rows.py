@@ -163,7 +163,8 @@ class RowReport:
 
 
 def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
-               keep_all: bool = False) -> tuple[RawTable, RowReport]:
+               keep_all: bool = False, sums: list[Any] | None = None,
+               notes: bool = True) -> tuple[RawTable, RowReport]:
     """``raw`` without its total and subtotal lines, repeated headers and notes under the table, and the
     report of what was left out (with ``keep_all``: ``raw`` itself, and the report of what was kept).
 
@@ -173,6 +174,9 @@ def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
 
     Only rows that may be one of these are looked at cell by cell (those without an id, or whose first
     cell repeats its header), so a clean table of a million rows costs a pass over its id column.
+
+    A table read a batch at a time (:mod:`tierkit.app.stream`) passes the same ``sums`` list to every batch (the
+    running sums of the numeric total test carry over), and ``notes`` only for the last batch.
     """
     frame = raw.frame
     columns = list(frame.columns)
@@ -191,10 +195,11 @@ def clean_rows(raw: RawTable, *, id_column: str | None, measures: Sequence[str],
             if _repeats_header([c[k] for c in rows], columns):
                 kind[i] = 1 + KINDS.index("header")
     if id_col is not None:
-        _mark_totals(cells, kind, has_id, [columns.index(c) for c in measure_cols])
+        _mark_totals(cells, kind, has_id, [columns.index(c) for c in measure_cols], sums)
     else:
         _mark_word_totals(cells, kind)
-    _mark_notes(cells, kind)
+    if notes:
+        _mark_notes(cells, kind)
     numbers = raw.row_numbers
     found = {k: tuple(int(r) for r in numbers[kind == 1 + j]) for j, k in enumerate(KINDS)}
     found["blank"] = _blank_rows(raw)
@@ -335,10 +340,12 @@ def _mark_word_totals(cells: _Cells, kind: np.ndarray) -> None:
                 kind[i] = total
 
 
-def _mark_totals(cells: _Cells, kind: np.ndarray, has_id: np.ndarray, measures: list[int]) -> None:
-    """Rows without an id that hold a total word, or whose measure is a sum of the rows above."""
+def _mark_totals(cells: _Cells, kind: np.ndarray, has_id: np.ndarray, measures: list[int],
+                 carried: list[Any] | None = None) -> None:
+    """Rows without an id that hold a total word, or whose measure is a sum of the rows above.  ``carried``: the
+    running sums of the batches above (filled on the first batch, brought to this batch's end)."""
     candidates = np.flatnonzero(~has_id & (kind == 0))
-    if not candidates.size:
+    if not candidates.size and carried is None:
         return
     figures = [_figures(cells.column(p)) for p in measures]
     cols = cells.rows(candidates)
@@ -347,7 +354,9 @@ def _mark_totals(cells: _Cells, kind: np.ndarray, has_id: np.ndarray, measures: 
     for values, tols in figures:
         ok = has_id & (kind == 0) & ~np.isnan(values)
         prefix.append(tuple(np.concatenate(([0.0], np.cumsum(np.where(ok, a, 0.0)))) for a in (values, tols, ok)))
-    sums = [_Sums() for _ in measures]
+    if carried is not None and not carried:
+        carried.extend(_Sums() for _ in measures)
+    sums = carried if carried is not None else [_Sums() for _ in measures]
     total, last = 1 + KINDS.index("total"), 0
     for k, i in enumerate(candidates.tolist()):
         for s, (cv, ct, cn) in zip(sums, prefix, strict=True):
@@ -369,3 +378,8 @@ def _mark_totals(cells: _Cells, kind: np.ndarray, has_id: np.ndarray, measures: 
         kind[i] = total
         for s, (v, t) in zip(sums, row, strict=True):
             s.close(None if math.isnan(v) else v, t, grand)
+    if carried is not None:  # the customers under the last candidate, for the next batch
+        end = len(kind)
+        for s, (cv, ct, cn) in zip(sums, prefix, strict=True):
+            if cn[end] > cn[last]:
+                s.add(cv[end] - cv[last], ct[end] - ct[last], int(cn[end] - cn[last]))

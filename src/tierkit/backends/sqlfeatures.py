@@ -67,9 +67,24 @@ def features_sql_text(*, columns: Sequence[str] | None = None, orders_table: str
     def make(ruleset: Any, table: str, dialect: str) -> str:
         select = features_select(ruleset, table, dialect, columns=columns, orders_table=orders_table,
                                  orders_columns=orders_columns, as_of=as_of, params=ruleset.params)
-        return select.sql(dialect=dialect)
+        return for_dialect(select, dialect).sql(dialect=dialect)
 
     return make
+
+
+def for_dialect(select: exp.Select, dialect: str) -> exp.Select:
+    """``select`` ready to render in ``dialect``.  The feature SQL is written in DuckDB's, whose
+    ``REGEXP_REPLACE(s, p, r, 'g')`` replaces every match; sqlglot passes the ``'g'`` on to Snowflake, where
+    the 4th argument is a position (and ``g`` no parameter).  Snowflake replaces every match by default
+    (occurrence 0), so there the flag is dropped."""
+    if dialect != "snowflake":
+        return select
+    select = select.copy()
+    for node in select.find_all(exp.RegexpReplace):
+        flag = node.args.get("modifiers")
+        if isinstance(flag, exp.Literal) and flag.this == "g":
+            node.set("modifiers", None)
+    return select
 
 
 def output_columns(ruleset: Any, columns: Sequence[str], *, orders_table: str | None = None,
@@ -104,6 +119,39 @@ def features_select(
     ``params`` override the rule set's params (``choose``).  ``dialect`` is checked by sqlglot; render the
     result with ``.sql(dialect=dialect)``.  A kind :data:`REFUSED` raises UnsupportedExpression naming it.
     """
+    query = feature_query(ruleset, table, dialect, columns=columns, orders_table=orders_table,
+                          orders_columns=orders_columns, as_of=as_of, params=params)
+    select = sqlglot.parse_one(query.sql(), read="duckdb")
+    assert isinstance(select, exp.Select)
+    return select
+
+
+def features_as_of_sql(ruleset: Any, table: str, *, columns: Sequence[str] | None = None,
+                       orders_table: str | None = None, orders_columns: Sequence[str] | None = None) -> str | None:
+    """DuckDB SQL giving (one row, one DATE) the day the features take as today without ``--as-of``: the latest
+    order date (``from_orders``, ``order_stats``) or the latest date of a ``days_since`` column, as pandas
+    takes it (and as ``$today`` then is on numpy).  None when no feature fixes a day."""
+    query = feature_query(ruleset, table, "duckdb", columns=columns, orders_table=orders_table,
+                          orders_columns=orders_columns)
+    if query.as_of is None:
+        return None
+    ctes = ",\n".join(f"{name} AS ({body})" for name, body in query.ctes)
+    return f"WITH {ctes}\nSELECT CAST({query.as_of} AS DATE) AS as_of"
+
+
+def feature_query(
+    ruleset: Any,
+    table: str,
+    dialect: str,
+    *,
+    columns: Sequence[str] | None = None,
+    orders_table: str | None = None,
+    orders_columns: Sequence[str] | None = None,
+    as_of: dt.date | dt.datetime | str | None = None,
+    params: Mapping[str, float] | None = None,
+) -> FeatureQuery:
+    """The :class:`FeatureQuery` of :func:`features_select` (its CTEs and, once a feature fixed it, the as-of
+    day as SQL)."""
     from tierkit.backends.sqlfeatures_mix import product_from_orders, season_from_orders
     from tierkit.backends.sqlfeatures_orders import from_orders, order_stats
     from tierkit.features.from_orders import FromOrders
@@ -141,9 +189,7 @@ def features_select(
         else:  # a kind added to the registry without SQL
             raise UnsupportedExpression(msg("feature '{name}' ({kind}) has no SQL form",
                                             name=spec.name, kind=spec.kind))
-    select = sqlglot.parse_one(query.sql(), read="duckdb")
-    assert isinstance(select, exp.Select)
-    return select
+    return query
 
 
 def column_feature(query: FeatureQuery, spec: ColumnFeature) -> None:

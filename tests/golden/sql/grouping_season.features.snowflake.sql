@@ -161,7 +161,7 @@ FROM (
       ) AS s
       WHERE
         NOT k IS NULL
-        AND NOT RTRIM(LOWER(REGEXP_REPLACE(CAST(k AS VARCHAR), '[\\s_]', '', 'g')), ':') IN ('grandtotal', 'subtotal', 'sum', 'total', '合計', '合计', '小計', '小计', '总计', '總計')
+        AND NOT RTRIM(LOWER(REGEXP_REPLACE(CAST(k AS VARCHAR), '[\\s_]', '')), ':') IN ('grandtotal', 'subtotal', 'sum', 'total', '合計', '合计', '小計', '小计', '总计', '總計')
     ), f2 AS (
       SELECT
         CAST('2024-12-31' AS DATE) AS st
@@ -361,7 +361,7 @@ FROM (
       ) AS s
       WHERE
         NOT k IS NULL
-        AND NOT RTRIM(LOWER(REGEXP_REPLACE(CAST(k AS VARCHAR), '[\\s_]', '', 'g')), ':') IN ('grandtotal', 'subtotal', 'sum', 'total', '合計', '合计', '小計', '小计', '总计', '總計')
+        AND NOT RTRIM(LOWER(REGEXP_REPLACE(CAST(k AS VARCHAR), '[\\s_]', '')), ':') IN ('grandtotal', 'subtotal', 'sum', 'total', '合計', '合计', '小計', '小计', '总计', '總計')
     ), f8 AS (
       SELECT
         CAST('2024-12-31' AS DATE) AS st
