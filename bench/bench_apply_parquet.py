@@ -14,8 +14,7 @@ and prints, side by side, the seconds and the ratios to the baseline in wall tim
 system: on a machine other work is loading, the steadier figure), each with its breakdown: the phases
 tierkit prints of itself with ``TIERKIT_TIMINGS=1`` (import, rules, read, bind, evaluate, reasons, columns,
 write, other; wall and CPU) and the baseline's own (import, read, evaluate, write).  tierkit reads a parquet
-input on a second thread while it imports, and makes the reasons of the next row group while it writes one:
-a phase counts the time the command waits for that work, and a last table gives the second thread's own
+input on a second thread while it imports: a phase counts the time the command waits for that work, and a last table gives the second thread's own
 seconds (``tierkit beside:``), so a regression shows whether the work grew or stopped overlapping.
 tierkit's modules are compiled to .pyc first, as an installed package's are.  It also checks that the
 baseline's tier column equals tierkit's.  Not a test: nothing is timed in the test suite.

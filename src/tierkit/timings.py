@@ -15,11 +15,11 @@ works on several), the steadier figure on a machine other work is loading::
 
     tierkit cpu: {"import": 0.38, "rules": 0.02, "read": 0.21, ...}
 
-Work done on a second thread beside the phases (the parquet input read while the modules import, the
-reasons of the next row group made while one is written) is in none of them: a phase counts the time its
+Work done on a second thread beside the phases (the parquet input read while the modules import) is in
+none of them: a phase counts the time its
 thread waits for that work.  :func:`beside` records the other thread's own time, printed on a third line::
 
-    tierkit beside: {"read": 0.21, "reasons": 0.27}
+    tierkit beside: {"read": 0.21}
 
 Without the variable, :func:`phase` costs one global lookup and nothing is printed.
 """

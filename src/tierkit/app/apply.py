@@ -15,7 +15,7 @@ from ..check.show import policy_words
 from ..errors import TierkitError, Where, display_path, listing, msg
 from ..i18n import tr
 from ..io import RawTable, summary_sheet_name
-from ..reasons import ReasonChunks, reason_column
+from ..reasons import reason_column
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
 from ..timings import phase
@@ -144,10 +144,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                 columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)),
                                          per_row(res.colors())))
                 columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
-        if reasons and full is table and format_of(dst).kind == "parquet":
-            # made a row range at a time by the parquet writer, beside its writing (tierkit.io.flat)
-            columns.append(NewColumn(heads.reason, ReasonChunks(res, lang), None))  # type: ignore[arg-type]
-        elif reasons:
+        if reasons:
             with phase("reasons"):
                 texts = reason_column(res, lang)  # Arrow: the parquet writer takes it as it is
                 columns.append(NewColumn(heads.reason, texts if full is table else
