@@ -297,10 +297,10 @@ def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: b
             continue
         failed_bits |= np.where(hit, np.int64(1) << j, 0)
         for name in uses[seg_id]:
-            if name not in isna:
-                isna[name] = np.asarray(binding.typed[name].isna())
+            if name not in isna:  # of these rows only (a few thousand of a million, as a rule)
+                isna[name] = np.asarray(binding.typed[name].take(rows).isna(), dtype=bool)
             bit = headers[binding.headers.get(name, name)]
-            blank_bits |= np.where(hit & isna[name][rows], np.int64(1) << bit, 0)
+            blank_bits |= np.where(hit & isna[name], np.int64(1) << bit, 0)
     shown = list(headers)
     keys = np.stack([failed_bits, blank_bits], axis=1) if len(rows) else np.zeros((0, 2), dtype=np.int64)
     combos, codes = np.unique(keys, axis=0, return_inverse=True) if len(rows) else (keys, np.zeros(0, np.intp))
