@@ -123,10 +123,7 @@ def reason_numbers(values: np.ndarray, style: NumberStyle | None = None) -> pa.A
     where = np.flatnonzero(big)
     if len(where):
         cents, fine = _scaled_ints(mag[where], 2)
-        ints, fracs = np.divmod(cents, 100)
-        texts = pc.binary_join_element_wise(_digits(ints, style.group, style.grouping, 1),
-                                            pc.utf8_lpad(pc.cast(pa.array(fracs), pa.string()), width=2,
-                                                         padding="0"), style.decimal)
+        texts = _digits(cents, style.group, style.grouping, 1, decimals=2, point=style.decimal)
         pieces.append(_keep(where, texts, fine, redo))
     where = np.flatnonzero(small)
     if len(where):
@@ -213,20 +210,24 @@ def _scaled_ints(mag: np.ndarray, digits: int) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, r, 0).astype(np.int64), ok
 
 
-def _digits(ints: np.ndarray, sep: str, grouping: tuple[int, int], min_int: int) -> pa.Array:
+def _digits(ints: np.ndarray, sep: str, grouping: tuple[int, int], min_int: int, *, decimals: int = 0,
+            point: str = ".") -> pa.Array:
     """Non-negative int64 as text, at least ``min_int`` digits, ``sep`` between groups (``grouping``: the
-    size of the lowest group, then of each next one).
+    size of the lowest group, then of each next one).  With ``decimals``, the lowest digits of ``ints`` are that
+    many fraction digits, shown after ``point`` (``123456`` with 2: ``1,234.56``; ``min_int`` must be 1).
 
-    Built as bytes: one row per number of every digit and separator the largest one needs, then each row's
-    leading columns cut off (a boolean mask keeps the rows contiguous), handed to Arrow as its buffers."""
+    Built as bytes: one row per number of every digit and separator the largest one needs (one ``divmod`` a
+    digit), handed to Arrow as its buffers; then each row's leading zeros, and the separators between them,
+    trimmed by Arrow (``utf8_ltrim``; zero itself shows as ``0``).  With ``min_int`` above 1 each row's
+    leading columns are cut off instead (a boolean mask keeps the rows contiguous)."""
     n = len(ints)
     top = int(ints.max()) if n else 0
-    width = max(len(str(top)), min_int)
+    width = max(len(str(top)), min_int + decimals)  # digits, the fraction's included
     primary, secondary = grouping
-    cuts: set[int] = set()  # digit positions (0 = units) with a separator on their right
+    cuts: set[int] = set()  # integer digit positions (0 = units) with a separator on their right
     if sep and 0 < primary < 1000:
         at = primary
-        while at < width:
+        while at < width - decimals:
             cuts.add(at)
             at += secondary if secondary > 0 else primary
     sep_bytes = np.frombuffer(sep.encode(), dtype=np.uint8)
@@ -235,12 +236,30 @@ def _digits(ints: np.ndarray, sep: str, grouping: tuple[int, int], min_int: int)
     for d in range(width - 1, -1, -1):
         digit_column[d] = len(columns)
         columns.append((d, 0))
-        if d - 1 >= 0 and d in cuts:
+        if d - decimals - 1 >= 0 and d - decimals in cuts:
             columns.extend((-1, int(b)) for b in sep_bytes)
+        elif decimals and d == decimals:
+            columns.extend((-1, int(b)) for b in point.encode())
     total = len(columns)
     matrix = np.empty((n, total), dtype=np.uint8)
+    rest = ints
+    for d in range(width):  # the units first
+        rest, digit = np.divmod(rest, 10)
+        matrix[:, digit_column[d]] = digit
+    matrix += 48
     for j, (d, byte) in enumerate(columns):
-        matrix[:, j] = (ints // 10**d) % 10 + 48 if d >= 0 else byte
+        if d < 0:
+            matrix[:, j] = byte
+    small = n * total < 2**31
+    kind = pa.StringArray if small else pa.LargeStringArray
+    if min_int <= 1:
+        offsets = np.arange(0, (n + 1) * total, total, dtype=np.int32 if small else np.int64)
+        fixed = kind.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(matrix))
+        text = pc.utf8_ltrim(fixed, characters="0" + sep)
+        unit = 10**decimals
+        if n and int(ints.min()) < unit:  # an integer part of 0 trims to nothing (or to the point)
+            text = pc.if_else(pa.array(ints < unit), pc.binary_join_element_wise("0", text, ""), text)
+        return text if small else text.cast(pa.string())
     ndigits = np.ones(n, dtype=np.int64)
     power = 10
     while power <= top:
@@ -249,10 +268,8 @@ def _digits(ints: np.ndarray, sep: str, grouping: tuple[int, int], min_int: int)
     ndigits = np.maximum(ndigits, min_int)
     start = np.asarray([digit_column[d] for d in range(width)], dtype=np.int64)[ndigits - 1]
     keep = np.arange(total)[None, :] >= start[:, None]
-    small = n * total < 2**31
     offsets = np.zeros(n + 1, dtype=np.int32 if small else np.int64)
     np.cumsum(total - start, out=offsets[1:])
-    kind = pa.StringArray if small else pa.LargeStringArray
     text = kind.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(matrix[keep]))
     return text if small else text.cast(pa.string())
 

@@ -7,8 +7,6 @@ reason never lists conditions that did not apply.  Parameters show as their valu
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -247,61 +245,27 @@ def reason_column(res: Classification, lang: str = "en", *, start: int = 0, stop
     every part vectorised: the rules' reasons by :class:`ReasonWriter`, and the default segment's and the
     unmatched rows' ("no other segment matched (blank revenue)") per distinct set of blanks, not per row.
 
-    ``start``/``stop``: the reasons of those rows only (a row range, as :class:`ReasonChunks` asks for)."""
+    ``start``/``stop``: the reasons of those rows only (a row range; a writer that streams its rows asks for
+    them a range at a time).
+
+    Built on one thread: on two cores, building the segments' reasons on two threads, or a row group's
+    while the one before is written, cost more CPU than it saved (bench/bench_apply_parquet.py)."""
     stop = res.n if stop is None else min(stop, res.n)
     start = min(max(start, 0), stop)
     tier = res.tier_index[start:stop]
     jobs = [(seg, rows + start) for k, seg in enumerate(res.ruleset.segments)
             if len(rows := np.flatnonzero(tier == k))]
     writer = res._writer(lang)
-    ruled = [(seg, rows) for seg, rows in jobs if not seg.default]
-    texts: dict[str, Any] = {}
-    workers = min(2, os.cpu_count() or 1)
-    if workers > 1 and len(ruled) > 1 and stop - start >= PARALLEL_ROWS:
-        # Arrow's kernels, numpy and pandas' hashing let go of the GIL: the segments' reasons are built on two
-        # cores, the largest first (what the threads share is made before they start)
-        writer.vectors()
-        fmt_value(None, lang)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {seg.id: pool.submit(writer.segment_texts, seg.id, rows)
-                       for seg, rows in sorted(ruled, key=lambda job: -len(job[1]))}
-            texts = {seg_id: future.result() for seg_id, future in futures.items()}
     pieces = []
     for seg, rows in jobs:
         if seg.default:
             pieces.append((rows - start, _blank_texts(res, rows, lang, default=True)))
         else:
-            pieces.append((rows - start, texts[seg.id] if seg.id in texts else writer.segment_texts(seg.id, rows)))
+            pieces.append((rows - start, writer.segment_texts(seg.id, rows)))
     none = np.flatnonzero(tier < 0)
     if len(none):
         pieces.append((none, _blank_texts(res, none + start, lang, default=False)))
     return scatter_texts(stop - start, pieces)
-
-
-class ReasonChunks:
-    """The reason column of ``res``, made a row range at a time (:meth:`chunk`) when the writer asks for it.
-
-    A parquet writer takes it as a new column's values: it writes the rows it has while the next range's
-    reasons are built on the other core (:func:`tierkit.io.flat.write_table_as_parquet`).  ``len()`` is the
-    number of rows; :meth:`whole` is :func:`reason_column`."""
-
-    def __init__(self, res: Classification, lang: str = "en") -> None:
-        self.res = res
-        self.lang = lang
-
-    def __len__(self) -> int:
-        return self.res.n
-
-    def chunk(self, start: int, stop: int) -> pa.Array:
-        """The reasons of rows ``start`` to ``stop`` (an Arrow string array of ``stop - start`` texts)."""
-        return reason_column(self.res, self.lang, start=start, stop=stop)
-
-    def whole(self) -> pa.Array:
-        return reason_column(self.res, self.lang)
-
-
-#: tables from this many rows build their segments' reasons on two threads
-PARALLEL_ROWS = 50_000
 
 
 def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: bool) -> pa.Array:
@@ -333,10 +297,10 @@ def _blank_texts(res: Classification, rows: np.ndarray, lang: str, *, default: b
             continue
         failed_bits |= np.where(hit, np.int64(1) << j, 0)
         for name in uses[seg_id]:
-            if name not in isna:
-                isna[name] = np.asarray(binding.typed[name].isna())
+            if name not in isna:  # of these rows only (a few thousand of a million, as a rule)
+                isna[name] = np.asarray(binding.typed[name].take(rows).isna(), dtype=bool)
             bit = headers[binding.headers.get(name, name)]
-            blank_bits |= np.where(hit & isna[name][rows], np.int64(1) << bit, 0)
+            blank_bits |= np.where(hit & isna[name], np.int64(1) << bit, 0)
     shown = list(headers)
     keys = np.stack([failed_bits, blank_bits], axis=1) if len(rows) else np.zeros((0, 2), dtype=np.int64)
     combos, codes = np.unique(keys, axis=0, return_inverse=True) if len(rows) else (keys, np.zeros(0, np.intp))

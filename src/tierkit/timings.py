@@ -3,8 +3,9 @@
 A diagnostic for benchmarks and for a user who asks why a run is slow.  With the variable set, the command
 prints one line when it exits::
 
-    tierkit timings: {"import": 0.41, "rules": 0.02, "read": 0.16, "bind": 0.12, "evaluate": 0.09,
-                      "reasons": 0.31, "columns": 0.05, "write": 0.33, "other": 0.04, "total": 1.53}
+    tierkit timings: {"import": 0.41, "rules": 0.02, "read": 0.16, "rows": 0.05, "bind": 0.12, "evaluate": 0.09,
+                      "reasons": 0.31, "columns": 0.05, "summary": 0.0, "write": 0.33, "other": 0.01,
+                      "total": 1.55}
 
 ``import`` runs from the process's start to the first phase (the interpreter, the imports, parsing the
 command line); each other figure is the time spent inside :func:`phase` blocks of that name, less the time
@@ -15,11 +16,11 @@ works on several), the steadier figure on a machine other work is loading::
 
     tierkit cpu: {"import": 0.38, "rules": 0.02, "read": 0.21, ...}
 
-Work done on a second thread beside the phases (the parquet input read while the modules import, the
-reasons of the next row group made while one is written) is in none of them: a phase counts the time its
-thread waits for that work.  :func:`beside` records the other thread's own time, printed on a third line::
+Work done on a second thread beside the phases (the parquet input read while the modules import) is in
+none of them: a phase counts the time its thread waits for that work.  :func:`beside` records the other
+thread's own time, printed on a third line::
 
-    tierkit beside: {"read": 0.21, "reasons": 0.27}
+    tierkit beside: {"read": 0.21}
 
 Without the variable, :func:`phase` costs one global lookup and nothing is printed.
 """

@@ -64,7 +64,8 @@ def test_rule_notation_is_the_locales(locale: str) -> None:
 
 
 PATTERNS = [(None, False), (None, True), ("#,##0.00", False), ("#,##0", False), ("#,##0.0%", True),
-            ("0.00##", False), ("#,##0.00;(#,##0.00)", False), ("#,##,##0.###", False)]
+            ("0.00##", False), ("#,##0.00;(#,##0.00)", False), ("#,##,##0.###", False), ("#,#00.0", False),
+            ("000", False), ("#,###", False)]
 
 
 @settings(max_examples=150)
@@ -89,3 +90,4 @@ def test_unsupported_patterns_are_refused() -> None:
         NumberStyle.from_babel("en", "@@##")
     with pytest.raises(ValueError, match="one value at a time"):
         NumberStyle.from_babel("en", "0.###E0")
+

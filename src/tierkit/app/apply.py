@@ -15,7 +15,7 @@ from ..check.show import policy_words
 from ..errors import TierkitError, Where, display_path, listing, msg
 from ..i18n import tr
 from ..io import RawTable, summary_sheet_name
-from ..reasons import ReasonChunks, reason_column
+from ..reasons import reason_column
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
 from ..timings import phase
@@ -103,8 +103,9 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                              sheet_rows=sheet_rows or workbook_sheet_rows(Path(table.path)))
     several = len(rulesets) > 1
     full = table
-    table, left_out = clean_rows(full, id_column=id_header(full, rulesets, id_column),
-                                 measures=measure_headers(full, rulesets), keep_all=keep_all_rows)
+    with phase("rows"):
+        table, left_out = clean_rows(full, id_column=id_header(full, rulesets, id_column),
+                                     measures=measure_headers(full, rulesets), keep_all=keep_all_rows)
     source = with_arrow(rows_source(source, full, table), table)
     with phase("evaluate"):
         results = [classify(rs, table.frame, as_of=as_of, engine=engine, source=source,
@@ -144,10 +145,7 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
                 columns.append(NewColumn(heads.label, per_row(relabel(res.labels(lang), mapping)),
                                          per_row(res.colors())))
                 columns.append(NewColumn(heads.id, per_row(res.tier_ids()), None))
-        if reasons and full is table and format_of(dst).kind == "parquet":
-            # made a row range at a time by the parquet writer, beside its writing (tierkit.io.flat)
-            columns.append(NewColumn(heads.reason, ReasonChunks(res, lang), None))  # type: ignore[arg-type]
-        elif reasons:
+        if reasons:
             with phase("reasons"):
                 texts = reason_column(res, lang)  # Arrow: the parquet writer takes it as it is
                 columns.append(NewColumn(heads.reason, texts if full is table else
@@ -162,7 +160,8 @@ def apply_rulesets(table: RawTable, rules: Sequence[str | RuleSet], dst: Path, *
         for head, values in previous_columns(results, table.frame[header].tolist(), previous, lang=lang,
                                              several=several, id_column=id_column):
             columns.append(NewColumn(head, per_row(values), None))
-    summary = summary_tables(results, lang)
+    with phase("summary"):  # only a workbook has a summary sheet: a CSV or parquet file is written without one
+        summary = summary_tables(results, lang) if format_of(dst).kind == "xlsx" else []
     data_notes = [*shape_lines, *left_out.lines(lang), *binding_notes]
     if data_notes:
         summary.append(data_notes_table(data_notes, lang))

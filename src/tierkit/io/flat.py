@@ -8,7 +8,7 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, BinaryIO, Protocol, runtime_checkable
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -99,9 +99,8 @@ def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: Bi
     handed to Arrow as it is: the input's columns as the parquet reader had them (or from the frame, not
     copied), and a new column that is an Arrow array (the reasons) without a Python object per cell.
 
-    A new column whose values are :class:`RowChunks` (the reasons, made a row range at a time) is asked for
-    its rows one row group at a time, on a second thread, while the rows before are written (:func:`_pipeline`);
-    the file holds the same values as if it had been given whole."""
+    Written in one piece: writing a row group while the next one's reasons were made on a second thread
+    cost more CPU and time on two cores than making the reasons first (bench/bench_apply_parquet.py)."""
     import pyarrow.parquet as pq
 
     from .parquetread import arrow_columns
@@ -114,84 +113,7 @@ def write_table_as_parquet(table: RawTable, columns: Sequence[NewColumn], fh: Bi
         data: list[Any] = [_blank_nan(read.column(where[c])) for c in keep]
     else:
         data = [table.frame[c] for c in keep]
-    values = [*data, *(nc.values for nc in columns)]
-    chunked = {i: v for i, v in enumerate(values) if isinstance(v, RowChunks)}
-    n = len(table.frame)
-    if chunked and n > ROW_GROUP_ROWS:
-        _pipeline(fh, names, values, chunked, n)
-        return
-    if chunked:
-        from ..timings import phase
-
-        with phase("reasons"):
-            values = [v.whole() if isinstance(v, RowChunks) else v for v in values]
-    pq.write_table(_arrow_table(names, values), fh)
-
-
-@runtime_checkable
-class RowChunks(Protocol):
-    """A new column's values made a row range at a time (:class:`tierkit.reasons.ReasonChunks`)."""
-
-    def __len__(self) -> int: ...
-
-    def chunk(self, start: int, stop: int) -> Any:
-        """The values of rows ``start`` to ``stop`` as an Arrow array."""
-        ...
-
-    def whole(self) -> Any:
-        """Every row's value as an Arrow array."""
-        ...
-
-
-#: rows per row group when a column is made a row range at a time (a table of at most this many rows is
-#: written in one row group, as pyarrow writes any table up to a million rows)
-ROW_GROUP_ROWS = 262_144
-
-
-def _pipeline(fh: BinaryIO, names: list[str], values: list[Any], chunked: dict[int, RowChunks], n: int) -> None:
-    """Write ``n`` rows in row groups of :data:`ROW_GROUP_ROWS`: ``values`` gives every column (those at the
-    positions of ``chunked`` are made a row range at a time), and while one group is written the ``chunked``
-    columns of the next are made on a worker thread (the writer's encoding and compression let go of the GIL;
-    the first group's are made while the other columns are converted).  The timings count the time spent
-    waiting for the chunked columns as ``reasons`` and the writing as ``write``."""
-    from concurrent.futures import Future, ThreadPoolExecutor
-    from time import perf_counter
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from ..timings import beside, phase
-
-    bounds = [(lo, min(lo + ROW_GROUP_ROWS, n)) for lo in range(0, n, ROW_GROUP_ROWS)]
-
-    def make(lo: int, hi: int) -> dict[int, Any]:
-        started = perf_counter()
-        made = {i: _clean_text(column.chunk(lo, hi)) for i, column in chunked.items()}
-        beside("reasons", perf_counter() - started)
-        return made
-
-    writer: Any = None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tierkit-rows") as pool:
-        future: Future[dict[int, Any]] = pool.submit(make, *bounds[0])
-        try:
-            arrays = [None if i in chunked else _arrow_array(v) for i, v in enumerate(values)]
-            for k, (lo, hi) in enumerate(bounds):
-                with phase("reasons"):
-                    made = future.result()
-                if k + 1 < len(bounds):
-                    future = pool.submit(make, *bounds[k + 1])
-                part = pa.table([made[i] if i in made else arrays[i].slice(lo, hi - lo)  # type: ignore[union-attr]
-                                 for i in range(len(arrays))], names=names)
-                with phase("write"):
-                    if writer is None:
-                        writer = pq.ParquetWriter(fh, part.schema)
-                    writer.write_table(part)
-        except BaseException:
-            future.cancel()
-            raise
-        finally:
-            if writer is not None:
-                writer.close()
+    pq.write_table(_arrow_table(names, [*data, *(nc.values for nc in columns)]), fh)
 
 
 def _blank_nan(column: Any) -> Any:
