@@ -17,7 +17,7 @@ import pandas as pd
 from tierkit import errors as _errors
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path, listing, msg
 
-from . import ooxml, rowindex
+from . import ooxml, rowindex, sheetcopy
 from .extent import sheet_extent
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers
@@ -131,18 +131,28 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
                 raise
             raise corrupt(path, err) from err
         sheet_info = zf.getinfo(entry.part)
+        copier = sheetcopy.writer_for(path, sheet_info)   # the sheet inflated once, for all who read it
         try:   # before calamine: the sheet's true size and how far its cells reach, in one pass
-            extent = sheet_extent(path, sheet_info)
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
-            if isinstance(err, InputFileError):
-                raise
-            raise corrupt(path, err) from err
-    check_extent(path, entry.name, extent.last_row, extent.last_col)
-    scan = SheetScan(path, entry.part)
+            extent = sheet_extent(path, sheet_info, sink=copier.write if copier else None)
+        except BaseException as err:
+            if copier:
+                copier.discard()
+            if isinstance(err, zipfile.BadZipFile | OSError | EOFError) and not isinstance(err, InputFileError):
+                raise corrupt(path, err) from err
+            raise
+    copy = copier.finish() if copier else None
+    try:
+        check_extent(path, entry.name, extent.last_row, extent.last_col)
+    except InputFileError:
+        if copy:
+            copy.close()
+        raise
+    source = Path(copy.path) if copy else path
+    scan = SheetScan(source, entry.part)
     scan.start()
     with _gc_paused():   # a million row lists: the collector would walk them again and again (~1 s of CPU)
         try:
-            book = pc.CalamineWorkbook.from_path(str(path))
+            book = pc.CalamineWorkbook.from_path(str(source))
             names = book.sheet_names
             cal = book.get_sheet_by_name(entry.name) if entry.name in names else book.get_sheet_by_index(
                 [e for e in names].index(entry.name))
@@ -155,7 +165,8 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
             raise corrupt(path, err) from err
         finally:
             scan.join()
-        rowindex.keep(scan.index, path, sheet_info, extent.last_col)
+        rowindex.keep(scan.index, path, sheet_info, extent.last_col, copy=copy)
+        del copy
         where = Where(file=display_path(path), sheet=entry.name)
         if not rows or start is None:
             raise InputFileError(msg("sheet is empty"), where=where,

@@ -28,6 +28,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .sheetcopy import SheetCopy
+
 _CLOSE = b"</row>"
 _SHEET_DATA = b"<sheetData>"
 _NOT_R = '(?:[^r]|r[^=]|r=[^"])'
@@ -69,6 +71,7 @@ class RowIndex:
     spans: np.ndarray           # int32
     spans_values: list[bytes]
     max_col: int                # the rightmost column any reference of the sheet reaches (from its extent)
+    copy: SheetCopy | None = None   # the sheet inflated once (stored), read by the patcher in place of the part
 
 
 class RowIndexBuilder:
@@ -139,12 +142,12 @@ class RowIndexBuilder:
                           for v in coded.dictionary.to_pylist()] + [-1], dtype=np.int32)
         self.spans.append(codes[coded.indices.fill_null(-1).to_numpy()])
 
-    def finish(self, key: SheetKey, max_col: int) -> RowIndex | None:
+    def finish(self, key: SheetKey, max_col: int, copy: SheetCopy | None = None) -> RowIndex | None:
         _POOL.release_unused()      # the kernels' blocks, freed on this thread's arena: back to the system
         if not self.ok or self.first < 0 or not self.ends:
             return None
         return RowIndex(key, self.first, np.concatenate(self.ends), np.concatenate(self.rows),
-                        np.concatenate(self.spans), list(self.spans_values), max_col)
+                        np.concatenate(self.spans), list(self.spans_values), max_col, copy)
 
 
 _lock = threading.Lock()
@@ -159,14 +162,20 @@ def remember(index: RowIndex | None) -> None:
             _last.append(index)
 
 
-def keep(builder: RowIndexBuilder, path: str | os.PathLike[str], info: zipfile.ZipInfo, max_col: int) -> None:
-    """Remember what ``builder`` made of the sheet part ``info`` of ``path`` (nothing if the file is gone)."""
+def keep(builder: RowIndexBuilder, path: str | os.PathLike[str], info: zipfile.ZipInfo, max_col: int,
+         copy: SheetCopy | None = None) -> None:
+    """Remember what ``builder`` made of the sheet part ``info`` of ``path`` (nothing if the file is gone),
+    with ``copy``, the part inflated (:mod:`tierkit.io.sheetcopy`; closed when no index is kept, else once
+    the index is forgotten and no writer holds it)."""
     try:
         key = SheetKey.of(path, info)
     except OSError:
-        remember(None)
-        return
-    remember(builder.finish(key, max_col))
+        index = None
+    else:
+        index = builder.finish(key, max_col, copy)
+    if index is None and copy is not None:
+        copy.close()
+    remember(index)
 
 
 def recall(path: str | os.PathLike[str], info: zipfile.ZipInfo) -> RowIndex | None:
