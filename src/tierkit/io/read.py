@@ -209,8 +209,9 @@ def _other_sheets_hint(path: Path, current: str) -> str:
 # --------------------------------------------------------------------------- shared table builder
 
 def _build(path: Path, sheet: str | None, rows: list | np.ndarray, row0: int, col0: int, header_row: int | None,
-           errors: dict[tuple[int, int], str], where: Where) -> RawTable:
-    """Turn a rectangular block of cells (top-left at row0/col0, 1-based) into a RawTable."""
+           errors: dict[tuple[int, int], str], where: Where, filled: np.ndarray | None = None) -> RawTable:
+    """Turn a rectangular block of cells (top-left at row0/col0, 1-based) into a RawTable.  ``filled``, when
+    given, is ``rows != ""`` already computed (8M cells of objects: ~0.3 s a comparison)."""
     if header_row is None:
         h = detect_header(rows if isinstance(rows, list) else rows[:SCAN_ROWS].tolist())
         if h is None:
@@ -225,13 +226,15 @@ def _build(path: Path, sheet: str | None, rows: list | np.ndarray, row0: int, co
                                  where=where, hint=msg("pass the row number that holds the column names"))
     block = _object_block(rows)
     del rows
+    if errors or filled is None or filled.shape != block.shape:
+        filled = None
     for (r, c), text in errors.items():
         i, j = r - row0, c - col0
         if 0 <= i < block.shape[0] and 0 <= j < block.shape[1]:
             block[i, j] = text
     header = block[h]
     data = block[h + 1:]
-    empty = data == ""
+    empty = data == "" if filled is None else ~filled[h + 1:]
     if empty.any():
         data[empty] = None
     filled = ~empty
