@@ -1,6 +1,6 @@
-"""The sheet inflated once (tierkit.io.sheetcopy): reading and writing through the stored copy give the very
-tables and output bytes of reading the original, the copy holds the original's members and CRC, and it
-leaves no file and no open handle behind."""
+"""The sheet inflated once (tierkit.io.sheetcopy) and parsed in two halves (tierkit.io.calread): reading and
+writing through the stored copy, whole or cut in two, give the very tables and output bytes of reading the
+original, the copy holds the original's members and CRC, and it leaves no file and no open handle behind."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from iofixtures import build_openpyxl_xlsx, build_rich_xlsx, parts_of
 
 from tierkit.io import NewColumn, rowindex, sheetcopy, write_output
+from tierkit.io.calread import stitch
 from tierkit.io.extent import sheet_extent
 from tierkit.io.read import read_tables
 
@@ -31,17 +32,22 @@ def _open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+def _copy(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    monkeypatch.setattr(sheetcopy, "MIN_BYTES", 0 if on else 1 << 62)
+    monkeypatch.setattr(sheetcopy, "SPLIT_BYTES", 0 if on else 1 << 62)
+
+
 @pytest.fixture
 def copy_always(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(sheetcopy, "MIN_BYTES", 0)
+    _copy(monkeypatch, True)
     yield
     rowindex.remember(None)
 
 
 def _read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list, list]:
-    monkeypatch.setattr(sheetcopy, "MIN_BYTES", 1 << 62)
+    _copy(monkeypatch, False)
     plain = read_tables(path)
-    monkeypatch.setattr(sheetcopy, "MIN_BYTES", 0)
+    _copy(monkeypatch, True)
     copied = read_tables(path)
     return plain, copied
 
@@ -92,17 +98,17 @@ def test_generated_books_read_and_write_alike(tmp_path_factory: pytest.TempPathF
         r += 1
     wb.close()
     try:
-        monkeypatch.setattr(sheetcopy, "MIN_BYTES", 1 << 62)
+        _copy(monkeypatch, False)
         plain = read_tables(path)
     except Exception as err:   # the same refusal is expected of both paths
-        monkeypatch.setattr(sheetcopy, "MIN_BYTES", 0)
+        _copy(monkeypatch, True)
         with pytest.raises(type(err)) as again:
             read_tables(path)
         assert str(again.value) == str(err)
         return
     outs = []
     for floor in (1 << 62, 0):
-        monkeypatch.setattr(sheetcopy, "MIN_BYTES", floor)
+        _copy(monkeypatch, not floor)
         tables = read_tables(path)
         _same_tables(plain, tables)
         t = tables[0]
@@ -171,10 +177,55 @@ def test_no_handle_left_behind(tmp_path: Path, copy_always: None) -> None:
     with zipfile.ZipFile(src) as zf:
         index = rowindex.recall(src, zf.getinfo("xl/worksheets/sheet1.xml"))
     assert index is not None and index.copy is not None          # kept for the writer
-    fh, ref = index.copy.fh, weakref.ref(index.copy)
-    assert not fh.closed
+    copy = index.copy
+    ref = weakref.ref(copy)
+    assert not copy.closed
+    del copy
     del index
     rowindex.remember(None)
     gc.collect()
-    assert ref() is None and fh.closed
+    assert ref() is None
     assert _open_fds() == before
+
+
+def test_stitch_lays_the_halves_in_place() -> None:
+    top = ([["a", "b"], ["", "c"]], (2, 1))                  # rows 3-4, columns B-C
+    bottom = ([["x"], [1.5]], (6, 3))                        # rows 7-8, column D
+    rows, start = stitch(top, bottom)
+    assert start == (2, 1)
+    assert rows == [["a", "b", ""], ["", "c", ""], ["", "", ""], ["", "", ""], ["", "", "x"], ["", "", 1.5]]
+    assert stitch(([], None), bottom) == bottom and stitch(top, ([], None)) == top
+    with pytest.raises(ValueError):
+        stitch(top, ([["x"]], (3, 1)))
+
+
+def test_big_tight_sheet_read_in_halves_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet laid out as xlsxwriter writes it, with every cell kind, cut in two: the halves are used
+    (the cut is a recorded row end) and the table is the one read whole."""
+    import datetime
+
+    import xlsxwriter
+
+    path = tmp_path / "tight.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data")
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, ["Title of the report"])
+    ws.write_row(2, 0, ["ID", "Name", "Revenue", "Day", "Flag", "Err", "Text number"])
+    for i in range(3, 400):
+        ws.write_row(i, 0, [i, f"客户 {i % 37}", i * 1.25, None, i % 3 == 0, None, f" {i} "])
+        ws.write_datetime(i, 3, datetime.datetime(2024, 1, 1) + datetime.timedelta(days=i), day)
+        if i % 50 == 0:
+            ws.write_formula(i, 5, "=NA()", None, "#N/A")
+        if i % 97 == 0:
+            ws.write_string(i, 0, "小计")
+    wb.close()
+    used: list[bool] = []
+    from tierkit.io import calread
+
+    real = calread.stitch
+    monkeypatch.setattr(calread, "stitch", lambda a, b: (used.append(True), real(a, b))[1])
+    plain, copied = _read_both(path, monkeypatch)
+    _same_tables(plain, copied)
+    assert used == [True]
+    rowindex.remember(None)

@@ -17,7 +17,7 @@ import pandas as pd
 from tierkit import errors as _errors
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path, listing, msg
 
-from . import ooxml, rowindex, sheetcopy
+from . import calread, ooxml, rowindex, sheetcopy
 from .extent import sheet_extent
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers
@@ -150,29 +150,34 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
     source = Path(copy.path) if copy else path
     scan = SheetScan(source, entry.part)
     scan.start()
+    halves = sheetcopy.split(copy, path, sheet_info) if copy else None   # parsed on two cores
+    kept: list[rowindex.RowIndex | None] = []
+
+    def index() -> rowindex.RowIndex | None:
+        if not kept:
+            scan.join()
+            kept.append(rowindex.keep(scan.index, path, sheet_info, extent.last_col, copy=copy))
+        return kept[0]
+
     with _gc_paused():   # a million row lists: the collector would walk them again and again (~1 s of CPU)
         try:
-            book = pc.CalamineWorkbook.from_path(str(source))
-            names = book.sheet_names
-            cal = book.get_sheet_by_name(entry.name) if entry.name in names else book.get_sheet_by_index(
-                [e for e in names].index(entry.name))
-            rows = cal.to_python(skip_empty_area=True)
-            start = cal.start
+            rows, start = calread.read_grid(str(source), entry.name, halves, index)
         except pc.PasswordError as err:
             raise file_error(path, msg("workbook is password-protected"),
                              msg("remove the password and save a copy")) from err
         except Exception as err:
             raise corrupt(path, err) from err
         finally:
-            scan.join()
-        rowindex.keep(scan.index, path, sheet_info, extent.last_col, copy=copy)
-        del copy
+            index()
+            if copy is not None and (kept[0] is None or kept[0].copy is not copy):
+                copy.close()       # not kept for the writer: closed now, not whenever a cycle is collected
+        copy = halves = None
         where = Where(file=display_path(path), sheet=entry.name)
         if not rows or start is None:
             raise InputFileError(msg("sheet is empty"), where=where,
                                  hint=msg("choose the sheet that holds the table with --sheet{others}",
                                           others=_other_sheets_hint(path, entry.name)))
-        row0, col0 = int(start[0]) + 1, int(start[1]) + 1
+        row0, col0 = start[0] + 1, start[1] + 1
         cells = _object_block(rows)
         del rows
     for (r, c), text in scan.found.items():

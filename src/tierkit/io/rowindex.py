@@ -33,8 +33,9 @@ from .sheetcopy import SheetCopy
 _CLOSE = b"</row>"
 _SHEET_DATA = b"<sheetData>"
 _NOT_R = '(?:[^r]|r[^=]|r=[^"])'
-# a cell or row without r= first, or a self-closing row: then the patcher's exact path is needed somewhere
-_ODD = f'<c(?:>|/>|\\s{_NOT_R})|<row(?:\\S|\\s{_NOT_R})|<row\\s[^>]*/>|</sheetData>'
+# a cell or row without r= first, a self-closing row, a comment or CDATA section (which could hold "</row>"):
+# then the patcher's exact path is needed somewhere
+_ODD = f'<c(?:>|/>|\\s{_NOT_R})|<row(?:\\S|\\s{_NOT_R})|<row\\s[^>]*/>|</sheetData>|<!'
 _TIGHT = '^<row r="(?P<r>\\d+)"(?: spans="(?P<s>\\d+:\\d+)"|>)'
 _POOL = pa.system_memory_pool()
 MAX_ROWS = 1 << 20            # Excel's rows: a sheet holding more <row> elements is not indexed (nor genuine)
@@ -163,19 +164,18 @@ def remember(index: RowIndex | None) -> None:
 
 
 def keep(builder: RowIndexBuilder, path: str | os.PathLike[str], info: zipfile.ZipInfo, max_col: int,
-         copy: SheetCopy | None = None) -> None:
+         copy: SheetCopy | None = None) -> RowIndex | None:
     """Remember what ``builder`` made of the sheet part ``info`` of ``path`` (nothing if the file is gone),
-    with ``copy``, the part inflated (:mod:`tierkit.io.sheetcopy`; closed when no index is kept, else once
-    the index is forgotten and no writer holds it)."""
+    with ``copy``, the part inflated (:mod:`tierkit.io.sheetcopy`; closed with its last holder: the index
+    once forgotten and no writer holds it, or the reader when no index is kept)."""
     try:
         key = SheetKey.of(path, info)
     except OSError:
         index = None
     else:
         index = builder.finish(key, max_col, copy)
-    if index is None and copy is not None:
-        copy.close()
     remember(index)
+    return index
 
 
 def recall(path: str | os.PathLike[str], info: zipfile.ZipInfo) -> RowIndex | None:

@@ -277,7 +277,7 @@ def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatc
     """Decompress (on a thread), patch block by block (on two threads), hand the result to ``write``.
     With ``copy`` (the same part, already inflated: :mod:`tierkit.io.sheetcopy`) it is read from there."""
     q: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
-    source = (Path(copy.path), copy.info) if copy is not None and not copy.fh.closed else \
+    source = (Path(copy.path), copy.info) if copy is not None and not copy.closed else \
         (Path(zf.filename or ""), info)
     th = threading.Thread(target=_reader, args=(*source, q), daemon=True)
     th.start()
