@@ -12,7 +12,10 @@ from wait4) are its own:
                calamine runs again right before it
 Prints wall seconds and CPU seconds side by side, each as a ratio to the calamine read (the faster of its
 runs), and peak RSS.  On a loaded machine the CPU ratio is the steadier figure; wall time counts the second
-core (the extent pass, the sheet scan and the writer run on threads).  Not a test: nothing is asserted.
+core (the extent pass, the sheet scan, calamine's parse of the sheet's second half and the writer run on
+threads).  The sheet is inflated once, into a stored copy (tierkit.io.sheetcopy); TIERKIT_SHEET_SPLIT=0 in
+the environment parses it whole (and TIERKIT_SHEET_COPY=0 reads the original), to compare.  Not a test:
+nothing is asserted.
 """
 
 from __future__ import annotations

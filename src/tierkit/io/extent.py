@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import NamedTuple
 
@@ -232,17 +232,22 @@ def column_letters(n: int) -> str:
     return out
 
 
-def sheet_extent(path: str | os.PathLike[str], info: zipfile.ZipInfo, threads: int = 2) -> Extent:
+def sheet_extent(path: str | os.PathLike[str], info: zipfile.ZipInfo, threads: int = 2,
+                 sink: Callable[[bytes], None] | None = None) -> Extent:
     """The extent of the worksheet part ``info``, in one streaming pass that also checks its true inflated
     size against its header (:func:`~tierkit.io.zipio.iter_member` raises ZipBombError).  Pieces are
-    scanned on ``threads`` threads while the next ones inflate, and taken in sheet order."""
+    scanned on ``threads`` threads while the next ones inflate, and taken in sheet order.  ``sink`` is
+    handed each inflated block as it comes (:mod:`tierkit.io.sheetcopy` keeps them)."""
     from .zipio import iter_member
 
     extent = Extent()
+    blocks = iter_member(path, info)
+    if sink is not None:
+        blocks = _teed(blocks, sink)
     pending: deque[tuple[bytes, int, Future[Found]]] = deque()
     with ThreadPoolExecutor(threads, thread_name_prefix="tierkit-extent") as pool:
         try:
-            for padded, n in _pieces(iter_member(path, info)):
+            for padded, n in _pieces(blocks):
                 pending.append((padded, n, pool.submit(scan_piece, padded, n)))
                 while len(pending) > threads or (pending and pending[0][2].done()):
                     padded, n, fut = pending.popleft()
@@ -254,6 +259,12 @@ def sheet_extent(path: str | os.PathLike[str], info: zipfile.ZipInfo, threads: i
             for *_, fut in pending:
                 fut.cancel()
     return extent
+
+
+def _teed(blocks: Iterator[bytes], sink: Callable[[bytes], None]) -> Iterator[bytes]:
+    for block in blocks:
+        sink(block)
+        yield block
 
 
 def _pieces(blocks: Iterator[bytes]) -> Iterator[tuple[bytes, int]]:

@@ -66,7 +66,7 @@ def locate_tables(cells: np.ndarray, row0: int, col0: int, *, build: Build, path
     out = []
     for c in candidates:
         t = _read_one(cells, row0, col0, c, build=build, path=path, sheet=sheet, where=where, facts=facts,
-                      visible_only=visible_only)
+                      visible_only=visible_only, filled=filled)
         out.append(replace(t, shape=replace(t.shape, tables=labels, chosen_by=chosen_by)))
     return out
 
@@ -96,10 +96,12 @@ def _named(table: str, candidates: list[_Candidate], where: Where) -> _Candidate
 
 
 def _read_one(cells: np.ndarray, row0: int, col0: int, c: _Candidate, *, build: Build, path: Path,
-              sheet: str | None, where: Where, facts: SheetFacts, visible_only: bool) -> RawTable:
+              sheet: str | None, where: Where, facts: SheetFacts, visible_only: bool,
+              filled: np.ndarray | None = None) -> RawTable:
     reg = c.region
     r0, c0 = max(reg.r0, row0), max(reg.c0, col0)
     sub = cells[r0 - row0:reg.r1 - row0 + 1, c0 - col0:reg.c1 - col0 + 1]
+    fsub = None if filled is None else filled[r0 - row0:reg.r1 - row0 + 1, c0 - col0:reg.c1 - col0 + 1]
     lo = c.list_object
     header_row, totals_row = c.header_row, None
     header_rows: tuple[int, ...] = ()
@@ -107,9 +109,11 @@ def _read_one(cells: np.ndarray, row0: int, col0: int, c: _Candidate, *, build: 
     if lo is not None and lo.totals_rows > 0:
         totals_row = reg.r1 - lo.totals_rows + 1
         sub = sub[:max(totals_row - r0, 0)]
+        fsub = None if fsub is None else fsub[:sub.shape[0]]
     if lo is not None and lo.header_rows == 0:   # no header row on the sheet: the table's column names
         names = np.array([[*lo.columns, *[""] * sub.shape[1]][:sub.shape[1]]], dtype=object)
         sub, r0 = np.vstack([names, sub]) if sub.size else names, reg.r0 - 1
+        fsub = None
         header_row = r0
     elif lo is None and sub.size:
         h = (header_row - r0) if header_row is not None else detect_header(sub[:SCAN_ROWS].tolist())
@@ -121,7 +125,7 @@ def _read_one(cells: np.ndarray, row0: int, col0: int, c: _Candidate, *, build: 
     if sub.shape[0] == 0:
         raise InputFileError(msg("the table {label} has no rows", label=_label(c)), where=where,
                              hint=msg("choose another table, or the sheet, with --sheet"))
-    t = build(path, sheet, sub, r0, c0, header_row, {}, where)
+    t = build(path, sheet, sub, r0, c0, header_row, {}, where, filled=fsub)
     hidden: tuple[int, ...] = ()
     left_out = False
     if facts.hidden and len(t):

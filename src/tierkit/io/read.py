@@ -17,7 +17,7 @@ import pandas as pd
 from tierkit import errors as _errors
 from tierkit.errors import InputFileError, Where, did_you_mean, display_path, listing, msg
 
-from . import ooxml, rowindex
+from . import calread, ooxml, rowindex, sheetcopy
 from .extent import sheet_extent
 from .formats import lookup
 from .header import SCAN_ROWS, detect_header, duplicate_headers, make_headers
@@ -131,37 +131,53 @@ def _xlsx_tables(path: Path, sheet: str | int | None, header_row: int | None, *,
                 raise
             raise corrupt(path, err) from err
         sheet_info = zf.getinfo(entry.part)
+        copier = sheetcopy.writer_for(path, sheet_info)   # the sheet inflated once, for all who read it
         try:   # before calamine: the sheet's true size and how far its cells reach, in one pass
-            extent = sheet_extent(path, sheet_info)
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
-            if isinstance(err, InputFileError):
-                raise
-            raise corrupt(path, err) from err
-    check_extent(path, entry.name, extent.last_row, extent.last_col)
-    scan = SheetScan(path, entry.part)
+            extent = sheet_extent(path, sheet_info, sink=copier.write if copier else None)
+        except BaseException as err:
+            if copier:
+                copier.discard()
+            if isinstance(err, zipfile.BadZipFile | OSError | EOFError) and not isinstance(err, InputFileError):
+                raise corrupt(path, err) from err
+            raise
+    copy = copier.finish() if copier else None
+    try:
+        check_extent(path, entry.name, extent.last_row, extent.last_col)
+    except InputFileError:
+        if copy:
+            copy.close()
+        raise
+    source = Path(copy.path) if copy else path
+    scan = SheetScan(source, entry.part)
     scan.start()
+    halves = sheetcopy.split(copy, path, sheet_info) if copy else None   # parsed on two cores
+    kept: list[rowindex.RowIndex | None] = []
+
+    def index() -> rowindex.RowIndex | None:
+        if not kept:
+            scan.join()
+            kept.append(rowindex.keep(scan.index, path, sheet_info, extent.last_col, copy=copy))
+        return kept[0]
+
     with _gc_paused():   # a million row lists: the collector would walk them again and again (~1 s of CPU)
         try:
-            book = pc.CalamineWorkbook.from_path(str(path))
-            names = book.sheet_names
-            cal = book.get_sheet_by_name(entry.name) if entry.name in names else book.get_sheet_by_index(
-                [e for e in names].index(entry.name))
-            rows = cal.to_python(skip_empty_area=True)
-            start = cal.start
+            rows, start = calread.read_grid(str(source), entry.name, halves, index)
         except pc.PasswordError as err:
             raise file_error(path, msg("workbook is password-protected"),
                              msg("remove the password and save a copy")) from err
         except Exception as err:
             raise corrupt(path, err) from err
         finally:
-            scan.join()
-        rowindex.keep(scan.index, path, sheet_info, extent.last_col)
+            index()
+            if copy is not None and (kept[0] is None or kept[0].copy is not copy):
+                copy.close()       # not kept for the writer: closed now, not whenever a cycle is collected
+        copy = halves = None
         where = Where(file=display_path(path), sheet=entry.name)
         if not rows or start is None:
             raise InputFileError(msg("sheet is empty"), where=where,
                                  hint=msg("choose the sheet that holds the table with --sheet{others}",
                                           others=_other_sheets_hint(path, entry.name)))
-        row0, col0 = int(start[0]) + 1, int(start[1]) + 1
+        row0, col0 = start[0] + 1, start[1] + 1
         cells = _object_block(rows)
         del rows
     for (r, c), text in scan.found.items():
@@ -198,8 +214,9 @@ def _other_sheets_hint(path: Path, current: str) -> str:
 # --------------------------------------------------------------------------- shared table builder
 
 def _build(path: Path, sheet: str | None, rows: list | np.ndarray, row0: int, col0: int, header_row: int | None,
-           errors: dict[tuple[int, int], str], where: Where) -> RawTable:
-    """Turn a rectangular block of cells (top-left at row0/col0, 1-based) into a RawTable."""
+           errors: dict[tuple[int, int], str], where: Where, filled: np.ndarray | None = None) -> RawTable:
+    """Turn a rectangular block of cells (top-left at row0/col0, 1-based) into a RawTable.  ``filled``, when
+    given, is ``rows != ""`` already computed (8M cells of objects: ~0.3 s a comparison)."""
     if header_row is None:
         h = detect_header(rows if isinstance(rows, list) else rows[:SCAN_ROWS].tolist())
         if h is None:
@@ -214,13 +231,15 @@ def _build(path: Path, sheet: str | None, rows: list | np.ndarray, row0: int, co
                                  where=where, hint=msg("pass the row number that holds the column names"))
     block = _object_block(rows)
     del rows
+    if errors or filled is None or filled.shape != block.shape:
+        filled = None
     for (r, c), text in errors.items():
         i, j = r - row0, c - col0
         if 0 <= i < block.shape[0] and 0 <= j < block.shape[1]:
             block[i, j] = text
     header = block[h]
     data = block[h + 1:]
-    empty = data == ""
+    empty = data == "" if filled is None else ~filled[h + 1:]
     if empty.any():
         data[empty] = None
     filled = ~empty

@@ -28,11 +28,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .sheetcopy import SheetCopy
+
 _CLOSE = b"</row>"
 _SHEET_DATA = b"<sheetData>"
 _NOT_R = '(?:[^r]|r[^=]|r=[^"])'
-# a cell or row without r= first, or a self-closing row: then the patcher's exact path is needed somewhere
-_ODD = f'<c(?:>|/>|\\s{_NOT_R})|<row(?:\\S|\\s{_NOT_R})|<row\\s[^>]*/>|</sheetData>'
+# a cell or row without r= first, a self-closing row, a comment or CDATA section (which could hold "</row>"):
+# then the patcher's exact path is needed somewhere
+_ODD = f'<c(?:>|/>|\\s{_NOT_R})|<row(?:\\S|\\s{_NOT_R})|<row\\s[^>]*/>|</sheetData>|<!'
 _TIGHT = '^<row r="(?P<r>\\d+)"(?: spans="(?P<s>\\d+:\\d+)"|>)'
 _POOL = pa.system_memory_pool()
 MAX_ROWS = 1 << 20            # Excel's rows: a sheet holding more <row> elements is not indexed (nor genuine)
@@ -69,6 +72,7 @@ class RowIndex:
     spans: np.ndarray           # int32
     spans_values: list[bytes]
     max_col: int                # the rightmost column any reference of the sheet reaches (from its extent)
+    copy: SheetCopy | None = None   # the sheet inflated once (stored), read by the patcher in place of the part
 
 
 class RowIndexBuilder:
@@ -139,12 +143,12 @@ class RowIndexBuilder:
                           for v in coded.dictionary.to_pylist()] + [-1], dtype=np.int32)
         self.spans.append(codes[coded.indices.fill_null(-1).to_numpy()])
 
-    def finish(self, key: SheetKey, max_col: int) -> RowIndex | None:
+    def finish(self, key: SheetKey, max_col: int, copy: SheetCopy | None = None) -> RowIndex | None:
         _POOL.release_unused()      # the kernels' blocks, freed on this thread's arena: back to the system
         if not self.ok or self.first < 0 or not self.ends:
             return None
         return RowIndex(key, self.first, np.concatenate(self.ends), np.concatenate(self.rows),
-                        np.concatenate(self.spans), list(self.spans_values), max_col)
+                        np.concatenate(self.spans), list(self.spans_values), max_col, copy)
 
 
 _lock = threading.Lock()
@@ -159,14 +163,19 @@ def remember(index: RowIndex | None) -> None:
             _last.append(index)
 
 
-def keep(builder: RowIndexBuilder, path: str | os.PathLike[str], info: zipfile.ZipInfo, max_col: int) -> None:
-    """Remember what ``builder`` made of the sheet part ``info`` of ``path`` (nothing if the file is gone)."""
+def keep(builder: RowIndexBuilder, path: str | os.PathLike[str], info: zipfile.ZipInfo, max_col: int,
+         copy: SheetCopy | None = None) -> RowIndex | None:
+    """Remember what ``builder`` made of the sheet part ``info`` of ``path`` (nothing if the file is gone),
+    with ``copy``, the part inflated (:mod:`tierkit.io.sheetcopy`; closed with its last holder: the index
+    once forgotten and no writer holds it, or the reader when no index is kept)."""
     try:
         key = SheetKey.of(path, info)
     except OSError:
-        remember(None)
-        return
-    remember(builder.finish(key, max_col))
+        index = None
+    else:
+        index = builder.finish(key, max_col, copy)
+    remember(index)
+    return index
 
 
 def recall(path: str | os.PathLike[str], info: zipfile.ZipInfo) -> RowIndex | None:

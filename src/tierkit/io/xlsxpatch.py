@@ -26,6 +26,7 @@ from tierkit.errors import DataError, InputFileError, Where, display_path, msg
 
 from . import ooxml, parts, rowindex
 from .header import header_key
+from .sheetcopy import SheetCopy
 from .sheetpatch import NewCells, SheetPatcher, render_column
 from .sniff import corrupt, open_zip
 from .table import MAX_COLS, NewColumn, RawTable, SummaryTable, column_index, column_letter, is_summary_sheet
@@ -182,9 +183,10 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
                                               ooxml.STYLES_REL, ooxml.relative(wb_part, styles_part))
             ct_xml = parts.add_override(ct_xml or zf.read("[Content_Types].xml"), styles_part, ooxml.STYLES_CT)
 
+        index = rowindex.recall(src_path, zf.getinfo(sheet_part))
         patcher = SheetPatcher(prefix=prefix, header_row=table.header_row, row_numbers=table.row_numbers,
                                cells=cells, remove_cols=replaced, sheet=entry.name, file=where.file or "",
-                               col_widths=widths, index=rowindex.recall(src_path, zf.getinfo(sheet_part)))
+                               col_widths=widths, index=index)
         replacements: dict[str, bytes] = {}
         if styles.changed and styles_part:
             replacements[styles_part] = styles.render()
@@ -201,7 +203,8 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
         switch = sys.getswitchinterval()
         sys.setswitchinterval(0.0005)    # hand the GIL over quickly between the inflate/deflate threads
         try:
-            _copy_members(zf, raw, zo, sheet_part, patcher, replacements, progress, src_path)
+            _copy_members(zf, raw, zo, sheet_part, patcher, replacements, progress, src_path,
+                          index.copy if index is not None else None)
         finally:
             sys.setswitchinterval(switch)
         zo.close()
@@ -211,14 +214,14 @@ def patch_xlsx(table: RawTable, out: BinaryIO, columns: Sequence[NewColumn], *,
 
 def _copy_members(zf: zipfile.ZipFile, raw: BinaryIO, zo: ZipOut, sheet_part: str, patcher: SheetPatcher,
                   replacements: dict[str, bytes], progress: Callable[[int, int], None] | None,
-                  src_path: Path) -> None:
+                  src_path: Path, copy: SheetCopy | None = None) -> None:
     for info in zf.infolist():
         name = info.filename
         try:
             if name == sheet_part:
                 with zo.open(name, info, level=LEVEL, threads=1,
                              big=info.file_size > (1 << 30)) as member:
-                    _stream_sheet(zf, info, patcher, member.write, progress)
+                    _stream_sheet(zf, info, patcher, member.write, progress, copy)
             elif name in replacements:
                 zo.write_bytes(name, replacements.pop(name), info)
             else:
@@ -269,10 +272,14 @@ class _Blocks:
 
 
 def _stream_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, patcher: SheetPatcher,
-                  write: Callable[[bytes | memoryview], None], progress: Callable[[int, int], None] | None) -> None:
-    """Decompress (on a thread), patch block by block (on two threads), hand the result to ``write``."""
+                  write: Callable[[bytes | memoryview], None], progress: Callable[[int, int], None] | None,
+                  copy: SheetCopy | None = None) -> None:
+    """Decompress (on a thread), patch block by block (on two threads), hand the result to ``write``.
+    With ``copy`` (the same part, already inflated: :mod:`tierkit.io.sheetcopy`) it is read from there."""
     q: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=3)
-    th = threading.Thread(target=_reader, args=(Path(zf.filename or ""), info, q), daemon=True)
+    source = (Path(copy.path), copy.info) if copy is not None and not copy.closed else \
+        (Path(zf.filename or ""), info)
+    th = threading.Thread(target=_reader, args=(*source, q), daemon=True)
     th.start()
     blocks = _Blocks(patcher, write)
     try:
