@@ -129,8 +129,7 @@ class PackContext:
     page_numbers: tuple[tuple[int, int], ...] = ()  #: per page, the (page, of) its footer prints (``--split``)
     author: str = "tierkit"  #: the PDF's author (document metadata)
     movement: Any = None  #: the movement page after the cover (:class:`tierkit.reporting.movement.MovementPage`)
-    #: a part of a pack laid out in pieces (:mod:`.parallel`): the (tier id, page) of the tiers in the other part
-    elsewhere: tuple[tuple[str, int], ...] = ()
+    elsewhere: tuple[tuple[str, int], ...] = ()  #: (tier id, page) of the tiers in the other part (:mod:`.parallel`)
 
     def elsewhere_page(self, tier_id: str | None) -> int | None:
         """The page of tier ``tier_id`` when it is laid out in the other part of the pack (see :attr:`elsewhere`)."""
