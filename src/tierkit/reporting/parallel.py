@@ -36,7 +36,7 @@ def possible(pack: PackContext, templates_dir: str | Path | None, options: Mappi
     unless ``TIERKIT_NO_WORKER=1``."""
     return (templates_dir is None and not options.get("pdf_variant") and not options.get("pdf_tags")
             and len(pack.tiers) >= MIN_TIERS and hasattr(os, "fork") and not pack.page_numbers
-            and not pack.elsewhere and pack.show_cover
+            and not pack.elsewhere and not pack.page_total and pack.show_cover
             and os.environ.get("TIERKIT_NO_WORKER", "") in ("", "0"))
 
 
@@ -48,10 +48,9 @@ def parts(pack: PackContext, head: int, counts: Sequence[int]) -> tuple[PackCont
     total = head + sum(counts)
     starts = [head + sum(counts[:i]) + 1 for i in range(len(pack.tiers))]
     where = tuple((tier.id, start) for tier, start in zip(pack.tiers, starts, strict=True))
-    one = replace(pack, tiers=pack.tiers[:cut], page_numbers=tuple((n, total) for n in range(1, first + 1)),
-                  elsewhere=where[cut:])
-    two = replace(pack, tiers=pack.tiers[cut:], show_cover=False, movement=None, elsewhere=where[:cut],
-                  page_numbers=tuple((n, total) for n in range(first + 1, total + 1)))
+    one = replace(pack, tiers=pack.tiers[:cut], page_total=total, elsewhere=where)
+    two = replace(pack, tiers=pack.tiers[cut:], show_cover=False, movement=None, elsewhere=where,
+                  page_total=total, first_page=first + 1)
     return one, two
 
 
