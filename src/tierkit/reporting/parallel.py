@@ -184,6 +184,8 @@ def lay_out_in_parts(pack: PackContext, options: Mapping[str, Any]) -> tuple[byt
             child.send(two)
         child.send(None)
         return None
+    except (EOFError, OSError):   # the copy is gone (killed, out of memory): the pack is laid out in one piece
+        return None
     finally:
         child.close()
 
