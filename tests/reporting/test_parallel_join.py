@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+import tierkit
+from tierkit.reporting import build_pack, parallel, render_html
+
 from .conftest import HERE
 
 SCRIPT = textwrap.dedent(
@@ -84,3 +87,29 @@ def test_pack_in_two_parts_reads_as_one_layout(tmp_path: Path, lang: str, top: i
     run = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path), lang, str(top)], capture_output=True,
                          text=True, timeout=600, check=False, cwd=HERE.parent)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-3000:]
+
+
+@pytest.mark.parametrize("counts", [[1, 1, 1, 1], [2, 1, 3, 1], [1, 4, 1, 2]])
+@pytest.mark.parametrize("head", [1, 2])
+def test_parts_number_their_pages_as_the_whole_pack(tiny_result: tierkit.Classification, head: int,
+                                                    counts: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TIERKIT_NO_WORKER", raising=False)
+    pack = build_pack(tiny_result, lang="en", top=5, charts=False)
+    assert len(pack.tiers) == len(counts)
+    one, two = parallel.parts(pack, head, counts)
+    assert [t.id for t in (*one.tiers, *two.tiers)] == [t.id for t in pack.tiers] and one.tiers and two.tiers
+    assert one.show_cover and not two.show_cover and two.movement is None
+    assert one.page_total == two.page_total == head + sum(counts)
+    assert two.first_page == head + sum(counts[:len(one.tiers)]) + 1 and one.first_page == 1
+    starts = dict(one.elsewhere)
+    assert one.elsewhere == two.elsewhere and list(starts) == [t.id for t in pack.tiers]
+    assert all(starts[t.id] == head + sum(counts[:i]) + 1 for i, t in enumerate(pack.tiers))
+    html = render_html(one)
+    for tier in two.tiers:   # the other part's tiers: the page as text, a stand-in anchor keeping the link
+        assert f'<a class="page-at" href="#tier-{tier.id}">{starts[tier.id]}</a><span id="tier-{tier.id}">' in html
+    for tier in one.tiers:   # this part's own: the page as text, the anchor is the tier's own section
+        assert f'<a class="page-at" href="#tier-{tier.id}">{starts[tier.id]}</a></td>' in html
+        assert html.count(f'id="tier-{tier.id}"') == 1
+    assert parallel.possible(pack, None, {}) and not parallel.possible(one, None, {})
+    assert not parallel.possible(pack, None, {"pdf_variant": "pdf/a-3b"})
+    assert not parallel.possible(pack, "restyled", {})
