@@ -20,8 +20,10 @@ import io
 import logging
 import os
 import pickle
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +201,7 @@ def join_pdfs(first: bytes, second: bytes) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(first)))
     offset = len(writer.pages)
     reader = PdfReader(io.BytesIO(second))
+    _same_text(writer, reader)
     for page in reader.pages:
         writer.add_page(page)
     names = _named(writer, writer, 0)
@@ -244,3 +247,37 @@ def _outline(writer: Any, reader: Any, items: Sequence[Any], offset: int, parent
         page = reader.get_destination_page_number(item)
         fit = Fit.xyz(left=item.left, top=item.top, zoom=item.zoom) if item.typ == "/XYZ" else Fit.fit()
         last = writer.add_outline_item(str(item.title), offset + page, parent=parent, fit=fit)
+
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})> <([0-9a-fA-F]*)>")
+
+
+def _to_unicode(document: Any) -> dict[str, Any]:
+    """Each font's ToUnicode stream, by the font's name without its subset tag."""
+    found: dict[str, Any] = {}
+    for page in document.pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for font in fonts.get_object().values():
+            font = font.get_object()
+            if "/ToUnicode" in font:
+                found.setdefault(str(font.get("/BaseFont", "")).split("+", 1)[-1], font["/ToUnicode"].get_object())
+    return found
+
+
+def _same_text(writer: Any, reader: Any) -> None:
+    """A glyph that stands for two characters (Noto Sans CJK draws the middle dot and the bullet alike) reads,
+    in a PDF, as the character it was first drawn for; the second part reads it as the first part did, as the
+    pack laid out in one piece would."""
+    first = {name: dict(_BFCHAR.findall(stream.get_data())) for name, stream in _to_unicode(writer).items()}
+    for name, stream in _to_unicode(reader).items():
+        known = first.get(name)
+        if not known:
+            continue
+        data = stream.get_data()
+        fixed = _BFCHAR.sub(partial(_as_known, known), data)
+        if fixed != data:
+            stream.set_data(fixed)
+
+
+def _as_known(known: dict[bytes, bytes], match: re.Match[bytes]) -> bytes:
+    return b"<%s> <%s>" % (match[1], known.get(match[1], match[2]))
