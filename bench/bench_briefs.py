@@ -12,7 +12,9 @@ the 13-page pack took 26 with the running "(continued)" header, 15 since).
 
 In fresh processes (issue 14), side by side: WeasyPrint alone laying out the pack's HTML (the baseline),
 ``tierkit brief`` cold (target < 3 s) with its layout worker (WeasyPrint loaded and warmed up in a second
-process while the table is read and classified, then laying out the pack) and without it
+process while the table is read and classified, then laying out the pack in two parts at once, the cover and
+the first tiers there and the rest in a copy of it forked then, joined with pypdf: reporting/parallel.py) and
+without it
 (``TIERKIT_NO_WORKER=1``: one process, as before), ``tierkit brief --split`` (the pack plus one PDF per tier:
 the pack laid out in the worker while every tier's file is laid out at once here), and a brief of
 ``--big-rows`` customers from a parquet file with the abc rules (peak RSS target < 1 GB).  Each line gives the

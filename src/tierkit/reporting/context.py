@@ -129,3 +129,14 @@ class PackContext:
     page_numbers: tuple[tuple[int, int], ...] = ()  #: per page, the (page, of) its footer prints (``--split``)
     author: str = "tierkit"  #: the PDF's author (document metadata)
     movement: Any = None  #: the movement page after the cover (:class:`tierkit.reporting.movement.MovementPage`)
+    page_total: int = 0  #: a part of a pack (:mod:`.parallel`): the pages of the whole pack (its footers' "of")
+    first_page: int = 1  #: a part of a pack: the number of its first page in the whole pack
+    elsewhere: tuple[tuple[str, int], ...] = ()  #: a part of a pack (:mod:`.parallel`): every (tier id, page)
+
+    def elsewhere_page(self, tier_id: str | None) -> int | None:
+        """The page of tier ``tier_id`` given for a part of a pack laid out in pieces (see :attr:`elsewhere`)."""
+        return next((page for tid, page in self.elsewhere if tid == tier_id), None) if tier_id else None
+
+    def has_tier(self, tier_id: str | None) -> bool:
+        """Whether tier ``tier_id`` is in this pack (or in this part of it)."""
+        return any(tier.id == tier_id for tier in self.tiers)

@@ -14,7 +14,7 @@ from typing import Any
 from .. import Classification, OutputExistsError, TierkitError
 from ..errors import Where, display_path, msg
 from ..io.atomic import atomic_write, check_output
-from . import worker
+from . import parallel, worker
 from .build import build_pack
 from .context import PackContext
 from .render import render_html
@@ -155,6 +155,12 @@ def write_pack(pack: PackContext, out: Path, *, templates_dir: str | Path | None
     """Render, lay out and write the pack; with ``count``, return the number of pages of each tier's brief in it
     (the layout worker's job: :mod:`.worker`).  ``options`` go to WeasyPrint (see :func:`make_briefs`)."""
     options = dict(options or {})
+    if parallel.possible(pack, templates_dir, options):   # two processes, the parts joined
+        _check_folder(out)
+        laid = parallel.lay_out_in_parts(pack, options)
+        if laid is not None:
+            write_bytes(laid[0], out, force=force, inputs=inputs)
+            return laid[1] if count else None
     document = render_pdf(render_html(pack, templates_dir), templates_dir=templates_dir, **options)
     write_document(document, out, force=force, inputs=inputs, **options)
     spans = tier_pages(document, pack) if count else None

@@ -3,7 +3,8 @@
 ``tierkit brief`` calls :func:`start` before it reads the table: a forked process imports WeasyPrint and lays
 out a one-line page in the briefs' fonts and styles (fontconfig, Pango and both faces loaded) while this
 process reads, classifies and builds the pack.  :func:`make_briefs <tierkit.reporting.pdf.make_briefs>` then
-hands it the pack (:func:`take` returns the worker once); the worker renders, lays out and writes it,
+hands it the pack (:func:`take` returns the worker once); the worker renders, lays out and writes it (in two
+parts at once, with a copy of itself forked then: :mod:`.parallel`),
 while this process lays out the tiers' own files for ``--split``.  WeasyPrint's log records (page progress,
 warnings) are replayed here, and an error raised there is raised here.
 
