@@ -37,7 +37,7 @@ SCRIPT = textwrap.dedent(
     pack = build_pack(res, lang=lang, top=top)
     rounds = []
     lay_out = parallel._lay_out
-    parallel._lay_out = lambda part, options: (rounds.append(len(part.tiers)), lay_out(part, options))[1]
+    parallel._lay_out = lambda part, opts, engine: (rounds.append(len(part.tiers)), lay_out(part, opts, engine))[1]
     assert parallel.possible(pack, None, {})
     two = pdf_mod.write_pack(pack, tmp / "two.pdf", templates_dir=None, force=True, inputs=(), count=True)
     assert rounds == ([5] if top == 10 else [5, 5]), rounds   # a wrong guess: laid out again, once

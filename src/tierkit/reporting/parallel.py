@@ -21,8 +21,8 @@ import logging
 import os
 import pickle
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -56,13 +56,22 @@ def parts(pack: PackContext, head: int, counts: Sequence[int]) -> tuple[PackCont
     return one, two
 
 
-def _lay_out(pack: PackContext, options: Mapping[str, Any]) -> tuple[Any, list[int] | None]:
+@dataclass(frozen=True)
+class Engine:
+    """What lays out and writes a part, handed in by :mod:`.pdf` (which imports this module, so this module
+    does not import it back)."""
+
+    render_pdf: Callable[..., Any]
+    tier_pages: Callable[[Any, PackContext], Any]
+    pdf_bytes: Callable[..., bytes]
+
+
+def _lay_out(pack: PackContext, options: Mapping[str, Any], engine: Engine) -> tuple[Any, list[int] | None]:
     """The part laid out, with the pages of each of its tiers (None: not one tier after another)."""
-    from .pdf import render_pdf, tier_pages
     from .render import render_html
 
-    document = render_pdf(render_html(pack), **options)
-    spans = tier_pages(document, pack)
+    document = engine.render_pdf(render_html(pack), **options)
+    spans = engine.tier_pages(document, pack)
     return document, [len(span) for span in spans] if spans is not None else None
 
 
@@ -80,22 +89,20 @@ class _Relay(logging.Handler):
             pass
 
 
-def _second(conn: Any, pack: PackContext, options: Mapping[str, Any]) -> None:
+def _second(conn: Any, pack: PackContext, options: Mapping[str, Any], engine: Engine) -> None:
     """The forked copy: lay out the second part, report its pages, then write it or lay it out again."""
     logger = logging.getLogger("weasyprint")
     for handler in list(logger.handlers):   # the parent's pipe to its own parent is not this process's to use
         logger.removeHandler(handler)
     logger.addHandler(_Relay(conn))
-    from .pdf import pdf_bytes
-
     while True:
-        document, counts = _lay_out(pack, options)
+        document, counts = _lay_out(pack, options, engine)
         conn.send(("laid", (len(document.pages), counts)))
         order = conn.recv()
         if order is None:
             return
         if order == "write":
-            conn.send(("pdf", pdf_bytes(document, **options)))
+            conn.send(("pdf", engine.pdf_bytes(document, **options)))
             return
         pack = order
 
@@ -103,7 +110,7 @@ def _second(conn: Any, pack: PackContext, options: Mapping[str, Any]) -> None:
 class _Child:
     """The forked copy laying out the second part."""
 
-    def __init__(self, pack: PackContext, options: Mapping[str, Any]) -> None:
+    def __init__(self, pack: PackContext, options: Mapping[str, Any], engine: Engine) -> None:
         import multiprocessing
 
         self.conn, child = multiprocessing.Pipe()
@@ -112,7 +119,7 @@ class _Child:
             self.conn.close()
             code = 0
             try:
-                _second(child, pack, options)
+                _second(child, pack, options, engine)
             except BaseException as err:
                 code = 1
                 try:
@@ -157,18 +164,17 @@ def _portable(err: BaseException) -> BaseException:
         return RuntimeError(f"{type(err).__name__}: {err}")
 
 
-def lay_out_in_parts(pack: PackContext, options: Mapping[str, Any]) -> tuple[bytes, list[int]] | None:
+def lay_out_in_parts(pack: PackContext, options: Mapping[str, Any],
+                     engine: Engine) -> tuple[bytes, list[int]] | None:
     """The pack's PDF laid out in two processes and joined, with the pages of each tier; None when the parts'
     pages do not settle (the caller lays out the pack in one piece)."""
-    from .pdf import pdf_bytes
-
     head = 1 + (1 if pack.movement is not None else 0)
     counts = [1] * len(pack.tiers)
     one, two = parts(pack, head, counts)
-    child = _Child(two, options)
+    child = _Child(two, options, engine)
     try:
         for _ in range(2):
-            document, first_counts = _lay_out(one, options)
+            document, first_counts = _lay_out(one, options, engine)
             pages_two, second_counts = child.receive("laid")
             if first_counts is None or second_counts is None:
                 break
@@ -176,7 +182,7 @@ def lay_out_in_parts(pack: PackContext, options: Mapping[str, Any]) -> tuple[byt
             seen = [*first_counts, *second_counts]
             if now_head == head and seen == counts and pages_two == sum(second_counts):
                 child.send("write")
-                data = join_pdfs(pdf_bytes(document, **options), child.receive("pdf"))
+                data = join_pdfs(engine.pdf_bytes(document, **options), child.receive("pdf"))
                 return data, counts
             head, counts = now_head, seen
             one, again = parts(pack, head, counts)

@@ -157,7 +157,7 @@ def write_pack(pack: PackContext, out: Path, *, templates_dir: str | Path | None
     options = dict(options or {})
     if parallel.possible(pack, templates_dir, options):   # two processes, the parts joined
         _check_folder(out)
-        laid = parallel.lay_out_in_parts(pack, options)
+        laid = parallel.lay_out_in_parts(pack, options, parallel.Engine(render_pdf, tier_pages, pdf_bytes))
         if laid is not None:
             write_bytes(laid[0], out, force=force, inputs=inputs)
             return laid[1] if count else None
