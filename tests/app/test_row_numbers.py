@@ -56,6 +56,6 @@ def test_every_command_names_the_excel_row(tmp_path: Path) -> None:
     first.write_text(RULES.replace("hit_policy: unique", "hit_policy: first"), encoding="utf-8")
     explained = runner.invoke(main, ["explain", str(src), "--rules", str(first), "--row", "7", "--lang", "zh"])
     assert explained.exit_code == 0, explained.output
-    assert explained.output.startswith("第7行: 小"), explained.output
+    assert explained.output.startswith("第 7 行：小"), explained.output
     blank = runner.invoke(main, ["explain", str(src), "--rules", str(first), "--row", "5"])
     assert blank.exit_code == 2 and "is a blank row" in blank.output

@@ -18,6 +18,7 @@ from ..io import RawTable, summary_sheet_name
 from ..reasons import reason_column
 from ..ruleset.model import RuleSet
 from ..segment import Classification, classify
+from ..textwidth import display_width, pad
 from ..timings import phase
 from .columns import tier_columns, tier_headers
 from .inputs import SheetRows, resolve_rules, workbook_sheet_rows
@@ -40,22 +41,13 @@ class ApplyResult:
         lines.extend(self.rows.lines(lang))
         for res in self.results:
             rs = res.ruleset
-            lines.append(tr(lang, "{name}: {n} rows", name=rs.name, n=f"{res.n:,}"))
-            rows = list(res.summary(lang).itertuples())
-            width = max((_width(r.label) for r in rows), default=0) + 2
-            for row in rows:
-                measure = measure_label(rs, lang, res.binding)
-                extra = ("  " + tr(lang, "{share} of {measure}", share=f"{row.measure_share:6.1%}",
-                                   measure=measure)) if hasattr(row, "measure_share") else ""
-                pad = " " * max(width - _width(row.label), 1)
-                lines.append(f"  {row.label}{pad}{row.count:>8,}  {row.share:6.1%}{extra}")
+            measure = measure_label(rs, lang, res.binding)
             any_error = np.zeros(res.n, dtype=bool)
             for e in res.errors.values():
                 any_error |= e
-            if any_error.any():
-                lines.append("  " + tr(lang, "note: {n} rows have blanks where a condition needs a value; those "
-                                             "conditions did not match them (the reason column names the blanks)",
-                                       n=f"{int(any_error.sum()):,}"))
+            rows = [(str(r["label"]), int(r["count"]), float(r["share"]), r.get("measure_share"))
+                    for r in res.summary(lang).to_dict("records")]
+            lines += tier_lines(lang, rs.name, res.n, rows, measure, int(any_error.sum()))
         if self.conflicts:
             lines.append(tr(lang, "{n} rows flagged for attention in the cross-tab (Tier summary)",
                             n=f"{self.conflicts:,}"))
@@ -63,11 +55,22 @@ class ApplyResult:
         return "\n".join(lines)
 
 
-def _width(text: object) -> int:
-    """Columns a text takes in a terminal: CJK characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+def tier_lines(lang: str, name: str, n: int, rows: Sequence[tuple[str, int, float, float | None]], measure: str,
+               errors: int) -> list[str]:
+    """A rule set's lines of the command's report: its rows, then per tier (label, count, share of the rows and
+    of the measure, or None) a line, aligned by display width; then the rows with blanks where a condition
+    needed a value, if any."""
+    lines = [tr(lang, "{name}: {n} rows", name=name, n=f"{n:,}")]
+    width = max((display_width(str(label)) for label, *_ in rows), default=0) + 2
+    for label, count, share, measure_share in rows:
+        extra = ("  " + tr(lang, "{share} of {measure}", share=f"{measure_share:6.1%}", measure=measure)
+                 if measure_share is not None else "")
+        lines.append(f"  {pad(str(label), width)}{count:>8,}  {share:6.1%}{extra}")
+    if errors:
+        lines.append("  " + tr(lang, "note: {n} rows have blanks where a condition needs a value; those "
+                                     "conditions did not match them (the reason column names the blanks)",
+                               n=f"{errors:,}"))
+    return lines
 
 
 def measure_label(rs: RuleSet, lang: str, binding: Binding | None = None) -> str:

@@ -84,30 +84,21 @@ class StreamResult:
     def report(self) -> str:
         """As :meth:`tierkit.app.apply.ApplyResult.report`: the rows left out, then per rule set its tiers'
         counts and shares (and the measure's share), added up over the batches."""
-        from .apply import _width
+        from .apply import tier_lines
 
         lang = self.lang
         lines = [tr(lang, "wrote {path}", path=display_path(self.output))]
         lines.extend(self.rows.lines(lang))
         for t in self.totals:
-            lines.append(tr(lang, "{name}: {n} rows", name=t.ruleset.name, n=f"{t.n:,}"))
             labels = [s.label.get(lang) for s in t.ruleset.segments] + [tr(lang, "(no segment)")]
-            width = max(_width(label) for label in labels) + 2
             whole = float(t.measure.sum()) if t.measure is not None else 0.0
+            rows = []
             for k, (label, count) in enumerate(zip(labels, t.counts.tolist(), strict=True)):
                 if k == len(labels) - 1 and not count:
                     continue  # the unmatched line only when some rows matched no segment
-                share = count / t.n if t.n else 0.0
-                extra = ""
-                if t.measure is not None:
-                    part = float(t.measure[k]) / whole if whole else 0.0
-                    extra = "  " + tr(lang, "{share} of {measure}", share=f"{part:6.1%}", measure=t.measure_name)
-                pad = " " * max(width - _width(label), 1)
-                lines.append(f"  {label}{pad}{count:>8,}  {share:6.1%}{extra}")
-            if t.errors:
-                lines.append("  " + tr(lang, "note: {n} rows have blanks where a condition needs a value; those "
-                                             "conditions did not match them (the reason column names the blanks)",
-                                       n=f"{t.errors:,}"))
+                part = (float(t.measure[k]) / whole if whole else 0.0) if t.measure is not None else None
+                rows.append((label, count, count / t.n if t.n else 0.0, part))
+            lines += tier_lines(lang, t.ruleset.name, t.n, rows, t.measure_name, t.errors)
         if self.conflicts:
             lines.append(tr(lang, "{n} rows flagged for attention in the cross-tab (Tier summary)",
                             n=f"{self.conflicts:,}"))
