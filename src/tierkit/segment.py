@@ -152,9 +152,8 @@ class Classification:
         def namer(sym: str) -> str:
             return fmt_value(rs.params[sym], lang) if sym in rs.params else names.get(sym, sym)
 
-        # English lists the segments by id (what the rule file calls them); other languages by label, as an id
-        # is an English word
-        seg_names = {s.id: s.id if lang == "en" else s.label.get(lang) for s in rs.segments}
+        # the segments by label, as the tier column names them (an id is the rule file's own word)
+        seg_names = {s.id: s.label.get(lang) for s in rs.segments}
         width = max(display_width(name) for name in seg_names.values())
         states = {key: trc(lang, "explain: segment state", word) for key, word in STATES.items()}  # i18n: marked
         state_width = max(11, *(display_width(word) for word in states.values()))

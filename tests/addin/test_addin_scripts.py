@@ -143,7 +143,7 @@ def test_explain_selection_alerts_the_reason() -> None:
     assert [a["func"] for a in out["actions"]] == ["alert"]
     prompt = out["actions"][0]["args"][0]
     assert prompt.startswith("row 6: Lapsed")  # the Excel row, as `tierkit explain` names it
-    assert "lapsed" in prompt and "values:" in prompt
+    assert "→ Lapsed" in prompt and "values:" in prompt
 
 
 def test_explain_selection_outside_the_table() -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 from rule_engine import ast
 
 from tierkit.compile.describe import reason_template
-from tierkit.i18n import tr
+from tierkit.i18n import tr, trc
 from tierkit.numfmt import display_round, fmt_value
 from tierkit.reasons import MAX_CONDITIONS, _flatten, to_py
 
@@ -39,7 +39,8 @@ class OracleWriter:
             if len(terms) > MAX_CONDITIONS:  # a reason stays readable, and linear in the number of conditions
                 more = tr(self.lang, "… and {n} more conditions", n=len(terms) - MAX_CONDITIONS)
                 parts.append(np.full(len(rows), more, dtype=object))
-            return pd.Series(["; ".join(texts) for texts in zip(*parts, strict=True)], dtype=object)
+            sep = trc(self.lang, "conditions of a reason", "; ")
+            return pd.Series([sep.join(texts) for texts in zip(*parts, strict=True)], dtype=object)
         if isinstance(node, ast.LogicExpression) and node.type == "or":
             return self._render_or(_flatten(node, "or"), node, rows, context)
         return self._leaf(node, rows)
