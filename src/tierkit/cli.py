@@ -135,7 +135,8 @@ def apply(input: str, rules: tuple[str, ...], params: tuple[str, ...], as_of: st
     from ._boot import imports_frozen
     from .readahead import read_ahead
 
-    read_ahead(input)  # a parquet input is read on the second core while pandas and tierkit load
+    if engine != "duckdb":  # DuckDB streams the input in batches: never the whole table ahead
+        read_ahead(input)  # a parquet input is read on the second core while pandas and tierkit load
     with imports_frozen():  # no garbage collection walks the imports' objects (0.3 s on a big table)
         from . import app
 

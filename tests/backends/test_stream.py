@@ -264,3 +264,17 @@ def test_a_sheet_with_two_tables_is_read_whole(tmp_path: Path) -> None:
     report = _apply(src, b, "--rules", "value", "--engine", "duckdb")
     assert "the sheet holds several tables" in report
     _same_file(a, b)
+
+
+def test_the_streamed_input_is_not_read_whole_ahead(tmp_path: Path) -> None:
+    """``apply --engine duckdb`` streams its input: the read-ahead thread (which reads a parquet input whole while
+    the program imports) must not start, or the table it holds would never be taken."""
+    from tierkit import readahead
+    from tierkit.cli import main
+
+    src = tmp_path / "in.parquet"
+    pd.DataFrame({"Customer ID": ["C1", "C2"], "Revenue": [10.0, 2000.0]}).to_parquet(src)
+    result = CliRunner().invoke(main, ["apply", str(src), "--rules", "abc", "--engine", "duckdb",
+                                       "-o", str(tmp_path / "out.parquet"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert not readahead._pending
